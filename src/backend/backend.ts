@@ -1,0 +1,169 @@
+/**
+ * The one seam between the interpreter and the system. The interpreter hands over checked, typed
+ * operations; a backend carries them out (on the kernel) or describes them (as iproute2 commands).
+ * Backends import nothing from the runtime.
+ */
+import type { Cidr, NsType } from '../syntax/values.js';
+
+export type { Cidr, NsType };
+
+/** An interface in a namespace; `ns` is a namespace name or `host`. */
+export interface Endpoint {
+  readonly ns: string;
+  readonly ifname: string;
+}
+
+/** A process id, or (when explaining) the name of a shell variable that will hold one. */
+export type Pid = number | { readonly shell: string };
+
+export type NsRef =
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'pid'; readonly pid: Pid }
+  | { readonly kind: 'path'; readonly path: string };
+
+export interface VethSpec {
+  readonly left: Endpoint;
+  readonly right: Endpoint;
+  readonly leftAddrs: readonly Cidr[];
+  readonly rightAddrs: readonly Cidr[];
+  readonly mtu?: number;
+}
+
+export interface RouteSpec {
+  readonly del: boolean;
+  readonly dest: Cidr | 'default';
+  readonly family: 4 | 6;
+  readonly via?: string;
+  readonly dev?: string;
+}
+
+export interface ExecSpec {
+  readonly ref: NsRef;
+  readonly argv: readonly string[];
+  readonly stdin?: string;
+  readonly background: boolean;
+}
+
+export interface PingSpec {
+  readonly ref: NsRef;
+  readonly address: string;
+  readonly family: 4 | 6;
+  readonly count: number;
+  readonly interval: number;
+  readonly timeout: number;
+  readonly background: boolean;
+}
+
+export interface NcSpec {
+  readonly ref: NsRef;
+  readonly listen: boolean;
+  readonly udp: boolean;
+  readonly address?: string;
+  readonly port: number;
+  readonly stdin?: string;
+  readonly background: boolean;
+}
+
+export type SpawnFlag = 'uts' | 'ipc' | 'pid' | 'mnt' | 'net' | 'user';
+
+export interface SpawnSpec {
+  readonly flags: readonly SpawnFlag[];
+  readonly hostname?: string;
+  /** Name under which the new network namespace is pinned. */
+  readonly as?: string;
+  readonly argv: readonly string[];
+  readonly stdin?: string;
+  readonly background: boolean;
+}
+
+export interface ShowQuery {
+  readonly what: 'tree' | 'links' | 'addrs' | 'routes';
+  readonly ns?: string;
+  readonly json: boolean;
+  /** The lab's namespaces, in the order they were made. */
+  readonly lab: readonly string[];
+}
+
+export type PinTarget = { readonly kind: 'name'; readonly name: string } | { readonly kind: 'path'; readonly path: string };
+
+export type JobTarget = { readonly kind: 'job'; readonly id: number } | { readonly kind: 'pid'; readonly pid: Pid };
+
+/** A background job: its number (`%1`) and the value `$!` takes. */
+export interface Job {
+  readonly id: number;
+  readonly pid: Pid;
+}
+
+/** Where a statement came from, for backends that annotate their output. */
+export interface StatementInfo {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+export interface Backend {
+  /** Called before the operations of each statement. */
+  begin(stmt: StatementInfo): void;
+  nsAdd(name: string, opts: { readonly hostname?: string }): Promise<void>;
+  nsDel(name: string): Promise<void>;
+  linkDel(ep: Endpoint): Promise<void>;
+  veth(spec: VethSpec): Promise<void>;
+  bridge(br: Endpoint, ports: readonly string[]): Promise<void>;
+  attach(ports: readonly Endpoint[], br: Endpoint): Promise<void>;
+  addr(ep: Endpoint, addrs: readonly Cidr[], del: boolean): Promise<void>;
+  linkState(eps: readonly Endpoint[], up: boolean): Promise<void>;
+  move(ep: Endpoint, to: NsRef, newName?: string): Promise<void>;
+  route(ns: string, spec: RouteSpec): Promise<void>;
+  forward(ns: string): Promise<void>;
+  sysctl(ns: string, key: string, value: string): Promise<void>;
+  exec(spec: ExecSpec): Promise<Job | undefined>;
+  ping(spec: PingSpec): Promise<Job | undefined>;
+  nc(spec: NcSpec): Promise<Job | undefined>;
+  pingall(lab: readonly string[]): Promise<void>;
+  show(q: ShowQuery): Promise<void>;
+  info(ref: NsRef): Promise<void>;
+  same(a: NsRef, b: NsRef, type?: NsType): Promise<void>;
+  pin(ref: NsRef, target: PinTarget): Promise<void>;
+  spawn(spec: SpawnSpec): Promise<Job | undefined>;
+  jobs(): Promise<void>;
+  wait(targets: readonly JobTarget[]): Promise<void>;
+  kill(targets: readonly JobTarget[]): Promise<void>;
+  print(text: string): Promise<void>;
+  sleep(seconds: number): Promise<void>;
+  /** Runs `body`, which is expected to fail; true when it did (or, when explaining, when it was wrapped so). */
+  expectFailure(body: () => Promise<void>): Promise<boolean>;
+}
+
+/** A failure of an operation, said as one sentence about the statement's objects. */
+export class OpError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'OpError';
+  }
+}
+
+// A pid known only when the commands run (explaining) travels inside strings as a marked shell
+// variable name; the explain backend turns the mark back into "${name}".
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+
+export function pidText(pid: Pid): string {
+  return typeof pid === 'number' ? String(pid) : `${OPEN}${pid.shell}${CLOSE}`;
+}
+
+/** The pid a text names: digits, or a marked shell variable; undefined otherwise. */
+export function pidFromText(text: string): Pid | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  const m = /^\uE000([A-Za-z_][A-Za-z0-9_]*)\uE001$/.exec(text);
+  return m ? { shell: m[1]! } : undefined;
+}
+
+/** Splits a text into plain pieces and shell-variable pieces. */
+export function symbolicPieces(text: string): { text: string; shell: boolean }[] {
+  return text.split(/(\uE000[A-Za-z_][A-Za-z0-9_]*\uE001)/).filter(Boolean).map(p =>
+    p.startsWith(OPEN) ? { text: p.slice(1, -1), shell: true } : { text: p, shell: false },
+  );
+}

@@ -1,0 +1,195 @@
+/** nsh's command line. Exit status: 0 success, 1 a statement failed, 2 usage or syntax error, 130 Ctrl-C. */
+import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import pc from 'picocolors';
+import { checkProgram, explainProgram, loadInline, loadScript, type Loaded } from './pipeline.js';
+import { renderDiagnostics, type Diagnostic, type Painter } from './syntax/diagnostics.js';
+import type { Program } from './syntax/ast.js';
+
+declare const NSH_VERSION: string;
+const version = typeof NSH_VERSION === 'string' ? NSH_VERSION : '0.0.0-dev';
+
+const HELP = `nsh — a small language for Linux namespaces
+
+usage:
+  nsh FILE.ns               run a script (the lab it builds stays up)
+  nsh --rm FILE.ns          run it and tear the lab down at the end
+  nsh -e 'TEXT'             run inline statements
+  nsh -i FILE.ns            run a script, then open the REPL in its lab
+  nsh                       the REPL
+  nsh --explain FILE.ns     print the equivalent iproute2 / shell commands (no privileges needed)
+  nsh check FILE.ns         parse and check only (no privileges needed)
+  nsh down LAB | --all      tear down a recorded lab
+  nsh ls                    list recorded labs
+  nsh tutorial              a guided walk through network namespaces
+
+options:
+  --name LAB          record the lab under this name (default: the script's base name)
+  --keep-on-error     keep what a failed run created
+  --rootless          run the lab inside a private user + network namespace
+  --keep              (REPL) keep the lab on exit
+  -h, --help          this help
+  --version           print the version
+
+Exit status: 0 success, 1 a statement failed, 2 usage or syntax error, 130 interrupted.`;
+
+export interface Io {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
+  const on = Boolean(stream.isTTY) && !('NO_COLOR' in env) && env.TERM !== 'dumb';
+  const c = pc.createColors(on);
+  return { red: c.red, yellow: c.yellow, bold: c.bold, dim: c.dim, cyan: c.cyan };
+}
+
+class UsageError extends Error {}
+
+interface Options {
+  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl';
+  file?: string;
+  inline?: string;
+  args: string[];
+  name?: string;
+  rm: boolean;
+  keepOnError: boolean;
+  rootless: boolean;
+  keep: boolean;
+  interactive: boolean;
+  all: boolean;
+}
+
+function parseOptions(argv: string[]): Options | 'help' | 'version' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+        eval: { type: 'string', short: 'e' },
+        interactive: { type: 'boolean', short: 'i' },
+        explain: { type: 'boolean' },
+        rm: { type: 'boolean' },
+        name: { type: 'string' },
+        'keep-on-error': { type: 'boolean' },
+        rootless: { type: 'boolean' },
+        keep: { type: 'boolean' },
+        all: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, '').replace(/^Unknown option '(.*)'.*$/s, 'unknown option $1'));
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  if (v.version) return 'version';
+  const pos = [...parsed.positionals];
+  const base = {
+    args: pos,
+    rm: Boolean(v.rm),
+    keepOnError: Boolean(v['keep-on-error']),
+    rootless: Boolean(v.rootless),
+    keep: Boolean(v.keep),
+    interactive: Boolean(v.interactive),
+    all: Boolean(v.all),
+    ...(v.name === undefined ? {} : { name: v.name }),
+    ...(v.eval === undefined ? {} : { inline: v.eval }),
+  };
+  const sub = pos[0];
+  if (sub === 'check' || sub === 'down' || sub === 'ls' || sub === 'tutorial') {
+    pos.shift();
+    if (sub === 'check') {
+      if (pos.length !== 1 && base.inline === undefined) throw new UsageError('nsh check takes one file');
+      return { ...base, command: 'check', ...(pos[0] ? { file: pos[0] } : {}) };
+    }
+    return { ...base, command: sub, args: pos };
+  }
+  if (pos.length > 1) throw new UsageError(`nsh takes one script, got ${pos.length}: ${pos.join(' ')}`);
+  if (pos.length === 1 && base.inline !== undefined) throw new UsageError('give either a script or -e TEXT, not both');
+  const file = pos[0];
+  const command = v.explain ? 'explain' : file === undefined && base.inline === undefined ? 'repl' : 'run';
+  if (command === 'explain' && file === undefined && base.inline === undefined) throw new UsageError('--explain needs a script or -e TEXT');
+  return { ...base, command, ...(file === undefined ? {} : { file }) };
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const errPaint = painter(io.stderr, io.env);
+  const say = (s: string) => io.stdout.write(s.endsWith('\n') ? s : s + '\n');
+  const complain = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  const report = (ds: readonly Diagnostic[]) => complain(renderDiagnostics(ds, errPaint));
+
+  let opts: Options | 'help' | 'version';
+  try {
+    opts = parseOptions(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    complain(`nsh: ${e.message}\nTry 'nsh --help'.`);
+    return 2;
+  }
+  if (opts === 'help') {
+    say(HELP);
+    return 0;
+  }
+  if (opts === 'version') {
+    say(`nsh ${version}`);
+    return 0;
+  }
+
+  const load = (): Loaded => (opts.inline !== undefined ? loadInline('-e', opts.inline) : loadScript(opts.file!));
+  const loadChecked = async (): Promise<Program | undefined> => {
+    const l = load();
+    if (!l.ok) {
+      report(l.diagnostics);
+      return undefined;
+    }
+    const problems = await checkProgram(l.program);
+    if (problems.length > 0) {
+      report(problems);
+      return undefined;
+    }
+    return l.program;
+  };
+
+  switch (opts.command) {
+    case 'check': {
+      const program = await loadChecked();
+      if (!program) return 2;
+      say(`${opts.file ?? '-e'}: ok`);
+      return 0;
+    }
+    case 'explain': {
+      const l = load();
+      if (!l.ok) {
+        report(l.diagnostics);
+        return 2;
+      }
+      const title = opts.file ? path.basename(opts.file) : 'the -e text';
+      const r = await explainProgram(l.program, title);
+      if ('diagnostics' in r) {
+        report(r.diagnostics);
+        return 2;
+      }
+      io.stdout.write(r.text);
+      return 0;
+    }
+    case 'run': {
+      const program = await loadChecked();
+      if (!program) return 2;
+      complain('nsh: running on the kernel needs the Linux backend, which this build does not include yet; try --explain');
+      return 1;
+    }
+    case 'repl':
+    case 'down':
+    case 'ls':
+    case 'tutorial':
+      complain(`nsh: "${opts.command}" is not available in this build yet`);
+      return 1;
+  }
+}
+
+

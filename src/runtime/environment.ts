@@ -1,0 +1,46 @@
+/** Variables and user-defined statements, in nested scopes (a call gets its own scope). */
+import type { DefStmt } from '../syntax/ast.js';
+
+export class Scope {
+  private readonly vars = new Map<string, string>();
+  private readonly defs = new Map<string, { def: DefStmt; scope: Scope }>();
+
+  constructor(readonly parent?: Scope) {}
+
+  get(name: string): string | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const v = s.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  set(name: string, value: string): void {
+    this.vars.set(name, value);
+  }
+
+  /** The variable names visible here (for completion). */
+  names(): string[] {
+    const out = new Set<string>();
+    for (let s: Scope | undefined = this; s; s = s.parent) for (const k of s.vars.keys()) out.add(k);
+    return [...out];
+  }
+
+  define(def: DefStmt, name: string): void {
+    this.defs.set(name, { def, scope: this });
+  }
+
+  lookup(name: string): { def: DefStmt; scope: Scope } | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const d = s.defs.get(name);
+      if (d) return d;
+    }
+    return undefined;
+  }
+
+  defNames(): string[] {
+    const out = new Set<string>();
+    for (let s: Scope | undefined = this; s; s = s.parent) for (const k of s.defs.keys()) out.add(k);
+    return [...out];
+  }
+}

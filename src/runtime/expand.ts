@@ -1,0 +1,71 @@
+/** Word expansion: variables, `${…}` arithmetic and quoting, with errors pointing into the word. */
+import type { Expr, Word } from '../syntax/ast.js';
+import { error } from '../syntax/diagnostics.js';
+import type { Span } from '../syntax/source.js';
+import type { Scope } from './environment.js';
+import { DiagnosticError } from './errors.js';
+
+export interface VarSource {
+  readonly scope: Scope;
+  /** Process environment, consulted after nsh's own variables. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The value of a def parameter while its body is checked without a call: expansion stops there. */
+export const UNKNOWN = '\uE002';
+export class UnknownValue extends Error {}
+
+function undefinedVar(name: string, span: Span): DiagnosticError {
+  const hint = name === '!' ? '$! is set by a statement ending in &' : `define it first, e.g. let ${name} = …`;
+  return new DiagnosticError(error(`variable $${name} is not defined`, span, hint));
+}
+
+function lookup(name: string, span: Span, vars: VarSource): string {
+  const v = vars.scope.get(name) ?? (name === '!' ? undefined : vars.env[name]);
+  if (v === undefined) throw undefinedVar(name, span);
+  if (v === UNKNOWN) throw new UnknownValue();
+  return v;
+}
+
+function evaluate(e: Expr, vars: VarSource): bigint {
+  switch (e.kind) {
+    case 'num':
+      return BigInt(e.value);
+    case 'ref': {
+      const v = lookup(e.name, e.span, vars).trim();
+      if (!/^-?\d+$/.test(v)) {
+        throw new DiagnosticError(error(`$${e.name} is "${v}", not a whole number`, e.span));
+      }
+      return BigInt(v);
+    }
+    case 'neg':
+      return -evaluate(e.operand, vars);
+    case 'bin': {
+      const a = evaluate(e.left, vars);
+      const b = evaluate(e.right, vars);
+      switch (e.op) {
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '*':
+          return a * b;
+        case '/':
+        case '%':
+          if (b === 0n) throw new DiagnosticError(error('division by zero', e.span));
+          return e.op === '/' ? a / b : a % b;
+      }
+    }
+  }
+}
+
+export function expandWord(w: Word, vars: VarSource): string {
+  if (w.literal !== undefined) return w.literal;
+  let out = '';
+  for (const p of w.parts) {
+    if (p.kind === 'text') out += p.value;
+    else if (p.kind === 'var') out += lookup(p.name, p.span, vars);
+    else out += evaluate(p.expr, vars).toString();
+  }
+  return out;
+}

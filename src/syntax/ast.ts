@@ -1,0 +1,206 @@
+/** nsh's typed syntax tree: readonly discriminated unions, a source span on every node. */
+import type { Span } from './source.js';
+
+// ---- words --------------------------------------------------------------------------------------
+
+/** Literal text; `quoted` tells how it was written (a quoted part of a word is never a keyword or glob). */
+export interface TextPart {
+  readonly kind: 'text';
+  readonly value: string;
+  readonly quoted: 'none' | 'double' | 'single';
+  readonly span: Span;
+}
+/** `$name`, `${name}` or `$!`. */
+export interface VarPart {
+  readonly kind: 'var';
+  readonly name: string;
+  readonly span: Span;
+}
+/** `${i+1}`: integer arithmetic. */
+export interface ExprPart {
+  readonly kind: 'expr';
+  readonly expr: Expr;
+  readonly span: Span;
+}
+export type WordPart = TextPart | VarPart | ExprPart;
+
+export interface Word {
+  readonly kind: 'word';
+  readonly parts: readonly WordPart[];
+  /** The text as written. */
+  readonly raw: string;
+  /** The value when the word holds no interpolation; undefined otherwise. */
+  readonly literal: string | undefined;
+  /** True when any part was quoted. */
+  readonly quoted: boolean;
+  readonly span: Span;
+}
+
+export type Expr =
+  | { readonly kind: 'num'; readonly value: number; readonly span: Span }
+  | { readonly kind: 'ref'; readonly name: string; readonly span: Span }
+  | { readonly kind: 'neg'; readonly operand: Expr; readonly span: Span }
+  | {
+      readonly kind: 'bin';
+      readonly op: '+' | '-' | '*' | '/' | '%';
+      readonly left: Expr;
+      readonly right: Expr;
+      readonly span: Span;
+    };
+
+// ---- namespace references -------------------------------------------------------------------------
+
+/** NSREF: a namespace name (`host` included), `pid N`, or a path to a namespace file. */
+export type NsRefNode =
+  | { readonly kind: 'name'; readonly name: Word; readonly span: Span }
+  | { readonly kind: 'pid'; readonly pid: Word; readonly span: Span }
+  | { readonly kind: 'path'; readonly path: Word; readonly span: Span };
+
+// ---- statements ------------------------------------------------------------------------------------
+
+interface Node<K extends string> {
+  readonly kind: K;
+  readonly span: Span;
+}
+
+export interface NsStmt extends Node<'ns'> {
+  readonly names: readonly Word[];
+  readonly hostname?: Word;
+}
+export interface DelStmt extends Node<'del'> {
+  readonly targets: readonly Word[];
+}
+export interface VethStmt extends Node<'veth'> {
+  readonly left: Word;
+  readonly leftAddrs: readonly Word[];
+  readonly right: Word;
+  readonly rightAddrs: readonly Word[];
+  readonly mtu?: Word;
+}
+export interface BridgeStmt extends Node<'bridge'> {
+  readonly bridge: Word;
+  readonly ports: readonly Word[];
+}
+export interface AttachStmt extends Node<'attach'> {
+  readonly ports: readonly Word[];
+  readonly bridge: Word;
+}
+export interface AddrStmt extends Node<'addr'> {
+  readonly endpoint: Word;
+  readonly del: boolean;
+  readonly addrs: readonly Word[];
+}
+export interface LinkStateStmt extends Node<'link-state'> {
+  readonly up: boolean;
+  readonly endpoints: readonly Word[];
+}
+export interface MoveStmt extends Node<'move'> {
+  readonly endpoint: Word;
+  readonly to: NsRefNode;
+  readonly newName?: Word;
+}
+export interface RouteStmt extends Node<'route'> {
+  readonly ns: Word;
+  readonly del: boolean;
+  readonly dest: Word;
+  readonly via?: Word;
+  readonly dev?: Word;
+}
+export interface ForwardStmt extends Node<'forward'> {
+  readonly namespaces: readonly Word[];
+}
+export interface SysctlStmt extends Node<'sysctl'> {
+  readonly ns: Word;
+  readonly settings: readonly Word[];
+}
+export interface InStmt extends Node<'in'> {
+  readonly ref: NsRefNode;
+  readonly argv: readonly Word[];
+  readonly stdin?: Word;
+  readonly background: boolean;
+}
+export interface PingallStmt extends Node<'pingall'> {
+  readonly args: readonly Word[];
+}
+export interface ShowStmt extends Node<'show'> {
+  readonly args: readonly Word[];
+}
+export interface InfoStmt extends Node<'info'> {
+  readonly ref: NsRefNode;
+}
+export interface SameStmt extends Node<'same'> {
+  readonly a: NsRefNode;
+  readonly b: NsRefNode;
+  readonly type?: Word;
+}
+export interface PinStmt extends Node<'pin'> {
+  readonly ref: NsRefNode;
+  readonly target: { readonly kind: 'as'; readonly name: Word } | { readonly kind: 'at'; readonly path: Word };
+}
+export type SpawnFlag = 'uts' | 'ipc' | 'pid' | 'mnt' | 'net' | 'user';
+export interface SpawnStmt extends Node<'spawn'> {
+  readonly flags: readonly { readonly name: SpawnFlag; readonly span: Span }[];
+  readonly hostname?: Word;
+  readonly as?: Word;
+  readonly argv: readonly Word[];
+  readonly stdin?: Word;
+  readonly background: boolean;
+}
+export type ForItems =
+  | { readonly kind: 'range'; readonly from: Word; readonly to: Word; readonly span: Span }
+  | { readonly kind: 'list'; readonly words: readonly Word[]; readonly span: Span };
+export interface ForStmt extends Node<'for'> {
+  readonly variable: Word;
+  readonly items: ForItems;
+  readonly body: readonly Statement[];
+}
+export interface DefStmt extends Node<'def'> {
+  readonly name: Word;
+  readonly params: readonly Word[];
+  readonly body: readonly Statement[];
+}
+export interface CallStmt extends Node<'call'> {
+  readonly name: Word;
+  readonly args: readonly Word[];
+}
+export interface LetStmt extends Node<'let'> {
+  readonly name: Word;
+  readonly value: Word;
+}
+export interface IncludeStmt extends Node<'include'> {
+  readonly path: Word;
+  /** Filled in by the loader: the included file's statements. */
+  readonly body?: readonly Statement[];
+}
+export interface EchoStmt extends Node<'echo'> {
+  readonly words: readonly Word[];
+}
+export interface SleepStmt extends Node<'sleep'> {
+  readonly args: readonly Word[];
+}
+export interface JobsStmt extends Node<'jobs'> {
+  readonly args: readonly Word[];
+}
+export interface WaitStmt extends Node<'wait'> {
+  readonly targets: readonly Word[];
+}
+export interface KillStmt extends Node<'kill'> {
+  readonly targets: readonly Word[];
+}
+export interface NotStmt extends Node<'not'> {
+  readonly statement: Statement;
+}
+
+export type Statement =
+  | NsStmt | DelStmt | VethStmt | BridgeStmt | AttachStmt | AddrStmt | LinkStateStmt | MoveStmt
+  | RouteStmt | ForwardStmt | SysctlStmt | InStmt | PingallStmt | ShowStmt | InfoStmt | SameStmt
+  | PinStmt | SpawnStmt | ForStmt | DefStmt | CallStmt | LetStmt | IncludeStmt | EchoStmt
+  | SleepStmt | JobsStmt | WaitStmt | KillStmt | NotStmt;
+
+export type StatementKind = Statement['kind'];
+
+export interface Program {
+  readonly kind: 'program';
+  readonly statements: readonly Statement[];
+  readonly span: Span;
+}

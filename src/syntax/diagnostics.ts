@@ -1,0 +1,70 @@
+/** Diagnostics are data: a message, where it applies, and an optional hint. Rendering is separate. */
+import { lineText, type Span } from './source.js';
+
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly span?: Span;
+  readonly hint?: string;
+}
+
+export function error(message: string, span?: Span, hint?: string): Diagnostic {
+  return { severity: 'error', message, ...(span ? { span } : {}), ...(hint ? { hint } : {}) };
+}
+
+export interface Painter {
+  red(s: string): string;
+  yellow(s: string): string;
+  bold(s: string): string;
+  dim(s: string): string;
+  cyan(s: string): string;
+}
+
+const plain: Painter = { red: s => s, yellow: s => s, bold: s => s, dim: s => s, cyan: s => s };
+
+/**
+ * Renders one diagnostic in nsh's error form:
+ *
+ *     lab.ns:3:8: error: interface name "…" is 21 characters; Linux allows at most 15
+ *       3 | veth a.averyveryverylongname <-> host.v1
+ *         |        ^^^^^^^^^^^^^^^^^^^^^
+ *       hint: …
+ */
+export function renderDiagnostic(d: Diagnostic, paint: Painter = plain): string {
+  const label = d.severity === 'error' ? paint.red(paint.bold('error')) : paint.yellow(paint.bold('warning'));
+  const out: string[] = [];
+  if (!d.span) {
+    out.push(`${label}: ${d.message}`);
+  } else {
+    const s = d.span;
+    out.push(`${paint.bold(`${s.source.name}:${s.line}:${s.col}`)}: ${label}: ${d.message}`);
+    const text = lineText(s);
+    const gutter = String(s.line);
+    const pad = ' '.repeat(gutter.length);
+    const startCol = Math.min(s.col - 1, text.length);
+    const width = Math.max(1, Math.min(s.end - s.start, text.length - startCol));
+    // keep tabs so the caret lines up under the culprit
+    const lead = text.slice(0, startCol).replace(/[^\t]/g, ' ');
+    out.push(`  ${paint.dim(gutter + ' |')} ${text}`);
+    out.push(`  ${paint.dim(pad + ' |')} ${lead}${paint.red('^'.repeat(width))}`);
+  }
+  if (d.hint) out.push(`  ${paint.cyan('hint')}: ${d.hint}`);
+  return out.join('\n');
+}
+
+export function renderDiagnostics(ds: readonly Diagnostic[], paint?: Painter): string {
+  return ds.map(d => renderDiagnostic(d, paint)).join('\n');
+}
+
+/** Sorts by file order and drops exact repeats (the same message at the same place). */
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of ds) {
+    const key = `${d.span?.source.name}:${d.span?.start}:${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}

@@ -1,0 +1,419 @@
+/**
+ * The nsh grammar as a Chevrotain parser producing a CST. Rule names match grammar/nsh.ebnf.
+ * Keywords are Words by category, so a keyword is accepted wherever a plain word is.
+ */
+import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+
+/** How a token reads in a message. */
+export function describeToken(tok: IToken): string {
+  if (tok.tokenType === EOF) return 'end of input';
+  if (tok.tokenType === T.Newline) return 'end of line';
+  return `"${tok.image}"`;
+}
+
+function describeType(t: TokenType): string {
+  return t.LABEL ?? t.name;
+}
+
+const ruleNames: Record<string, string> = {
+  program: 'the script',
+  statements: 'the script',
+  block: 'the block',
+  end: 'the statement',
+  nsRef: 'the namespace reference',
+};
+
+function where(ruleName: string): string {
+  if (ruleName.endsWith('Stmt')) return ruleName === 'callStmt' ? '' : ` in ${ruleName.slice(0, -4)}`;
+  const r = ruleNames[ruleName];
+  return r && r !== 'the script' ? ` in ${r}` : '';
+}
+
+function oneOf(types: TokenType[]): string {
+  const names = [...new Set(types.map(describeType))];
+  if (names.length <= 2) return names.join(' or ');
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    return `expected ${describeType(expected)}${where(ruleName)}, found ${describeToken(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${describeToken(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+    if (ruleName === 'end') return `expected ";" or a new line after the statement, found ${describeToken(actual[0]!)}`;
+    if (ruleName === 'command') return `${describeToken(actual[0]!)} cannot start a statement`;
+    const firsts = expectedPathsPerAlt.flatMap(alt => alt.map(path => path[0]!)).filter(Boolean);
+    return `expected ${oneOf(firsts)}${where(ruleName)}, found ${describeToken(actual[0]!)}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
+    const firsts = expectedIterationPaths.map(path => path[0]!).filter(Boolean);
+    return `expected ${oneOf(firsts)}${where(ruleName)}, found ${describeToken(actual[0]!)}`;
+  },
+};
+
+export class NshParser extends CstParser {
+  constructor() {
+    super(T.allTokens as TokenType[], {
+      recoveryEnabled: true,
+      maxLookahead: 2,
+      errorMessageProvider: messages,
+      skipValidations: false,
+    });
+    this.performSelfAnalysis();
+  }
+
+  private isNot(...types: TokenType[]): () => boolean {
+    return () => !types.some(t => tokenMatcher(this.LA(1), t));
+  }
+
+  public program = this.RULE('program', () => {
+    this.SUBRULE(this.statements);
+  });
+
+  public statements = this.RULE('statements', () => {
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(T.Newline) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.statement);
+            this.SUBRULE(this.end);
+          },
+        },
+      ]),
+    );
+  });
+
+  /** A statement ends at a newline, a ";", a "}" or the end of the input. */
+  public end = this.RULE('end', () => {
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.CONSUME(T.Newline) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+        {
+          GATE: () => tokenMatcher(this.LA(1), T.RBrace) || this.LA(1).tokenType === EOF,
+          ALT: EMPTY_ALT(),
+        },
+      ],
+    });
+  });
+
+  public statement = this.RULE('statement', () => {
+    this.OPTION(() => this.CONSUME(T.Bang));
+    this.SUBRULE(this.command);
+  });
+
+  public command = this.RULE('command', () => {
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.nsStmt) },
+        { ALT: () => this.SUBRULE(this.delStmt) },
+        { ALT: () => this.SUBRULE(this.vethStmt) },
+        { ALT: () => this.SUBRULE(this.bridgeStmt) },
+        { ALT: () => this.SUBRULE(this.attachStmt) },
+        { ALT: () => this.SUBRULE(this.addrStmt) },
+        { ALT: () => this.SUBRULE(this.upStmt) },
+        { ALT: () => this.SUBRULE(this.downStmt) },
+        { ALT: () => this.SUBRULE(this.moveStmt) },
+        { ALT: () => this.SUBRULE(this.routeStmt) },
+        { ALT: () => this.SUBRULE(this.forwardStmt) },
+        { ALT: () => this.SUBRULE(this.sysctlStmt) },
+        { ALT: () => this.SUBRULE(this.inStmt) },
+        { ALT: () => this.SUBRULE(this.pingallStmt) },
+        { ALT: () => this.SUBRULE(this.showStmt) },
+        { ALT: () => this.SUBRULE(this.infoStmt) },
+        { ALT: () => this.SUBRULE(this.sameStmt) },
+        { ALT: () => this.SUBRULE(this.pinStmt) },
+        { ALT: () => this.SUBRULE(this.spawnStmt) },
+        { ALT: () => this.SUBRULE(this.forStmt) },
+        { ALT: () => this.SUBRULE(this.defStmt) },
+        { ALT: () => this.SUBRULE(this.letStmt) },
+        { ALT: () => this.SUBRULE(this.includeStmt) },
+        { ALT: () => this.SUBRULE(this.echoStmt) },
+        { ALT: () => this.SUBRULE(this.sleepStmt) },
+        { ALT: () => this.SUBRULE(this.jobsStmt) },
+        { ALT: () => this.SUBRULE(this.waitStmt) },
+        { ALT: () => this.SUBRULE(this.killStmt) },
+        { ALT: () => this.SUBRULE(this.callStmt) },
+      ],
+    });
+  });
+
+  public nsStmt = this.RULE('nsStmt', () => {
+    this.CONSUME(T.Ns);
+    this.AT_LEAST_ONE({ GATE: this.isNot(T.Hostname), DEF: () => this.CONSUME(T.Word, { LABEL: 'names' }) });
+    this.OPTION(() => {
+      this.CONSUME(T.Hostname);
+      this.CONSUME2(T.Word, { LABEL: 'hostname' });
+    });
+  });
+
+  public delStmt = this.RULE('delStmt', () => {
+    this.CONSUME(T.Del);
+    this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'targets' }));
+  });
+
+  public vethStmt = this.RULE('vethStmt', () => {
+    this.CONSUME(T.Veth);
+    this.CONSUME(T.Word, { LABEL: 'left' });
+    this.MANY(() => this.CONSUME2(T.Word, { LABEL: 'leftAddrs' }));
+    this.CONSUME(T.BiArrow);
+    this.CONSUME3(T.Word, { LABEL: 'right' });
+    this.MANY2({ GATE: this.isNot(T.Mtu), DEF: () => this.CONSUME4(T.Word, { LABEL: 'rightAddrs' }) });
+    this.OPTION(() => {
+      this.CONSUME(T.Mtu);
+      this.CONSUME5(T.Word, { LABEL: 'mtu' });
+    });
+  });
+
+  public bridgeStmt = this.RULE('bridgeStmt', () => {
+    this.CONSUME(T.Bridge);
+    this.CONSUME(T.Word, { LABEL: 'bridge' });
+    this.MANY(() => this.CONSUME2(T.Word, { LABEL: 'ports' }));
+  });
+
+  public attachStmt = this.RULE('attachStmt', () => {
+    this.CONSUME(T.Attach);
+    this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'ports' }));
+    this.CONSUME(T.Arrow);
+    this.CONSUME2(T.Word, { LABEL: 'bridge' });
+  });
+
+  public addrStmt = this.RULE('addrStmt', () => {
+    this.CONSUME(T.Addr);
+    this.CONSUME(T.Word, { LABEL: 'endpoint' });
+    this.OPTION(() => this.CONSUME(T.Del));
+    this.AT_LEAST_ONE(() => this.CONSUME2(T.Word, { LABEL: 'addrs' }));
+  });
+
+  public upStmt = this.RULE('upStmt', () => {
+    this.CONSUME(T.Up);
+    this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'endpoints' }));
+  });
+
+  public downStmt = this.RULE('downStmt', () => {
+    this.CONSUME(T.Down);
+    this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'endpoints' }));
+  });
+
+  public moveStmt = this.RULE('moveStmt', () => {
+    this.CONSUME(T.Move);
+    this.CONSUME(T.Word, { LABEL: 'endpoint' });
+    this.CONSUME(T.Arrow);
+    this.SUBRULE(this.nsRef, { LABEL: 'to' });
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.CONSUME2(T.Word, { LABEL: 'newName' });
+    });
+  });
+
+  public routeStmt = this.RULE('routeStmt', () => {
+    this.CONSUME(T.Route);
+    this.CONSUME(T.Word, { LABEL: 'ns' });
+    this.OPTION(() => this.CONSUME(T.Del));
+    this.CONSUME2(T.Word, { LABEL: 'dest' });
+    this.MANY(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Via);
+            this.CONSUME3(T.Word, { LABEL: 'via' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Dev);
+            this.CONSUME4(T.Word, { LABEL: 'dev' });
+          },
+        },
+      ]),
+    );
+  });
+
+  public forwardStmt = this.RULE('forwardStmt', () => {
+    this.CONSUME(T.Forward);
+    this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'namespaces' }));
+  });
+
+  public sysctlStmt = this.RULE('sysctlStmt', () => {
+    this.CONSUME(T.Sysctl);
+    this.CONSUME(T.Word, { LABEL: 'ns' });
+    this.AT_LEAST_ONE(() => this.CONSUME2(T.Word, { LABEL: 'settings' }));
+  });
+
+  public nsRef = this.RULE('nsRef', () => {
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Pid);
+            this.CONSUME(T.Word, { LABEL: 'pid' });
+          },
+        },
+        { ALT: () => this.CONSUME2(T.Word, { LABEL: 'name' }) },
+      ],
+    });
+  });
+
+  /** `<<< WORD` and `&` at the end of a command. */
+  public commandTail = this.RULE('commandTail', () => {
+    this.OPTION(() => {
+      this.CONSUME(T.HereString);
+      this.CONSUME(T.Word, { LABEL: 'stdin' });
+    });
+    this.OPTION2(() => this.CONSUME(T.Amp));
+  });
+
+  public inStmt = this.RULE('inStmt', () => {
+    this.CONSUME(T.In);
+    this.SUBRULE(this.nsRef, { LABEL: 'ref' });
+    this.MANY(() => this.CONSUME(T.Word, { LABEL: 'argv' }));
+    this.SUBRULE(this.commandTail);
+  });
+
+  public pingallStmt = this.RULE('pingallStmt', () => {
+    this.CONSUME(T.Pingall);
+    this.MANY(() => this.CONSUME(T.Word, { LABEL: 'args' }));
+  });
+
+  public showStmt = this.RULE('showStmt', () => {
+    this.CONSUME(T.Show);
+    this.MANY(() => this.CONSUME(T.Word, { LABEL: 'args' }));
+  });
+
+  public infoStmt = this.RULE('infoStmt', () => {
+    this.CONSUME(T.Info);
+    this.SUBRULE(this.nsRef, { LABEL: 'ref' });
+  });
+
+  public sameStmt = this.RULE('sameStmt', () => {
+    this.CONSUME(T.Same);
+    this.SUBRULE(this.nsRef, { LABEL: 'a' });
+    this.SUBRULE2(this.nsRef, { LABEL: 'b' });
+    this.OPTION(() => this.CONSUME(T.Word, { LABEL: 'type' }));
+  });
+
+  public pinStmt = this.RULE('pinStmt', () => {
+    this.CONSUME(T.Pin);
+    this.SUBRULE(this.nsRef, { LABEL: 'ref' });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.As);
+          this.CONSUME(T.Word, { LABEL: 'name' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.At);
+          this.CONSUME2(T.Word, { LABEL: 'path' });
+        },
+      },
+    ]);
+  });
+
+  public spawnStmt = this.RULE('spawnStmt', () => {
+    this.CONSUME(T.Spawn);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(T.Uts, { LABEL: 'flags' }) },
+        { ALT: () => this.CONSUME(T.Ipc, { LABEL: 'flags' }) },
+        { ALT: () => this.CONSUME(T.Pid, { LABEL: 'flags' }) },
+        { ALT: () => this.CONSUME(T.Mnt, { LABEL: 'flags' }) },
+        { ALT: () => this.CONSUME(T.Net, { LABEL: 'flags' }) },
+        { ALT: () => this.CONSUME(T.User, { LABEL: 'flags' }) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Hostname);
+            this.CONSUME(T.Word, { LABEL: 'hostname' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.As);
+            this.CONSUME2(T.Word, { LABEL: 'as' });
+          },
+        },
+      ]),
+    );
+    this.AT_LEAST_ONE(() => this.CONSUME3(T.Word, { LABEL: 'argv' }));
+    this.SUBRULE(this.commandTail);
+  });
+
+  public block = this.RULE('block', () => {
+    this.CONSUME(T.LBrace);
+    this.SUBRULE(this.statements);
+    this.CONSUME(T.RBrace);
+  });
+
+  public forStmt = this.RULE('forStmt', () => {
+    this.CONSUME(T.For);
+    this.CONSUME(T.Word, { LABEL: 'variable' });
+    this.CONSUME(T.In);
+    this.AT_LEAST_ONE(() => this.CONSUME2(T.Word, { LABEL: 'items' }));
+    this.SUBRULE(this.block);
+  });
+
+  public defStmt = this.RULE('defStmt', () => {
+    this.CONSUME(T.Def);
+    this.CONSUME(T.Word, { LABEL: 'name' });
+    this.MANY(() => this.CONSUME2(T.Word, { LABEL: 'params' }));
+    this.SUBRULE(this.block);
+  });
+
+  public letStmt = this.RULE('letStmt', () => {
+    this.CONSUME(T.Let);
+    this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'words' }));
+  });
+
+  public includeStmt = this.RULE('includeStmt', () => {
+    this.CONSUME(T.Include);
+    this.CONSUME(T.Word, { LABEL: 'path' });
+  });
+
+  public echoStmt = this.RULE('echoStmt', () => {
+    this.CONSUME(T.Echo);
+    this.MANY(() => this.CONSUME(T.Word, { LABEL: 'words' }));
+  });
+
+  public sleepStmt = this.RULE('sleepStmt', () => {
+    this.CONSUME(T.Sleep);
+    this.MANY(() => this.CONSUME(T.Word, { LABEL: 'args' }));
+  });
+
+  public jobsStmt = this.RULE('jobsStmt', () => {
+    this.CONSUME(T.Jobs);
+    this.MANY(() => this.CONSUME(T.Word, { LABEL: 'args' }));
+  });
+
+  public waitStmt = this.RULE('waitStmt', () => {
+    this.CONSUME(T.Wait);
+    this.MANY(() => this.CONSUME(T.Word, { LABEL: 'targets' }));
+  });
+
+  public killStmt = this.RULE('killStmt', () => {
+    this.CONSUME(T.Kill);
+    this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'targets' }));
+  });
+
+  public callStmt = this.RULE('callStmt', () => {
+    this.CONSUME(T.Word, { LABEL: 'name' });
+    this.MANY(() => this.CONSUME2(T.Word, { LABEL: 'args' }));
+  });
+}
+
+let instance: NshParser | undefined;
+
+/** The parser is built once (its grammar analysis costs a few milliseconds) and reused. */
+export function theParser(): NshParser {
+  instance ??= new NshParser();
+  return instance;
+}

@@ -1,0 +1,112 @@
+/**
+ * nsh's tokens. Everything that is not an operator is a Word; keywords are Words too
+ * (token category), so `in a hostname` or `ns up` still work where a plain word is expected.
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t]+/, group: Lexer.SKIPPED });
+export const LineContinuation = createToken({
+  name: 'LineContinuation',
+  pattern: /\\\r?\n/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: Lexer.SKIPPED });
+export const Newline = createToken({ name: 'Newline', pattern: /\r?\n/, line_breaks: true, label: 'end of line' });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: '";"' });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: '"{"' });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: '"}"' });
+export const BiArrow = createToken({ name: 'BiArrow', pattern: /<->/, label: '"<->"' });
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: '"->"' });
+export const HereString = createToken({ name: 'HereString', pattern: /<<</, label: '"<<<"' });
+export const Amp = createToken({ name: 'Amp', pattern: /&/, label: '"&"' });
+export const Bang = createToken({ name: 'Bang', pattern: /!/, label: '"!"' });
+
+// One shell-like word: bare characters, "double" and 'single' quoted parts, ${…} and \x escapes.
+// A word may not start with # (a comment) or ! (negation); "-" is part of a word unless it starts "->".
+// Unterminated quotes and ${ are taken in whole so the word checker can name them precisely.
+const dq = String.raw`"(?:[^"\\]|\\[\s\S])*"?`;
+const sq = String.raw`'[^']*'?`;
+const brace = String.raw`\$\{[^}\n]*\}?`;
+const esc = String.raw`\\[^\n]`;
+const firstPiece = `(?:${dq}|${sq}|${brace}|${esc}|-(?!>)|[^\\s;{}&<>|"'\\\\#!-])`;
+const restPiece = `(?:${dq}|${sq}|${brace}|${esc}|-(?!>)|[^\\s;{}&<>|"'\\\\-])`;
+export const Word = createToken({
+  name: 'Word',
+  pattern: new RegExp(`${firstPiece}${restPiece}*`),
+  line_breaks: true,
+  label: 'a word',
+});
+
+function keyword(name: string): TokenType {
+  return createToken({
+    name: name[0]!.toUpperCase() + name.slice(1),
+    pattern: new RegExp(name),
+    longer_alt: Word,
+    categories: [Word],
+    label: `"${name}"`,
+  });
+}
+
+export const Ns = keyword('ns');
+export const Del = keyword('del');
+export const Veth = keyword('veth');
+export const Bridge = keyword('bridge');
+export const Attach = keyword('attach');
+export const Addr = keyword('addr');
+export const Up = keyword('up');
+export const Down = keyword('down');
+export const Move = keyword('move');
+export const Route = keyword('route');
+export const Forward = keyword('forward');
+export const Sysctl = keyword('sysctl');
+export const In = keyword('in');
+export const Pingall = keyword('pingall');
+export const Show = keyword('show');
+export const Info = keyword('info');
+export const Same = keyword('same');
+export const Pin = keyword('pin');
+export const Spawn = keyword('spawn');
+export const For = keyword('for');
+export const Def = keyword('def');
+export const Let = keyword('let');
+export const Include = keyword('include');
+export const Echo = keyword('echo');
+export const Sleep = keyword('sleep');
+export const Jobs = keyword('jobs');
+export const Wait = keyword('wait');
+export const Kill = keyword('kill');
+// words with a meaning inside statements
+export const Hostname = keyword('hostname');
+export const Mtu = keyword('mtu');
+export const As = keyword('as');
+export const At = keyword('at');
+export const Pid = keyword('pid');
+export const Via = keyword('via');
+export const Dev = keyword('dev');
+export const Uts = keyword('uts');
+export const Ipc = keyword('ipc');
+export const Mnt = keyword('mnt');
+export const Net = keyword('net');
+export const User = keyword('user');
+
+/** Statement keywords, in the order the lexer tries them (longer ones that share a prefix first). */
+export const statementKeywords: readonly TokenType[] = [
+  Ns, Del, Veth, Bridge, Attach, Addr, Up, Down, Move, Route, Forward, Sysctl, Include, Info, In,
+  Pingall, Pin, Show, Same, Spawn, For, Def, Let, Echo, Sleep, Jobs, Wait, Kill,
+];
+export const subKeywords: readonly TokenType[] = [Hostname, Mtu, As, At, Pid, Via, Dev, Uts, Ipc, Mnt, Net, User];
+export const spawnFlags: readonly TokenType[] = [Uts, Ipc, Pid, Mnt, Net, User];
+
+export const allTokens: readonly TokenType[] = [
+  WhiteSpace, LineContinuation, Comment, Newline, Semicolon, LBrace, RBrace,
+  BiArrow, Arrow, HereString, Amp, Bang,
+  ...statementKeywords, ...subKeywords,
+  Word,
+];
+
+/** The keyword names, for completion and checks (a `def` may not take one of these names). */
+export const keywordNames: ReadonlySet<string> = new Set(
+  [...statementKeywords, ...subKeywords].map(t => String(t.LABEL).slice(1, -1)),
+);
+export const statementKeywordNames: readonly string[] = statementKeywords.map(t => String(t.LABEL).slice(1, -1));

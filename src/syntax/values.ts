@@ -1,0 +1,269 @@
+/**
+ * What a word must look like in each role (namespace name, interface name, endpoint, address …).
+ * Each check returns the typed value or a Problem; a Problem may point at part of the word
+ * (`from`/`to`, offsets into the text) so the caret lands under the culprit.
+ */
+import ipaddr from 'ipaddr.js';
+
+export interface Problem {
+  readonly problem: string;
+  readonly hint?: string;
+  readonly from?: number;
+  readonly to?: number;
+}
+
+export function isProblem(x: unknown): x is Problem {
+  return typeof x === 'object' && x !== null && 'problem' in x;
+}
+
+function problem(message: string, hint?: string, from?: number, to?: number): Problem {
+  return { problem: message, ...(hint ? { hint } : {}), ...(from !== undefined ? { from, to: to ?? from + 1 } : {}) };
+}
+
+export const NS_NAME_MAX = 64;
+export const IFNAME_MAX = 15;
+
+export function checkNsName(text: string, opts: { allowHost: boolean }): string | Problem {
+  if (text === '') return problem('namespace name is empty');
+  if (text.length > NS_NAME_MAX) {
+    return problem(`namespace name "${text}" is ${text.length} characters; nsh allows at most ${NS_NAME_MAX}`);
+  }
+  const bad = /[^A-Za-z0-9_-]/.exec(text);
+  if (bad || !/^[A-Za-z_]/.test(text)) {
+    const at = bad && /^[A-Za-z_]/.test(text) ? bad.index : 0;
+    const shown = bad && at === bad.index ? bad[0] : text[0]!;
+    return problem(
+      `namespace name "${text}" may not ${at === 0 ? 'start with' : 'contain'} "${shown}"`,
+      'a namespace name is a letter or _ followed by letters, digits, _ or -',
+      at,
+      at + 1,
+    );
+  }
+  if (!opts.allowHost && text === 'host') {
+    return problem('"host" is reserved: it names the namespace nsh was started in', 'choose another name');
+  }
+  return text;
+}
+
+export function checkIfName(text: string): string | Problem {
+  if (text === '') return problem('interface name is empty');
+  if (text.length > IFNAME_MAX) {
+    return problem(`interface name "${text}" is ${text.length} characters; Linux allows at most ${IFNAME_MAX}`);
+  }
+  const bad = /[^A-Za-z0-9_.-]/.exec(text);
+  if (bad) {
+    return problem(
+      `interface name "${text}" may not contain "${bad[0]}"`,
+      'an interface name is letters, digits, _ . and -',
+      bad.index,
+      bad.index + 1,
+    );
+  }
+  if (text === '.' || text === '..') return problem(`"${text}" is not a valid interface name`);
+  return text;
+}
+
+export interface EndpointValue {
+  /** A namespace name, `host`, or `*` for every namespace of the lab. */
+  readonly ns: string;
+  readonly ifname: string;
+}
+
+/** `NS.IF`: the first dot separates the namespace from the interface. */
+export function checkEndpoint(text: string, opts: { allowStar: boolean }): EndpointValue | Problem {
+  const dot = text.indexOf('.');
+  if (dot === -1) {
+    return problem(`"${text}" is not an endpoint`, `write NAMESPACE.INTERFACE, e.g. ${text || 'a'}.eth0 or host.${text || 'veth0'}`);
+  }
+  const ns = text.slice(0, dot);
+  const ifname = text.slice(dot + 1);
+  if (ns === '*') {
+    if (!opts.allowStar) return problem('"*" (every namespace) is not allowed here', undefined, 0, 1);
+  } else {
+    const n = checkNsName(ns, { allowHost: true });
+    if (isProblem(n)) return shift(n, 0, dot);
+  }
+  const i = checkIfName(ifname);
+  if (isProblem(i)) return shift(i, dot + 1, text.length);
+  return { ns, ifname };
+}
+
+/** Moves a problem's range into a containing text, or points it at [from, to) there. */
+function shift(p: Problem, base: number, end: number): Problem {
+  return p.from !== undefined ? { ...p, from: base + p.from, to: base + (p.to ?? p.from + 1) } : { ...p, from: base, to: end };
+}
+
+export interface Cidr {
+  readonly family: 4 | 6;
+  readonly address: string;
+  readonly prefix: number;
+}
+
+export function cidrText(c: Cidr): string {
+  return `${c.address}/${c.prefix}`;
+}
+
+function checkIpv4(text: string): string | Problem {
+  const parts = text.split('.');
+  if (parts.length !== 4 || parts.some(p => !/^\d+$/.test(p))) {
+    return problem(`"${text}" is not a valid IPv4 address`, 'write four numbers 0-255 separated by dots, e.g. 10.0.0.1');
+  }
+  let at = 0;
+  for (const p of parts) {
+    if (Number(p) > 255) return problem(`octet ${p} in "${text}" is over 255`, undefined, at, at + p.length);
+    if (p.length > 1 && p.startsWith('0')) {
+      return problem(`octet "${p}" in "${text}" has a leading zero`, 'leading zeros are ambiguous (octal in some tools); drop them', at, at + p.length);
+    }
+    at += p.length + 1;
+  }
+  return text;
+}
+
+function checkIpv6(text: string): string | Problem {
+  if (text.includes('%')) return problem(`zone "${text.slice(text.indexOf('%'))}" is not allowed in an address here`, undefined, text.indexOf('%'), text.length);
+  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !ipaddr.IPv6.isValid(text) || /:::/.test(text)) {
+    return problem(`"${text}" is not a valid IPv6 address`);
+  }
+  return ipaddr.IPv6.parse(text).toString();
+}
+
+/** An address without prefix (a ping target, a gateway). */
+export function checkIp(text: string): { family: 4 | 6; address: string } | Problem {
+  if (text.includes('/')) return problem(`"${text}" has a prefix; an address alone is wanted here`, `write ${text.slice(0, text.indexOf('/'))}`);
+  if (text.includes(':')) {
+    const a = checkIpv6(text);
+    return isProblem(a) ? a : { family: 6, address: a };
+  }
+  if (/^[\d.]+$/.test(text)) {
+    const a = checkIpv4(text);
+    return isProblem(a) ? a : { family: 4, address: a };
+  }
+  return problem(`"${text}" is not an IP address`);
+}
+
+/** An address with a prefix length: `10.1.1.1/24`, `fd00::1/64`. */
+export function checkCidr(text: string, opts: { needPrefix: boolean } = { needPrefix: true }): Cidr | Problem {
+  const slash = text.indexOf('/');
+  if (slash === -1) {
+    if (!opts.needPrefix) {
+      const ip = checkIp(text);
+      return isProblem(ip) ? ip : { ...ip, prefix: ip.family === 4 ? 32 : 128 };
+    }
+    const ip = checkIp(text);
+    if (isProblem(ip)) return ip;
+    return problem(`address "${text}" needs a prefix length`, `e.g. ${text}/${ip.family === 4 ? 24 : 64}`);
+  }
+  const ip = checkIp(text.slice(0, slash));
+  if (isProblem(ip)) return ip;
+  const p = text.slice(slash + 1);
+  const max = ip.family === 4 ? 32 : 128;
+  if (!/^\d+$/.test(p)) return problem(`prefix "/${p}" is not a number`, undefined, slash, text.length);
+  if (Number(p) > max) {
+    return problem(`prefix /${p} is over ${max}, the longest for IPv${ip.family}`, undefined, slash, text.length);
+  }
+  return { family: ip.family, address: ip.address, prefix: Number(p) };
+}
+
+/** A route destination: `default` or a prefix. */
+export function checkDestination(text: string): Cidr | 'default' | Problem {
+  if (text === 'default') return 'default';
+  return checkCidr(text, { needPrefix: false });
+}
+
+function addToBytes(bytes: number[], n: number): boolean {
+  let carry = n;
+  for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
+    const v = bytes[i]! + carry;
+    bytes[i] = v & 0xff;
+    carry = v >> 8;
+  }
+  return carry === 0;
+}
+
+function inPrefix(addr: ipaddr.IPv4 | ipaddr.IPv6, net: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): boolean {
+  return addr.kind() === net.kind() && (addr as ipaddr.IPv4).match(net as ipaddr.IPv4, prefix);
+}
+
+/**
+ * The veth shorthand: the left end gets `c`, the right end the next address of the same prefix;
+ * when `c` is the network address, the ends get the first and second host addresses.
+ */
+export function shorthandPair(c: Cidr): [Cidr, Cidr] | Problem {
+  const addr = ipaddr.parse(c.address);
+  const bits = c.family === 4 ? 32 : 128;
+  const hostBits = bits - c.prefix;
+  const net = ipaddr.parse(c.family === 4
+    ? ipaddr.IPv4.networkAddressFromCIDR(`${c.address}/${c.prefix}`).toString()
+    : ipaddr.IPv6.networkAddressFromCIDR(`${c.address}/${c.prefix}`).toString());
+  const text = cidrText(c);
+  if (hostBits < 1) return problem(`${text} leaves no room for a second address`, `use a shorter prefix, e.g. ${c.address}/${c.family === 4 ? 30 : 126}`);
+  const isNet = addr.toString() === net.toString();
+  const step = (a: ipaddr.IPv4 | ipaddr.IPv6, n: number) => {
+    const b = a.toByteArray();
+    return addToBytes(b, n) ? ipaddr.fromByteArray(b) : undefined;
+  };
+  // With a /31 (or /127) both addresses are hosts (RFC 3021); otherwise the network address is not.
+  const left = isNet && hostBits > 1 ? step(addr, 1) : addr;
+  const right = left && step(left, 1);
+  const hasBroadcast = c.family === 4 && hostBits > 1;
+  const last = (() => {
+    const b = net.toByteArray();
+    for (let i = 0; i < hostBits; i++) {
+      const byte = b.length - 1 - Math.floor(i / 8);
+      b[byte] = b[byte]! | (1 << (i % 8));
+    }
+    return ipaddr.fromByteArray(b);
+  })();
+  if (!left || !right || !inPrefix(right, net, c.prefix) || (hasBroadcast && right.toString() === last.toString())) {
+    return problem(`${text} has no room for the next address in its prefix`, `give both ends an address, or start lower: ${net.toString()}/${c.prefix}`);
+  }
+  const mk = (a: ipaddr.IPv4 | ipaddr.IPv6): Cidr => ({ family: c.family, address: a.toString(), prefix: c.prefix });
+  return [mk(left), mk(right)];
+}
+
+export function checkInt(text: string, what: string, min: number, max: number): number | Problem {
+  if (!/^-?\d+$/.test(text)) return problem(`${what} "${text}" is not a whole number`);
+  const n = Number(text);
+  if (n < min || n > max) return problem(`${what} ${text} is out of range ${min}-${max}`);
+  return n;
+}
+
+export function checkSeconds(text: string, what: string, opts: { min: number; max: number }): number | Problem {
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text)) return problem(`${what} "${text}" is not a number of seconds`);
+  const n = Number(text);
+  if (n < opts.min || n > opts.max) return problem(`${what} ${text} is out of range ${opts.min}-${opts.max} seconds`);
+  return n;
+}
+
+export function checkVarName(text: string): string | Problem {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) {
+    return problem(`"${text}" is not a variable name`, 'a variable name is a letter or _ followed by letters, digits or _');
+  }
+  return text;
+}
+
+export function checkSysctl(text: string): { key: string; value: string } | Problem {
+  const eq = text.indexOf('=');
+  if (eq <= 0) return problem(`"${text}" is not KEY=VALUE`, 'e.g. net.ipv4.ip_forward=1');
+  const key = text.slice(0, eq);
+  const value = text.slice(eq + 1);
+  const parts = key.split(/[./]/);
+  if (parts.some(p => p === '' || p === '..' || !/^[A-Za-z0-9_*:@-]+$/.test(p))) {
+    return problem(`sysctl key "${key}" is not valid`, 'a key is dot-separated names, e.g. net.ipv4.ip_forward', 0, eq);
+  }
+  return { key: key.replace(/\//g, '.'), value };
+}
+
+export const NS_TYPES = ['net', 'uts', 'ipc', 'pid', 'mnt', 'user', 'cgroup', 'time'] as const;
+export type NsType = (typeof NS_TYPES)[number];
+
+export function checkNsType(text: string): NsType | Problem {
+  return (NS_TYPES as readonly string[]).includes(text)
+    ? (text as NsType)
+    : problem(`"${text}" is not a namespace type`, `one of ${NS_TYPES.join(', ')}`);
+}
+
+export function checkHostname(text: string): string | Problem {
+  if (text === '' || text.length > 64) return problem(`hostname "${text}" must be 1 to 64 characters`);
+  return text;
+}

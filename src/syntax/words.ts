@@ -1,0 +1,281 @@
+/** Splits a Word token into literal text, `$var`, `${var}` and `${expr}` parts. */
+import type { IToken } from 'chevrotain';
+import type { Expr, TextPart, Word, WordPart } from './ast.js';
+import { error, type Diagnostic } from './diagnostics.js';
+import type { Source, Span } from './source.js';
+
+/** The span of characters [from, to) of a token's image. */
+export function spanInToken(source: Source, tok: IToken, from: number, to: number): Span {
+  const img = tok.image;
+  let line = tok.startLine ?? 1;
+  let col = tok.startColumn ?? 1;
+  for (let i = 0; i < from && i < img.length; i++) {
+    if (img[i] === '\n') {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return { source, start: tok.startOffset + from, end: tok.startOffset + to, line, col };
+}
+
+export function tokenSpan(source: Source, tok: IToken): Span {
+  return {
+    source,
+    start: tok.startOffset,
+    end: tok.startOffset + tok.image.length,
+    line: tok.startLine ?? 1,
+    col: tok.startColumn ?? 1,
+  };
+}
+
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+class WordReader {
+  readonly parts: WordPart[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private text = '';
+  private textStart = 0;
+  private textQuote: TextPart['quoted'] = 'none';
+
+  constructor(
+    private readonly source: Source,
+    private readonly tok: IToken,
+  ) {}
+
+  private span(from: number, to: number): Span {
+    return spanInToken(this.source, this.tok, from, to);
+  }
+
+  private addText(s: string, at: number, quote: TextPart['quoted']): void {
+    if (this.text !== '' && this.textQuote !== quote) this.flush(at);
+    if (this.text === '') {
+      this.textStart = at;
+      this.textQuote = quote;
+    }
+    this.text += s;
+  }
+
+  flush(at: number): void {
+    if (this.text === '') return;
+    this.parts.push({ kind: 'text', value: this.text, quoted: this.textQuote, span: this.span(this.textStart, at) });
+    this.text = '';
+  }
+
+  /** Reads `$…` at i; returns the index after it. */
+  private dollar(i: number, quote: TextPart['quoted']): number {
+    const img = this.tok.image;
+    const next = img[i + 1];
+    if (next === '{') {
+      const close = img.indexOf('}', i + 2);
+      if (close === -1) {
+        this.diagnostics.push(error('unterminated "${": expected "}"', this.span(i, img.length), 'write ${name} or ${expression}, e.g. ${i+1}'));
+        return img.length;
+      }
+      this.flush(i);
+      const inner = img.slice(i + 2, close);
+      const trimmed = inner.trim();
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(trimmed) || trimmed === '!') {
+        this.parts.push({ kind: 'var', name: trimmed, span: this.span(i, close + 1) });
+      } else {
+        const expr = new ExprReader(inner, i + 2, (a, b) => this.span(a, b), this.diagnostics).parse();
+        if (expr) this.parts.push({ kind: 'expr', expr, span: this.span(i, close + 1) });
+      }
+      return close + 1;
+    }
+    if (next === '!') {
+      this.flush(i);
+      this.parts.push({ kind: 'var', name: '!', span: this.span(i, i + 2) });
+      return i + 2;
+    }
+    NAME.lastIndex = i + 1;
+    const m = NAME.exec(img);
+    if (m) {
+      this.flush(i);
+      this.parts.push({ kind: 'var', name: m[0], span: this.span(i, i + 1 + m[0].length) });
+      return i + 1 + m[0].length;
+    }
+    this.addText('$', i, quote);
+    return i + 1;
+  }
+
+  read(): void {
+    const img = this.tok.image;
+    let i = 0;
+    while (i < img.length) {
+      const c = img[i]!;
+      if (c === '"') {
+        const open = i++;
+        let closed = false;
+        while (i < img.length) {
+          const d = img[i]!;
+          if (d === '"') {
+            closed = true;
+            i++;
+            break;
+          }
+          if (d === '\\' && i + 1 < img.length && '"\\$'.includes(img[i + 1]!)) {
+            this.addText(img[i + 1]!, i, 'double');
+            i += 2;
+          } else if (d === '$') {
+            i = this.dollar(i, 'double');
+          } else {
+            this.addText(d, i, 'double');
+            i++;
+          }
+        }
+        if (!closed) {
+          this.diagnostics.push(error('unterminated string: expected a closing "', this.span(open, open + 1)));
+        } else if (i === open + 2) {
+          this.flush(open);
+          this.parts.push({ kind: 'text', value: '', quoted: 'double', span: this.span(open, i) });
+        }
+      } else if (c === "'") {
+        const close = img.indexOf("'", i + 1);
+        if (close === -1) {
+          this.diagnostics.push(error("unterminated string: expected a closing '", this.span(i, i + 1)));
+          i = img.length;
+        } else {
+          if (close === i + 1) {
+            this.flush(i);
+            this.parts.push({ kind: 'text', value: '', quoted: 'single', span: this.span(i, close + 1) });
+          } else this.addText(img.slice(i + 1, close), i, 'single');
+          i = close + 1;
+        }
+      } else if (c === '\\' && i + 1 < img.length) {
+        this.addText(img[i + 1]!, i, 'none');
+        i += 2;
+      } else if (c === '$') {
+        i = this.dollar(i, 'none');
+      } else {
+        this.addText(c, i, 'none');
+        i++;
+      }
+    }
+    this.flush(img.length);
+  }
+}
+
+/** Integer expressions inside ${…}: + - * / % and parentheses over integers and variable names. */
+class ExprReader {
+  private pos = 0;
+  constructor(
+    private readonly text: string,
+    private readonly base: number,
+    private readonly span: (from: number, to: number) => Span,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  private skip(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+  }
+  private at(from: number, to = this.pos): Span {
+    return this.span(this.base + from, this.base + to);
+  }
+  private fail(message: string, from: number, to: number): undefined {
+    this.diagnostics.push(
+      error(message, this.at(from, Math.max(to, from + 1)), 'expressions use integers, variable names, + - * / % and parentheses, e.g. ${i+1}'),
+    );
+    return undefined;
+  }
+
+  parse(): Expr | undefined {
+    if (this.text.trim() === '') return this.fail('empty "${}": expected a variable name or an expression', -2, this.text.length + 1);
+    const e = this.sum();
+    if (!e) return undefined;
+    this.skip();
+    if (this.pos < this.text.length) {
+      return this.fail(`unexpected "${this.text[this.pos]}" in expression`, this.pos, this.pos + 1);
+    }
+    return e;
+  }
+
+  private sum(): Expr | undefined {
+    const start = this.pos;
+    let left = this.product();
+    for (;;) {
+      if (!left) return undefined;
+      this.skip();
+      const op = this.text[this.pos];
+      if (op !== '+' && op !== '-') return left;
+      this.pos++;
+      const right = this.product();
+      if (!right) return undefined;
+      left = { kind: 'bin', op, left, right, span: this.at(start) };
+    }
+  }
+
+  private product(): Expr | undefined {
+    const start = this.pos;
+    let left = this.unary();
+    for (;;) {
+      if (!left) return undefined;
+      this.skip();
+      const op = this.text[this.pos];
+      if (op !== '*' && op !== '/' && op !== '%') return left;
+      this.pos++;
+      const right = this.unary();
+      if (!right) return undefined;
+      left = { kind: 'bin', op, left, right, span: this.at(start) };
+    }
+  }
+
+  private unary(): Expr | undefined {
+    this.skip();
+    const start = this.pos;
+    if (this.text[this.pos] === '-') {
+      this.pos++;
+      const operand = this.unary();
+      return operand && { kind: 'neg', operand, span: this.at(start) };
+    }
+    return this.primary();
+  }
+
+  private primary(): Expr | undefined {
+    this.skip();
+    const start = this.pos;
+    const rest = this.text.slice(this.pos);
+    if (rest.startsWith('(')) {
+      this.pos++;
+      const e = this.sum();
+      if (!e) return undefined;
+      this.skip();
+      if (this.text[this.pos] !== ')') return this.fail('expected ")" in expression', this.pos, this.pos + 1);
+      this.pos++;
+      return e;
+    }
+    let m = /^\d+/.exec(rest);
+    if (m) {
+      this.pos += m[0].length;
+      if (/^[A-Za-z_]/.test(this.text.slice(this.pos))) {
+        return this.fail(`"${m[0]}${this.text.slice(this.pos).split(/[^A-Za-z0-9_]/)[0]}" is not a number or a name`, start, this.pos + 1);
+      }
+      return { kind: 'num', value: Number(m[0]), span: this.at(start) };
+    }
+    m = /^\$?([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+    if (m) {
+      this.pos += m[0].length;
+      return { kind: 'ref', name: m[1]!, span: this.at(start) };
+    }
+    if (this.pos >= this.text.length) return this.fail('expression ends too early', this.pos - 1, this.pos);
+    return this.fail(`unexpected "${this.text[this.pos]}" in expression`, this.pos, this.pos + 1);
+  }
+}
+
+export function parseWord(source: Source, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
+  const r = new WordReader(source, tok);
+  r.read();
+  return { word: makeWord(r.parts, tok.image, tokenSpan(source, tok)), diagnostics: r.diagnostics };
+}
+
+export function makeWord(parts: readonly WordPart[], raw: string, span: Span): Word {
+  let literal: string | undefined = '';
+  let quoted = false;
+  for (const p of parts) {
+    if (p.kind !== 'text') literal = undefined;
+    else {
+      if (literal !== undefined) literal += p.value;
+      if (p.quoted !== 'none') quoted = true;
+    }
+  }
+  return { kind: 'word', parts, raw, literal, quoted, span };
+}
