@@ -3,6 +3,7 @@
  * the explain backend, and explain it.
  */
 import * as fs from 'node:fs';
+import { DryRunBackend } from './backend/dry-run.js';
 import { ExplainBackend } from './backend/explain/explain.js';
 import { Interpreter } from './runtime/interpreter.js';
 import type { Program } from './syntax/ast.js';
@@ -40,7 +41,7 @@ export function loadInline(name: string, text: string): Loaded {
 
 /** A dry run: every statement expanded and checked, nothing touched. Returns all problems found. */
 export async function checkProgram(program: Program, opts: { lab?: Iterable<string> } = {}): Promise<Diagnostic[]> {
-  const interp = new Interpreter({ backend: new ExplainBackend(), mode: 'check', ...opts });
+  const interp = new Interpreter({ backend: new DryRunBackend(), mode: 'check', ...opts });
   await interp.run(program.statements);
   return sortDiagnostics(interp.diagnostics);
 }

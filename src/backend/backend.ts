@@ -102,8 +102,8 @@ export interface StatementInfo {
 }
 
 export interface Backend {
-  /** Called before the operations of each statement. */
-  begin(stmt: StatementInfo): void;
+  /** Called before the operations of each statement, for backends that annotate their output. */
+  begin?(stmt: StatementInfo): void;
   nsAdd(name: string, opts: { readonly hostname?: string }): Promise<void>;
   nsDel(name: string): Promise<void>;
   linkDel(ep: Endpoint): Promise<void>;

@@ -2,6 +2,7 @@
 import type { Expr, Word } from '../syntax/ast.js';
 import { error } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
+import { show } from '../syntax/values.js';
 import type { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 
@@ -13,7 +14,9 @@ export interface VarSource {
 
 /** The value of a def parameter while its body is checked without a call: expansion stops there. */
 export const UNKNOWN = '\uE002';
-export class UnknownValue extends Error {}
+/** Thrown (never shown) when expansion meets UNKNOWN; cheap: no stack is captured. */
+export class UnknownValue {}
+const unknownValue = new UnknownValue();
 
 function undefinedVar(name: string, span: Span): DiagnosticError {
   const hint = name === '!' ? '$! is set by a statement ending in &' : `define it first, e.g. let ${name} = …`;
@@ -23,7 +26,7 @@ function undefinedVar(name: string, span: Span): DiagnosticError {
 function lookup(name: string, span: Span, vars: VarSource): string {
   const v = vars.scope.get(name) ?? (name === '!' ? undefined : vars.env[name]);
   if (v === undefined) throw undefinedVar(name, span);
-  if (v === UNKNOWN) throw new UnknownValue();
+  if (v === UNKNOWN) throw unknownValue;
   return v;
 }
 
@@ -34,7 +37,7 @@ function evaluate(e: Expr, vars: VarSource): bigint {
     case 'ref': {
       const v = lookup(e.name, e.span, vars).trim();
       if (!/^-?\d+$/.test(v)) {
-        throw new DiagnosticError(error(`$${e.name} is "${v}", not a whole number`, e.span));
+        throw new DiagnosticError(error(`$${e.name} is ${show(v)}, not a whole number`, e.span));
       }
       return BigInt(v);
     }

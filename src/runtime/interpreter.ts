@@ -8,6 +8,7 @@ import { subSpan, type Span } from '../syntax/source.js';
 import { keywordNames } from '../syntax/tokens.js';
 import { usage } from '../syntax/usage.js';
 import * as V from '../syntax/values.js';
+import { show } from '../syntax/values.js';
 import {
   OpError, pidFromText, pidText,
   type Backend, type Cidr, type Endpoint, type Job, type JobTarget, type NsRef, type Pid, type ShowQuery, type SpawnFlag,
@@ -39,6 +40,8 @@ export class Interpreter {
   readonly diagnostics: Diagnostic[] = [];
   /** The lab's namespaces in creation order. */
   readonly lab: Set<string>;
+  /** While a def body is checked uncalled, the lab is not changed. */
+  private prechecking = false;
   private readonly backend: Backend;
   private readonly env: Readonly<Record<string, string | undefined>>;
   private depth = 0;
@@ -118,7 +121,7 @@ export class Interpreter {
   private endpoints(w: A.Word, scope: Scope): Endpoint[] {
     const ep = this.value(w, scope, t => V.checkEndpoint(t, { allowStar: true }));
     if (ep.ns !== '*') return [ep];
-    if (this.lab.size === 0) this.fail(`"${w.raw}" matches nothing: the lab has no namespaces yet`, w.span);
+    if (this.lab.size === 0) this.fail(`${show(w.raw)} matches nothing: the lab has no namespaces yet`, w.span);
     return [...this.lab].map(ns => ({ ns, ifname: ep.ifname }));
   }
 
@@ -146,7 +149,7 @@ export class Interpreter {
     return this.value(w, scope, (t): JobTarget | V.Problem => {
       if (/^%\d+$/.test(t)) return { kind: 'job', id: Number(t.slice(1)) };
       const p = pidFromText(t);
-      return p !== undefined ? { kind: 'pid', pid: p } : { problem: `"${t}" is not a job (%N) or a process id` };
+      return p !== undefined ? { kind: 'pid', pid: p } : { problem: `${show(t)} is not a job (%N) or a process id` };
     });
   }
 
@@ -160,8 +163,16 @@ export class Interpreter {
   }
 
   private begin(s: A.Statement): void {
-    const text = s.span.source.text.slice(s.span.start, s.span.end).replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ');
-    this.backend.begin({ file: s.span.source.name, line: s.span.line, text });
+    if (!this.backend.begin) return;
+    const span = s.span;
+    this.backend.begin({
+      file: span.source.name,
+      line: span.line,
+      // only the explain backend reads it
+      get text() {
+        return span.source.text.slice(span.start, span.end).replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ');
+      },
+    });
   }
 
   // ---- statements -------------------------------------------------------------------------------
@@ -175,7 +186,7 @@ export class Interpreter {
         this.begin(s);
         for (const name of names) {
           await this.backend.nsAdd(name, hostname === undefined ? {} : { hostname });
-          this.lab.add(name);
+          this.labAdd(name);
         }
         return;
       }
@@ -190,7 +201,7 @@ export class Interpreter {
           if (t.ep) await this.backend.linkDel(t.ep);
           else {
             await this.backend.nsDel(t.ns!);
-            this.lab.delete(t.ns!);
+            this.labDelete(t.ns!);
           }
         }
         return;
@@ -212,7 +223,7 @@ export class Interpreter {
         ports.forEach((p, i) => {
           if (p.ns !== br.ns) {
             this.fail(
-              `${p.ns}.${p.ifname} is in namespace "${p.ns}" but the bridge ${br.ns}.${br.ifname} is in "${br.ns}"`,
+              `${p.ns}.${p.ifname} is in namespace ${show(p.ns)} but the bridge ${br.ns}.${br.ifname} is in ${show(br.ns)}`,
               s.ports[i]!.span,
               `a bridge takes ports of its own namespace; move the link first: move ${p.ns}.${p.ifname} -> ${br.ns}`,
             );
@@ -293,7 +304,7 @@ export class Interpreter {
           : { kind: 'path' as const, path: this.value(t.path, scope, nonEmptyPath) };
         this.begin(s);
         await this.backend.pin(ref, target);
-        if (target.kind === 'name') this.lab.add(target.name);
+        if (target.kind === 'name') this.labAdd(target.name);
         return;
       }
       case 'spawn':
@@ -302,7 +313,7 @@ export class Interpreter {
         return this.forStmt(s, scope);
       case 'def': {
         const name = this.value(s.name, scope, V.checkVarName);
-        if (keywordNames.has(name)) this.fail(`"${name}" is an nsh keyword and cannot name a def`, s.name.span);
+        if (keywordNames.has(name)) this.fail(`${show(name)} is an nsh keyword and cannot name a def`, s.name.span);
         const params = s.params.map(w => this.value(w, scope, V.checkVarName));
         this.unique(params, s.params, 'parameter');
         scope.define(s, name);
@@ -363,9 +374,17 @@ export class Interpreter {
     }
   }
 
+  private labAdd(ns: string): void {
+    if (!this.prechecking) this.lab.add(ns);
+  }
+
+  private labDelete(ns: string): void {
+    if (!this.prechecking) this.lab.delete(ns);
+  }
+
   private unique(values: readonly string[], words: readonly A.Word[], what: string): void {
     values.forEach((v, i) => {
-      if (values.indexOf(v) !== i) this.fail(`${what} "${v}" is named twice`, words[i]!.span);
+      if (values.indexOf(v) !== i) this.fail(`${what} ${show(v)} is named twice`, words[i]!.span);
     });
   }
 
@@ -455,7 +474,7 @@ export class Interpreter {
       else if (a === '-i') interval = check(next(), t => V.checkSeconds(t, 'ping interval', { min: 0.001, max: 3600 }));
       else if (a === '-W') timeout = check(next(), t => V.checkSeconds(t, 'ping timeout', { min: 0.001, max: 3600 }));
       else if (a.startsWith('-')) this.fail(`the built-in ping has no option ${a}`, w.span, hint);
-      else if (target) this.fail(`ping takes one address, found another: "${a}"`, w.span, hint);
+      else if (target) this.fail(`ping takes one address, found another: ${show(a)}`, w.span, hint);
       else target = this.checked(w, a, V.checkIp);
     }
     if (!target) this.fail('ping needs an address', s.span, hint);
@@ -511,7 +530,7 @@ export class Interpreter {
   private async spawn(s: A.SpawnStmt, scope: Scope): Promise<void> {
     const given = s.flags.map(f => f.name);
     s.flags.forEach((f, i) => {
-      if (given.indexOf(f.name) !== i) this.fail(`namespace type "${f.name}" is listed twice`, f.span);
+      if (given.indexOf(f.name) !== i) this.fail(`namespace type ${show(f.name)} is listed twice`, f.span);
     });
     const flags: SpawnFlag[] = given.length > 0 ? given : ['uts', 'ipc', 'pid', 'mnt', 'net'];
     const hostname = s.hostname && this.value(s.hostname, scope, V.checkHostname);
@@ -534,7 +553,7 @@ export class Interpreter {
       ...(stdin === undefined ? {} : { stdin }),
     });
     this.setJob(job, scope);
-    if (as !== undefined) this.lab.add(as);
+    if (as !== undefined) this.labAdd(as);
   }
 
   private async forStmt(s: A.ForStmt, scope: Scope): Promise<void> {
@@ -564,7 +583,7 @@ export class Interpreter {
     const found = scope.lookup(name);
     if (!found) {
       const hint = s.name.quoted ? undefined : 'statements are: ' + Object.keys(usage).filter(k => k.endsWith('Stmt') && k !== 'callStmt').map(k => k.slice(0, -4)).join(', ');
-      this.fail(`unknown statement "${name}"`, s.name.span, hint);
+      this.fail(`unknown statement ${show(name)}`, s.name.span, hint);
     }
     const { def, scope: defScope } = found;
     if (s.args.length !== def.params.length) {
@@ -593,14 +612,14 @@ export class Interpreter {
   private async precheck(def: A.DefStmt, params: readonly string[], scope: Scope): Promise<void> {
     const inner = new Scope(scope);
     for (const p of params) inner.set(p, UNKNOWN);
-    const lab = [...this.lab];
+    const outer = this.prechecking;
+    this.prechecking = true;
     this.depth++;
     try {
       await this.block(def.body, inner);
     } finally {
       this.depth--;
-      this.lab.clear();
-      for (const ns of lab) this.lab.add(ns);
+      this.prechecking = outer;
     }
   }
 

@@ -4,7 +4,7 @@ import type * as A from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import * as T from './tokens.js';
 import { usage } from './usage.js';
-import { type Source, type Span, joinSpans } from './source.js';
+import { type Origin, type Span, joinSpans } from './source.js';
 import { makeWord, parseWord, tokenSpan } from './words.js';
 
 type Child = CstNode | IToken;
@@ -23,37 +23,25 @@ function damaged(node: CstNode): boolean {
   return false;
 }
 
-function firstToken(node: CstNode): IToken | undefined {
-  let best: IToken | undefined;
-  for (const list of Object.values(node.children)) {
-    for (const c of list as Child[]) {
-      const t = isToken(c) ? c : firstToken(c);
-      if (t && (!best || t.startOffset < best.startOffset)) best = t;
-    }
-  }
-  return best;
-}
-
-function lastToken(node: CstNode): IToken | undefined {
-  let best: IToken | undefined;
-  for (const list of Object.values(node.children)) {
-    for (const c of list as Child[]) {
-      const t = isToken(c) ? c : lastToken(c);
-      if (t && (!best || t.startOffset > best.startOffset)) best = t;
-    }
-  }
-  return best;
-}
-
 export class AstBuilder {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(private readonly source: Source) {}
+  /** `recovered`: the parser reported errors, so nodes may hold tokens it made up. */
+  constructor(
+    private readonly at: Origin,
+    private readonly recovered: boolean,
+  ) {}
 
   private span(node: CstNode): Span {
-    const a = firstToken(node);
-    const b = lastToken(node);
-    if (!a || !b) return { source: this.source, start: 0, end: 0, line: 1, col: 1 };
-    return joinSpans(tokenSpan(this.source, a), tokenSpan(this.source, b));
+    const loc = node.location;
+    const { source, offset, line } = this.at;
+    if (!loc || Number.isNaN(loc.startOffset)) return { source, start: offset, end: offset, line, col: 1 };
+    return {
+      source,
+      start: offset + loc.startOffset,
+      end: offset + (loc.endOffset ?? loc.startOffset) + 1,
+      line: line + (loc.startLine ?? 1) - 1,
+      col: loc.startColumn ?? 1,
+    };
   }
 
   private toks(node: CstNode, key: string): IToken[] {
@@ -67,7 +55,7 @@ export class AstBuilder {
   }
 
   word(tok: IToken): A.Word {
-    const { word, diagnostics } = parseWord(this.source, tok);
+    const { word, diagnostics } = parseWord(this.at, tok);
     this.diagnostics.push(...diagnostics);
     return word;
   }
@@ -84,23 +72,24 @@ export class AstBuilder {
 
   program(node: CstNode): A.Program {
     const statements = this.statements(this.nodes(node, 'statements')[0]!);
-    return { kind: 'program', statements, span: { source: this.source, start: 0, end: this.source.text.length, line: 1, col: 1 } };
+    const { source } = this.at;
+    return { kind: 'program', statements, span: { source, start: 0, end: source.text.length, line: 1, col: 1 } };
   }
 
   statements(node: CstNode | undefined): A.Statement[] {
     if (!node) return [];
     const out: A.Statement[] = [];
     for (const s of this.nodes(node, 'statement')) {
-      if (damaged(s)) continue;
+      if (this.recovered && damaged(s)) continue;
       out.push(this.statement(s));
     }
     return out;
   }
 
   private statement(node: CstNode): A.Statement {
-    const cmd = this.nodes(node, 'command')[0]!;
-    const inner = Object.values(cmd.children)[0]![0] as CstNode;
-    const stmt = this.command(inner);
+    let inner: CstNode | undefined;
+    for (const key in node.children) if (key !== 'Bang') inner = node.children[key]![0] as CstNode;
+    const stmt = this.command(inner!);
     if (this.has(node, 'Bang')) return { kind: 'not', statement: stmt, span: this.span(node) };
     return stmt;
   }
@@ -212,7 +201,7 @@ export class AstBuilder {
       case 'spawnStmt':
         return {
           kind: 'spawn',
-          flags: this.toks(node, 'flags').map(t => ({ name: t.image as A.SpawnFlag, span: tokenSpan(this.source, t) })),
+          flags: this.toks(node, 'flags').map(t => ({ name: t.image as A.SpawnFlag, span: tokenSpan(this.at, t) })),
           ...opt('hostname', this.lastWord(node, 'hostname')),
           ...opt('as', this.lastWord(node, 'as')),
           argv: this.words(node, 'argv'),
@@ -251,7 +240,7 @@ export class AstBuilder {
         const rule = `${name.image}Stmt`;
         if (name.tokenType !== T.Word && usage[rule]) {
           // A keyword whose statement did not parse (`up` alone) reaches here as a call.
-          this.diagnostics.push(error(`${name.image} is missing its arguments`, tokenSpan(this.source, name), `usage: ${usage[rule]}`));
+          this.diagnostics.push(error(`${name.image} is missing its arguments`, tokenSpan(this.at, name), `usage: ${usage[rule]}`));
         }
         return { kind: 'call', name: this.word(name), args: this.words(node, 'args'), span };
       }

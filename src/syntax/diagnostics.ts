@@ -8,8 +8,13 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
+/** Control characters from user text are escaped: a message is always one line. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, c => JSON.stringify(c).slice(1, -1));
+}
+
 export function error(message: string, span?: Span, hint?: string): Diagnostic {
-  return { severity: 'error', message, ...(span ? { span } : {}), ...(hint ? { hint } : {}) };
+  return { severity: 'error', message: oneLine(message), ...(span ? { span } : {}), ...(hint ? { hint: oneLine(hint) } : {}) };
 }
 
 export interface Painter {

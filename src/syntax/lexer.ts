@@ -2,14 +2,14 @@
 import { Lexer, type IToken } from 'chevrotain';
 import { allTokens } from './tokens.js';
 import { error, type Diagnostic } from './diagnostics.js';
-import { spanAt, type Source } from './source.js';
+import { spanAt, type Origin } from './source.js';
 
 let lexer: Lexer | undefined;
 
 function theLexer(): Lexer {
   lexer ??= new Lexer(allTokens as never, {
     positionTracking: 'full',
-    ensureOptimizations: false,
+    ensureOptimizations: true,
     skipValidations: true,
   });
   return lexer;
@@ -26,12 +26,13 @@ export interface LexResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export function tokenize(source: Source): LexResult {
-  const result = theLexer().tokenize(source.text);
+/** Tokens of `text`, which starts at `at` in its source. */
+export function tokenize(at: Origin, text: string): LexResult {
+  const result = theLexer().tokenize(text);
   const diagnostics = result.errors.map(e => {
-    const ch = source.text.slice(e.offset, e.offset + e.length);
-    const shown = ch.length > 1 ? ch[0]! : ch;
-    return error(`unexpected character "${shown}"`, spanAt(source, e.offset, e.offset + 1), strayHints[shown]);
+    const shown = text.slice(e.offset, e.offset + 1);
+    const where = spanAt(at.source, at.offset + e.offset, at.offset + e.offset + 1);
+    return error(`unexpected character ${JSON.stringify(shown)}`, where, strayHints[shown]);
   });
   return { tokens: result.tokens, diagnostics };
 }

@@ -9,7 +9,9 @@ import * as T from './tokens.js';
 export function describeToken(tok: IToken): string {
   if (tok.tokenType === EOF) return 'end of input';
   if (tok.tokenType === T.Newline) return 'end of line';
-  return `"${tok.image}"`;
+  const first = tok.image.split(/\r?\n/)[0]!;
+  const shown = first.length > 30 ? `${first.slice(0, 29)}…` : first;
+  return `"${shown}${first === tok.image || shown.endsWith('…') ? '' : '…'}"`;
 }
 
 function describeType(t: TokenType): string {
@@ -20,7 +22,6 @@ const ruleNames: Record<string, string> = {
   program: 'the script',
   statements: 'the script',
   block: 'the block',
-  end: 'the statement',
   nsRef: 'the namespace reference',
 };
 
@@ -44,8 +45,8 @@ const messages: IParserErrorMessageProvider = {
     return `unexpected ${describeToken(firstRedundant)}`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
-    if (ruleName === 'end') return `expected ";" or a new line after the statement, found ${describeToken(actual[0]!)}`;
-    if (ruleName === 'command') return `${describeToken(actual[0]!)} cannot start a statement`;
+    if (ruleName === 'statements') return `expected ";" or a new line after the statement, found ${describeToken(actual[0]!)}`;
+    if (ruleName === 'statement') return `${describeToken(actual[0]!)} cannot start a statement`;
     const firsts = expectedPathsPerAlt.flatMap(alt => alt.map(path => path[0]!)).filter(Boolean);
     return `expected ${oneOf(firsts)}${where(ruleName)}, found ${describeToken(actual[0]!)}`;
   },
@@ -59,9 +60,10 @@ export class NshParser extends CstParser {
   constructor() {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: true,
-      maxLookahead: 2,
+      maxLookahead: 1,
       errorMessageProvider: messages,
       skipValidations: false,
+      nodeLocationTracking: 'full',
     });
     this.performSelfAnalysis();
   }
@@ -74,6 +76,7 @@ export class NshParser extends CstParser {
     this.SUBRULE(this.statements);
   });
 
+  /** Statements, separated by new lines or ";"; one also ends before "}" or the end of the input. */
   public statements = this.RULE('statements', () => {
     this.MANY(() =>
       this.OR([
@@ -82,34 +85,24 @@ export class NshParser extends CstParser {
         {
           ALT: () => {
             this.SUBRULE(this.statement);
-            this.SUBRULE(this.end);
+            this.OR2({
+              IGNORE_AMBIGUITIES: true,
+              DEF: [
+                { ALT: () => this.CONSUME2(T.Newline) },
+                { ALT: () => this.CONSUME2(T.Semicolon) },
+                { GATE: () => tokenMatcher(this.LA(1), T.RBrace) || this.LA(1).tokenType === EOF, ALT: EMPTY_ALT() },
+              ],
+              ERR_MSG: 'a new line or ";" after the statement',
+            });
           },
         },
       ]),
     );
   });
 
-  /** A statement ends at a newline, a ";", a "}" or the end of the input. */
-  public end = this.RULE('end', () => {
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.CONSUME(T.Newline) },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-        {
-          GATE: () => tokenMatcher(this.LA(1), T.RBrace) || this.LA(1).tokenType === EOF,
-          ALT: EMPTY_ALT(),
-        },
-      ],
-    });
-  });
-
+  /** A statement: "!" inverts its outcome. */
   public statement = this.RULE('statement', () => {
     this.OPTION(() => this.CONSUME(T.Bang));
-    this.SUBRULE(this.command);
-  });
-
-  public command = this.RULE('command', () => {
     this.OR({
       IGNORE_AMBIGUITIES: true,
       DEF: [
@@ -143,6 +136,7 @@ export class NshParser extends CstParser {
         { ALT: () => this.SUBRULE(this.killStmt) },
         { ALT: () => this.SUBRULE(this.callStmt) },
       ],
+      ERR_MSG: 'a statement',
     });
   });
 

@@ -14,6 +14,13 @@ export interface Span {
   readonly col: number;
 }
 
+/** Where a piece of text that is parsed on its own starts inside its source. */
+export interface Origin {
+  readonly source: Source;
+  readonly offset: number;
+  readonly line: number;
+}
+
 export function makeSource(name: string, text: string): Source {
   return { name, text };
 }

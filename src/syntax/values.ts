@@ -16,6 +16,12 @@ export function isProblem(x: unknown): x is Problem {
   return typeof x === 'object' && x !== null && 'problem' in x;
 }
 
+/** A value quoted for a message: control characters escaped, long values cut. */
+export function show(text: string): string {
+  const cut = text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  return JSON.stringify(cut);
+}
+
 function problem(message: string, hint?: string, from?: number, to?: number): Problem {
   return { problem: message, ...(hint ? { hint } : {}), ...(from !== undefined ? { from, to: to ?? from + 1 } : {}) };
 }
@@ -26,14 +32,14 @@ export const IFNAME_MAX = 15;
 export function checkNsName(text: string, opts: { allowHost: boolean }): string | Problem {
   if (text === '') return problem('namespace name is empty');
   if (text.length > NS_NAME_MAX) {
-    return problem(`namespace name "${text}" is ${text.length} characters; nsh allows at most ${NS_NAME_MAX}`);
+    return problem(`namespace name ${show(text)} is ${text.length} characters; nsh allows at most ${NS_NAME_MAX}`);
   }
   const bad = /[^A-Za-z0-9_-]/.exec(text);
   if (bad || !/^[A-Za-z_]/.test(text)) {
     const at = bad && /^[A-Za-z_]/.test(text) ? bad.index : 0;
     const shown = bad && at === bad.index ? bad[0] : text[0]!;
     return problem(
-      `namespace name "${text}" may not ${at === 0 ? 'start with' : 'contain'} "${shown}"`,
+      `namespace name ${show(text)} may not ${at === 0 ? 'start with' : 'contain'} ${show(shown)}`,
       'a namespace name is a letter or _ followed by letters, digits, _ or -',
       at,
       at + 1,
@@ -48,18 +54,18 @@ export function checkNsName(text: string, opts: { allowHost: boolean }): string 
 export function checkIfName(text: string): string | Problem {
   if (text === '') return problem('interface name is empty');
   if (text.length > IFNAME_MAX) {
-    return problem(`interface name "${text}" is ${text.length} characters; Linux allows at most ${IFNAME_MAX}`);
+    return problem(`interface name ${show(text)} is ${text.length} characters; Linux allows at most ${IFNAME_MAX}`);
   }
   const bad = /[^A-Za-z0-9_.-]/.exec(text);
   if (bad) {
     return problem(
-      `interface name "${text}" may not contain "${bad[0]}"`,
+      `interface name ${show(text)} may not contain ${show(bad[0])}`,
       'an interface name is letters, digits, _ . and -',
       bad.index,
       bad.index + 1,
     );
   }
-  if (text === '.' || text === '..') return problem(`"${text}" is not a valid interface name`);
+  if (text === '.' || text === '..') return problem(`${show(text)} is not a valid interface name`);
   return text;
 }
 
@@ -73,7 +79,7 @@ export interface EndpointValue {
 export function checkEndpoint(text: string, opts: { allowStar: boolean }): EndpointValue | Problem {
   const dot = text.indexOf('.');
   if (dot === -1) {
-    return problem(`"${text}" is not an endpoint`, `write NAMESPACE.INTERFACE, e.g. ${text || 'a'}.eth0 or host.${text || 'veth0'}`);
+    return problem(`${show(text)} is not an endpoint`, `write NAMESPACE.INTERFACE, e.g. ${text || 'a'}.eth0 or host.${text || 'veth0'}`);
   }
   const ns = text.slice(0, dot);
   const ifname = text.slice(dot + 1);
@@ -106,13 +112,13 @@ export function cidrText(c: Cidr): string {
 function checkIpv4(text: string): string | Problem {
   const parts = text.split('.');
   if (parts.length !== 4 || parts.some(p => !/^\d+$/.test(p))) {
-    return problem(`"${text}" is not a valid IPv4 address`, 'write four numbers 0-255 separated by dots, e.g. 10.0.0.1');
+    return problem(`${show(text)} is not a valid IPv4 address`, 'write four numbers 0-255 separated by dots, e.g. 10.0.0.1');
   }
   let at = 0;
   for (const p of parts) {
-    if (Number(p) > 255) return problem(`octet ${p} in "${text}" is over 255`, undefined, at, at + p.length);
+    if (Number(p) > 255) return problem(`octet ${p} in ${show(text)} is over 255`, undefined, at, at + p.length);
     if (p.length > 1 && p.startsWith('0')) {
-      return problem(`octet "${p}" in "${text}" has a leading zero`, 'leading zeros are ambiguous (octal in some tools); drop them', at, at + p.length);
+      return problem(`octet ${show(p)} in ${show(text)} has a leading zero`, 'leading zeros are ambiguous (octal in some tools); drop them', at, at + p.length);
     }
     at += p.length + 1;
   }
@@ -120,16 +126,16 @@ function checkIpv4(text: string): string | Problem {
 }
 
 function checkIpv6(text: string): string | Problem {
-  if (text.includes('%')) return problem(`zone "${text.slice(text.indexOf('%'))}" is not allowed in an address here`, undefined, text.indexOf('%'), text.length);
+  if (text.includes('%')) return problem(`zone ${show(text.slice(text.indexOf('%')))} is not allowed in an address here`, undefined, text.indexOf('%'), text.length);
   if (!/^[0-9A-Fa-f:.]+$/.test(text) || !ipaddr.IPv6.isValid(text) || /:::/.test(text)) {
-    return problem(`"${text}" is not a valid IPv6 address`);
+    return problem(`${show(text)} is not a valid IPv6 address`);
   }
   return ipaddr.IPv6.parse(text).toString();
 }
 
 /** An address without prefix (a ping target, a gateway). */
 export function checkIp(text: string): { family: 4 | 6; address: string } | Problem {
-  if (text.includes('/')) return problem(`"${text}" has a prefix; an address alone is wanted here`, `write ${text.slice(0, text.indexOf('/'))}`);
+  if (text.includes('/')) return problem(`${show(text)} has a prefix; an address alone is wanted here`, `write ${text.slice(0, text.indexOf('/'))}`);
   if (text.includes(':')) {
     const a = checkIpv6(text);
     return isProblem(a) ? a : { family: 6, address: a };
@@ -138,7 +144,7 @@ export function checkIp(text: string): { family: 4 | 6; address: string } | Prob
     const a = checkIpv4(text);
     return isProblem(a) ? a : { family: 4, address: a };
   }
-  return problem(`"${text}" is not an IP address`);
+  return problem(`${show(text)} is not an IP address`);
 }
 
 /** An address with a prefix length: `10.1.1.1/24`, `fd00::1/64`. */
@@ -151,7 +157,7 @@ export function checkCidr(text: string, opts: { needPrefix: boolean } = { needPr
     }
     const ip = checkIp(text);
     if (isProblem(ip)) return ip;
-    return problem(`address "${text}" needs a prefix length`, `e.g. ${text}/${ip.family === 4 ? 24 : 64}`);
+    return problem(`address ${show(text)} needs a prefix length`, `e.g. ${text}/${ip.family === 4 ? 24 : 64}`);
   }
   const ip = checkIp(text.slice(0, slash));
   if (isProblem(ip)) return ip;
@@ -222,14 +228,14 @@ export function shorthandPair(c: Cidr): [Cidr, Cidr] | Problem {
 }
 
 export function checkInt(text: string, what: string, min: number, max: number): number | Problem {
-  if (!/^-?\d+$/.test(text)) return problem(`${what} "${text}" is not a whole number`);
+  if (!/^-?\d+$/.test(text)) return problem(`${what} ${show(text)} is not a whole number`);
   const n = Number(text);
   if (n < min || n > max) return problem(`${what} ${text} is out of range ${min}-${max}`);
   return n;
 }
 
 export function checkSeconds(text: string, what: string, opts: { min: number; max: number }): number | Problem {
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text)) return problem(`${what} "${text}" is not a number of seconds`);
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text)) return problem(`${what} ${show(text)} is not a number of seconds`);
   const n = Number(text);
   if (n < opts.min || n > opts.max) return problem(`${what} ${text} is out of range ${opts.min}-${opts.max} seconds`);
   return n;
@@ -237,19 +243,19 @@ export function checkSeconds(text: string, what: string, opts: { min: number; ma
 
 export function checkVarName(text: string): string | Problem {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) {
-    return problem(`"${text}" is not a variable name`, 'a variable name is a letter or _ followed by letters, digits or _');
+    return problem(`${show(text)} is not a variable name`, 'a variable name is a letter or _ followed by letters, digits or _');
   }
   return text;
 }
 
 export function checkSysctl(text: string): { key: string; value: string } | Problem {
   const eq = text.indexOf('=');
-  if (eq <= 0) return problem(`"${text}" is not KEY=VALUE`, 'e.g. net.ipv4.ip_forward=1');
+  if (eq <= 0) return problem(`${show(text)} is not KEY=VALUE`, 'e.g. net.ipv4.ip_forward=1');
   const key = text.slice(0, eq);
   const value = text.slice(eq + 1);
   const parts = key.split(/[./]/);
   if (parts.some(p => p === '' || p === '..' || !/^[A-Za-z0-9_*:@-]+$/.test(p))) {
-    return problem(`sysctl key "${key}" is not valid`, 'a key is dot-separated names, e.g. net.ipv4.ip_forward', 0, eq);
+    return problem(`sysctl key ${show(key)} is not valid`, 'a key is dot-separated names, e.g. net.ipv4.ip_forward', 0, eq);
   }
   return { key: key.replace(/\//g, '.'), value };
 }
@@ -260,10 +266,10 @@ export type NsType = (typeof NS_TYPES)[number];
 export function checkNsType(text: string): NsType | Problem {
   return (NS_TYPES as readonly string[]).includes(text)
     ? (text as NsType)
-    : problem(`"${text}" is not a namespace type`, `one of ${NS_TYPES.join(', ')}`);
+    : problem(`${show(text)} is not a namespace type`, `one of ${NS_TYPES.join(', ')}`);
 }
 
 export function checkHostname(text: string): string | Problem {
-  if (text === '' || text.length > 64) return problem(`hostname "${text}" must be 1 to 64 characters`);
+  if (text === '' || text.length > 64) return problem(`hostname ${show(text)} must be 1 to 64 characters`);
   return text;
 }

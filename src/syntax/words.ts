@@ -2,12 +2,12 @@
 import type { IToken } from 'chevrotain';
 import type { Expr, TextPart, Word, WordPart } from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
-import type { Source, Span } from './source.js';
+import type { Origin, Span } from './source.js';
 
 /** The span of characters [from, to) of a token's image. */
-export function spanInToken(source: Source, tok: IToken, from: number, to: number): Span {
+export function spanInToken(at: Origin, tok: IToken, from: number, to: number): Span {
   const img = tok.image;
-  let line = tok.startLine ?? 1;
+  let line = at.line + (tok.startLine ?? 1) - 1;
   let col = tok.startColumn ?? 1;
   for (let i = 0; i < from && i < img.length; i++) {
     if (img[i] === '\n') {
@@ -15,15 +15,16 @@ export function spanInToken(source: Source, tok: IToken, from: number, to: numbe
       col = 1;
     } else col++;
   }
-  return { source, start: tok.startOffset + from, end: tok.startOffset + to, line, col };
+  const start = at.offset + tok.startOffset;
+  return { source: at.source, start: start + from, end: start + to, line, col };
 }
 
-export function tokenSpan(source: Source, tok: IToken): Span {
+export function tokenSpan(at: Origin, tok: IToken): Span {
   return {
-    source,
-    start: tok.startOffset,
-    end: tok.startOffset + tok.image.length,
-    line: tok.startLine ?? 1,
+    source: at.source,
+    start: at.offset + tok.startOffset,
+    end: at.offset + tok.startOffset + tok.image.length,
+    line: at.line + (tok.startLine ?? 1) - 1,
     col: tok.startColumn ?? 1,
   };
 }
@@ -38,12 +39,12 @@ class WordReader {
   private textQuote: TextPart['quoted'] = 'none';
 
   constructor(
-    private readonly source: Source,
+    private readonly at: Origin,
     private readonly tok: IToken,
   ) {}
 
   private span(from: number, to: number): Span {
-    return spanInToken(this.source, this.tok, from, to);
+    return spanInToken(this.at, this.tok, from, to);
   }
 
   private addText(s: string, at: number, quote: TextPart['quoted']): void {
@@ -261,10 +262,19 @@ class ExprReader {
   }
 }
 
-export function parseWord(source: Source, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
-  const r = new WordReader(source, tok);
+const PLAIN = /^[^"'\\$]*$/;
+const NO_DIAGNOSTICS: Diagnostic[] = [];
+
+export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
+  if (PLAIN.test(tok.image)) {
+    // the common case: no quotes, escapes or variables
+    const span = tokenSpan(at, tok);
+    const part: TextPart = { kind: 'text', value: tok.image, quoted: 'none', span };
+    return { word: { kind: 'word', parts: [part], raw: tok.image, literal: tok.image, quoted: false, span }, diagnostics: NO_DIAGNOSTICS };
+  }
+  const r = new WordReader(at, tok);
   r.read();
-  return { word: makeWord(r.parts, tok.image, tokenSpan(source, tok)), diagnostics: r.diagnostics };
+  return { word: makeWord(r.parts, tok.image, tokenSpan(at, tok)), diagnostics: r.diagnostics };
 }
 
 export function makeWord(parts: readonly WordPart[], raw: string, span: Span): Word {

@@ -13,8 +13,8 @@ import { q, words } from './shell.js';
 const UTS_DIR = '/run/nsh/uts';
 
 export interface ExplainOptions {
-  /** Where the text goes; nothing is written when omitted (nsh check uses that). */
-  readonly write?: (text: string) => void;
+  /** Where the text goes. */
+  readonly write: (text: string) => void;
 }
 
 function ip(ns: string): string {
@@ -34,8 +34,8 @@ export class ExplainBackend implements Backend {
   /** Addresses per namespace, so pingall can name its targets. */
   private readonly addrs = new Map<string, Map<string, Cidr[]>>();
 
-  constructor(opts: ExplainOptions = {}) {
-    this.out = opts.write ?? (() => {});
+  constructor(opts: ExplainOptions) {
+    this.out = opts.write;
   }
 
   header(source: string): void {
