@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import pc from 'picocolors';
-import { checkProgram, explainProgram, loadInline, loadScript, type Loaded } from './pipeline.js';
+import { checkLoaded, explainProgram, loadInline, loadScript, type Loaded } from './pipeline.js';
 import { renderDiagnostics, type Diagnostic, type Painter } from './syntax/diagnostics.js';
 import type { Program } from './syntax/ast.js';
 
@@ -141,13 +141,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 
   const load = (): Loaded => (opts.inline !== undefined ? loadInline('-e', opts.inline) : loadScript(opts.file!));
+  /** The program when it has no problem at all; otherwise every problem is reported. */
   const loadChecked = async (): Promise<Program | undefined> => {
     const l = load();
-    if (!l.ok) {
-      report(l.diagnostics);
-      return undefined;
-    }
-    const problems = await checkProgram(l.program);
+    const problems = await checkLoaded(l, { env: io.env });
     if (problems.length > 0) {
       report(problems);
       return undefined;
@@ -163,18 +160,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'explain': {
-      const l = load();
-      if (!l.ok) {
-        report(l.diagnostics);
-        return 2;
-      }
+      const program = await loadChecked();
+      if (!program) return 2;
       const title = opts.file ? path.basename(opts.file) : 'the -e text';
-      const r = await explainProgram(l.program, title);
-      if ('diagnostics' in r) {
-        report(r.diagnostics);
-        return 2;
-      }
-      io.stdout.write(r.text);
+      io.stdout.write(await explainProgram(program, title, io.env));
       return 0;
     }
     case 'run': {

@@ -8,7 +8,7 @@ import { ExplainBackend } from './backend/explain/explain.js';
 import { Interpreter } from './runtime/interpreter.js';
 import type { Program } from './syntax/ast.js';
 import { error, sortDiagnostics, type Diagnostic } from './syntax/diagnostics.js';
-import { loadFile, loadText, type FileReader, type LoadResult } from './syntax/load.js';
+import { loadFile, loadText, type FileReader } from './syntax/load.js';
 
 export const fileReader: FileReader = {
   read(file) {
@@ -22,37 +22,48 @@ export const fileReader: FileReader = {
   },
 };
 
-export type Loaded = { ok: true; program: Program } | { ok: false; diagnostics: readonly Diagnostic[]; incomplete: boolean };
-
-function loaded(r: LoadResult): Loaded {
-  if (r.diagnostics.length > 0) return { ok: false, diagnostics: sortDiagnostics(r.diagnostics), incomplete: r.incomplete };
-  return { ok: true, program: r.program };
+/** A loaded script: what parsed, and the syntax problems (the statements that did not parse are left out). */
+export interface Loaded {
+  readonly program: Program;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly incomplete: boolean;
 }
 
 export function loadScript(file: string): Loaded {
   const r = loadFile(file, fileReader);
-  if ('readError' in r) return { ok: false, diagnostics: [error(`cannot read ${file}: ${r.readError}`)], incomplete: false };
-  return loaded(r);
+  if ('readError' in r) {
+    const empty = loadText(file, '', process.cwd(), fileReader);
+    return { ...empty, diagnostics: [error(`cannot read ${file}: ${r.readError}`)] };
+  }
+  return r;
 }
 
 export function loadInline(name: string, text: string): Loaded {
-  return loaded(loadText(name, text, process.cwd(), fileReader));
+  return loadText(name, text, process.cwd(), fileReader);
 }
 
-/** A dry run: every statement expanded and checked, nothing touched. Returns all problems found. */
-export async function checkProgram(program: Program, opts: { lab?: Iterable<string> } = {}): Promise<Diagnostic[]> {
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Problems that may only echo a syntax error (a `let` or `def` that did not parse). */
+const ECHOES = new Set(['undefined-variable', 'unknown-statement', 'arity']);
+
+/**
+ * Every problem of a loaded script: its syntax errors, and a dry run of what did parse, in which
+ * every statement is expanded and checked and nothing is touched.
+ */
+export async function checkLoaded(l: Loaded, opts: { env: Env; lab?: Iterable<string> }): Promise<Diagnostic[]> {
   const interp = new Interpreter({ backend: new DryRunBackend(), mode: 'check', ...opts });
-  await interp.run(program.statements);
-  return sortDiagnostics(interp.diagnostics);
+  await interp.run(l.program.statements);
+  const found = l.diagnostics.length > 0 ? interp.diagnostics.filter(d => !ECHOES.has(d.code ?? '')) : interp.diagnostics;
+  return sortDiagnostics([...l.diagnostics, ...found]);
 }
 
-/** The iproute2 / shell text of a program, or the problems that keep it from being explained. */
-export async function explainProgram(program: Program, title: string): Promise<{ text: string } | { diagnostics: Diagnostic[] }> {
+/** The iproute2 / shell text of a checked program. */
+export async function explainProgram(program: Program, title: string, env: Env): Promise<string> {
   const chunks: string[] = [];
   const backend = new ExplainBackend({ write: t => chunks.push(t) });
   backend.header(title);
-  const interp = new Interpreter({ backend, mode: 'check' });
+  const interp = new Interpreter({ backend, mode: 'check', env });
   await interp.run(program.statements);
-  if (interp.diagnostics.length > 0) return { diagnostics: sortDiagnostics(interp.diagnostics) };
-  return { text: chunks.join('\n') + '\n' };
+  return chunks.join('\n') + '\n';
 }

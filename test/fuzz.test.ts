@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkProgram, loadInline } from '../src/pipeline.js';
+import { checkLoaded, loadInline } from '../src/pipeline.js';
 import { renderDiagnostic } from '../src/syntax/diagnostics.js';
 
 const pieces = [
@@ -18,8 +18,7 @@ const pieces = [
 ];
 
 async function noCrash(text: string): Promise<void> {
-  const loaded = loadInline('-e', text);
-  const diagnostics = loaded.ok ? await checkProgram(loaded.program) : loaded.diagnostics;
+  const diagnostics = await checkLoaded(loadInline('-e', text), { env: {} });
   for (const d of diagnostics) {
     assert.ok(d.span, `diagnostic without a place: ${d.message}`);
     assert.ok(d.message.length > 0 && !d.message.includes('\n'), `message is one line: ${d.message}`);

@@ -3,6 +3,7 @@ import type { Expr, Word } from '../syntax/ast.js';
 import { error } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { show } from '../syntax/values.js';
+import { BROKEN } from '../syntax/words.js';
 import type { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 
@@ -20,10 +21,11 @@ const unknownValue = new UnknownValue();
 
 function undefinedVar(name: string, span: Span): DiagnosticError {
   const hint = name === '!' ? '$! is set by a statement ending in &' : `define it first, e.g. let ${name} = …`;
-  return new DiagnosticError(error(`variable $${name} is not defined`, span, hint));
+  return new DiagnosticError(error(`variable $${name} is not defined`, span, hint, 'undefined-variable'));
 }
 
 function lookup(name: string, span: Span, vars: VarSource): string {
+  if (name === BROKEN) throw unknownValue;
   const v = vars.scope.get(name) ?? (name === '!' ? undefined : vars.env[name]);
   if (v === undefined) throw undefinedVar(name, span);
   if (v === UNKNOWN) throw unknownValue;

@@ -32,7 +32,6 @@ export type Outcome = { readonly ok: true } | { readonly ok: false; readonly dia
 
 const MAX_CALL_DEPTH = 100;
 const MAX_RANGE = 1_000_000;
-const PID_MAX = 4_194_304;
 
 export class Interpreter {
   readonly global = new Scope();
@@ -42,6 +41,8 @@ export class Interpreter {
   readonly lab: Set<string>;
   /** While a def body is checked uncalled, the lab is not changed. */
   private prechecking = false;
+  /** Inside `! …` the statement's own header is not announced again. */
+  private quiet = false;
   private readonly backend: Backend;
   private readonly env: Readonly<Record<string, string | undefined>>;
   private depth = 0;
@@ -105,8 +106,8 @@ export class Interpreter {
     throw new DiagnosticError(error(r.problem, span, r.hint));
   }
 
-  private fail(message: string, span: Span, hint?: string): never {
-    throw new DiagnosticError(error(message, span, hint));
+  private fail(message: string, span: Span, hint?: string, code?: string): never {
+    throw new DiagnosticError(error(message, span, hint, code));
   }
 
   private nsName(w: A.Word, scope: Scope, allowHost = true): string {
@@ -130,7 +131,7 @@ export class Interpreter {
   }
 
   private pid(w: A.Word, scope: Scope): Pid {
-    return this.value(w, scope, t => pidFromText(t) ?? V.checkInt(t, 'pid', 1, PID_MAX));
+    return this.value(w, scope, t => (/^\d+$/.test(t) ? V.checkPid(t) : pidFromText(t) ?? V.checkPid(t)));
   }
 
   private nsRef(r: A.NsRefNode, scope: Scope): NsRef {
@@ -148,6 +149,10 @@ export class Interpreter {
   private jobTarget(w: A.Word, scope: Scope): JobTarget {
     return this.value(w, scope, (t): JobTarget | V.Problem => {
       if (/^%\d+$/.test(t)) return { kind: 'job', id: Number(t.slice(1)) };
+      if (/^\d+$/.test(t)) {
+        const n = V.checkPid(t);
+        return V.isProblem(n) ? n : { kind: 'pid', pid: n };
+      }
       const p = pidFromText(t);
       return p !== undefined ? { kind: 'pid', pid: p } : { problem: `${show(t)} is not a job (%N) or a process id` };
     });
@@ -163,7 +168,7 @@ export class Interpreter {
   }
 
   private begin(s: A.Statement): void {
-    if (!this.backend.begin) return;
+    if (!this.backend.begin || this.quiet) return;
     const span = s.span;
     this.backend.begin({
       file: span.source.name,
@@ -183,6 +188,9 @@ export class Interpreter {
         const names = s.names.map(w => this.nsName(w, scope, false));
         const hostname = s.hostname && this.value(s.hostname, scope, V.checkHostname);
         this.unique(names, s.names, 'namespace');
+        names.forEach((name, i) => {
+          if (this.lab.has(name)) this.fail(`namespace ${show(name)} already exists in this lab`, s.names[i]!.span, `delete it first with del ${name}`);
+        });
         this.begin(s);
         for (const name of names) {
           await this.backend.nsAdd(name, hostname === undefined ? {} : { hostname });
@@ -211,7 +219,14 @@ export class Interpreter {
       case 'bridge': {
         const br = this.endpoint(s.bridge, scope);
         const ports = s.ports.map(w =>
-          this.value(w, scope, t => V.checkIfName(t.startsWith(`${br.ns}.`) ? t.slice(br.ns.length + 1) : t)),
+          this.value(w, scope, t => {
+            const dot = t.indexOf('.');
+            const ns = t.slice(0, dot);
+            if (dot > 0 && ns !== br.ns && this.lab.has(ns)) {
+              return { problem: `${t} is in namespace ${show(ns)} but the bridge is in ${show(br.ns)}`, hint: `a bridge takes ports of its own namespace; move the link first: move ${t} -> ${br.ns}` };
+            }
+            return V.checkIfName(t.startsWith(`${br.ns}.`) ? t.slice(br.ns.length + 1) : t);
+          }),
         );
         this.begin(s);
         await this.backend.bridge(br, ports);
@@ -221,6 +236,7 @@ export class Interpreter {
         const ports = s.ports.map(w => this.endpoint(w, scope));
         const br = this.endpoint(s.bridge, scope);
         ports.forEach((p, i) => {
+          if (p.ns === br.ns && p.ifname === br.ifname) this.fail('a bridge cannot be a port of itself', s.ports[i]!.span);
           if (p.ns !== br.ns) {
             this.fail(
               `${p.ns}.${p.ifname} is in namespace ${show(p.ns)} but the bridge ${br.ns}.${br.ifname} is in ${show(br.ns)}`,
@@ -250,6 +266,7 @@ export class Interpreter {
         const ep = this.endpoint(s.endpoint, scope);
         const to = this.nsRef(s.to, scope);
         const newName = s.newName && this.value(s.newName, scope, V.checkIfName);
+        if (to.kind === 'name' && to.name === ep.ns) this.fail(`${ep.ns}.${ep.ifname} is already in ${show(ep.ns)}`, s.to.span);
         this.begin(s);
         await this.backend.move(ep, to, newName);
         return;
@@ -323,9 +340,8 @@ export class Interpreter {
       case 'call':
         return this.call(s, scope);
       case 'let': {
-        if (s.value.parts.length === 0 && s.value.raw === '') {
-          this.fail('let takes a name, "=" and one value', s.span, `usage: ${usage.letStmt}`);
-        }
+        // a let of the wrong shape was reported by the parser
+        if (s.value.parts.length === 0 && s.value.raw === '') return;
         const name = this.value(s.name, scope, V.checkVarName);
         scope.set(name, this.expand(s.value, scope));
         return;
@@ -438,6 +454,7 @@ export class Interpreter {
     const stdin = s.stdin && this.expand(s.stdin, scope);
     const io = { ...(stdin === undefined ? {} : { stdin }), background: s.background };
     if (argv[0] === 'ping' && !s.argv[0]!.quoted) {
+      if (s.stdin) this.fail('the built-in ping reads no standard input', s.stdin.span);
       const p = this.pingArgs(argv.slice(1), s.argv.slice(1), s);
       this.begin(s);
       this.setJob(await this.backend.ping({ ref, ...p, background: s.background }), scope);
@@ -477,7 +494,7 @@ export class Interpreter {
       else if (target) this.fail(`ping takes one address, found another: ${show(a)}`, w.span, hint);
       else target = this.checked(w, a, V.checkIp);
     }
-    if (!target) this.fail('ping needs an address', s.span, hint);
+    if (!target) this.fail('ping needs an address', s.argv[0]!.span, hint);
     return { address: target.address, family: target.family, count, interval, timeout };
   }
 
@@ -495,14 +512,17 @@ export class Interpreter {
       else rest.push([a, words[i]!]);
     });
     const port = (pair: [string, A.Word] | undefined) => {
-      if (!pair) this.fail('nc needs a port', s.span, hint);
+      if (!pair) this.fail('nc needs a port', s.argv[s.argv.length - 1]!.span, hint);
       return this.checked(pair[1], pair[0], t => V.checkInt(t, 'port', 1, 65535));
     };
     if (listen) {
       if (rest.length > 1) this.fail('nc -l takes only a port', rest[0]![1].span, hint);
       return { listen, udp, port: port(rest[0]) };
     }
-    if (rest.length !== 2) this.fail(`nc needs an address and a port, got ${rest.length} argument${rest.length === 1 ? '' : 's'}`, s.span, hint);
+    if (rest.length !== 2) {
+      const msg = `nc needs an address and a port, got ${rest.length} argument${rest.length === 1 ? '' : 's'}`;
+      this.fail(msg, (rest[2]?.[1] ?? s.argv[s.argv.length - 1]!).span, hint);
+    }
     const addr = this.checked(rest[0]![1], rest[0]![0], V.checkIp);
     return { listen, udp, address: addr.address, port: port(rest[1]) };
   }
@@ -583,7 +603,7 @@ export class Interpreter {
     const found = scope.lookup(name);
     if (!found) {
       const hint = s.name.quoted ? undefined : 'statements are: ' + Object.keys(usage).filter(k => k.endsWith('Stmt') && k !== 'callStmt').map(k => k.slice(0, -4)).join(', ');
-      this.fail(`unknown statement ${show(name)}`, s.name.span, hint);
+      this.fail(`unknown statement ${show(name)}`, s.name.span, hint, 'unknown-statement');
     }
     const { def, scope: defScope } = found;
     if (s.args.length !== def.params.length) {
@@ -592,6 +612,7 @@ export class Interpreter {
         `${name} takes ${def.params.length} argument${def.params.length === 1 ? '' : 's'}${params ? ` (${params})` : ''}, got ${s.args.length}`,
         s.span,
         `defined at ${def.span.source.name}:${def.span.line}`,
+        'arity',
       );
     }
     if (this.depth >= MAX_CALL_DEPTH) this.fail(`calls nest more than ${MAX_CALL_DEPTH} deep (is ${name} calling itself?)`, s.span);
@@ -624,12 +645,17 @@ export class Interpreter {
   }
 
   private async not(s: A.NotStmt, scope: Scope): Promise<void> {
+    this.begin(s);
+    const outer = this.quiet;
+    this.quiet = true;
     const failed = await this.backend.expectFailure(async () => {
       try {
         await this.statement(s.statement, scope);
       } catch (e) {
         if (e instanceof StatementFailed) throw new OpError(e.message);
         throw e;
+      } finally {
+        this.quiet = outer;
       }
     });
     if (!failed) throw new OpError('the statement succeeded, but "!" expects it to fail');

@@ -1,9 +1,10 @@
 /** Turns the parser's CST into the typed AST, splitting words into their parts. */
-import type { CstNode, IToken } from 'chevrotain';
+import { tokenMatcher, type CstNode, type IToken } from 'chevrotain';
 import type * as A from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import * as T from './tokens.js';
 import { usage } from './usage.js';
+import { show } from './values.js';
 import { type Origin, type Span, joinSpans } from './source.js';
 import { makeWord, parseWord, tokenSpan } from './words.js';
 
@@ -80,7 +81,10 @@ export class AstBuilder {
     if (!node) return [];
     const out: A.Statement[] = [];
     for (const s of this.nodes(node, 'statement')) {
-      if (this.recovered && damaged(s)) continue;
+      if (this.recovered && damaged(s)) {
+        this.wordProblems(s);
+        continue;
+      }
       out.push(this.statement(s));
     }
     return out;
@@ -92,6 +96,16 @@ export class AstBuilder {
     const stmt = this.command(inner!);
     if (this.has(node, 'Bang')) return { kind: 'not', statement: stmt, span: this.span(node) };
     return stmt;
+  }
+
+  /** Reports the problems inside the words of a statement that did not parse (an unterminated string is often why). */
+  private wordProblems(node: CstNode): void {
+    for (const list of Object.values(node.children)) {
+      for (const c of list as Child[]) {
+        if (!isToken(c)) this.wordProblems(c);
+        else if (!c.isInsertedInRecovery && tokenMatcher(c, T.Word)) this.word(c);
+      }
+    }
   }
 
   private nsRef(node: CstNode): A.NsRefNode {
@@ -121,6 +135,9 @@ export class AstBuilder {
     if (only) {
       const split = splitRange(only);
       if (split) return { kind: 'range', from: split[0], to: split[1], span };
+      if (only.literal?.includes('..') && !only.quoted) {
+        this.diagnostics.push(error(`range ${show(only.raw)} needs both ends`, only.span, 'e.g. for i in 1..4 { … }'));
+      }
     }
     return { kind: 'list', words, span };
   }
@@ -249,23 +266,31 @@ export class AstBuilder {
     }
   }
 
+  /** An option that may be given once (`via`, `dev`, `hostname`, `as`). */
   private lastWord(node: CstNode, key: string): A.Word | undefined {
     const ts = this.toks(node, key);
+    if (ts.length > 1) this.diagnostics.push(error(`${key} is given twice`, tokenSpan(this.at, ts[1]!)));
     const t = ts[ts.length - 1];
     return t && this.word(t);
   }
 
-  /** `let n = 4` or `let n=4`; the checker reports other shapes. */
+  /** `let n = 4` or `let n=4`. */
   private letStmt(node: CstNode, span: Span): A.Statement {
     const words = this.words(node, 'words');
-    const [first, second, third] = words;
+    const [first, second, third, extra] = words;
     if (words.length === 3 && second!.literal === '=') return { kind: 'let', name: first!, value: third!, span };
     if (words.length === 1) {
       const split = splitAt(first!, '=');
       if (split && split[0].parts.length > 0) return { kind: 'let', name: split[0], value: split[1], span };
     }
-    // Keep the statement so the checker can say what is wrong with it.
-    return { kind: 'let', name: first!, value: makeWord([], '', { ...span, start: span.end, col: span.col + (span.end - span.start) }), span };
+    const hint = 'usage: let V = WORD (quote a value with spaces: let v = "a b")';
+    const end = { ...span, start: span.end, end: span.end + 1, col: span.col + (span.end - span.start) };
+    if (extra && second!.literal === '=') this.diagnostics.push(error(`let takes one value; ${show(extra.raw)} is extra`, extra.span, hint));
+    else if (second && second.literal !== '=') this.diagnostics.push(error(`let needs "=" after the name, found ${show(second.raw)}`, second.span, hint));
+    else if (second) this.diagnostics.push(error('let needs a value after "="', end, hint));
+    else this.diagnostics.push(error('let needs "= VALUE" after the name', end, hint));
+    // the interpreter skips a let with an empty value: the problem is reported here
+    return { kind: 'let', name: first!, value: makeWord([], '', end), span };
   }
 }
 

@@ -6,6 +6,8 @@ export interface Diagnostic {
   readonly message: string;
   readonly span?: Span;
   readonly hint?: string;
+  /** A stable name for the kind of problem, where callers need to tell kinds apart. */
+  readonly code?: string;
 }
 
 /** Control characters from user text are escaped: a message is always one line. */
@@ -13,8 +15,14 @@ function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, c => JSON.stringify(c).slice(1, -1));
 }
 
-export function error(message: string, span?: Span, hint?: string): Diagnostic {
-  return { severity: 'error', message: oneLine(message), ...(span ? { span } : {}), ...(hint ? { hint: oneLine(hint) } : {}) };
+export function error(message: string, span?: Span, hint?: string, code?: string): Diagnostic {
+  return {
+    severity: 'error',
+    message: oneLine(message),
+    ...(span ? { span } : {}),
+    ...(hint ? { hint: oneLine(hint) } : {}),
+    ...(code ? { code } : {}),
+  };
 }
 
 export interface Painter {
@@ -61,15 +69,23 @@ export function renderDiagnostics(ds: readonly Diagnostic[], paint?: Painter): s
   return ds.map(d => renderDiagnostic(d, paint)).join('\n');
 }
 
-/** Sorts by file order and drops exact repeats (the same message at the same place). */
+/**
+ * Sorts by place (files in the order they first appear, then by offset) and keeps one diagnostic
+ * per place: a loop that repeats a bad word reports it once.
+ * The sort is stable, so of two problems at one place the one found first is kept.
+ */
 export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  const order = new Map<string, number>();
+  for (const d of ds) if (d.span && !order.has(d.span.source.name)) order.set(d.span.source.name, order.size);
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const d of ds) {
-    const key = `${d.span?.source.name}:${d.span?.start}:${d.message}`;
+    // two problems starting at one place: the second is an echo of the first
+    const key = d.span ? `${d.span.source.name}:${d.span.start}` : d.message;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(d);
   }
-  return out;
+  const rank = (d: Diagnostic) => (d.span ? order.get(d.span.source.name)! : -1);
+  return out.sort((a, b) => rank(a) - rank(b) || (a.span?.start ?? 0) - (b.span?.start ?? 0));
 }

@@ -17,6 +17,7 @@ function theLexer(): Lexer {
 
 const strayHints: Record<string, string> = {
   '|': 'nsh has no pipes; write in NS sh -c "a | b" to use a shell',
+  '||': 'nsh has no ||; write ! STATEMENT for a statement that must fail',
   '>': 'nsh has no redirections; write in NS sh -c "cmd > file" to use a shell',
   '<': 'nsh has no redirections; use <<< "text" for standard input, or in NS sh -c "cmd < file"',
 };
@@ -30,8 +31,9 @@ export interface LexResult {
 export function tokenize(at: Origin, text: string): LexResult {
   const result = theLexer().tokenize(text);
   const diagnostics = result.errors.map(e => {
-    const shown = text.slice(e.offset, e.offset + 1);
-    const where = spanAt(at.source, at.offset + e.offset, at.offset + e.offset + 1);
+    let shown = text.slice(e.offset, e.offset + 1);
+    if (shown === '|' && text[e.offset + 1] === '|') shown = '||';
+    const where = spanAt(at.source, at.offset + e.offset, at.offset + e.offset + shown.length);
     return error(`unexpected character ${JSON.stringify(shown)}`, where, strayHints[shown]);
   });
   return { tokens: result.tokens, diagnostics };

@@ -79,7 +79,8 @@ function include(s: IncludeStmt, dir: string, reader: FileReader, stack: string[
   }
   const r = reader.read(file);
   if ('error' in r) {
-    diagnostics.push(error(`cannot read included file "${rel}": ${r.error}`, s.path.span, `it is looked up relative to ${dir}`));
+    const looked = path.relative(process.cwd(), file);
+    diagnostics.push(error(`cannot read included file "${rel}": ${r.error}`, s.path.span, `looked for ${looked.startsWith('..') ? file : `./${looked}`}`));
     return s;
   }
   const display = path.relative(process.cwd(), file) || file;

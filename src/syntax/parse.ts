@@ -4,7 +4,9 @@ import type { Program, Statement } from './ast.js';
 import { AstBuilder } from './cst-to-ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { tokenize } from './lexer.js';
+import { UNCLOSED } from './parse-messages.js';
 import { theParser } from './parser.js';
+import { LBrace, RBrace } from './tokens.js';
 import { splitTopLevel } from './pieces.js';
 import { spanAt, type Origin, type Source, type Span } from './source.js';
 import { usage } from './usage.js';
@@ -38,6 +40,17 @@ function hintFor(e: IRecognitionException): string | undefined {
   return rule ? `usage: ${usage[rule]}` : undefined;
 }
 
+/** The innermost "{" that no "}" closes. */
+function unclosedBrace(at: Origin, tokens: readonly IToken[]): Span {
+  const open: IToken[] = [];
+  for (const t of tokens) {
+    if (t.tokenType === LBrace) open.push(t);
+    else if (t.tokenType === RBrace) open.pop();
+  }
+  const last = open[open.length - 1] ?? tokens[tokens.length - 1]!;
+  return tokenSpan(at, last);
+}
+
 function atEnd(text: string, tok: IToken): boolean {
   if (tok.tokenType === EOF || Number.isNaN(tok.startOffset)) return true;
   return text.slice(tok.startOffset).trim() === '';
@@ -50,14 +63,27 @@ function parsePiece(at: Origin, text: string): PieceResult {
   const cst = parser.program();
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   let incomplete = parser.errors.length > 0 && lexed.diagnostics.length === 0;
+  let lastLine = -1;
+  const lexLines = new Set(lexed.diagnostics.map(d => d.span?.line));
   for (const e of parser.errors) {
-    diagnostics.push(error(e.message, errorSpan(at, text, e.token), hintFor(e)));
     if (!atEnd(text, e.token)) incomplete = false;
+    // After recovery the parser often stumbles again on the same line, or at the end of the
+    // input: those are echoes of the first error, not news.
+    const span = e.message === UNCLOSED ? unclosedBrace(at, lexed.tokens) : errorSpan(at, text, e.token);
+    if (lexLines.has(span.line) || span.line === lastLine || (lastLine !== -1 && atEnd(text, e.token) && e.message !== UNCLOSED)) continue;
+    if (e.message === UNCLOSED && diagnostics.some(d => d.message === UNCLOSED)) continue;
+    lastLine = span.line;
+    diagnostics.push(error(e.message, span, hintFor(e)));
   }
   const builder = new AstBuilder(at, parser.errors.length > 0);
   const statements = builder.statements(cst.children.statements?.[0] as never);
   if (builder.diagnostics.length > 0) incomplete = false;
-  diagnostics.push(...builder.diagnostics);
+  // A broken word (an unterminated string) explains a parse error on its line: keep only the cause.
+  const wordLines = new Set(builder.diagnostics.map(d => d.span?.line));
+  const kept = diagnostics.filter(d => lexed.diagnostics.includes(d) || !wordLines.has(d.span?.line));
+  kept.push(...builder.diagnostics);
+  diagnostics.length = 0;
+  diagnostics.push(...kept);
   return { statements, diagnostics, incomplete };
 }
 

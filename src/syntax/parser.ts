@@ -2,70 +2,25 @@
  * The nsh grammar as a Chevrotain parser producing a CST. Rule names match grammar/nsh.ebnf.
  * Keywords are Words by category, so a keyword is accepted wherever a plain word is.
  */
-import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type TokenType } from 'chevrotain';
+import { messageProvider } from './parse-messages.js';
 import * as T from './tokens.js';
-
-/** How a token reads in a message. */
-export function describeToken(tok: IToken): string {
-  if (tok.tokenType === EOF) return 'end of input';
-  if (tok.tokenType === T.Newline) return 'end of line';
-  const first = tok.image.split(/\r?\n/)[0]!;
-  const shown = first.length > 30 ? `${first.slice(0, 29)}…` : first;
-  return `"${shown}${first === tok.image || shown.endsWith('…') ? '' : '…'}"`;
-}
-
-function describeType(t: TokenType): string {
-  return t.LABEL ?? t.name;
-}
-
-const ruleNames: Record<string, string> = {
-  program: 'the script',
-  statements: 'the script',
-  block: 'the block',
-  nsRef: 'the namespace reference',
-};
-
-function where(ruleName: string): string {
-  if (ruleName.endsWith('Stmt')) return ruleName === 'callStmt' ? '' : ` in ${ruleName.slice(0, -4)}`;
-  const r = ruleNames[ruleName];
-  return r && r !== 'the script' ? ` in ${r}` : '';
-}
-
-function oneOf(types: TokenType[]): string {
-  const names = [...new Set(types.map(describeType))];
-  if (names.length <= 2) return names.join(' or ');
-  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
-}
-
-const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, ruleName }) {
-    return `expected ${describeType(expected)}${where(ruleName)}, found ${describeToken(actual)}`;
-  },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected ${describeToken(firstRedundant)}`;
-  },
-  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
-    if (ruleName === 'statements') return `expected ";" or a new line after the statement, found ${describeToken(actual[0]!)}`;
-    if (ruleName === 'statement') return `${describeToken(actual[0]!)} cannot start a statement`;
-    const firsts = expectedPathsPerAlt.flatMap(alt => alt.map(path => path[0]!)).filter(Boolean);
-    return `expected ${oneOf(firsts)}${where(ruleName)}, found ${describeToken(actual[0]!)}`;
-  },
-  buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
-    const firsts = expectedIterationPaths.map(path => path[0]!).filter(Boolean);
-    return `expected ${oneOf(firsts)}${where(ruleName)}, found ${describeToken(actual[0]!)}`;
-  },
-};
 
 export class NshParser extends CstParser {
   constructor() {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: true,
       maxLookahead: 1,
-      errorMessageProvider: messages,
+      errorMessageProvider: messageProvider({ currentRuleStack: () => this.ruleStackNames() }),
       skipValidations: false,
       nodeLocationTracking: 'full',
     });
     this.performSelfAnalysis();
+  }
+
+  /** The names of the rules being parsed, outermost first (for error messages). */
+  ruleStackNames(): string[] {
+    return (this as unknown as { getHumanReadableRuleStack(): string[] }).getHumanReadableRuleStack();
   }
 
   private isNot(...types: TokenType[]): () => boolean {

@@ -19,14 +19,17 @@ export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: '"}"' 
 export const BiArrow = createToken({ name: 'BiArrow', pattern: /<->/, label: '"<->"' });
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: '"->"' });
 export const HereString = createToken({ name: 'HereString', pattern: /<<</, label: '"<<<"' });
+// `&&` is not nsh, but a token of its own lets the parser say so.
+export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/, label: '"&&"' });
 export const Amp = createToken({ name: 'Amp', pattern: /&/, label: '"&"' });
 export const Bang = createToken({ name: 'Bang', pattern: /!/, label: '"!"' });
 
 // One shell-like word: bare characters, "double" and 'single' quoted parts, ${…} and \x escapes.
 // A word may not start with # (a comment) or ! (negation); "-" is part of a word unless it starts "->".
 // Unterminated quotes and ${ are taken in whole so the word checker can name them precisely.
-const dq = String.raw`"(?:[^"\\]|\\[\s\S])*"?`;
-const sq = String.raw`'[^']*'?`;
+// Strings end on their line: an unterminated one is reported where it starts, not at the end of the file.
+const dq = String.raw`"(?:[^"\\\n]|\\[^\n])*"?`;
+const sq = String.raw`'[^'\n]*'?`;
 const brace = String.raw`\$\{[^}\n]*\}?`;
 const esc = String.raw`\\[^\n]`;
 // A run of plain characters comes first: most words are nothing else, and match in one step.
@@ -44,7 +47,7 @@ export const Word = createToken({
   name: 'Word',
   pattern: new RegExp(`${firstPiece}${restPiece}*`),
   start_chars_hint: wordStarts,
-  line_breaks: true,
+  line_breaks: false,
   label: 'a word',
 });
 
@@ -110,7 +113,7 @@ export const spawnFlags: readonly TokenType[] = [Uts, Ipc, Pid, Mnt, Net, User];
 
 export const allTokens: readonly TokenType[] = [
   WhiteSpace, LineContinuation, Comment, Newline, Semicolon, LBrace, RBrace,
-  BiArrow, Arrow, HereString, Amp, Bang,
+  BiArrow, Arrow, HereString, AndAnd, Amp, Bang,
   ...statementKeywords, ...subKeywords,
   Word,
 ];

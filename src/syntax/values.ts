@@ -18,7 +18,8 @@ export function isProblem(x: unknown): x is Problem {
 
 /** A value quoted for a message: control characters escaped, long values cut. */
 export function show(text: string): string {
-  const cut = text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  // cut from the middle: the end of a generated name is often what differs
+  const cut = text.length > 40 ? `${text.slice(0, 24)}…${text.slice(-15)}` : text;
   return JSON.stringify(cut);
 }
 
@@ -47,6 +48,9 @@ export function checkNsName(text: string, opts: { allowHost: boolean }): string 
   }
   if (!opts.allowHost && text === 'host') {
     return problem('"host" is reserved: it names the namespace nsh was started in', 'choose another name');
+  }
+  if (!opts.allowHost && text === 'pid') {
+    return problem('"pid" is reserved: "pid N" names the namespaces of process N', 'choose another name');
   }
   return text;
 }
@@ -79,7 +83,8 @@ export interface EndpointValue {
 export function checkEndpoint(text: string, opts: { allowStar: boolean }): EndpointValue | Problem {
   const dot = text.indexOf('.');
   if (dot === -1) {
-    return problem(`${show(text)} is not an endpoint`, `write NAMESPACE.INTERFACE, e.g. ${text || 'a'}.eth0 or host.${text || 'veth0'}`);
+    const hint = /^[A-Za-z0-9_.-]{1,15}$/.test(text) ? `e.g. a.${text} or host.${text}` : 'e.g. a.eth0 or host.veth0';
+    return problem(`${show(text)} is not an endpoint: write NAMESPACE.INTERFACE`, hint);
   }
   const ns = text.slice(0, dot);
   const ifname = text.slice(dot + 1);
@@ -151,19 +156,19 @@ export function checkIp(text: string): { family: 4 | 6; address: string } | Prob
 export function checkCidr(text: string, opts: { needPrefix: boolean } = { needPrefix: true }): Cidr | Problem {
   const slash = text.indexOf('/');
   if (slash === -1) {
-    if (!opts.needPrefix) {
-      const ip = checkIp(text);
-      return isProblem(ip) ? ip : { ...ip, prefix: ip.family === 4 ? 32 : 128 };
-    }
     const ip = checkIp(text);
-    if (isProblem(ip)) return ip;
+    if (isProblem(ip) || !opts.needPrefix) return isProblem(ip) ? ip : { ...ip, prefix: ip.family === 4 ? 32 : 128 };
     return problem(`address ${show(text)} needs a prefix length`, `e.g. ${text}/${ip.family === 4 ? 24 : 64}`);
   }
+  if (slash === 0) return problem(`the address is missing before ${show(text)}`, 'e.g. 10.0.0.1/24', 0, text.length);
   const ip = checkIp(text.slice(0, slash));
-  if (isProblem(ip)) return ip;
+  // the caret goes under the address part only
+  if (isProblem(ip)) return ip.from === undefined ? { ...ip, from: 0, to: slash } : ip;
   const p = text.slice(slash + 1);
   const max = ip.family === 4 ? 32 : 128;
+  if (p === '') return problem('the prefix length is missing after "/"', `e.g. ${text}${ip.family === 4 ? 24 : 64}`, slash, text.length);
   if (!/^\d+$/.test(p)) return problem(`prefix "/${p}" is not a number`, undefined, slash, text.length);
+  if (p.length > 1 && p.startsWith('0')) return problem(`prefix "/${p}" has a leading zero`, `write /${Number(p)}`, slash, text.length);
   if (Number(p) > max) {
     return problem(`prefix /${p} is over ${max}, the longest for IPv${ip.family}`, undefined, slash, text.length);
   }
@@ -173,7 +178,8 @@ export function checkCidr(text: string, opts: { needPrefix: boolean } = { needPr
 /** A route destination: `default` or a prefix. */
 export function checkDestination(text: string): Cidr | 'default' | Problem {
   if (text === 'default') return 'default';
-  return checkCidr(text, { needPrefix: false });
+  const c = checkCidr(text, { needPrefix: false });
+  return isProblem(c) ? c : checkRoutePrefix(c);
 }
 
 function addToBytes(bytes: number[], n: number): boolean {
@@ -257,6 +263,7 @@ export function checkSysctl(text: string): { key: string; value: string } | Prob
   if (parts.some(p => p === '' || p === '..' || !/^[A-Za-z0-9_*:@-]+$/.test(p))) {
     return problem(`sysctl key ${show(key)} is not valid`, 'a key is dot-separated names, e.g. net.ipv4.ip_forward', 0, eq);
   }
+  if (value === '') return problem(`sysctl ${show(key)} has no value after "="`, `e.g. ${key}=1`, eq, eq + 1);
   return { key: key.replace(/\//g, '.'), value };
 }
 
@@ -272,4 +279,22 @@ export function checkNsType(text: string): NsType | Problem {
 export function checkHostname(text: string): string | Problem {
   if (text === '' || text.length > 64) return problem(`hostname ${show(text)} must be 1 to 64 characters`);
   return text;
+}
+
+export const PID_MAX = 4_194_304;
+
+/** A process id: 1 to the kernel's pid_max limit. */
+export function checkPid(text: string): number | Problem {
+  return checkInt(text, 'process id', 1, PID_MAX);
+}
+
+/** A route destination whose host bits are zero, as iproute2 requires. */
+export function checkRoutePrefix(c: Cidr): Cidr | Problem {
+  const net = c.family === 4
+    ? ipaddr.IPv4.networkAddressFromCIDR(`${c.address}/${c.prefix}`).toString()
+    : ipaddr.IPv6.networkAddressFromCIDR(`${c.address}/${c.prefix}`).toString();
+  if (net !== c.address) {
+    return problem(`${c.address}/${c.prefix} has host bits set: the prefix is ${net}/${c.prefix}`, `write ${net}/${c.prefix}`);
+  }
+  return c;
 }

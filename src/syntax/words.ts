@@ -62,6 +62,14 @@ class WordReader {
     this.text = '';
   }
 
+  /** True when only blanks follow position i of the image up to the end of its line. */
+  private restOfLineIsBlank(i: number): boolean {
+    const text = this.at.source.text;
+    let k = this.at.offset + this.tok.startOffset + i;
+    while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k++;
+    return k >= text.length || text[k] === '\n' || text[k] === '\r';
+  }
+
   /** Reads `$…` at i; returns the index after it. */
   private dollar(i: number, quote: TextPart['quoted']): number {
     const img = this.tok.image;
@@ -143,6 +151,9 @@ class WordReader {
           i = close + 1;
         }
       } else if (c === '\\' && i + 1 < img.length) {
+        if (/[ \t]/.test(img[i + 1]!) && this.restOfLineIsBlank(i + 1)) {
+          this.diagnostics.push(error('"\\" is followed by a space, so it does not continue the line', this.span(i, i + 1), 'remove the spaces after \\'));
+        }
         this.addText(img[i + 1]!, i, 'none');
         i += 2;
       } else if (c === '$') {
@@ -265,6 +276,9 @@ class ExprReader {
 const PLAIN = /^[^"'\\$]*$/;
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 
+/** The variable a word with a syntax error stands on: expanding it ends the statement quietly. */
+export const BROKEN = '\u0000broken';
+
 export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
   if (PLAIN.test(tok.image)) {
     // the common case: no quotes, escapes or variables
@@ -274,7 +288,9 @@ export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: D
   }
   const r = new WordReader(at, tok);
   r.read();
-  return { word: makeWord(r.parts, tok.image, tokenSpan(at, tok)), diagnostics: r.diagnostics };
+  const span = tokenSpan(at, tok);
+  const parts = r.diagnostics.length > 0 ? [...r.parts, { kind: 'var' as const, name: BROKEN, span }] : r.parts;
+  return { word: makeWord(parts, tok.image, span), diagnostics: r.diagnostics };
 }
 
 export function makeWord(parts: readonly WordPart[], raw: string, span: Span): Word {

@@ -206,15 +206,25 @@ export class ExplainBackend implements Backend {
     return this.command(this.enterRef(s.ref) + cmd, s.stdin, s.background);
   }
 
+  /** The global addresses a namespace holds (no loopback, no link-local). */
+  private globalAddrs(ns: string): Cidr[] {
+    return [...(this.addrs.get(ns)?.values() ?? [])].flat().filter(c => !/^(127\.|::1$|fe80:)/.test(c.address));
+  }
+
   async pingall(lab: readonly string[]): Promise<void> {
-    for (const from of lab) {
-      for (const to of lab) {
+    // namespaces with no global address (a switch holding only a bridge) take no part
+    const members = lab.filter(ns => this.globalAddrs(ns).length > 0);
+    this.emit('nsh_unreachable=0');
+    for (const from of members) {
+      for (const to of members) {
         if (to === from) continue;
-        for (const c of [...(this.addrs.get(to)?.values() ?? [])].flat()) {
-          this.emit(`${this.enter(from)}ping -c 1 -W 1 ${c.address} > /dev/null && echo ${q(`${from} -> ${to} ${c.address} ok`)}`);
+        for (const c of this.globalAddrs(to)) {
+          const pair = `${from} -> ${to} ${c.address}`;
+          this.emit(`if ${this.enter(from)}ping -c 1 -W 1 ${c.address} > /dev/null; then echo ${q(`${pair} ok`)}; else echo ${q(`${pair} unreachable`)}; nsh_unreachable=1; fi`);
         }
       }
     }
+    this.emit('[ "$nsh_unreachable" = 0 ]');
   }
 
   async show(s: ShowQuery): Promise<void> {
@@ -229,7 +239,10 @@ export class ExplainBackend implements Backend {
     switch (ref.kind) {
       case 'name':
         if (ref.name === 'host') return `/proc/$$/ns/${type}`;
-        return type === 'uts' && this.uts.has(ref.name) ? q(`${UTS_DIR}/${ref.name}`) : q(`/run/netns/${ref.name}`);
+        if (type === 'net') return q(`/run/netns/${ref.name}`);
+        if (type === 'uts' && this.uts.has(ref.name)) return q(`${UTS_DIR}/${ref.name}`);
+        // a named network namespace shares every other type with the host
+        return `/proc/$$/ns/${type}`;
       case 'pid':
         return `/proc/${q(pidText(ref.pid))}/ns/${type}`;
       case 'path':
@@ -273,8 +286,9 @@ export class ExplainBackend implements Backend {
     return this.command(`${pre}unshare ${opts.join(' ')} -- ${cmd}`, s.stdin, s.background);
   }
 
+  /** A job by its pid variable: bash renumbers %N once jobs are reaped, nsh does not. */
   private jobArg(t: JobTarget): string {
-    return t.kind === 'job' ? `%${t.id}` : q(pidText(t.pid));
+    return t.kind === 'job' ? `"\${nsh_job${t.id}}"` : q(pidText(t.pid));
   }
 
   async jobs(): Promise<void> {
