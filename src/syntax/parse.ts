@@ -56,9 +56,9 @@ function atEnd(text: string, tok: IToken): boolean {
   return text.slice(tok.startOffset).trim() === '';
 }
 
-function parsePiece(at: Origin, text: string): PieceResult {
+function parsePiece(at: Origin, text: string, recovering: boolean): PieceResult {
   const lexed = tokenize(at, text);
-  const parser = theParser();
+  const parser = theParser(recovering);
   parser.input = lexed.tokens;
   const cst = parser.program();
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
@@ -76,7 +76,8 @@ function parsePiece(at: Origin, text: string): PieceResult {
     diagnostics.push(error(e.message, span, hintFor(e)));
   }
   const builder = new AstBuilder(at, parser.errors.length > 0);
-  const statements = builder.statements(cst.children.statements?.[0] as never);
+  // without recovery, a failed parse returns no tree at all
+  const statements = cst ? builder.statements(cst.children.statements?.[0] as never) : [];
   if (builder.diagnostics.length > 0) incomplete = false;
   // A broken word (an unterminated string) explains a parse error on its line: keep only the cause.
   const wordLines = new Set(builder.diagnostics.map(d => d.span?.line));
@@ -92,22 +93,20 @@ const PIECE_LINES = 100;
 
 export function parseSource(source: Source): ParseResult {
   const span = { source, start: 0, end: source.text.length, line: 1, col: 1 };
-  const pieces = splitTopLevel(source.text, PIECE_LINES);
-  if (pieces.length > 1) {
-    const statements: Statement[] = [];
-    let clean = true;
-    for (const p of pieces) {
-      const r = parsePiece({ source, offset: p.start, line: p.line }, source.text.slice(p.start, p.end));
-      if (r.diagnostics.length > 0) {
-        clean = false;
-        break;
-      }
-      for (const s of r.statements) statements.push(s);
+  // The fast path: piece by piece, without error recovery.
+  const statements: Statement[] = [];
+  let clean = true;
+  for (const p of splitTopLevel(source.text, PIECE_LINES)) {
+    const r = parsePiece({ source, offset: p.start, line: p.line }, source.text.slice(p.start, p.end), false);
+    if (r.diagnostics.length > 0) {
+      clean = false;
+      break;
     }
-    // With an error anywhere, parse the whole text at once so recovery sees all of it.
-    if (clean) return { program: { kind: 'program', statements, span }, diagnostics: [], incomplete: false };
+    for (const s of r.statements) statements.push(s);
   }
-  const r = parsePiece({ source, offset: 0, line: 1 }, source.text);
+  if (clean) return { program: { kind: 'program', statements, span }, diagnostics: [], incomplete: false };
+  // With an error anywhere, parse the whole text at once with recovery, so it sees all of it.
+  const r = parsePiece({ source, offset: 0, line: 1 }, source.text, true);
   const diagnostics = r.diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
   return { program: { kind: 'program', statements: r.statements, span }, diagnostics, incomplete: r.incomplete };
 }

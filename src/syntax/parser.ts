@@ -7,9 +7,10 @@ import { messageProvider } from './parse-messages.js';
 import * as T from './tokens.js';
 
 export class NshParser extends CstParser {
-  constructor() {
+  /** `recovering`: after an error, resynchronise and go on, to report several errors in one pass. */
+  constructor(recovering: boolean) {
     super(T.allTokens as TokenType[], {
-      recoveryEnabled: true,
+      recoveryEnabled: recovering,
       maxLookahead: 1,
       errorMessageProvider: messageProvider({ currentRuleStack: () => this.ruleStackNames() }),
       skipValidations: false,
@@ -354,15 +355,19 @@ export class NshParser extends CstParser {
   });
 
   public callStmt = this.RULE('callStmt', () => {
-    this.CONSUME(T.Word, { LABEL: 'name' });
+    this.CONSUME(T.PlainWord, { LABEL: 'name' });
     this.MANY(() => this.CONSUME2(T.Word, { LABEL: 'args' }));
   });
 }
 
-let instance: NshParser | undefined;
+const instances = new Map<boolean, NshParser>();
 
-/** The parser is built once (its grammar analysis costs a few milliseconds) and reused. */
-export function theParser(): NshParser {
-  instance ??= new NshParser();
-  return instance;
+/**
+ * A parser, built once (its grammar analysis costs a few milliseconds) and reused. The one without
+ * recovery is faster; it serves text that parses, and the recovering one is used after an error.
+ */
+export function theParser(recovering: boolean): NshParser {
+  let p = instances.get(recovering);
+  if (!p) instances.set(recovering, (p = new NshParser(recovering)));
+  return p;
 }

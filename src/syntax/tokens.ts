@@ -43,8 +43,13 @@ const notFirst = new Set([...' \t\r\n\v\f;{}&<>|#!'].map(c => c.charCodeAt(0)));
 const wordStarts: number[] = [];
 for (let c = 0; c < 0x10000; c++) if (!notFirst.has(c) && !/\s/.test(String.fromCharCode(c))) wordStarts.push(c);
 
-export const Word = createToken({
-  name: 'Word',
+/** Any word, keyword or not: a category that the grammar consumes wherever a plain value goes. */
+export const Word = createToken({ name: 'Word', pattern: Lexer.NA, label: 'a word' });
+
+/** A word that is not a keyword: what the lexer emits for every word but the keywords. */
+export const PlainWord = createToken({
+  name: 'PlainWord',
+  categories: [Word],
   pattern: new RegExp(`${firstPiece}${restPiece}*`),
   start_chars_hint: wordStarts,
   line_breaks: false,
@@ -55,7 +60,7 @@ function keyword(name: string): TokenType {
   return createToken({
     name: name[0]!.toUpperCase() + name.slice(1),
     pattern: new RegExp(name),
-    longer_alt: Word,
+    longer_alt: PlainWord,
     categories: [Word],
     label: `"${name}"`,
   });
@@ -115,6 +120,7 @@ export const allTokens: readonly TokenType[] = [
   WhiteSpace, LineContinuation, Comment, Newline, Semicolon, LBrace, RBrace,
   BiArrow, Arrow, HereString, AndAnd, Amp, Bang,
   ...statementKeywords, ...subKeywords,
+  PlainWord,
   Word,
 ];
 
