@@ -5,6 +5,9 @@ import pc from 'picocolors';
 import { checkLoaded, explainProgram, loadInline, loadScript, type Loaded } from './pipeline.js';
 import { renderDiagnostics, type Diagnostic, type Painter } from './syntax/diagnostics.js';
 import type { Program } from './syntax/ast.js';
+import { checkNsName, isProblem } from './syntax/values.js';
+import { missingPrivileges } from './privileges.js';
+import { downCommand, listLabsCommand, runLab } from './lab-commands.js';
 
 declare const NSH_VERSION: string;
 const version = typeof NSH_VERSION === 'string' ? NSH_VERSION : '0.0.0-dev';
@@ -36,7 +39,16 @@ Exit status: 0 success, 1 a statement failed, 2 usage or syntax error, 130 inter
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The lab a script builds is named after its file (`router.ns` → router) unless --name says. */
+function labName(opts: { name?: string; file?: string }): string | undefined {
+  if (opts.name !== undefined) return opts.name;
+  if (opts.file === undefined) return 'inline';
+  const base = path.basename(opts.file).replace(/\.ns$/, '');
+  return base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1').slice(0, 64);
 }
 
 function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
@@ -169,12 +181,29 @@ export async function main(argv: string[], io: Io): Promise<number> {
     case 'run': {
       const program = await loadChecked();
       if (!program) return 2;
-      complain('nsh: running on the kernel needs the Linux backend, which this build does not include yet; try --explain');
-      return 1;
+      const lab = labName(opts)!;
+      const bad = checkNsName(lab, { allowHost: true });
+      if (isProblem(bad)) {
+        complain(`nsh: lab name ${JSON.stringify(lab)} is not usable: ${bad.problem}`);
+        return 2;
+      }
+      const missing = missingPrivileges();
+      if (missing) {
+        complain(`nsh: ${missing}`);
+        return 1;
+      }
+      return runLab(program, lab, opts, io, report, complain);
+    }
+    case 'down':
+    case 'ls': {
+      const missing = missingPrivileges();
+      if (missing) {
+        complain(`nsh: ${missing}`);
+        return 1;
+      }
+      return opts.command === 'ls' ? listLabsCommand(say) : downCommand(opts, io, complain);
     }
     case 'repl':
-    case 'down':
-    case 'ls':
     case 'tutorial':
       complain(`nsh: "${opts.command}" is not available in this build yet`);
       return 1;

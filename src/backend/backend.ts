@@ -94,6 +94,26 @@ export interface Job {
   readonly pid: Pid;
 }
 
+/**
+ * Something a lab made that must be removed when the lab is torn down. Links are recorded only
+ * where they outlive the lab's own namespaces (in the host, or a namespace the lab did not make).
+ */
+export type LabObject =
+  | { readonly kind: 'netns'; readonly name: string }
+  | { readonly kind: 'uts'; readonly name: string }
+  | { readonly kind: 'link'; readonly at: NsRef; readonly ifname: string }
+  | { readonly kind: 'job'; readonly pid: number; readonly start?: string }
+  | { readonly kind: 'mount'; readonly path: string };
+
+export interface TeardownReport {
+  /** Objects removed. */
+  readonly removed: number;
+  /** Objects that were already gone. */
+  readonly gone: number;
+  /** Objects that could not be removed, each with a sentence why. */
+  readonly failed: readonly { readonly object: LabObject; readonly why: string }[];
+}
+
 /** Where a statement came from, for backends that annotate their output. */
 export interface StatementInfo {
   readonly file: string;
@@ -132,6 +152,8 @@ export interface Backend {
   sleep(seconds: number): Promise<void>;
   /** Runs `body`, which is expected to fail; true when it did (or, when explaining, when it was wrapped so). */
   expectFailure(body: () => Promise<void>): Promise<boolean>;
+  /** Removes what a lab made, last made first; what is already gone is not an error. */
+  teardown?(objects: readonly LabObject[]): Promise<TeardownReport>;
 }
 
 /** A failure of an operation, said as one sentence about the statement's objects. */

@@ -18,7 +18,14 @@ import { DiagnosticError } from './errors.js';
 import { expandWord, UNKNOWN, UnknownValue } from './expand.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
-export class StatementFailed extends DiagnosticError {}
+export class StatementFailed extends DiagnosticError {
+  constructor(
+    diagnostic: Diagnostic,
+    readonly reason: 'failed' | 'interrupted' = 'failed',
+  ) {
+    super(diagnostic);
+  }
+}
 
 export interface InterpreterOptions {
   readonly backend: Backend;
@@ -26,9 +33,13 @@ export interface InterpreterOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Namespaces the lab already has (a re-opened lab). */
   readonly lab?: Iterable<string>;
+  /** Asked before each statement: true stops the run (Ctrl-C). */
+  readonly interrupted?: () => boolean;
 }
 
-export type Outcome = { readonly ok: true } | { readonly ok: false; readonly diagnostic: Diagnostic; readonly failed: boolean };
+export type Outcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly diagnostic: Diagnostic; readonly failed: boolean; readonly interrupted?: boolean };
 
 const MAX_CALL_DEPTH = 100;
 const MAX_RANGE = 1_000_000;
@@ -60,7 +71,8 @@ export class Interpreter {
       if (this.diagnostics.length > 0) return { ok: false, diagnostic: this.diagnostics[0]!, failed: false };
       return { ok: true };
     } catch (e) {
-      if (e instanceof DiagnosticError) return { ok: false, diagnostic: e.diagnostic, failed: e instanceof StatementFailed };
+      if (e instanceof StatementFailed) return { ok: false, diagnostic: e.diagnostic, failed: true, interrupted: e.reason === 'interrupted' };
+      if (e instanceof DiagnosticError) return { ok: false, diagnostic: e.diagnostic, failed: false };
       throw e;
     }
   }
@@ -70,6 +82,7 @@ export class Interpreter {
   }
 
   private async statement(s: A.Statement, scope: Scope): Promise<void> {
+    if (this.opts.interrupted?.()) throw new StatementFailed(error('interrupted', s.span), 'interrupted');
     try {
       await this.dispatch(s, scope);
     } catch (e) {

@@ -1,0 +1,209 @@
+/**
+ * The built-in netcat. Sockets are created with libc inside the namespace (node's net and dgram
+ * create theirs on a later tick, when this thread is long back in its own namespace), then
+ * handed to node as fds: net.Server.listen({ fd }), new net.Socket({ fd }), dgram bind({ fd }).
+ * Node owns a handed-over fd from then on and closes it with its handle.
+ *
+ * UDP listening ends (openbsd nc -l -u runs until killed, which makes no statement):
+ *  - 1 s after the last datagram from the first sender (the "peer"; others are ignored, as nc
+ *    does once it has a peer), or at once on an empty datagram, or on abort.
+ * UDP connecting sends the input as one datagram and returns; nothing is read back.
+ * An abort (Ctrl-C, kill of the job) ends either side quietly: the promise resolves.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { constants as osConstants } from 'node:os';
+import {
+  AF_INET, AF_INET6, IPPROTO_IPV6, IPPROTO_UDP, IPV6_V6ONLY, POLLOUT, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM,
+  SOL_SOCKET, SO_ERROR, SO_REUSEADDR, SysError, bind, connect, getsockoptInt, listen, sendto, setsockoptInt,
+} from './libc.js';
+import { anyAddress, closeQuietly, errText, parseAddress, reactor, sockaddr, socketIn } from './sockets.js';
+
+export interface NcListenOptions {
+  readonly netFd: number;
+  readonly udp: boolean;
+  readonly port: number;
+  readonly out: NodeJS.WritableStream;
+  readonly signal?: AbortSignal;
+  /** called once the socket is bound (UDP) or listening (TCP) */
+  readonly onListening?: () => void;
+}
+
+export interface NcConnectOptions {
+  readonly netFd: number;
+  readonly udp: boolean;
+  readonly address: string;
+  readonly port: number;
+  /** what to send (the caller appends the newline of `<<< "text"`) */
+  readonly input?: string;
+  readonly out: NodeJS.WritableStream;
+  readonly signal?: AbortSignal;
+}
+
+/** UDP: how long the peer may stay quiet before the listener ends. */
+export const UDP_QUIET_MS = 1000;
+
+/** `nc -l [-u] PORT`: accept one connection (or a peer's datagrams), print what arrives. */
+export async function ncListen(o: NcListenOptions): Promise<void> {
+  if (o.signal?.aborted) return;
+  const { fd, family } = boundSocket(o.netFd, o.udp, o.port);
+  return o.udp ? udpListen(fd, family, o) : tcpListen(fd, o);
+}
+
+/** `nc [-u] ADDR PORT`: send the input, half-close, print the answer until the peer closes. */
+export async function ncConnect(o: NcConnectOptions): Promise<void> {
+  if (o.signal?.aborted) return;
+  const target = parseAddress(o.address, o.netFd);
+  const to = sockaddr(target, o.port);
+  const domain = target.family === 4 ? AF_INET : AF_INET6;
+  if (o.udp) {
+    const fd = socketIn(o.netFd, domain, SOCK_DGRAM | SOCK_NONBLOCK, IPPROTO_UDP);
+    try {
+      if (o.input) sendto(fd, Buffer.from(o.input), 0, to);
+    } catch (e) {
+      throw new Error(`cannot send to ${o.address} port ${o.port}: ${lower(errText(e))}`);
+    } finally {
+      closeQuietly(fd);
+    }
+    return;
+  }
+  const fd = socketIn(o.netFd, domain, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  try {
+    await connectNonBlocking(fd, to, o.signal);
+  } catch (e) {
+    closeQuietly(fd);
+    throw connectError(e, o.address, o.port);
+  }
+  if (o.signal?.aborted) {
+    closeQuietly(fd);
+    return;
+  }
+  const sock = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+  await new Promise<void>((resolve) => {
+    const onAbort = (): void => void sock.destroy();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    sock.on('data', (d: Buffer) => o.out.write(d));
+    sock.on('error', () => {}); // a reset after the exchange ends it like a close
+    sock.on('close', () => {
+      o.signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    if (o.input) sock.write(o.input);
+    sock.end(); // shutdown(SHUT_WR): the peer sees end of input, we keep reading
+  });
+}
+
+/** connect() on a non-blocking socket; waits for the handshake through the reactor. */
+async function connectNonBlocking(fd: number, to: Buffer, signal?: AbortSignal): Promise<void> {
+  try {
+    connect(fd, to);
+    return;
+  } catch (e) {
+    if (!(e instanceof SysError) || e.code !== 'EINPROGRESS') throw e;
+  }
+  await reactor.wait(fd, POLLOUT, Infinity, signal);
+  if (signal?.aborted) return;
+  const err = getsockoptInt(fd, SOL_SOCKET, SO_ERROR); // the outcome of the connect
+  if (err !== 0) throw new SysError('connect', err);
+}
+
+function connectError(e: unknown, address: string, port: number): Error {
+  if (e instanceof SysError && e.code === 'ECONNREFUSED') return new Error(`connection to ${address} port ${port} refused`);
+  return new Error(`cannot connect to ${address} port ${port}: ${lower(errText(e))}`);
+}
+
+const lower = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+/**
+ * A TCP (listening) or UDP socket bound to PORT on all addresses of the namespace: IPv6
+ * dual-stack (IPV6_V6ONLY off, so IPv4 peers arrive as ::ffff:a.b.c.d), or IPv4 only when the
+ * namespace has no IPv6.
+ */
+function boundSocket(netFd: number, udp: boolean, port: number): { fd: number; family: 4 | 6 } {
+  const type = (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK;
+  let family: 4 | 6 = 6;
+  let fd: number;
+  try {
+    fd = socketIn(netFd, AF_INET6, type, 0);
+  } catch (e) {
+    if (!(e instanceof SysError) || e.code !== 'EAFNOSUPPORT') throw e;
+    family = 4;
+    fd = socketIn(netFd, AF_INET, type, 0);
+  }
+  try {
+    if (family === 6) setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+    setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+    bind(fd, sockaddr(anyAddress(family), port));
+    if (!udp) listen(fd, 1);
+  } catch (e) {
+    closeQuietly(fd);
+    if (e instanceof SysError && e.code === 'EADDRINUSE') throw new Error(`port ${port} is already in use`);
+    if (e instanceof SysError && (e.code === 'EACCES' || e.code === 'EPERM')) {
+      throw new Error(`cannot listen on port ${port}: permission denied`);
+    }
+    throw new Error(`cannot listen on port ${port}: ${e instanceof SysError ? lower(errText(e)) : String(e)}`);
+  }
+  return { fd, family };
+}
+
+function tcpListen(fd: number, o: NcListenOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let conn: net.Socket | undefined;
+    const finish = (): void => {
+      o.signal?.removeEventListener('abort', onAbort);
+      server.close();
+      resolve();
+    };
+    const onAbort = (): void => {
+      if (conn) conn.destroy(); // its 'close' finishes
+      else finish();
+    };
+    const server = net.createServer((c) => {
+      if (conn) return void c.destroy();
+      conn = c;
+      server.close(); // one connection, as nc: stop listening (closes the listening fd)
+      c.on('data', (d: Buffer) => o.out.write(d));
+      c.on('error', () => {}); // a reset ends it like a close
+      c.on('close', finish);
+    });
+    server.on('error', (e: NodeJS.ErrnoException) => {
+      o.signal?.removeEventListener('abort', onAbort);
+      server.close();
+      reject(new Error(`cannot listen on port ${o.port}: ${e.code ? lower(errTextOf(e.code)) : e.message}`));
+    });
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    server.listen({ fd }, () => o.onListening?.());
+  });
+}
+
+function udpListen(fd: number, family: 4 | 6, o: NcListenOptions): Promise<void> {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+    let peer: string | undefined;
+    let quiet: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      o.signal?.removeEventListener('abort', finish);
+      clearTimeout(quiet);
+      sock.close();
+      resolve();
+    };
+    sock.on('message', (msg, from) => {
+      const who = `[${from.address}]:${from.port}`;
+      peer ??= who;
+      if (who !== peer) return;
+      if (msg.length === 0) return finish();
+      o.out.write(msg);
+      clearTimeout(quiet);
+      quiet = setTimeout(finish, UDP_QUIET_MS);
+    });
+    sock.on('error', finish);
+    o.signal?.addEventListener('abort', finish, { once: true });
+    sock.bind({ fd }, () => o.onListening?.());
+  });
+}
+
+/** strerror-like text of an errno name from a node error ('EADDRINUSE' → 'Address already in use'). */
+function errTextOf(code: string): string {
+  const errno = (osConstants.errno as Record<string, number | undefined>)[code];
+  return errno === undefined ? code : errText(new SysError('listen', errno));
+}

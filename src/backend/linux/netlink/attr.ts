@@ -1,0 +1,176 @@
+/**
+ * Netlink attributes (struct nlattr: u16 nla_len, u16 nla_type, payload, padding to 4 bytes).
+ *
+ * An Attr is a tree node: its payload is either raw bytes or child attributes (a nested
+ * attribute). len() is nla_len — header plus payload, *without* the trailing padding — and
+ * size() is what the attribute occupies inside its parent (len() rounded up to 4). A parent's
+ * payload is the concatenation of its children at their aligned sizes, so a nested attribute's
+ * nla_len includes its children's padding (the kernel, and iproute2, do the same).
+ */
+import { NLA_F_NESTED, NLA_TYPE_MASK } from './constants.js';
+
+export const NLA_HDRLEN = 4;
+export const nlaAlign = (n: number): number => (n + 3) & ~3;
+
+export class Attr {
+  /**
+   * @param type   the attribute type; for nested attributes NLA_F_NESTED is added when
+   *               `flagNested` is set (most rtnetlink link attributes predate the flag and
+   *               iproute2 does not set it; strictly validated newer families want it).
+   */
+  constructor(
+    readonly type: number,
+    readonly payload: Buffer | readonly Attr[],
+    readonly flagNested = false,
+  ) {}
+
+  /** nla_len: header + payload, unpadded. */
+  len(): number {
+    return NLA_HDRLEN + payloadLen(this.payload);
+  }
+
+  /** Bytes taken inside the parent: len() aligned to 4. */
+  size(): number {
+    return nlaAlign(this.len());
+  }
+
+  /** Write at buf[offset..]; returns the offset after the padded attribute. Padding is zeroed. */
+  serialize(buf: Buffer, offset: number): number {
+    const len = this.len();
+    buf.writeUInt16LE(len, offset);
+    buf.writeUInt16LE(this.type | (this.flagNested ? NLA_F_NESTED : 0), offset + 2);
+    let at = offset + NLA_HDRLEN;
+    if (Buffer.isBuffer(this.payload)) {
+      this.payload.copy(buf, at);
+      at += this.payload.length;
+    } else {
+      for (const child of this.payload as readonly Attr[]) at = child.serialize(buf, at);
+    }
+    const end = offset + nlaAlign(len);
+    buf.fill(0, at, end);
+    return end;
+  }
+
+  toBuffer(): Buffer {
+    const b = Buffer.alloc(this.size());
+    this.serialize(b, 0);
+    return b;
+  }
+}
+
+function payloadLen(p: Buffer | readonly Attr[]): number {
+  if (Buffer.isBuffer(p)) return p.length;
+  let n = 0;
+  for (const a of p as readonly Attr[]) n += a.size();
+  return n;
+}
+
+/** Total aligned size of a list of attributes. */
+export function attrsSize(attrs: readonly Attr[]): number {
+  return payloadLen(attrs);
+}
+
+/** Serialize a list of attributes at offset; returns the end offset. */
+export function serializeAttrs(attrs: readonly Attr[], buf: Buffer, offset: number): number {
+  let at = offset;
+  for (const a of attrs) at = a.serialize(buf, at);
+  return at;
+}
+
+// ---- constructors for the usual payload types (host byte order = little endian here) ----
+
+export function u8(type: number, v: number): Attr {
+  return new Attr(type, Buffer.from([v & 0xff]));
+}
+export function u16(type: number, v: number): Attr {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(v, 0);
+  return new Attr(type, b);
+}
+export function u32(type: number, v: number): Attr {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v >>> 0, 0);
+  return new Attr(type, b);
+}
+export function s32(type: number, v: number): Attr {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v, 0);
+  return new Attr(type, b);
+}
+/** A NUL-terminated string (NLA_NUL_STRING / NLA_STRING as iproute2 sends them). */
+export function str(type: number, s: string): Attr {
+  return new Attr(type, Buffer.concat([Buffer.from(s, 'utf8'), Buffer.from([0])]));
+}
+/**
+ * A string without the NUL (NLA_STRING attributes the kernel length-bounds itself, such as
+ * IFLA_INFO_KIND, which iproute2 sends this way).
+ */
+export function strNoNul(type: number, s: string): Attr {
+  return new Attr(type, Buffer.from(s, 'utf8'));
+}
+export function bytes(type: number, b: Buffer): Attr {
+  return new Attr(type, b);
+}
+export function nested(type: number, children: readonly Attr[], flagNested = false): Attr {
+  return new Attr(type, children, flagNested);
+}
+
+// ---- decoding ----
+
+/**
+ * The attributes of a byte range, as a map type → payload (type with NLA_F_NESTED and
+ * NLA_F_NET_BYTEORDER masked off; the last one wins when a type repeats). Payloads are views
+ * into the original buffer; nested attributes are parsed on demand with `nested()`.
+ */
+export class AttrMap {
+  readonly map = new Map<number, Buffer>();
+  /** All attributes in order, including repeats. */
+  readonly list: Array<{ type: number; payload: Buffer }> = [];
+
+  constructor(buf: Buffer, start = 0, end = buf.length) {
+    let at = start;
+    while (at + NLA_HDRLEN <= end) {
+      const len = buf.readUInt16LE(at);
+      const type = buf.readUInt16LE(at + 2) & NLA_TYPE_MASK;
+      if (len < NLA_HDRLEN || at + len > end) break; // malformed or truncated: stop
+      const payload = buf.subarray(at + NLA_HDRLEN, at + len);
+      this.map.set(type, payload);
+      this.list.push({ type, payload });
+      at += nlaAlign(len);
+    }
+  }
+
+  has(type: number): boolean {
+    return this.map.has(type);
+  }
+  get(type: number): Buffer | undefined {
+    return this.map.get(type);
+  }
+  u8(type: number): number | undefined {
+    const b = this.map.get(type);
+    return b && b.length >= 1 ? b.readUInt8(0) : undefined;
+  }
+  u16(type: number): number | undefined {
+    const b = this.map.get(type);
+    return b && b.length >= 2 ? b.readUInt16LE(0) : undefined;
+  }
+  u32(type: number): number | undefined {
+    const b = this.map.get(type);
+    return b && b.length >= 4 ? b.readUInt32LE(0) : undefined;
+  }
+  s32(type: number): number | undefined {
+    const b = this.map.get(type);
+    return b && b.length >= 4 ? b.readInt32LE(0) : undefined;
+  }
+  /** A string attribute, up to its first NUL. */
+  str(type: number): string | undefined {
+    const b = this.map.get(type);
+    if (!b) return undefined;
+    const nul = b.indexOf(0);
+    return b.toString('utf8', 0, nul < 0 ? b.length : nul);
+  }
+  nested(type: number): AttrMap | undefined {
+    const b = this.map.get(type);
+    return b ? new AttrMap(b) : undefined;
+  }
+}

@@ -1,0 +1,11 @@
+/** rtnetlink in TypeScript: the public API of the netlink layer. */
+export * from './constants.js';
+export { Attr, AttrMap, attrsSize, bytes, nested, nlaAlign, s32, serializeAttrs, str, strNoNul, u16, u32, u8 } from './attr.js';
+export {
+  type IfAddr, type IfInfo, type NlError, type NlMessage, type NlRequest, type RtMsg, decodeMessages, encodeMessage,
+  ifaddrmsg, ifinfomsg, messageAttrs, nlmsgAlign, parseError, parseIfaddrmsg, parseIfinfomsg, parseRtmsg, rtmsg,
+} from './message.js';
+export * from './requests.js';
+export * from './decode.js';
+export { type BatchResult, NetlinkError, RtnlSocket } from './socket.js';
+export * from './query.js';

@@ -1,0 +1,48 @@
+/**
+ * Reading the kernel's state through an RtnlSocket: dumps decoded into plain objects, and
+ * name → ifindex lookups.
+ */
+import { AF_INET, AF_INET6, AF_UNSPEC, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, RT_TABLE_MAIN } from './constants.js';
+import { AddrInfo, LinkInfo, RouteInfo, decodeAddr, decodeLink, decodeRoute } from './decode.js';
+import { addrDump, linkDump, linkGetByName, routeDump } from './requests.js';
+import { NetlinkError, RtnlSocket } from './socket.js';
+
+export function dumpLinks(sock: RtnlSocket): LinkInfo[] {
+  return sock.dump(linkDump()).filter((m) => m.type === RTM_NEWLINK).map(decodeLink);
+}
+
+/** Addresses of one family (AF_UNSPEC: both), optionally of one link. */
+export function dumpAddrs(sock: RtnlSocket, family = AF_UNSPEC, index?: number): AddrInfo[] {
+  const all = sock.dump(addrDump(family)).filter((m) => m.type === RTM_NEWADDR).map(decodeAddr);
+  return index === undefined ? all : all.filter((a) => a.index === index);
+}
+
+/**
+ * Routes of one table (default main) for one family, or both with AF_UNSPEC. The kernel ignores
+ * a dump's filters unless NETLINK_GET_STRICT_CHK is on, so the table is filtered here too.
+ */
+export function dumpRoutes(sock: RtnlSocket, family = AF_UNSPEC, table = RT_TABLE_MAIN): RouteInfo[] {
+  const families = family === AF_UNSPEC ? [AF_INET, AF_INET6] : [family];
+  return families.flatMap((f) =>
+    sock
+      .dump(routeDump(f, table))
+      .filter((m) => m.type === RTM_NEWROUTE)
+      .map(decodeRoute)
+      .filter((r) => r.table === table && r.family === f),
+  );
+}
+
+/** The link called `name`, or undefined (ENODEV). */
+export function getLink(sock: RtnlSocket, name: string): LinkInfo | undefined {
+  try {
+    return decodeLink(sock.get(linkGetByName(name)));
+  } catch (e) {
+    if (e instanceof NetlinkError && e.code === 'ENODEV') return undefined;
+    throw e;
+  }
+}
+
+/** ifindex of `name`; throws NetlinkError ENODEV when there is no such link. */
+export function linkIndex(sock: RtnlSocket, name: string): number {
+  return decodeLink(sock.get(linkGetByName(name))).index;
+}

@@ -1,0 +1,205 @@
+/**
+ * Programs run inside namespaces, and the background job table. A child is spawned while this
+ * thread is inside the namespaces (withNamespaces), so it starts there: uv_spawn forks from the
+ * calling thread, and a fork inherits the thread's namespaces.
+ */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { OpError, type Job, type JobTarget } from '../backend.js';
+import { withNamespaces } from './netns.js';
+
+export interface Streams {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Whether programs may read nsh's own standard input (a terminal, say). */
+  readonly inheritStdin: boolean;
+}
+
+interface Running {
+  readonly id: number;
+  readonly pid: number;
+  readonly argv: readonly string[];
+  readonly exit: Promise<string | undefined>;
+  /** Ends a built-in job (ping, nc), which runs inside nsh and has no process of its own. */
+  readonly abort?: () => void;
+  status?: string;
+}
+
+/** "ls exited with status 2", or undefined for success. */
+function outcome(argv: readonly string[], code: number | null, signal: NodeJS.Signals | null): string | undefined {
+  if (code === 0) return undefined;
+  return signal ? `${argv[0]} was ended by ${signal}` : `${argv[0]} exited with status ${code}`;
+}
+
+/** The start time of a process (field 22 of /proc/PID/stat), to tell it from a later one with its pid. */
+export function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export class Processes {
+  private readonly jobs = new Map<number, Running>();
+  private next = 1;
+  /** How to stop what runs in the foreground now (Ctrl-C). */
+  private readonly foreground = new Set<() => void>();
+  private readonly children: ChildProcess[] = [];
+
+  constructor(private readonly io: Streams) {}
+
+  private stdio(stdin: string | undefined): StdioOptions {
+    const useOwn = (s: NodeJS.WritableStream, own: NodeJS.WritableStream) => (s === own ? 'inherit' : 'pipe');
+    return [
+      stdin !== undefined ? 'pipe' : this.io.inheritStdin ? 'inherit' : 'ignore',
+      useOwn(this.io.stdout, process.stdout),
+      useOwn(this.io.stderr, process.stderr),
+    ];
+  }
+
+  /** Starts argv inside the namespaces `fds`; resolves when it has started (or failed to). */
+  private start(fds: { net?: number; uts?: number }, argv: readonly string[], stdin: string | undefined, background: boolean) {
+    const child = withNamespaces(fds, () =>
+      spawn(argv[0]!, argv.slice(1), { stdio: this.stdio(stdin), detached: background }),
+    );
+    if (background) this.children.push(child);
+    child.stdout?.on('data', (d: Buffer) => this.io.stdout.write(d));
+    child.stderr?.on('data', (d: Buffer) => this.io.stderr.write(d));
+    if (stdin !== undefined) child.stdin?.end(`${stdin}\n`); // as a shell's <<< does
+    child.stdin?.on('error', () => {}); // the program may not read it
+    const exit = new Promise<string | undefined>((resolve, reject) => {
+      child.once('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') reject(new OpError(`command not found: ${argv[0]}`, 'give its full path if it is not on PATH'));
+        else if (e.code === 'EACCES') reject(new OpError(`${argv[0]} cannot be run: permission denied`));
+        else reject(new OpError(`${argv[0]} could not be started: ${e.code ?? e.message}`));
+      });
+      child.once('close', (code, signal) => resolve(outcome(argv, code, signal)));
+    });
+    return { child, exit };
+  }
+
+  /** Runs a program in the foreground; fails the statement on a non-zero exit. */
+  async run(fds: { net?: number; uts?: number }, argv: readonly string[], stdin?: string): Promise<void> {
+    const { child, exit } = this.start(fds, argv, stdin, false);
+    const failed = await this.whileForeground(() => child.kill('SIGINT'), exit);
+    if (failed) throw new OpError(failed);
+  }
+
+  /** Awaits `p`; an interrupt meanwhile calls `stop`. */
+  async whileForeground<T>(stop: () => void, p: Promise<T>): Promise<T> {
+    this.foreground.add(stop);
+    try {
+      return await p;
+    } finally {
+      this.foreground.delete(stop);
+    }
+  }
+
+  /** Ctrl-C: stops the foreground program or built-in. */
+  interrupt(): void {
+    for (const stop of this.foreground) stop();
+  }
+
+  /**
+   * The end of a script: built-in jobs run inside nsh and cannot outlive it, so they are ended;
+   * programs go on (they are recorded in the journal, and `nsh down` ends them).
+   */
+  release(): void {
+    for (const j of this.jobs.values()) if (j.abort) j.abort();
+    for (const c of this.children) {
+      c.unref();
+      (c.stdout as { unref?: () => void } | null)?.unref?.();
+      (c.stderr as { unref?: () => void } | null)?.unref?.();
+    }
+  }
+
+  /** Starts a background job: `[1] PID` is printed. */
+  async background(fds: { net?: number; uts?: number }, argv: readonly string[], stdin?: string): Promise<Job> {
+    const { child, exit } = this.start(fds, argv, stdin, true);
+    const pid = child.pid;
+    if (pid === undefined) {
+      // spawn failed at once (ENOENT …): its error arrives through the exit promise
+      await exit;
+      throw new OpError(`${argv[0]} could not be started`);
+    }
+    const id = this.next++;
+    const job: Running = { id, pid, argv, exit: exit.catch((e: Error) => e.message) };
+    void job.exit.then(s => (job.status = s ?? 'done'));
+    this.jobs.set(id, job);
+    this.io.stdout.write(`[${id}] ${pid}\n`);
+    return { id, pid };
+  }
+
+  /** A built-in command run in the background (nc -l …): it runs inside nsh, so `$!` is nsh's pid. */
+  adopt(argv: readonly string[], exit: Promise<string | undefined>, abort: () => void): Job {
+    const id = this.next++;
+    const pid = process.pid;
+    const job: Running = { id, pid, argv, exit: exit.catch((e: Error) => e.message), abort };
+    void exit.then(s => (job.status = s ?? 'done'));
+    this.jobs.set(id, job);
+    this.io.stdout.write(`[${id}] ${pid}\n`);
+    return { id, pid };
+  }
+
+  list(): string[] {
+    return [...this.jobs.values()].map(j => `[${j.id}] ${j.pid} ${j.status ?? 'running'}  ${j.argv.join(' ')}`);
+  }
+
+  private find(t: JobTarget): Running | undefined {
+    if (t.kind === 'job') return this.jobs.get(t.id);
+    return [...this.jobs.values()].find(j => j.pid === t.pid);
+  }
+
+  private named(t: JobTarget): Running {
+    const j = this.find(t);
+    if (!j) throw new OpError(t.kind === 'job' ? `there is no job %${t.id}` : `process ${String(t.pid)} is not a job of this lab`);
+    return j;
+  }
+
+  /** Waits for the jobs (all when none are named); fails if one of them failed. */
+  async wait(targets: readonly JobTarget[]): Promise<void> {
+    const jobs = targets.length === 0 ? [...this.jobs.values()] : targets.map(t => this.named(t));
+    const failures: string[] = [];
+    for (const j of jobs) {
+      const failed = await j.exit;
+      this.jobs.delete(j.id);
+      if (failed) failures.push(`[${j.id}] ${failed}`);
+    }
+    if (failures.length > 0) throw new OpError(failures.join('; '));
+  }
+
+  kill(targets: readonly JobTarget[]): void {
+    for (const t of targets) {
+      const j = this.named(t);
+      if (j.abort) j.abort();
+      else signalGroup(j.pid, 'SIGTERM');
+      this.jobs.delete(j.id);
+    }
+  }
+
+  /** Ends every job (teardown, Ctrl-C). */
+  async killAll(): Promise<void> {
+    const all = [...this.jobs.values()];
+    for (const j of all) (j.abort ? j.abort() : signalGroup(j.pid, 'SIGTERM'));
+    await Promise.race([Promise.all(all.map(j => j.exit)), new Promise(r => setTimeout(r, 2000))]);
+    for (const j of all) if (j.status === undefined && !j.abort) signalGroup(j.pid, 'SIGKILL');
+    this.jobs.clear();
+  }
+}
+
+/** Signals a job's process group (a job is started in a group of its own), or the process alone. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    try {
+      process.kill(pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

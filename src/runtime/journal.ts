@@ -1,0 +1,125 @@
+/**
+ * The lab journal: what a lab made, written ahead of each change (record, act, confirm), so that
+ * `nsh down` can remove it even after nsh was killed in the middle of a run. One JSON-lines file
+ * per lab under /run/nsh/labs (root-only), appended to and never rewritten while in use.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LabObject } from '../backend/backend.js';
+
+export const JOURNAL_DIR = '/run/nsh/labs';
+
+type Entry =
+  | { readonly t: 'intent'; readonly run: string; readonly o: LabObject }
+  | { readonly t: 'done'; readonly run: string; readonly o: LabObject }
+  /** the operation failed and made nothing: this run's intent is void (another run's record stands) */
+  | { readonly t: 'cancel'; readonly run: string; readonly o: LabObject }
+  | { readonly t: 'gone'; readonly o: LabObject };
+
+export function objectKey(o: LabObject): string {
+  switch (o.kind) {
+    case 'netns':
+    case 'uts':
+      return `${o.kind}:${o.name}`;
+    case 'link':
+      return `link:${JSON.stringify(o.at)}:${o.ifname}`;
+    case 'job':
+      return `job:${o.pid}:${o.start ?? ''}`;
+    case 'mount':
+      return `mount:${o.path}`;
+  }
+}
+
+export function labFile(dir: string, lab: string): string {
+  return path.join(dir, `${lab}.journal`);
+}
+
+export class Journal {
+  private constructor(
+    readonly lab: string,
+    readonly file: string,
+    private readonly fd: number,
+    /** This run's id: a failed run removes only what it made. */
+    readonly run: string,
+  ) {}
+
+  /** Opens (creating) the journal of `lab` for appending. */
+  static open(lab: string, dir = JOURNAL_DIR): Journal {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+    const file = labFile(dir, lab);
+    const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
+    return new Journal(lab, file, fd, `${process.pid}-${Date.now().toString(36)}`);
+  }
+
+  private append(e: Entry): void {
+    fs.writeSync(this.fd, `${JSON.stringify(e)}\n`);
+  }
+
+  /** Before making `o`. */
+  record(o: LabObject): void {
+    this.append({ t: 'intent', run: this.run, o });
+  }
+
+  /** After `o` was made. */
+  confirm(o: LabObject): void {
+    this.append({ t: 'done', run: this.run, o });
+  }
+
+  /** The operation that was to make `o` failed and made nothing. */
+  cancel(o: LabObject): void {
+    this.append({ t: 'cancel', run: this.run, o });
+  }
+
+  /** After `o` was removed (by `del`, or a teardown). */
+  forget(o: LabObject): void {
+    this.append({ t: 'gone', o });
+  }
+
+  /** What this lab holds (intended or made, not removed), in the order it was made; or only one run's. */
+  objects(run?: string): LabObject[] {
+    return readObjects(this.file, run);
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+export function readObjects(file: string, run?: string): LabObject[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const live = new Map<string, { o: LabObject; run: string }>();
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    let e: Entry;
+    try {
+      e = JSON.parse(line) as Entry;
+    } catch {
+      continue; // a line cut short by a kill: the entry before it stands
+    }
+    const key = objectKey(e.o);
+    if (e.t === 'gone') live.delete(key);
+    else if (e.t === 'cancel') {
+      if (live.get(key)?.run === e.run) live.delete(key);
+    } else if (!live.has(key) || e.t === 'done') live.set(key, { o: e.o, run: e.run });
+  }
+  return [...live.values()].filter(x => run === undefined || x.run === run).map(x => x.o);
+}
+
+/** The labs that have a journal. */
+export function listLabs(dir = JOURNAL_DIR): string[] {
+  try {
+    return fs.readdirSync(dir).filter(f => f.endsWith('.journal')).map(f => f.slice(0, -'.journal'.length)).sort();
+  } catch {
+    return [];
+  }
+}
+
+export function removeJournal(lab: string, dir = JOURNAL_DIR): void {
+  fs.rmSync(labFile(dir, lab), { force: true });
+}

@@ -1,0 +1,48 @@
+/**
+ * Kernel tests of the Linux backend run only inside the sandbox started by run-in-sandbox.sh
+ * (private network + mount + pid namespaces, tmpfs on /run), which sets NSH_SANDBOX=1. Anywhere
+ * else (a plain `mocha` run) they are skipped with a message saying how to run them.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export const IN_SANDBOX = process.env['NSH_SANDBOX'] === '1';
+
+/** describe() for tests that touch the kernel; skipped outside the sandbox. */
+export function describeKernel(title: string, fn: (this: Mocha.Suite) => void): void {
+  if (IN_SANDBOX) {
+    describe(title, function () {
+      before(assertFreshSandbox);
+      fn.call(this);
+    });
+  } else {
+    describe(title, function () {
+      it('is skipped: run it in the sandbox with `sh test/linux/run-in-sandbox.sh`', function () {
+        this.skip();
+      });
+    });
+  }
+}
+
+/**
+ * A last guard against running in the machine's real namespaces: PID 1 of our pid namespace
+ * must be the sandbox shell of run-in-sandbox.sh (its command line mounts "nsh-run"), and /run
+ * must be a tmpfs.
+ */
+function assertFreshSandbox(): void {
+  const init = readFileSync('/proc/1/cmdline', 'utf8');
+  if (!init.includes('nsh-run')) throw new Error('refusing to run: not inside run-in-sandbox.sh (PID 1 is not its shell)');
+  const fstype = execFileSync('findmnt', ['-n', '-o', 'FSTYPE', '/run'], { encoding: 'utf8' }).trim();
+  if (!fstype.split('\n').includes('tmpfs')) throw new Error('refusing to run: /run is not the sandbox tmpfs');
+}
+
+/** Run iproute2 (the test oracle) and return its standard output. */
+export function ip(...args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** `ip -j ...` parsed. */
+export function ipJson<T = unknown>(...args: string[]): T {
+  const out = ip('-j', ...args).trim();
+  return (out ? JSON.parse(out) : []) as T;
+}

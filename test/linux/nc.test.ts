@@ -1,0 +1,133 @@
+/**
+ * The built-in nc against the kernel (in the sandbox): a listener in namespace nb, a client in
+ * na, joined by a veth pair; IPv4 and IPv6, TCP and UDP.
+ */
+import { strict as assert } from 'node:assert';
+import { readdirSync } from 'node:fs';
+import { ncConnect, ncListen } from '../../src/backend/linux/nc.js';
+import { RtnlSocket, getLink } from '../../src/backend/linux/netlink/index.js';
+import { createNamedNetns, deleteNamedNetns, handles } from '../../src/backend/linux/netns.js';
+import { describeKernel, ip } from './kernel-sandbox.js';
+import { Capture } from '../helpers/capture.js';
+
+const fdCount = (): number => readdirSync('/proc/self/fd').length;
+
+describeKernel('linux/nc: built-in netcat (kernel)', () => {
+  let fa: number;
+  let fb: number;
+
+  /** Starts a listener in nb and resolves once it listens; `done` is its end. */
+  async function listener(udp: boolean, port: number, signal?: AbortSignal): Promise<{ out: Capture; done: Promise<void> }> {
+    const out = new Capture();
+    let done!: Promise<void>;
+    await new Promise<void>((listening, fail) => {
+      done = ncListen({ netFd: fb, udp, port, out, onListening: listening, ...(signal ? { signal } : {}) });
+      done.catch(fail);
+    });
+    return { out, done };
+  }
+
+  before(() => {
+    createNamedNetns('na');
+    createNamedNetns('nb');
+    fa = handles.netFd('na');
+    fb = handles.netFd('nb');
+    ip('link', 'add', 'nva', 'netns', 'na', 'type', 'veth', 'peer', 'name', 'nvb', 'netns', 'nb');
+    ip('-n', 'na', 'addr', 'add', '10.8.0.1/24', 'dev', 'nva');
+    ip('-n', 'na', 'addr', 'add', 'fd08::1/64', 'dev', 'nva', 'nodad');
+    ip('-n', 'nb', 'addr', 'add', '10.8.0.2/24', 'dev', 'nvb');
+    ip('-n', 'nb', 'addr', 'add', 'fd08::2/64', 'dev', 'nvb', 'nodad');
+    ip('-n', 'na', 'link', 'set', 'nva', 'up');
+    ip('-n', 'nb', 'link', 'set', 'nvb', 'up');
+    // see ping.test.ts: a RTM_GETLINK per end runs the pending linkwatch work (IPv6 ready now)
+    for (const [fd, dev] of [[fa, 'nva'], [fb, 'nvb']] as const) {
+      const s = RtnlSocket.open(fd);
+      getLink(s, dev);
+      s.close();
+    }
+  });
+
+  after(() => {
+    for (const n of ['na', 'nb']) deleteNamedNetns(n);
+  });
+
+  for (const address of ['10.8.0.2', 'fd08::2']) {
+    it(`TCP to ${address}: the listener prints what the client sends, both end`, async () => {
+      const before = fdCount();
+      const { out, done } = await listener(false, 1234);
+      const back = new Capture();
+      await ncConnect({ netFd: fa, udp: false, address, port: 1234, input: 'haha\n', out: back });
+      await done;
+      assert.equal(out.text, 'haha\n');
+      assert.equal(back.text, '');
+      assert.equal(fdCount(), before, 'no fd left open');
+    });
+
+    it(`UDP to ${address}: the datagram is printed; the listener ends after 1 s of quiet`, async () => {
+      const before = fdCount();
+      const { out, done } = await listener(true, 1235);
+      const t = performance.now();
+      await ncConnect({ netFd: fa, udp: true, address, port: 1235, input: 'haha\n', out: new Capture() });
+      await ncConnect({ netFd: fa, udp: true, address, port: 1235, input: 'hoho\n', out: new Capture() });
+      await done;
+      const took = performance.now() - t;
+      assert.equal(out.text, 'haha\n', 'a second sender (another source port) is ignored');
+      assert.ok(took >= 900 && took < 1500, `ended after ${took} ms`);
+      assert.equal(fdCount(), before);
+    });
+  }
+
+  it('a refused connection is a sentence', async () => {
+    await assert.rejects(
+      ncConnect({ netFd: fa, udp: false, address: '10.8.0.2', port: 1236, input: 'x\n', out: new Capture() }),
+      (e: unknown) => e instanceof Error && e.message === 'connection to 10.8.0.2 port 1236 refused',
+    );
+    await assert.rejects(
+      ncConnect({ netFd: fa, udp: false, address: 'fd08::2', port: 1236, out: new Capture() }),
+      /^Error: connection to fd08::2 port 1236 refused$/,
+    );
+  });
+
+  it('the listener is inside its namespace only', async () => {
+    const { done } = await listener(false, 1237);
+    // nothing listens on 1237 in na itself (its own address, over its lo): refused there
+    ip('-n', 'na', 'link', 'set', 'lo', 'up');
+    await assert.rejects(ncConnect({ netFd: fa, udp: false, address: '10.8.0.1', port: 1237, out: new Capture() }), /refused/);
+    await ncConnect({ netFd: fa, udp: false, address: '10.8.0.2', port: 1237, input: 'ok\n', out: new Capture() });
+    await done;
+  });
+
+  it('a port in use is a sentence', async () => {
+    const ac = new AbortController();
+    const { done } = await listener(false, 1238, ac.signal);
+    await assert.rejects(listener(false, 1238), /^Error: port 1238 is already in use$/);
+    ac.abort();
+    await done;
+  });
+
+  it('an abort ends a waiting listener (TCP, UDP) and a pending connect promptly, leaving no fd open', async () => {
+    const before = fdCount();
+    for (const udp of [false, true]) {
+      const ac = new AbortController();
+      const { done } = await listener(udp, 1239, ac.signal);
+      const t = performance.now();
+      ac.abort();
+      await done;
+      assert.ok(performance.now() - t < 100);
+    }
+    // a connect that cannot complete: pva's peer drops everything while nvb is down
+    ip('-n', 'nb', 'link', 'set', 'nvb', 'down');
+    try {
+      const ac = new AbortController();
+      const p = ncConnect({ netFd: fa, udp: false, address: '10.8.0.2', port: 1240, out: new Capture(), signal: ac.signal });
+      await new Promise((r) => setTimeout(r, 200));
+      const t = performance.now();
+      ac.abort();
+      await p;
+      assert.ok(performance.now() - t < 100);
+    } finally {
+      ip('-n', 'nb', 'link', 'set', 'nvb', 'up');
+    }
+    assert.equal(fdCount(), before);
+  });
+});

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Runs the whole test suite inside a throw-away sandbox: private network, UTS, mount and pid
+# namespaces with a tmpfs on /run, so nothing the tests create can reach the machine's network or
+# outlive the run. Without root, a user namespace (--map-root-user) gives the same sandbox.
+# The shell stays PID 1 (no exec): kernel tests check that PID 1 is this sandbox shell.
+#   sh test/sandbox.sh [mocha arguments...]
+set -eu
+cd "$(dirname "$0")/.."
+user=""
+[ "$(id -u)" -eq 0 ] || user="--user --map-root-user"
+# shellcheck disable=SC2086
+unshare $user --net --uts --mount --pid --fork --mount-proc \
+  sh -c 'mount -t tmpfs -o mode=755 nsh-run /run && NSH_SANDBOX=1 npx mocha "$@"' -- "$@"
