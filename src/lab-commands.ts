@@ -73,7 +73,10 @@ export async function runLab(
     if (!r.outcome.ok) {
       if (!r.outcome.interrupted) report([r.outcome.diagnostic]);
       else complain('nsh: interrupted');
-      if (r.teardown && !leftovers) complain(`nsh: removed what this run made (${r.teardown.removed} objects)`);
+      if (r.teardown && !leftovers) {
+        const n = r.teardown.removed;
+        complain(`nsh: removed what this run made (${n} object${n === 1 ? '' : 's'})`);
+      }
       return interrupted ? 130 : 1;
     }
     if (interrupted) return 130;

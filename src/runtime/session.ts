@@ -48,7 +48,7 @@ export async function runScript(o: RunOptions): Promise<RunResult> {
   const outcome = await interp.run(o.statements);
   let teardown: TeardownReport | undefined;
   if (o.rm) teardown = await tearDown(o.backend, o.journal, o.journal.objects());
-  else if (!outcome.ok && !o.keepOnError) teardown = await tearDown(o.backend, o.journal, o.journal.objects(o.journal.run));
+  else if ((!outcome.ok || o.interrupted()) && !o.keepOnError) teardown = await tearDown(o.backend, o.journal, o.journal.objects(o.journal.run));
   // a lab that holds nothing has no journal
   if (o.journal.objects().length === 0) removeJournal(o.journal.lab, path.dirname(o.journal.file));
   return { outcome, ...(teardown ? { teardown } : {}) };

@@ -18,14 +18,21 @@ export interface Doing {
 
 const ROOT_HINT = 'nsh needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN): run it with sudo, or with --rootless';
 
+/** A system call's error, from our libc layer, netlink, or node's own fs calls. */
+function isSystemError(e: unknown): e is { code: string; message: string } {
+  if (e instanceof NetlinkError || e instanceof SysError) return true;
+  const n = e as NodeJS.ErrnoException;
+  return e instanceof Error && typeof n.code === 'string' && typeof n.errno === 'number';
+}
+
 export function errorCode(e: unknown): string | undefined {
-  return e instanceof NetlinkError || e instanceof SysError ? e.code : undefined;
+  return isSystemError(e) ? e.code : undefined;
 }
 
 /** Re-throws `e` as an OpError when it is a kernel error; anything else is a bug and passes through. */
 export function translate(e: unknown, doing: Doing): never {
   if (e instanceof OpError) throw e;
-  if (!(e instanceof NetlinkError) && !(e instanceof SysError)) throw e;
+  if (!isSystemError(e)) throw e;
   const code = e.code;
   const said = doing.codes?.[code];
   if (said) throw new OpError(said, doing.hints?.[code]);

@@ -159,7 +159,7 @@ export class LinuxBackend implements Backend {
     const reqs = ports.map(p => linkSetMaster(this.rtnl.index(p.ns, p.ifname), master));
     this.send(br.ns, reqs, i => ({
       what: `attach ${ports[i]!.ns}.${ports[i]!.ifname} to ${br.ns}.${br.ifname}`,
-      codes: { EINVAL: `${br.ns}.${br.ifname} is not a bridge`, EBUSY: `${ports[i]!.ns}.${ports[i]!.ifname} is already a port of another bridge` },
+      codes: { EINVAL: `${br.ns}.${br.ifname} is not a bridge`, EOPNOTSUPP: `${br.ns}.${br.ifname} is not a bridge`, ENOTSUP: `${br.ns}.${br.ifname} is not a bridge`, EBUSY: `${ports[i]!.ns}.${ports[i]!.ifname} is already a port of another bridge` },
     }));
   }
 

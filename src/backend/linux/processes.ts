@@ -182,8 +182,11 @@ export class Processes {
   /** Ends every job (teardown, Ctrl-C). */
   async killAll(): Promise<void> {
     const all = [...this.jobs.values()];
+    if (all.length === 0) return;
     for (const j of all) (j.abort ? j.abort() : signalGroup(j.pid, 'SIGTERM'));
-    await Promise.race([Promise.all(all.map(j => j.exit)), new Promise(r => setTimeout(r, 2000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(all.map(j => j.exit)), new Promise(r => (timer = setTimeout(r, 2000)))]);
+    clearTimeout(timer);
     for (const j of all) if (j.status === undefined && !j.abort) signalGroup(j.pid, 'SIGKILL');
     this.jobs.clear();
   }
