@@ -57,7 +57,7 @@ export class AstBuilder {
 
   word(tok: IToken): A.Word {
     const { word, diagnostics } = parseWord(this.at, tok);
-    this.diagnostics.push(...diagnostics);
+    for (const d of diagnostics) this.diagnostics.push(d);
     return word;
   }
   private words(node: CstNode, key: string): A.Word[] {
@@ -91,9 +91,9 @@ export class AstBuilder {
   }
 
   private statement(node: CstNode): A.Statement {
-    let inner: CstNode | undefined;
-    for (const key in node.children) if (key !== 'Bang') inner = node.children[key]![0] as CstNode;
-    const stmt = this.command(inner!);
+    // the one child that is a rule node is the statement itself ("!" is a token)
+    const inner = Object.values(node.children).find(list => !isToken(list[0] as Child))![0] as CstNode;
+    const stmt = this.command(inner);
     if (this.has(node, 'Bang')) return { kind: 'not', statement: stmt, span: this.span(node) };
     return stmt;
   }
@@ -121,8 +121,7 @@ export class AstBuilder {
   private tail(node: CstNode): { stdin?: A.Word; background: boolean } {
     const t = this.nodes(node, 'commandTail')[0];
     if (!t) return { background: false };
-    const stdin = this.optWord(t, 'stdin');
-    return { ...(stdin ? { stdin } : {}), background: this.has(t, 'Amp') };
+    return { stdin: this.optWord(t, 'stdin'), background: this.has(t, 'Amp') };
   }
 
   private block(node: CstNode): A.Statement[] {
@@ -144,11 +143,9 @@ export class AstBuilder {
 
   private command(node: CstNode): A.Statement {
     const span = this.span(node);
-    const opt = <K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } =>
-      (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
     switch (node.name) {
       case 'nsStmt':
-        return { kind: 'ns', names: this.words(node, 'names'), ...opt('hostname', this.optWord(node, 'hostname')), span };
+        return { kind: 'ns', names: this.words(node, 'names'), hostname: this.optWord(node, 'hostname'), span };
       case 'delStmt':
         return { kind: 'del', targets: this.words(node, 'targets'), span };
       case 'vethStmt':
@@ -158,7 +155,7 @@ export class AstBuilder {
           leftAddrs: this.words(node, 'leftAddrs'),
           right: this.oneWord(node, 'right'),
           rightAddrs: this.words(node, 'rightAddrs'),
-          ...opt('mtu', this.optWord(node, 'mtu')),
+          mtu: this.optWord(node, 'mtu'),
           span,
         };
       case 'bridgeStmt':
@@ -176,7 +173,7 @@ export class AstBuilder {
           kind: 'move',
           endpoint: this.oneWord(node, 'endpoint'),
           to: this.nsRef(this.nodes(node, 'to')[0]!),
-          ...opt('newName', this.optWord(node, 'newName')),
+          newName: this.optWord(node, 'newName'),
           span,
         };
       case 'routeStmt':
@@ -185,8 +182,8 @@ export class AstBuilder {
           ns: this.oneWord(node, 'ns'),
           del: this.has(node, 'Del'),
           dest: this.oneWord(node, 'dest'),
-          ...opt('via', this.lastWord(node, 'via')),
-          ...opt('dev', this.lastWord(node, 'dev')),
+          via: this.lastWord(node, 'via'),
+          dev: this.lastWord(node, 'dev'),
           span,
         };
       case 'forwardStmt':
@@ -206,7 +203,7 @@ export class AstBuilder {
           kind: 'same',
           a: this.nsRef(this.nodes(node, 'a')[0]!),
           b: this.nsRef(this.nodes(node, 'b')[0]!),
-          ...opt('type', this.optWord(node, 'type')),
+          type: this.optWord(node, 'type'),
           span,
         };
       case 'pinStmt': {
@@ -219,8 +216,8 @@ export class AstBuilder {
         return {
           kind: 'spawn',
           flags: this.toks(node, 'flags').map(t => ({ name: t.image as A.SpawnFlag, span: tokenSpan(this.at, t) })),
-          ...opt('hostname', this.lastWord(node, 'hostname')),
-          ...opt('as', this.lastWord(node, 'as')),
+          hostname: this.lastWord(node, 'hostname'),
+          as: this.lastWord(node, 'as'),
           argv: this.words(node, 'argv'),
           ...this.tail(node),
           span,

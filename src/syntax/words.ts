@@ -30,6 +30,7 @@ export function tokenSpan(at: Origin, tok: IToken): Span {
 }
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const BARE = /[^"'\\$]+/y;
 
 class WordReader {
   readonly parts: WordPart[] = [];
@@ -159,8 +160,11 @@ class WordReader {
       } else if (c === '$') {
         i = this.dollar(i, 'none');
       } else {
-        this.addText(c, i, 'none');
-        i++;
+        // a run of plain characters at once
+        BARE.lastIndex = i;
+        const run = BARE.exec(img)![0];
+        this.addText(run, i, 'none');
+        i += run.length;
       }
     }
     this.flush(img.length);
