@@ -8,7 +8,7 @@ import {
   OpError,
   type Backend, type Cidr, type Endpoint, type ExecSpec, type Job, type JobTarget, type LabObject, type NcSpec,
   type NsRef, type NsType, type PinTarget, type PingSpec, type RouteSpec, type ShowQuery, type SpawnSpec,
-  type TeardownReport, type VethSpec,
+  type TeardownReport, type VethSpec, type LabSnapshot,
 } from '../backend.js';
 import { attempt, errorCode, translate } from './errors.js';
 import { close, MNT_DETACH, MS_BIND, mount, O_CREAT, O_RDONLY, open, umount2, unlink } from './libc.js';
@@ -23,9 +23,11 @@ import {
 import { Processes, signalGroup, startTime, type Streams } from './processes.js';
 import { RtnlPool, netFd } from './rtnl-pool.js';
 import { renderShow } from './show.js';
+import { pinWhenReady, unshareArgv } from './spawn.js';
 import { nsIdentities, sameNamespace } from './identity.js';
 import { runPing, runPingall } from './ping-runner.js';
 import { runNc } from './nc-runner.js';
+import { readSnapshot } from './snapshot.js';
 
 const q = JSON.stringify;
 
@@ -324,8 +326,16 @@ export class LinuxBackend implements Backend {
     });
   }
 
-  async spawn(_s: SpawnSpec): Promise<Job | undefined> {
-    throw new OpError('spawn is not available in this build yet');
+  async spawn(s: SpawnSpec): Promise<Job | undefined> {
+    const argv = unshareArgv(s);
+    const as = s.as;
+    if (s.background) {
+      const job = await this.procs.background({}, argv, s.stdin);
+      if (as !== undefined) await pinWhenReady(job.pid as number, as);
+      return job;
+    }
+    await this.procs.run({}, argv, s.stdin, as === undefined ? undefined : pid => pinWhenReady(pid, as));
+    return undefined;
   }
 
   // ---- jobs and the rest ---------------------------------------------------------------------------
@@ -423,6 +433,8 @@ export class LinuxBackend implements Backend {
       close(fd);
     }
   }
+
+  snapshot = async (lab: readonly string[]): Promise<LabSnapshot> => readSnapshot(lab);
 
   /** Ctrl-C: ends what runs in the foreground. */
   interrupt(): void {

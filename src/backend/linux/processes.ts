@@ -81,9 +81,17 @@ export class Processes {
   }
 
   /** Runs a program in the foreground; fails the statement on a non-zero exit. */
-  async run(fds: { net?: number; uts?: number }, argv: readonly string[], stdin?: string): Promise<void> {
+  /** `started` runs beside the program once it has a pid (spawn pins its namespace so). */
+  async run(
+    fds: { net?: number; uts?: number },
+    argv: readonly string[],
+    stdin?: string,
+    started?: (pid: number) => Promise<void>,
+  ): Promise<void> {
     const { child, exit } = this.start(fds, argv, stdin, false);
+    const beside = child.pid !== undefined && started ? started(child.pid) : Promise.resolve();
     const failed = await this.whileForeground(() => child.kill('SIGINT'), exit);
+    await beside;
     if (failed) throw new OpError(failed);
   }
 
