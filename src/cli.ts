@@ -8,6 +8,9 @@ import type { Program } from './syntax/ast.js';
 import { checkNsName, isProblem } from './syntax/values.js';
 import { missingPrivileges } from './privileges.js';
 import { downCommand, listLabsCommand, runLab } from './lab-commands.js';
+import { runTutorial } from './tutorial/tutorial.js';
+import { startRepl } from './repl/repl.js';
+import type { Statement } from './syntax/ast.js';
 
 declare const NSH_VERSION: string;
 const version = typeof NSH_VERSION === 'string' ? NSH_VERSION : '0.0.0-dev';
@@ -31,6 +34,7 @@ options:
   --keep-on-error     keep what a failed run created
   --rootless          run the lab inside a private user + network namespace
   --keep              (REPL) keep the lab on exit
+  --auto              (tutorial) run every step without waiting
   -h, --help          this help
   --version           print the version
 
@@ -71,6 +75,8 @@ interface Options {
   keep: boolean;
   interactive: boolean;
   all: boolean;
+  /** `nsh tutorial --auto`: every step without waiting. */
+  auto: boolean;
 }
 
 function parseOptions(argv: string[]): Options | 'help' | 'version' {
@@ -92,6 +98,7 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
         rootless: { type: 'boolean' },
         keep: { type: 'boolean' },
         all: { type: 'boolean' },
+        auto: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -109,6 +116,7 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
     keep: Boolean(v.keep),
     interactive: Boolean(v.interactive),
     all: Boolean(v.all),
+    auto: Boolean(v.auto),
     ...(v.name === undefined ? {} : { name: v.name }),
     ...(v.eval === undefined ? {} : { inline: v.eval }),
   };
@@ -181,6 +189,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     case 'run': {
       const program = await loadChecked();
       if (!program) return 2;
+      if (opts.interactive) return interactive(opts, io, program.statements);
       const lab = labName(opts)!;
       const bad = checkNsName(lab, { allowHost: true });
       if (isProblem(bad)) {
@@ -204,10 +213,40 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return opts.command === 'ls' ? listLabsCommand(say) : downCommand(opts, io, complain);
     }
     case 'repl':
-    case 'tutorial':
-      complain(`nsh: "${opts.command}" is not available in this build yet`);
-      return 1;
+      return interactive(opts, io);
+    case 'tutorial': {
+      if (opts.args.length > 0) {
+        complain(`nsh: tutorial takes no arguments, got ${opts.args.join(' ')}\nTry 'nsh --help'.`);
+        return 2;
+      }
+      const missing = missingPrivileges();
+      if (missing) {
+        complain(`nsh: ${missing}`);
+        return 1;
+      }
+      return runTutorial({ stdin: io.stdin ?? process.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env }, { auto: opts.auto });
+    }
   }
 }
 
-
+/** `nsh` (the REPL) and `nsh -i FILE` (the script as a lab, then the REPL inside it). */
+async function interactive(opts: Options, io: Io, script?: readonly Statement[]): Promise<number> {
+  const lab = script ? labName(opts)! : opts.name ?? 'repl';
+  const bad = checkNsName(lab, { allowHost: true });
+  if (isProblem(bad)) {
+    io.stderr.write(`nsh: lab name ${JSON.stringify(lab)} is not usable: ${bad.problem}\n`);
+    return 2;
+  }
+  const repl = startRepl({
+    input: io.stdin ?? process.stdin,
+    output: io.stdout,
+    errors: io.stderr,
+    env: io.env,
+    lab,
+    keep: opts.keep,
+    privileged: missingPrivileges() === undefined,
+    signals: true,
+    ...(script ? { script } : {}),
+  });
+  return repl.done;
+}

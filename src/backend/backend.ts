@@ -154,6 +154,48 @@ export interface Backend {
   expectFailure(body: () => Promise<void>): Promise<boolean>;
   /** Removes what a lab made, last made first; what is already gone is not an error. */
   teardown?(objects: readonly LabObject[]): Promise<TeardownReport>;
+  /** The live kernel state of the lab's namespaces and of the host (the REPL's `.save`). */
+  snapshot?(lab: readonly string[]): Promise<LabSnapshot>;
+}
+
+/** A lab as the kernel holds it now: the host first, then the lab's namespaces in order. */
+export interface LabSnapshot {
+  readonly namespaces: readonly NsSnapshot[];
+}
+
+export interface NsSnapshot {
+  /** A namespace name, or `host`. */
+  readonly name: string;
+  /** The hostname of the namespace's own UTS namespace, when it has one. */
+  readonly hostname?: string;
+  readonly forwarding: { readonly ipv4: boolean; readonly ipv6: boolean };
+  readonly links: readonly LinkSnapshot[];
+  /** Routes of the main table that were added (not the kernel's own routes for an address). */
+  readonly routes: readonly RouteSnapshot[];
+}
+
+export interface LinkSnapshot {
+  readonly name: string;
+  /** `veth`, `bridge`, `loopback`, another kernel kind (`dummy`, `vlan` …), or `device`. */
+  readonly kind: string;
+  readonly up: boolean;
+  readonly mtu?: number;
+  /** The bridge this link is a port of. */
+  readonly master?: string;
+  /** A veth's other end, when it is in one of the snapshot's namespaces. */
+  readonly peer?: Endpoint;
+  /** A veth whose other end is in a namespace outside the snapshot. */
+  readonly peerOutside?: boolean;
+  /** Addresses other than link-local ones, as `10.1.1.1/24`. */
+  readonly addresses: readonly string[];
+}
+
+export interface RouteSnapshot {
+  /** `default`, or a prefix such as `10.0.2.0/24`. */
+  readonly dest: string;
+  readonly family: 4 | 6;
+  readonly via?: string;
+  readonly dev?: string;
 }
 
 /** A failure of an operation, said as one sentence about the statement's objects. */

@@ -283,7 +283,10 @@ export class ExplainBackend implements Backend {
     const cmd = s.hostname === undefined
       ? words(s.argv)
       : `sh -c 'printf %s "$0" > /proc/sys/kernel/hostname && exec "$@"' ${q(s.hostname)} ${words(s.argv)}`;
-    return this.command(`${pre}unshare ${opts.join(' ')} -- ${cmd}`, s.stdin, s.background);
+    const job = this.command(`${pre}unshare ${opts.join(' ')} -- ${cmd}`, s.stdin, s.background);
+    // unshare pins the namespace a moment after it starts: wait for it before using the name
+    if (s.background && s.as) this.emit(`until mountpoint -q ${q(`/run/netns/${s.as}`)}; do sleep 0.01; done`);
+    return job;
   }
 
   /** A job by its pid variable: bash renumbers %N once jobs are reaped, nsh does not. */

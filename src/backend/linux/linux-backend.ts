@@ -23,7 +23,7 @@ import {
 import { Processes, signalGroup, startTime, type Streams } from './processes.js';
 import { RtnlPool, netFd } from './rtnl-pool.js';
 import { renderShow } from './show.js';
-import { pinWhenReady, unshareArgv } from './spawn.js';
+import { pinWhenReady, unshareArgv, whenUnshared } from './spawn.js';
 import { nsIdentities, sameNamespace } from './identity.js';
 import { runPing, runPingall } from './ping-runner.js';
 import { runNc } from './nc-runner.js';
@@ -331,7 +331,9 @@ export class LinuxBackend implements Backend {
     const as = s.as;
     if (s.background) {
       const job = await this.procs.background({}, argv, s.stdin);
+      // the statement ends once the namespaces exist: $! and a pin right after must see them
       if (as !== undefined) await pinWhenReady(job.pid as number, as);
+      else await whenUnshared(job.pid as number, s.flags);
       return job;
     }
     await this.procs.run({}, argv, s.stdin, as === undefined ? undefined : pid => pinWhenReady(pid, as));
@@ -387,7 +389,8 @@ export class LinuxBackend implements Backend {
         else failed.push({ object: o, why: e instanceof Error ? e.message : String(e) });
       }
     };
-    const order: LabObject['kind'][] = ['job', 'link', 'netns', 'uts', 'mount'];
+    // namespaces first: deleting one removes everything inside it, and a veth pair goes with either end
+    const order: LabObject['kind'][] = ['job', 'netns', 'link', 'uts', 'mount'];
     const sorted = [...objects].reverse().sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
     await this.procs.killAll();
     for (const o of sorted) {

@@ -34,26 +34,34 @@ export function unshareArgv(s: SpawnSpec): string[] {
   return [...argv, ...s.argv];
 }
 
+/** The /proc/PID/ns entry that shows a spawn flag's new namespace (a new PID namespace is for children). */
+const ENTRY: Record<string, string> = { uts: 'uts', ipc: 'ipc', pid: 'pid_for_children', mnt: 'mnt', net: 'net', user: 'user' };
+
 /**
- * Once unshare has made the new namespaces (its own network namespace is no longer nsh's), pins
- * that namespace at /run/netns/NAME, so the lab can use it by name while the program lives. The
- * program, forked after the unshare(2) call, shares it.
+ * Waits until unshare has made every namespace of `flags` (its own namespaces are no longer
+ * nsh's), so that `$!`, `info pid $!` or a pin right after the statement see the new ones. The
+ * program, forked after the unshare(2) call, shares them.
  */
-export async function pinWhenReady(unsharePid: number, name: string): Promise<void> {
+export async function whenUnshared(unsharePid: number, flags: readonly string[]): Promise<void> {
   const deadline = Date.now() + 5000;
-  const ours = fs.readlinkSync(`/proc/self/fd/${hostNetnsFd()}`);
+  const ours = (entry: string) => fs.readlinkSync(entry === 'net' ? `/proc/self/fd/${hostNetnsFd()}` : `/proc/self/ns/${entry}`);
+  const entries = flags.map(f => ENTRY[f]!);
+  const mine = new Map(entries.map(e => [e, ours(e)]));
   for (;;) {
-    let theirs: string | undefined;
+    let made: boolean;
     try {
-      theirs = fs.readlinkSync(`/proc/${unsharePid}/ns/net`);
+      made = entries.every(e => fs.readlinkSync(`/proc/${unsharePid}/ns/${e}`) !== mine.get(e));
     } catch {
-      throw new OpError('the program of spawn ended before its namespace could be pinned');
+      throw new OpError('the program of spawn ended before its namespaces were made');
     }
-    if (theirs !== ours) {
-      pinNetns(name, `/proc/${unsharePid}/ns/net`);
-      return;
-    }
-    if (Date.now() > deadline) throw new OpError(`the program of spawn did not start in time to be pinned as ${JSON.stringify(name)}`);
+    if (made) return;
+    if (Date.now() > deadline) throw new OpError('the program of spawn did not start in time');
     await new Promise(r => setTimeout(r, 2));
   }
+}
+
+/** Pins the network namespace of a spawned program at /run/netns/NAME, once it exists. */
+export async function pinWhenReady(unsharePid: number, name: string): Promise<void> {
+  await whenUnshared(unsharePid, ['net']);
+  pinNetns(name, `/proc/${unsharePid}/ns/net`);
 }

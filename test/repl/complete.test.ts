@@ -1,0 +1,67 @@
+/** Tab completion against a fixed world. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { complete, type CompletionWorld } from '../../src/repl/complete.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsh-complete-'));
+fs.mkdirSync(path.join(dir, 'labs'));
+fs.writeFileSync(path.join(dir, 'labs', 'router.ns'), '');
+fs.writeFileSync(path.join(dir, 'lab.ns'), '');
+
+const world: CompletionWorld = {
+  namespaces: () => ['alpha', 'beta'],
+  interfaces: ns => ({ alpha: ['eth0', 'lo', 'v0'], beta: ['lo', 'br0', 'p1'], host: ['lo', 'v1'] })[ns] ?? [],
+  variables: () => ['net', 'n'],
+  defs: () => ['router'],
+  cwd: dir,
+};
+const c = (line: string) => complete(line, world)[0];
+
+describe('REPL completion', () => {
+  it('completes statement keywords and def names at the start of a statement', () => {
+    assert.deepEqual(c('ve'), ['veth']);
+    assert.deepEqual(c('ro'), ['route', 'router']);
+    assert.deepEqual(c('ns a; p'), ['pin', 'pingall']);
+    assert.deepEqual(c('for i in 1..2 { ec'), ['echo']);
+    assert.deepEqual(c('! in'), ['in', 'include', 'info']);
+  });
+
+  it('completes namespaces and the interfaces after NS.', () => {
+    assert.deepEqual(c('veth '), ['alpha.', 'beta.', 'host.']);
+    assert.deepEqual(c('veth alpha.'), ['alpha.eth0', 'alpha.lo', 'alpha.v0']);
+    assert.deepEqual(c('veth alpha.v0 '), ['<->']);
+    assert.deepEqual(c('veth alpha.v0 <-> host.'), ['host.lo', 'host.v1']);
+    assert.deepEqual(c('up *.'), ['*.br0', '*.eth0', '*.lo', '*.p1', '*.v0']);
+    assert.deepEqual(c('in b'), ['beta']);
+    assert.deepEqual(c('in '), ['alpha', 'beta', 'host', 'pid']);
+    assert.ok(c('in alpha pi').includes('ping'));
+    assert.deepEqual(c('in alpha '), ['hostname', 'ip', 'nc', 'ping', 'sh', 'ss', 'tcpdump']);
+    assert.deepEqual(c('route alpha '), ['default', 'del']);
+    assert.deepEqual(c('route alpha default '), ['dev', 'via']);
+    assert.deepEqual(c('route alpha default dev '), ['eth0', 'lo', 'v0']);
+    assert.deepEqual(c('bridge beta.br0 '), ['br0', 'p1']);
+    assert.deepEqual(c('move alpha.v0 -> '), ['alpha', 'beta', 'host', 'pid']);
+    assert.deepEqual(c('show '), ['--json', 'addrs', 'alpha', 'beta', 'host', 'links', 'routes']);
+    assert.deepEqual(c('ns x '), ['hostname']);
+  });
+
+  it('completes variables', () => {
+    assert.deepEqual(c('echo $n'), ['$n', '$net']);
+    assert.deepEqual(c('addr alpha.v0 ${ne'), ['${net}']);
+  });
+
+  it('completes file paths after include and .save, and REPL commands', () => {
+    assert.deepEqual(c('include "la'), ['"lab.ns', '"labs/']);
+    assert.deepEqual(c('include "labs/'), ['"labs/router.ns']);
+    assert.deepEqual(c('.save la'), ['lab.ns', 'labs/']);
+    assert.deepEqual(c('.ex'), ['.exit', '.explain']);
+    assert.deepEqual(c('.help ro'), ['route']);
+  });
+
+  it('returns the part of the line it replaces', () => {
+    assert.deepEqual(complete('veth alpha.e', world), [['alpha.eth0'], 'alpha.e']);
+    assert.deepEqual(complete('veth ', world)[1], '');
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The REPL in a real terminal: tmux (started from inside the sandbox) runs bin/nsh in a pane; the
+ * test types a session and reads the screen with capture-pane.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { assertClean, describeKernel, nshBin, root, scrub } from '../kernel/harness.js';
+
+describeKernel('REPL in a terminal (tmux)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let sock: string;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-S', sock, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
+  const screen = () => tmux('capture-pane', '-p', '-t', 'nsh', '-S', '-200');
+  const type = (text: string) => {
+    tmux('send-keys', '-t', 'nsh', '-l', text);
+  };
+  const key = (...keys: string[]) => tmux('send-keys', '-t', 'nsh', ...keys);
+  /** Waits until the screen matches; returns it. */
+  const waitFor = async (re: RegExp, timeoutMs = 15_000): Promise<string> => {
+    const t0 = Date.now();
+    for (;;) {
+      const s = screen();
+      if (re.test(s)) return s;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re}; the screen:\n${s}`);
+      await new Promise(r => setTimeout(r, 50));
+    }
+  };
+  const count = (re: RegExp) => (screen().match(new RegExp(re.source, 'g')) ?? []).length;
+
+  before(() => {
+    dir = fs.mkdtempSync('/tmp/nsh-pty-');
+    sock = path.join(dir, 'tmux.sock');
+  });
+  after(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      /* already gone */
+    }
+    scrub();
+  });
+
+  it('types a session: a lab, a ping, Tab, context, Ctrl-C on a long ping, Ctrl-D', async () => {
+    const cmd = `cd ${root} && HOME=${dir} ${nshBin}; echo "nsh exited $?"; sleep 60`;
+    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'nsh', '-x', '120', '-y', '50', cmd);
+    await waitFor(/nsh>\s*$/m);
+    type('ns a');
+    key('Enter');
+    type('veth a.v0 <-> host.v1 10.1.1.1/24');
+    key('Enter');
+    type('in a ping 10.1.1.2 -c 1');
+    key('Enter');
+    await waitFor(/1 packets transmitted, 1 received/);
+    // Tab completes a keyword and an interface name
+    type('ve');
+    key('Tab');
+    await waitFor(/nsh> veth$/m);
+    type(' a.');
+    key('Tab');
+    key('Tab');
+    await waitFor(/a\.lo\s+a\.v0/);
+    key('C-u');
+    // context: bare commands run in a
+    type('in a');
+    key('Enter');
+    await waitFor(/nsh\(a\)>\s*$/m);
+    type('ip -br addr');
+    key('Enter');
+    await waitFor(/v0@\S+ +UP +10\.1\.1\.1\/24/);
+    type('in host');
+    key('Enter');
+    // Ctrl-C ends a long ping and the REPL goes on
+    type('in a ping 10.1.1.2 -c 1000 -i 0.1');
+    key('Enter');
+    await waitFor(/icmp_seq=5 /);
+    key('C-c');
+    await waitFor(/packets transmitted/);
+    const prompts = count(/nsh> /);
+    type('echo alive');
+    key('Enter');
+    await waitFor(/^alive$/m);
+    assert.ok(count(/nsh> /) > prompts);
+    // Ctrl-D leaves and tears the lab down
+    key('C-d');
+    const s = await waitFor(/nsh exited \d+/);
+    assert.match(s, /removed what this session made \(2 objects\)/);
+    assert.match(s, /nsh exited 0/);
+    assertClean();
+    assert.match(fs.readFileSync(path.join(dir, '.nsh_history'), 'utf8'), /^in a ping 10\.1\.1\.2 -c 1000 -i 0\.1$/m);
+  });
+});
