@@ -9,6 +9,7 @@ import { checkNsName, isProblem } from './syntax/values.js';
 import { missingPrivileges } from './privileges.js';
 import { downCommand, listLabsCommand, runLab } from './lab-commands.js';
 import { runTutorial } from './tutorial/tutorial.js';
+import { insideRootless, rerunRootless } from './rootless.js';
 import { startRepl } from './repl/repl.js';
 import type { Statement } from './syntax/ast.js';
 
@@ -171,6 +172,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return l.program;
   };
+
+  const touchesKernel = opts.command === 'run' || opts.command === 'repl' || opts.command === 'tutorial';
+  if (opts.rootless && touchesKernel && !insideRootless(io.env)) {
+    // check first, so a script with errors fails here, with nothing started
+    if (opts.command === 'run' && !(await loadChecked())) return 2;
+    return rerunRootless(argv, io.env);
+  }
 
   switch (opts.command) {
     case 'check': {

@@ -1,5 +1,6 @@
 /** The commands that build and remove labs on the kernel: `nsh FILE`, `nsh down`, `nsh ls`. */
 import { LinuxBackend } from './backend/linux/linux-backend.js';
+import { insideRootless } from './rootless.js';
 import { Journal, listLabs, readObjects, labFile, JOURNAL_DIR } from './runtime/journal.js';
 import { downLab, runScript } from './runtime/session.js';
 import type { Program } from './syntax/ast.js';
@@ -80,7 +81,10 @@ export async function runLab(
       return interrupted ? 130 : 1;
     }
     if (interrupted) return 130;
-    if (!opts.rm && journal.objects().length > 0) complain(`nsh: lab "${lab}" is up; \`nsh down ${lab}\` removes it`);
+    // a --rootless lab lives in namespaces that end with this command
+    if (!opts.rm && !insideRootless(io.env) && journal.objects().length > 0) {
+      complain(`nsh: lab "${lab}" is up; \`nsh down ${lab}\` removes it`);
+    }
     return leftovers ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
