@@ -63,7 +63,8 @@ export async function explainProgram(program: Program, title: string, env: Env):
   const chunks: string[] = [];
   const backend = new ExplainBackend({ write: t => chunks.push(t) });
   backend.header(title);
-  const interp = new Interpreter({ backend, mode: 'check', env });
+  // run mode: the program is already checked, and def bodies are explained where they are called
+  const interp = new Interpreter({ backend, mode: 'run', env });
   await interp.run(program.statements);
   return chunks.join('\n') + '\n';
 }

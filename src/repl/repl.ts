@@ -420,7 +420,7 @@ class Session implements Repl {
     }
     if (this.explainOn) {
       this.explainChunks = [];
-      const explain = new Interpreter({ backend: this.explainer, mode: 'check', env: this.opts.env, lab: this.interp.lab });
+      const explain = new Interpreter({ backend: this.explainer, mode: 'run', env: this.opts.env, lab: this.interp.lab });
       await explain.run(statements, new Scope(this.interp.global));
       const text = this.explainChunks.join('\n').replace(/^\n+/, '');
       if (text) this.say(this.c.dim(text));
