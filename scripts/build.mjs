@@ -14,6 +14,6 @@ await build({
   sourcemap: true,
   external: ['koffi'],
   banner: { js: "import { createRequire as __nshCreateRequire } from 'node:module'; const require = __nshCreateRequire(import.meta.url);" },
-  define: { NSH_VERSION: JSON.stringify(version) },
+  define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true' },
   logLevel: 'warning',
 });

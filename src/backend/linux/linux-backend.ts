@@ -190,7 +190,7 @@ export class LinuxBackend implements Backend {
     // A veth whose ifindex equals its peer's (2 and 2 in two fresh namespaces) gets its carrier
     // event handled up to a second late, and IPv6 holds its packets until then. Asking for the
     // link (RTM_GETLINK, not a dump) makes the kernel handle the event at once.
-    for (const [ns, list] of byNs) for (const ep of list) getLink(this.rtnl.socket(ns), ep.ifname);
+    for (const [ns, list] of byNs) for (const ep of list) if (ep.ifname !== 'lo') getLink(this.rtnl.socket(ns), ep.ifname);
   }
 
   async move(ep: Endpoint, to: NsRef, newName?: string): Promise<void> {

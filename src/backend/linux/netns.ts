@@ -97,12 +97,17 @@ const current: { net?: number; uts?: number } = {};
  * mkdir -p DIR, then make DIR a shared mount point: try `mount --make-rshared DIR`; if DIR is
  * not a mount point (EINVAL), bind-mount it onto itself first and retry, as ip netns add does.
  */
+const prepared = new Set<string>();
+
 function prepareRunDir(dir: string, mode: number): void {
+  // once per process: a lab of a thousand namespaces need not remount it a thousand times
+  if (prepared.has(dir) && existsSync(dir)) return;
   mkdirSync(dir, { recursive: true, mode });
   let madeMount = false;
   for (;;) {
     try {
       mount('', dir, 'none', MS_SHARED | MS_REC);
+      prepared.add(dir);
       return;
     } catch (e) {
       if (!(e instanceof SysError) || e.code !== 'EINVAL' || madeMount) throw e;
