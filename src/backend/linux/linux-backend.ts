@@ -457,7 +457,7 @@ function pidOf(pid: number | { shell: string }): number {
   return pid;
 }
 
-export function describeRef(ref: NsRef): string {
+function describeRef(ref: NsRef): string {
   switch (ref.kind) {
     case 'name':
       return ref.name === 'host' ? 'the host namespace' : `namespace ${q(ref.name)}`;
@@ -469,7 +469,7 @@ export function describeRef(ref: NsRef): string {
 }
 
 /** The file that stands for a reference's network namespace. */
-export function nsFile(ref: NsRef): string {
+function nsFile(ref: NsRef): string {
   switch (ref.kind) {
     case 'name':
       return ref.name === 'host' ? `/proc/self/fd/${hostNetnsFd()}` : `/run/netns/${ref.name}`;

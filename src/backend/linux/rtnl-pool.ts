@@ -5,7 +5,7 @@
 import { OpError } from '../backend.js';
 import { errorCode } from './errors.js';
 import { handles } from './netns.js';
-import { NetlinkError, RtnlSocket, getLink } from './netlink/index.js';
+import { RtnlSocket, getLink } from './netlink/index.js';
 
 export class RtnlPool {
   private readonly sockets = new Map<string, RtnlSocket>();
@@ -51,4 +51,3 @@ export function netFd(ns: string): number {
   }
 }
 
-export { NetlinkError };
