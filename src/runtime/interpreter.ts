@@ -57,6 +57,8 @@ export class Interpreter {
   private readonly backend: Backend;
   private readonly env: Readonly<Record<string, string | undefined>>;
   private depth = 0;
+  /** Set when calls nest too deep; cleared when the outermost call returns. */
+  private callsAborted = false;
 
   constructor(private readonly opts: InterpreterOptions) {
     this.backend = opts.backend;
@@ -81,7 +83,16 @@ export class Interpreter {
     for (const s of statements) await this.statement(s, scope);
   }
 
+  /** When the event loop was last given a turn (see statement()). */
+  private lastTurn = Date.now();
+
   private async statement(s: A.Statement, scope: Scope): Promise<void> {
+    // Kernel operations are synchronous: without a turn of the event loop now and then, a
+    // SIGINT/SIGTERM handler would only run after the whole script (and the signal be lost).
+    if (this.opts.interrupted && Date.now() - this.lastTurn >= 10) {
+      await new Promise(r => setImmediate(r));
+      this.lastTurn = Date.now();
+    }
     if (this.opts.interrupted?.()) throw new StatementFailed(error('interrupted', s.span), 'interrupted');
     try {
       await this.dispatch(s, scope);
@@ -628,14 +639,20 @@ export class Interpreter {
         'arity',
       );
     }
-    if (this.depth >= MAX_CALL_DEPTH) this.fail(`calls nest more than ${MAX_CALL_DEPTH} deep (is ${name} calling itself?)`, s.span);
+    // after runaway recursion is reported, the check skips calls until it is back at the top:
+    // otherwise a call in a loop (`def f { for i in 1..2 { f } }`) would take 2^100 steps
+    if (this.callsAborted) return;
+    if (this.depth >= MAX_CALL_DEPTH) {
+      this.callsAborted = true;
+      this.fail(`calls nest more than ${MAX_CALL_DEPTH} deep (is ${name} calling itself?)`, s.span);
+    }
     const inner = new Scope(defScope);
     def.params.forEach((p, i) => inner.set(p.literal ?? p.raw, this.expand(s.args[i]!, scope)));
     this.depth++;
     try {
       await this.block(def.body, inner);
     } finally {
-      this.depth--;
+      if (--this.depth === 0) this.callsAborted = false;
     }
   }
 
@@ -652,7 +669,7 @@ export class Interpreter {
     try {
       await this.block(def.body, inner);
     } finally {
-      this.depth--;
+      if (--this.depth === 0) this.callsAborted = false;
       this.prechecking = outer;
     }
   }

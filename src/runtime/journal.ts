@@ -48,7 +48,7 @@ export class Journal {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(dir, 0o700);
     const file = labFile(dir, lab);
-    const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
+    const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
     return new Journal(lab, file, fd, `${process.pid}-${Date.now().toString(36)}`);
   }
 
@@ -78,7 +78,17 @@ export class Journal {
 
   /** What this lab holds (intended or made, not removed), in the order it was made; or only one run's. */
   objects(run?: string): LabObject[] {
-    return readObjects(this.file, run);
+    // read through the fd already open: a run that hit the limit on open files must still find
+    // what it made, to roll it back (and must not take its journal for empty)
+    const size = fs.fstatSync(this.fd).size;
+    const buf = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(this.fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return parseObjects(buf.toString('utf8', 0, got), run);
   }
 
   close(): void {
@@ -90,9 +100,15 @@ export function readObjects(file: string, run?: string): LabObject[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return [];
+  } catch (e) {
+    // no journal: no lab; any other failure must not pass for an empty lab
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
   }
+  return parseObjects(text, run);
+}
+
+function parseObjects(text: string, run?: string): LabObject[] {
   const live = new Map<string, { o: LabObject; run: string }>();
   for (const line of text.split('\n')) {
     if (!line) continue;

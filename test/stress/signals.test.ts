@@ -1,0 +1,88 @@
+/**
+ * Issue 7, faults: nsh killed at random moments of a 200-namespace deploy (bridges, background
+ * jobs, routes). After SIGKILL `nsh down --all` leaves nothing; after SIGINT or SIGTERM the run
+ * rolls itself back (exit 130) and leaves nothing without any `down`.
+ */
+import * as assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { assertClean, describeKernel, nsh, nshAsync, scrub, writeScript } from '../kernel/harness.js';
+import { assertNoJobs, bigLab, killJobs, netnsNow, Rng, seed, size, until } from './common.js';
+
+const N = 200;
+/** the switch namespace and the 200 hosts */
+const TOTAL = N + 1;
+
+function exited(c: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string }> {
+  let err = '';
+  c.stderr?.on('data', d => (err += d));
+  c.stdout?.resume();
+  return new Promise(r => c.once('exit', (code, signal) => r({ code, signal, err })));
+}
+
+describeKernel('stress: signals in the middle of a 200-namespace deploy', function () {
+  this.timeout(1_800_000);
+  let file = '';
+  before(() => {
+    file = writeScript('big.ns', bigLab('n', N, 1));
+  });
+  afterEach(() => {
+    killJobs();
+    scrub();
+  });
+
+  it(`SIGKILL at random moments, then down --all leaves nothing (${size(30, 60)} kills)`, async () => {
+    const rng = new Rng(seed('sigkill'));
+    const kills = size(30, 60);
+    let midway = 0;
+    const t0 = Date.now();
+    for (let k = 0; k < kills; k++) {
+      // a random moment: after 0..200 namespaces exist, plus up to 5 ms more
+      const at = rng.int(0, N);
+      const child = nshAsync([file]);
+      const done = exited(child);
+      await until(() => netnsNow().length >= at || child.exitCode !== null, 60_000, `${at} namespaces`);
+      await new Promise(r => setTimeout(r, rng.int(0, 5)));
+      child.kill('SIGKILL');
+      const r = await done;
+      const held = netnsNow().length;
+      if (r.signal === 'SIGKILL' && held > 0 && held < TOTAL) midway++;
+      const down = nsh(['down', '--all']);
+      assert.equal(down.code, 0, `kill ${k} (after ${at} namespaces): down failed: ${down.stderr}`);
+      assertClean();
+      assertNoJobs();
+    }
+    console.log(`      ${kills} SIGKILLs (${midway} with the deploy half-done) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    assert.ok(midway >= kills / 2, `only ${midway} of ${kills} kills hit the deploy mid-way`);
+  });
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${sig} at random moments: the run rolls back by itself, exit 130, nothing left (${size(8, 30)} signals)`, async () => {
+      const rng = new Rng(seed(sig));
+      const times = size(8, 30);
+      let rolledBack = 0;
+      const t0 = Date.now();
+      for (let k = 0; k < times; k++) {
+        const at = rng.int(1, N - 10);
+        const child = nshAsync([file]);
+        const done = exited(child);
+        await until(() => netnsNow().length >= at || child.exitCode !== null, 60_000, `${at} namespaces`);
+        await new Promise(r => setTimeout(r, rng.int(0, 5)));
+        child.kill(sig);
+        const r = await done;
+        if (r.code === 0) {
+          // the deploy had finished before the signal came: the lab is up, as it should be
+          assert.equal(nsh(['down', '--all']).code, 0);
+        } else {
+          assert.equal(r.code, 130, `${sig} after ${at} namespaces: exit ${r.code} ${r.signal}: ${r.err}`);
+          assert.match(r.err, /nsh: interrupted/);
+          assert.doesNotMatch(r.err, /\n\s+at |internal error/, r.err);
+          rolledBack++;
+        }
+        assertClean();
+        assertNoJobs();
+      }
+      console.log(`      ${times} ${sig}s (${rolledBack} rolled back mid-deploy) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      assert.ok(rolledBack >= times / 2, `only ${rolledBack} of ${times} signals hit the deploy mid-way`);
+    });
+  }
+});
