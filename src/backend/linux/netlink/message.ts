@@ -34,7 +34,33 @@ export function encodeMessage(req: NlRequest, seq: number, pid = 0): Buffer {
   return b;
 }
 
-// ---- family headers ----
+// ---- family headers, declared as layouts (after pyroute2's message classes) ----
+
+type Kind = 'u8' | 'u16' | 's32' | 'u32';
+
+/** A fixed C struct: its size and its fields as [name, kind, byte offset], little-endian. */
+function struct<T extends Record<string, number>>(size: number, fields: readonly (readonly [keyof T & string, Kind, number])[]) {
+  return {
+    pack(values: Partial<T>): Buffer {
+      const b = Buffer.alloc(size);
+      for (const [name, kind, at] of fields) {
+        const v = values[name] ?? 0;
+        if (kind === 'u8') b.writeUInt8(v, at);
+        else if (kind === 'u16') b.writeUInt16LE(v, at);
+        else if (kind === 's32') b.writeInt32LE(v, at);
+        else b.writeUInt32LE(v >>> 0, at);
+      }
+      return b;
+    },
+    unpack(b: Buffer): T {
+      const out: Record<string, number> = {};
+      for (const [name, kind, at] of fields) {
+        out[name] = kind === 'u8' ? b.readUInt8(at) : kind === 'u16' ? b.readUInt16LE(at) : kind === 's32' ? b.readInt32LE(at) : b.readUInt32LE(at);
+      }
+      return out as T;
+    },
+  };
+}
 
 export interface IfInfo {
   family?: number;
@@ -44,24 +70,11 @@ export interface IfInfo {
   change?: number;
 }
 /** struct ifinfomsg: u8 family, u8 pad, u16 type, s32 index, u32 flags, u32 change (16 bytes). */
-export function ifinfomsg(i: IfInfo = {}): Buffer {
-  const b = Buffer.alloc(IFINFOMSG_LEN);
-  b.writeUInt8(i.family ?? 0, 0);
-  b.writeUInt16LE(i.type ?? 0, 2);
-  b.writeInt32LE(i.index ?? 0, 4);
-  b.writeUInt32LE((i.flags ?? 0) >>> 0, 8);
-  b.writeUInt32LE((i.change ?? 0) >>> 0, 12);
-  return b;
-}
-export function parseIfinfomsg(b: Buffer): Required<IfInfo> {
-  return {
-    family: b.readUInt8(0),
-    type: b.readUInt16LE(2),
-    index: b.readInt32LE(4),
-    flags: b.readUInt32LE(8),
-    change: b.readUInt32LE(12),
-  };
-}
+const IFINFO = struct<Required<IfInfo>>(IFINFOMSG_LEN, [
+  ['family', 'u8', 0], ['type', 'u16', 2], ['index', 's32', 4], ['flags', 'u32', 8], ['change', 'u32', 12],
+]);
+export const ifinfomsg = (i: IfInfo = {}): Buffer => IFINFO.pack(i);
+export const parseIfinfomsg = (b: Buffer): Required<IfInfo> => IFINFO.unpack(b);
 
 export interface IfAddr {
   family: number;
@@ -71,24 +84,11 @@ export interface IfAddr {
   index?: number;
 }
 /** struct ifaddrmsg: u8 family, u8 prefixlen, u8 flags, u8 scope, u32 index (8 bytes). */
-export function ifaddrmsg(a: IfAddr): Buffer {
-  const b = Buffer.alloc(IFADDRMSG_LEN);
-  b.writeUInt8(a.family, 0);
-  b.writeUInt8(a.prefixlen ?? 0, 1);
-  b.writeUInt8(a.flags ?? 0, 2);
-  b.writeUInt8(a.scope ?? 0, 3);
-  b.writeUInt32LE(a.index ?? 0, 4);
-  return b;
-}
-export function parseIfaddrmsg(b: Buffer): Required<IfAddr> {
-  return {
-    family: b.readUInt8(0),
-    prefixlen: b.readUInt8(1),
-    flags: b.readUInt8(2),
-    scope: b.readUInt8(3),
-    index: b.readUInt32LE(4),
-  };
-}
+const IFADDR = struct<Required<IfAddr>>(IFADDRMSG_LEN, [
+  ['family', 'u8', 0], ['prefixlen', 'u8', 1], ['flags', 'u8', 2], ['scope', 'u8', 3], ['index', 'u32', 4],
+]);
+export const ifaddrmsg = (a: IfAddr): Buffer => IFADDR.pack(a);
+export const parseIfaddrmsg = (b: Buffer): Required<IfAddr> => IFADDR.unpack(b);
 
 export interface RtMsg {
   family: number;
@@ -102,32 +102,12 @@ export interface RtMsg {
   flags?: number;
 }
 /** struct rtmsg: u8 family, dst_len, src_len, tos, table, protocol, scope, type; u32 flags (12). */
-export function rtmsg(r: RtMsg): Buffer {
-  const b = Buffer.alloc(RTMSG_LEN);
-  b.writeUInt8(r.family, 0);
-  b.writeUInt8(r.dstLen ?? 0, 1);
-  b.writeUInt8(r.srcLen ?? 0, 2);
-  b.writeUInt8(r.tos ?? 0, 3);
-  b.writeUInt8(r.table ?? 0, 4);
-  b.writeUInt8(r.protocol ?? 0, 5);
-  b.writeUInt8(r.scope ?? 0, 6);
-  b.writeUInt8(r.type ?? 0, 7);
-  b.writeUInt32LE(r.flags ?? 0, 8);
-  return b;
-}
-export function parseRtmsg(b: Buffer): Required<RtMsg> {
-  return {
-    family: b.readUInt8(0),
-    dstLen: b.readUInt8(1),
-    srcLen: b.readUInt8(2),
-    tos: b.readUInt8(3),
-    table: b.readUInt8(4),
-    protocol: b.readUInt8(5),
-    scope: b.readUInt8(6),
-    type: b.readUInt8(7),
-    flags: b.readUInt32LE(8),
-  };
-}
+const RT = struct<Required<RtMsg>>(RTMSG_LEN, [
+  ['family', 'u8', 0], ['dstLen', 'u8', 1], ['srcLen', 'u8', 2], ['tos', 'u8', 3], ['table', 'u8', 4],
+  ['protocol', 'u8', 5], ['scope', 'u8', 6], ['type', 'u8', 7], ['flags', 'u32', 8],
+]);
+export const rtmsg = (r: RtMsg): Buffer => RT.pack(r);
+export const parseRtmsg = (b: Buffer): Required<RtMsg> => RT.unpack(b);
 
 // ---- decoding ----
 
