@@ -54,8 +54,11 @@ export async function runLab(
   const backend = backendFor(io);
   const journal = Journal.open(lab);
   let interrupted = false;
-  const onSignal = () => {
+  /** The status a shell gives a program ended by the signal: 130 for SIGINT (Ctrl-C), 143 for SIGTERM. */
+  let signalStatus = 130;
+  const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
+    signalStatus = signal === 'SIGTERM' ? 143 : 130;
     backend.interrupt();
   };
   process.on('SIGINT', onSignal);
@@ -78,9 +81,9 @@ export async function runLab(
         const n = r.teardown.removed;
         complain(`nsh: removed what this run made (${n} object${n === 1 ? '' : 's'})`);
       }
-      return interrupted ? 130 : 1;
+      return interrupted ? signalStatus : 1;
     }
-    if (interrupted) return 130;
+    if (interrupted) return signalStatus;
     // a --rootless lab lives in namespaces that end with this command
     if (!opts.rm && !insideRootless(io.env) && journal.objects().length > 0) {
       complain(`nsh: lab "${lab}" is up; \`nsh down ${lab}\` removes it`);
