@@ -262,33 +262,30 @@ export class LinuxBackend implements Backend {
 
   // ---- programs ------------------------------------------------------------------------------------
 
-  async exec(s: ExecSpec): Promise<Job | undefined> {
-    const fds = this.fds(s.ref);
+  /** Runs `fn` with the namespace fds of `ref`, closing any it had to open. */
+  private async inside<T>(ref: NsRef, fn: (fds: { net?: number; uts?: number }) => Promise<T>): Promise<T> {
+    const fds = this.fds(ref);
     try {
-      if (s.background) return await this.procs.background(fds, s.argv, s.stdin);
-      await this.procs.run(fds, s.argv, s.stdin);
-      return undefined;
+      return await fn(fds);
     } finally {
       fds.close?.();
     }
+  }
+
+  async exec(s: ExecSpec): Promise<Job | undefined> {
+    return this.inside(s.ref, async fds => {
+      if (s.background) return this.procs.background(fds, s.argv, s.stdin);
+      await this.procs.run(fds, s.argv, s.stdin);
+      return undefined;
+    });
   }
 
   async ping(s: PingSpec): Promise<Job | undefined> {
-    const fds = this.fds(s.ref);
-    try {
-      return await runPing(s, fds.net ?? hostNetnsFd(), this.opts.stdout, this.procs);
-    } finally {
-      fds.close?.();
-    }
+    return this.inside(s.ref, fds => runPing(s, fds.net ?? hostNetnsFd(), this.opts.stdout, this.procs));
   }
 
   async nc(s: NcSpec): Promise<Job | undefined> {
-    const fds = this.fds(s.ref);
-    try {
-      return await runNc(s, fds.net ?? hostNetnsFd(), this.opts.stdout, this.procs);
-    } finally {
-      fds.close?.();
-    }
+    return this.inside(s.ref, fds => runNc(s, fds.net ?? hostNetnsFd(), this.opts.stdout, this.procs));
   }
 
   async pingall(lab: readonly string[]): Promise<void> {
