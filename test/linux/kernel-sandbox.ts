@@ -46,3 +46,32 @@ export function ipJson<T = unknown>(...args: string[]): T {
   const out = ip('-j', ...args).trim();
   return (out ? JSON.parse(out) : []) as T;
 }
+
+/**
+ * Two fresh namespaces joined by a veth (`va` in `a`, `vb` in `b`), addressed NET.1/24 and
+ * NET.2/24 and PREFIX::1/64 and PREFIX::2/64 (nodad), both ends up. Both ends get ifindex 2, so
+ * the kernel's linkwatch treats their carrier-on as non-urgent and may sit on it up to 1 s, with
+ * IPv6 holding packets meanwhile; an RTM_GETLINK of each device (not a dump) runs that pending
+ * work at once (rtnl_getlink -> linkwatch_sync_dev). Returns each end's operstate afterwards.
+ */
+export async function vethBetween(a: string, b: string, o: { va: string; vb: string; net: string; prefix: string }): Promise<number[]> {
+  const { createNamedNetns, handles } = await import('../../src/backend/linux/netns.js');
+  const { RtnlSocket, getLink } = await import('../../src/backend/linux/netlink/index.js');
+  createNamedNetns(a);
+  createNamedNetns(b);
+  ip('link', 'add', o.va, 'netns', a, 'type', 'veth', 'peer', 'name', o.vb, 'netns', b);
+  for (const [ns, dev, host] of [[a, o.va, 1], [b, o.vb, 2]] as const) {
+    ip('-n', ns, 'addr', 'add', `${o.net}.${host}/24`, 'dev', dev);
+    ip('-n', ns, 'addr', 'add', `${o.prefix}::${host}/64`, 'dev', dev, 'nodad');
+  }
+  ip('-n', a, 'link', 'set', o.va, 'up');
+  ip('-n', b, 'link', 'set', o.vb, 'up');
+  return [[a, o.va], [b, o.vb]].map(([ns, dev]) => {
+    const s = RtnlSocket.open(handles.netFd(ns!));
+    try {
+      return getLink(s, dev!)?.operstate ?? -1;
+    } finally {
+      s.close();
+    }
+  });
+}

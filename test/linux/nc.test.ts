@@ -5,9 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { ncConnect, ncListen } from '../../src/backend/linux/nc.js';
-import { RtnlSocket, getLink } from '../../src/backend/linux/netlink/index.js';
-import { createNamedNetns, deleteNamedNetns, handles } from '../../src/backend/linux/netns.js';
-import { describeKernel, ip } from './kernel-sandbox.js';
+import { deleteNamedNetns, handles } from '../../src/backend/linux/netns.js';
+import { describeKernel, ip, vethBetween } from './kernel-sandbox.js';
 import { Capture } from '../helpers/capture.js';
 
 const fdCount = (): number => readdirSync('/proc/self/fd').length;
@@ -27,24 +26,10 @@ describeKernel('linux/nc: built-in netcat (kernel)', () => {
     return { out, done };
   }
 
-  before(() => {
-    createNamedNetns('na');
-    createNamedNetns('nb');
+  before(async () => {
+    await vethBetween('na', 'nb', { va: 'nva', vb: 'nvb', net: '10.8.0', prefix: 'fd08' });
     fa = handles.netFd('na');
     fb = handles.netFd('nb');
-    ip('link', 'add', 'nva', 'netns', 'na', 'type', 'veth', 'peer', 'name', 'nvb', 'netns', 'nb');
-    ip('-n', 'na', 'addr', 'add', '10.8.0.1/24', 'dev', 'nva');
-    ip('-n', 'na', 'addr', 'add', 'fd08::1/64', 'dev', 'nva', 'nodad');
-    ip('-n', 'nb', 'addr', 'add', '10.8.0.2/24', 'dev', 'nvb');
-    ip('-n', 'nb', 'addr', 'add', 'fd08::2/64', 'dev', 'nvb', 'nodad');
-    ip('-n', 'na', 'link', 'set', 'nva', 'up');
-    ip('-n', 'nb', 'link', 'set', 'nvb', 'up');
-    // see ping.test.ts: a RTM_GETLINK per end runs the pending linkwatch work (IPv6 ready now)
-    for (const [fd, dev] of [[fa, 'nva'], [fb, 'nvb']] as const) {
-      const s = RtnlSocket.open(fd);
-      getLink(s, dev);
-      s.close();
-    }
   });
 
   after(() => {

@@ -8,10 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { openIcmpSocket } from '../../src/backend/linux/icmp.js';
 import { close } from '../../src/backend/linux/libc.js';
-import { RtnlSocket, getLink } from '../../src/backend/linux/netlink/index.js';
-import { createNamedNetns, deleteNamedNetns, handles } from '../../src/backend/linux/netns.js';
+import { deleteNamedNetns, handles } from '../../src/backend/linux/netns.js';
 import { Stats, ping, replyTime } from '../../src/backend/linux/ping.js';
-import { describeKernel, ip } from './kernel-sandbox.js';
+import { describeKernel, ip, vethBetween } from './kernel-sandbox.js';
 import { Capture } from '../helpers/capture.js';
 
 const fdCount = (): number => readdirSync('/proc/self/fd').length;
@@ -43,29 +42,10 @@ describe('linux/ping: iputils number formats', () => {
 describeKernel('linux/ping: ICMP echo from inside a namespace (kernel)', () => {
   let fa: number;
 
-  before(() => {
-    createNamedNetns('pa');
-    createNamedNetns('pb');
+  before(async () => {
+    const states = await vethBetween('pa', 'pb', { va: 'pva', vb: 'pvb', net: '10.7.0', prefix: 'fd07' });
+    assert.deepEqual(states, [6, 6], 'both ends are operationally UP');
     fa = handles.netFd('pa');
-    ip('link', 'add', 'pva', 'netns', 'pa', 'type', 'veth', 'peer', 'name', 'pvb', 'netns', 'pb');
-    ip('-n', 'pa', 'addr', 'add', '10.7.0.1/24', 'dev', 'pva');
-    ip('-n', 'pa', 'addr', 'add', 'fd07::1/64', 'dev', 'pva', 'nodad');
-    ip('-n', 'pb', 'addr', 'add', '10.7.0.2/24', 'dev', 'pvb');
-    ip('-n', 'pb', 'addr', 'add', 'fd07::2/64', 'dev', 'pvb', 'nodad');
-    ip('-n', 'pa', 'link', 'set', 'pva', 'up');
-    ip('-n', 'pb', 'link', 'set', 'pvb', 'up');
-    // Both veth ends have ifindex 2 (fresh namespaces), so the kernel's linkwatch treats their
-    // carrier-on as non-urgent and may sit on it up to 1 s; until it runs, IPv6 holds packets
-    // for the link. A RTM_GETLINK of one device (not a dump) runs its pending linkwatch work
-    // at once (rtnl_getlink -> linkwatch_sync_dev), so ask for both ends.
-    for (const [ns, dev] of [['pa', 'pva'], ['pb', 'pvb']] as const) {
-      const s = RtnlSocket.open(handles.netFd(ns));
-      try {
-        assert.equal(getLink(s, dev)?.operstate, 6, `${dev} is operationally UP`);
-      } finally {
-        s.close();
-      }
-    }
   });
 
   after(() => {
