@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import { DryRunBackend } from './backend/dry-run.js';
 import { ExplainBackend } from './backend/explain/explain.js';
 import { Interpreter } from './runtime/interpreter.js';
-import type { Program } from './syntax/ast.js';
+import type { Program, Statement } from './syntax/ast.js';
+import type { Scope } from './runtime/environment.js';
 import { error, sortDiagnostics, type Diagnostic } from './syntax/diagnostics.js';
 import { loadFile, loadText, type FileReader } from './syntax/load.js';
 
@@ -52,10 +53,20 @@ const ECHOES = new Set(['undefined-variable', 'unknown-statement', 'arity']);
  * every statement is expanded and checked and nothing is touched.
  */
 export async function checkLoaded(l: Loaded, opts: { env: Env; lab?: Iterable<string> }): Promise<Diagnostic[]> {
-  const interp = new Interpreter({ backend: new DryRunBackend(), mode: 'check', ...opts });
-  await interp.run(l.program.statements);
-  const found = l.diagnostics.length > 0 ? interp.diagnostics.filter(d => !ECHOES.has(d.code ?? '')) : interp.diagnostics;
+  const problems = await checkStatements(l.program.statements, opts);
+  const found = l.diagnostics.length > 0 ? problems.filter(d => !ECHOES.has(d.code ?? '')) : problems;
   return sortDiagnostics([...l.diagnostics, ...found]);
+}
+
+/** The dry run alone; `scope` lets statements see variables and defs made before (the REPL's session). */
+export async function checkStatements(
+  statements: readonly Statement[],
+  opts: { env: Env; lab?: Iterable<string>; scope?: Scope },
+): Promise<Diagnostic[]> {
+  const { scope, ...rest } = opts;
+  const interp = new Interpreter({ backend: new DryRunBackend(), mode: 'check', ...rest });
+  await interp.run(statements, scope);
+  return sortDiagnostics(interp.diagnostics);
 }
 
 /** The iproute2 / shell text of a checked program. */

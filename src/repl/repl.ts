@@ -10,13 +10,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as nodeRepl from 'node:repl';
 import pc from 'picocolors';
-import { DryRunBackend } from '../backend/dry-run.js';
 import { ExplainBackend } from '../backend/explain/explain.js';
 import type { Backend } from '../backend/backend.js';
 import { LinuxBackend } from '../backend/linux/linux-backend.js';
 import { interfaceNames } from '../backend/linux/snapshot.js';
 import { listNamedNetns, namedNetnsExists } from '../backend/linux/netns.js';
-import { loadInline } from '../pipeline.js';
+import { checkStatements, loadInline } from '../pipeline.js';
 import { Scope } from '../runtime/environment.js';
 import { expandWord } from '../runtime/expand.js';
 import { DiagnosticError } from '../runtime/errors.js';
@@ -412,10 +411,9 @@ class Session implements Repl {
 
   /** Checked like a script (with the session's variables and defs), explained if asked, then run. */
   private async runStatements(statements: readonly Statement[]): Promise<void> {
-    const checker = new Interpreter({ backend: new DryRunBackend(), mode: 'check', env: this.opts.env, lab: this.interp.lab });
-    await checker.run(statements, new Scope(this.interp.global));
-    if (checker.diagnostics.length > 0) {
-      this.report(sortDiagnostics(checker.diagnostics));
+    const problems = await checkStatements(statements, { env: this.opts.env, lab: this.interp.lab, scope: new Scope(this.interp.global) });
+    if (problems.length > 0) {
+      this.report(problems);
       return;
     }
     if (this.explainOn) {
