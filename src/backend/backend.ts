@@ -101,7 +101,8 @@ export interface Job {
 export type LabObject =
   | { readonly kind: 'netns'; readonly name: string }
   | { readonly kind: 'uts'; readonly name: string }
-  | { readonly kind: 'link'; readonly at: NsRef; readonly ifname: string }
+  /** `group`: the link group it was made in, when it was made so (teardown removes a group at once) */
+  | { readonly kind: 'link'; readonly at: NsRef; readonly ifname: string; readonly group?: number }
   | { readonly kind: 'job'; readonly pid: number; readonly start?: string }
   | { readonly kind: 'mount'; readonly path: string };
 
@@ -122,6 +123,8 @@ export interface StatementInfo {
 }
 
 export interface Backend {
+  /** The link group that links made by veth and bridge outside the backend's own namespaces join. */
+  readonly linkGroup?: number;
   /** Called before the operations of each statement, for backends that annotate their output. */
   begin?(stmt: StatementInfo): void;
   nsAdd(name: string, opts: { readonly hostname?: string }): Promise<void>;

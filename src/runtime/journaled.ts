@@ -11,6 +11,7 @@ export class JournaledBackend implements Backend {
   /** The lab's own namespaces: links inside them go when they go. */
   private readonly mine: Set<string>;
   readonly begin?: Backend['begin'];
+  readonly linkGroup?: number;
 
   constructor(
     private readonly inner: Backend,
@@ -18,6 +19,7 @@ export class JournaledBackend implements Backend {
   ) {
     this.mine = new Set(journal.objects().flatMap(o => (o.kind === 'netns' ? [o.name] : [])));
     if (inner.begin) this.begin = inner.begin.bind(inner);
+    if (inner.linkGroup !== undefined) this.linkGroup = inner.linkGroup;
   }
 
   /**
@@ -38,9 +40,11 @@ export class JournaledBackend implements Backend {
     return r;
   }
 
-  /** A link outside the lab's namespaces outlives them: it is recorded. */
+  /** A link made outside the lab's namespaces outlives them: it is recorded (with the group it joins). */
   private outside(ep: Endpoint): LabObject[] {
-    return this.mine.has(ep.ns) ? [] : [{ kind: 'link', at: { kind: 'name', name: ep.ns }, ifname: ep.ifname }];
+    if (this.mine.has(ep.ns)) return [];
+    const group = this.inner.linkGroup;
+    return [{ kind: 'link', at: { kind: 'name', name: ep.ns }, ifname: ep.ifname, ...(group === undefined ? {} : { group }) }];
   }
 
   private job(job: Job | undefined): Job | undefined {

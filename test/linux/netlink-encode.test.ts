@@ -15,7 +15,8 @@ import {
   NlRequest, RTMSG_LEN, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, VETH_INFO_PEER, addrAdd, addrDel, addrDump,
   bridgeCreate, decodeAddr, decodeLink, decodeMessages, decodeRoute, encodeMessage, linkDelete,
   linkDeleteGroup, linkDump, linkMove, linkSetGroup, linkSetMaster, linkSetUp, messageAttrs, nested,
-  parseError, parseIfinfomsg, routeAdd, routeDel, routeDump, str, u32, vethCreate,
+  parseError, parseIfinfomsg, routeAdd, routeDel, routeDump, str, u32, vethCreate, IFF_UP, IFLA_GROUP, NLM_F_ECHO,
+  linkSetMasterByName, linkSetUpByName,
 } from '../../src/backend/linux/netlink/index.js';
 import { FIXTURES } from './fixtures.js';
 
@@ -108,6 +109,30 @@ describe('linux/netlink encoder (bytes of iproute2)', () => {
     assert.equal(peerAttrs.str(IFLA_IFNAME), 'v3');
     assert.equal(peerAttrs.u32(IFLA_MTU), 1400);
     assert.equal(peerAttrs.u32(IFLA_NET_NS_FD), 5);
+  });
+
+  it('a veth made up, numbered and grouped: index and IFF_UP in each ifinfomsg, IFLA_GROUP, NLM_F_ECHO', () => {
+    const req = vethCreate({ name: 'h1', up: true, group: 77 }, { name: 'v0', index: 7, netns: { fd: 5 } }, { echo: true });
+    const [m] = decodeMessages(encodeMessage(req, 1));
+    assert.equal(m!.flags & NLM_F_ECHO, NLM_F_ECHO);
+    const hdr = parseIfinfomsg(m!.body);
+    assert.deepEqual([hdr.index, hdr.flags, hdr.change], [0, IFF_UP, IFF_UP]);
+    const top = messageAttrs(m!, IFINFOMSG_LEN);
+    assert.equal(top.u32(IFLA_GROUP), 77);
+    const peer = top.nested(IFLA_LINKINFO)!.nested(IFLA_INFO_DATA)!.get(VETH_INFO_PEER)!;
+    const p = parseIfinfomsg(peer);
+    assert.deepEqual([p.index, p.flags, p.change], [7, 0, 0]);
+    assert.equal(new AttrMap(peer, IFINFOMSG_LEN).u32(IFLA_GROUP), undefined);
+  });
+
+  it('link up and master by name: ifi_index 0 and IFLA_IFNAME, as `ip link set NAME` can', () => {
+    for (const req of [linkSetUpByName('v0', true), linkSetMasterByName('v0', 4)]) {
+      const [m] = decodeMessages(encodeMessage(req, 1));
+      assert.equal(parseIfinfomsg(m!.body).index, 0);
+      assert.equal(messageAttrs(m!, IFINFOMSG_LEN).str(IFLA_IFNAME), 'v0');
+    }
+    const [up] = decodeMessages(encodeMessage(linkSetUpByName('v0', true), 1));
+    assert.equal(parseIfinfomsg(up!.body).flags, IFF_UP);
   });
 
   it('attribute lengths: nla_len excludes padding, nested lengths include the children padding', () => {

@@ -17,9 +17,11 @@ import {
   openNetns, pinNetns, withNetns,
 } from './netns.js';
 import {
-  AF_INET, AF_INET6, RtnlSocket, addrAdd, getLink, addrDel, bridgeCreate, linkDeleteByName, linkMove, linkSetMaster, linkSetUp, routeAdd,
-  routeDel, vethCreate, type NlRequest,
+  AF_INET, AF_INET6, RtnlSocket, addrAdd, getLink, addrDel, bridgeCreate, linkDeleteByName, linkMove, linkSetMasterByName,
+  linkSetUpByName, parseIfinfomsg, messageAttrs, IFINFOMSG_LEN, IFLA_LINK, routeAdd, routeDel, vethCreate, type BatchResult, type NlRequest, type VethEnd,
 } from './netlink/index.js';
+import { randomInt } from 'node:crypto';
+import { deleteGroups } from './link-groups.js';
 import { Processes, signalGroup, startTime, type Streams } from './processes.js';
 import { RtnlPool, netFd } from './rtnl-pool.js';
 import { renderShow } from './show.js';
@@ -38,6 +40,11 @@ export interface LinuxOptions extends Streams {
 export class LinuxBackend implements Backend {
   private readonly rtnl = new RtnlPool();
   private readonly procs: Processes;
+  /**
+   * The link group of the links this process makes outside the namespaces it made (host ends):
+   * teardown removes them with one message per namespace instead of one per link.
+   */
+  readonly linkGroup = randomInt(1 << 20, 2 ** 31 - 1);
 
   constructor(private readonly opts: LinuxOptions) {
     this.procs = new Processes(opts);
@@ -67,8 +74,31 @@ export class LinuxBackend implements Backend {
   }
 
   /** Requests in one namespace, as one batch; the first failure becomes a sentence. */
-  private send(ns: string, reqs: readonly NlRequest[], doing: (i: number) => Parameters<typeof attempt>[0]): void {
+  private send(ns: string, reqs: readonly NlRequest[], doing: (i: number) => Parameters<typeof attempt>[0]): BatchResult[] {
     const results = this.rtnl.socket(ns).batch(reqs);
+    results.forEach((r, i) => {
+      if (!r.ok) translate(r.error, doing(i));
+    });
+    return results;
+  }
+
+  /** The ifindex of an interface. While programs of the lab run in the background, links may change under nsh: it asks. */
+  private index(ep: Endpoint): number {
+    if (this.procs.programsRunning()) this.rtnl.forgetLinks();
+    return this.rtnl.index(ep.ns, ep.ifname);
+  }
+
+  /**
+   * Requests about one interface, made from its ifindex: if the kernel no longer knows that
+   * index (the link was renamed or deleted since nsh learned it), the name is looked up again.
+   */
+  private sendAbout(ep: Endpoint, make: (index: number) => NlRequest[], doing: (i: number) => Parameters<typeof attempt>[0]): void {
+    const results = this.rtnl.socket(ep.ns).batch(make(this.index(ep)));
+    if (results.some(r => !r.ok && r.error.code === 'ENODEV')) {
+      this.rtnl.forgetLinks(ep.ns);
+      this.send(ep.ns, make(this.index(ep)), doing);
+      return;
+    }
     results.forEach((r, i) => {
       if (!r.ok) translate(r.error, doing(i));
     });
@@ -77,14 +107,17 @@ export class LinuxBackend implements Backend {
   // ---- namespaces ------------------------------------------------------------------------------
 
   async nsAdd(name: string, opts: { hostname?: string }): Promise<void> {
+    let sock: RtnlSocket | undefined;
     attempt(
       {
         what: `create namespace ${q(name)}`,
         codes: { EEXIST: `namespace ${q(name)} already exists` },
         hints: { EEXIST: `remove it first with del ${name} (or ip netns del ${name})` },
       },
-      () => createNamedNetns(name),
+      // its socket is opened while the thread is inside: no setns() later
+      () => createNamedNetns(name, () => (sock = RtnlSocket.open())),
     );
+    if (sock) this.rtnl.adoptFresh(name, sock);
     if (opts.hostname !== undefined) {
       const hostname = opts.hostname;
       try {
@@ -111,90 +144,157 @@ export class LinuxBackend implements Backend {
       what: `delete ${ep.ns}.${ep.ifname}`,
       codes: { ENODEV: `there is no interface ${q(ep.ifname)} in namespace ${q(ep.ns)}` },
     }));
+    this.rtnl.forgetLinks(); // a veth's other end went too, wherever it was
   }
 
   // ---- links and addresses -----------------------------------------------------------------------
 
   async veth(s: VethSpec): Promise<void> {
-    const mtu = s.mtu === undefined ? {} : { mtu: s.mtu };
-    const req = vethCreate(
-      { name: s.left.ifname, ...mtu, netns: { fd: netFd(s.left.ns) } },
-      { name: s.right.ifname, ...mtu, netns: { fd: netFd(s.right.ns) } },
-    );
-    this.send(s.left.ns, [req], () => {
-      // say which end is in the way
-      const taken = [s.left, s.right].find(ep => getLink(this.rtnl.socket(ep.ns), ep.ifname)) ?? s.left;
-      return {
-        what: `create the veth pair ${s.left.ns}.${s.left.ifname} <-> ${s.right.ns}.${s.right.ifname}`,
-        codes: { EEXIST: `interface ${q(taken.ifname)} already exists in namespace ${q(taken.ns)}` },
-      };
-    });
+    const { main, peer } = this.createVeth(s);
     try {
-      for (const [ep, addrs] of [[s.left, s.leftAddrs], [s.right, s.rightAddrs]] as const) {
-        await this.addr(ep, addrs, false);
-      }
-      await this.linkState([s.left, s.right], true);
+      for (const end of [main, peer]) if (end.index !== undefined) this.rtnl.learn(end.ep.ns, end.ep.ifname, end.index);
+      await this.addr(main.ep, main.addrs, false);
+      // The main end was made up; the kernel cannot open the peer before the pair is joined, so
+      // it comes up with its addresses.
+      const up = linkSetUpByName(peer.ep.ifname, true);
+      const doing = this.addrDoing(peer.ep, peer.addrs, false);
+      if (peer.addrs.length === 0) this.send(peer.ep.ns, [up], () => ({ what: `bring ${peer.ep.ns}.${peer.ep.ifname} up` }));
+      else this.sendAbout(peer.ep, index => [...peer.addrs.map(c => addrAdd(index, c, { nodad: true })), up], doing);
+      // A veth whose ifindex equals its peer's (2 and 2 in two fresh namespaces) gets its carrier
+      // event handled up to a second late, and IPv6 holds its packets until then; nsh numbers the
+      // ends apart where it can, else it asks for the links (RTM_GETLINK, not a dump), which makes
+      // the kernel handle the event at once.
+      if (main.index === undefined || peer.index === undefined || main.index === peer.index) this.settleCarrier([s.left, s.right]);
     } catch (e) {
       // made nothing: deleting one end deletes the pair
       this.rtnl.socket(s.left.ns).batch([linkDeleteByName(s.left.ifname)]);
+      this.rtnl.forgetLinks();
       throw e;
     }
   }
 
+  /**
+   * Creates the pair, each end directly in its namespace, the main end up, and tells the ends'
+   * ifindexes. Between two namespaces it made, nsh chooses both (apart: see veth; the kernel
+   * takes a peer's chosen index only when the main end's is chosen too). Otherwise the kernel
+   * numbers them and sends the main end back (NLM_F_ECHO), whose IFLA_LINK is the peer's index
+   * (absent when equal). Links outside nsh's namespaces join its link group.
+   */
+  private createVeth(s: VethSpec): Record<'main' | 'peer', { ep: Endpoint; addrs: readonly Cidr[]; index: number | undefined }> {
+    for (let retry = 0; ; retry++) {
+      let li = this.rtnl.choose(s.left.ns);
+      let ri = li === undefined ? undefined : this.rtnl.choose(s.right.ns, li);
+      if (ri === undefined) li = undefined;
+      const main = { ep: s.left, addrs: s.leftAddrs, index: li };
+      const peer = { ep: s.right, addrs: s.rightAddrs, index: ri };
+      const end = (e: typeof main, up: boolean): VethEnd => ({
+        name: e.ep.ifname,
+        netns: { fd: netFd(e.ep.ns) },
+        up,
+        ...(s.mtu === undefined ? {} : { mtu: s.mtu }),
+        ...(e.index === undefined ? { group: this.linkGroup } : { index: e.index }),
+      });
+      const req = vethCreate(end(main, true), end(peer, false), { echo: li === undefined });
+      const [r] = this.rtnl.socket(main.ep.ns).batch([req]);
+      if (!r!.ok && (r!.error.code === 'EEXIST' || r!.error.code === 'EBUSY') && retry === 0 && li !== undefined) {
+        // a chosen index was taken (a program made links there; the kernel says EEXIST, older
+        // ones EBUSY) — or a name is: look at what is there now, and try once more
+        this.rtnl.resync(s.left.ns);
+        this.rtnl.resync(s.right.ns);
+        continue;
+      }
+      if (!r!.ok) {
+        // say which end is in the way
+        const taken = [s.left, s.right].find(ep => getLink(this.rtnl.socket(ep.ns), ep.ifname)) ?? s.left;
+        translate(r!.error, {
+          what: `create the veth pair ${s.left.ns}.${s.left.ifname} <-> ${s.right.ns}.${s.right.ifname}`,
+          codes: { EEXIST: `interface ${q(taken.ifname)} already exists in namespace ${q(taken.ns)}` },
+        });
+      }
+      if (li === undefined && r!.ok && r!.echo) {
+        main.index = parseIfinfomsg(r!.echo.body).index;
+        peer.index = messageAttrs(r!.echo, IFINFOMSG_LEN).u32(IFLA_LINK) ?? main.index;
+      }
+      return { main, peer };
+    }
+  }
+
+  /** Asks for each link (see veth): its pending carrier event is handled now, not within a second. */
+  private settleCarrier(eps: readonly Endpoint[]): void {
+    for (const ep of eps) if (ep.ifname !== 'lo') getLink(this.rtnl.socket(ep.ns), ep.ifname);
+  }
+
   async bridge(br: Endpoint, ports: readonly string[]): Promise<void> {
-    this.send(br.ns, [bridgeCreate(br.ifname)], () => ({
-      what: `create bridge ${br.ns}.${br.ifname}`,
-      codes: { EEXIST: `interface ${q(br.ifname)} already exists in namespace ${q(br.ns)}` },
-    }));
+    const create = (index: number | undefined) =>
+      this.rtnl.socket(br.ns).batch([bridgeCreate(br.ifname, { up: true, ...(index === undefined ? { group: this.linkGroup, echo: true } : { index }) })])[0]!;
+    let index = this.rtnl.choose(br.ns);
+    let r = create(index);
+    if (!r.ok && (r.error.code === 'EEXIST' || r.error.code === 'EBUSY') && index !== undefined) {
+      this.rtnl.resync(br.ns); // as for veth: the chosen index may be taken
+      r = create((index = this.rtnl.choose(br.ns)));
+    }
+    if (!r.ok) {
+      translate(r.error, {
+        what: `create bridge ${br.ns}.${br.ifname}`,
+        codes: { EEXIST: `interface ${q(br.ifname)} already exists in namespace ${q(br.ns)}` },
+      });
+    }
+    const made = index ?? (r.ok && r.echo ? parseIfinfomsg(r.echo.body).index : undefined);
+    if (made !== undefined) this.rtnl.learn(br.ns, br.ifname, made);
     try {
       await this.attach(ports.map(ifname => ({ ns: br.ns, ifname })), br);
-      await this.linkState([br], true);
+      if (ports.length > 0) this.settleCarrier([br]);
     } catch (e) {
       this.rtnl.socket(br.ns).batch([linkDeleteByName(br.ifname)]);
+      this.rtnl.forgetLinks(br.ns);
       throw e;
     }
   }
 
   async attach(ports: readonly Endpoint[], br: Endpoint): Promise<void> {
     if (ports.length === 0) return;
-    const master = this.rtnl.index(br.ns, br.ifname);
-    const reqs = ports.map(p => linkSetMaster(this.rtnl.index(p.ns, p.ifname), master));
+    const master = this.index(br);
+    const reqs = ports.map(p => linkSetMasterByName(p.ifname, master));
     this.send(br.ns, reqs, i => ({
       what: `attach ${ports[i]!.ns}.${ports[i]!.ifname} to ${br.ns}.${br.ifname}`,
-      codes: { EINVAL: `${br.ns}.${br.ifname} is not a bridge`, EOPNOTSUPP: `${br.ns}.${br.ifname} is not a bridge`, ENOTSUP: `${br.ns}.${br.ifname} is not a bridge`, EBUSY: `${ports[i]!.ns}.${ports[i]!.ifname} is already a port of another bridge` },
+      codes: { ENODEV: `there is no interface ${q(ports[i]!.ifname)} in namespace ${q(br.ns)}`, EINVAL: `${br.ns}.${br.ifname} is not a bridge`, EOPNOTSUPP: `${br.ns}.${br.ifname} is not a bridge`, ENOTSUP: `${br.ns}.${br.ifname} is not a bridge`, EBUSY: `${ports[i]!.ns}.${ports[i]!.ifname} is already a port of another bridge` },
     }));
   }
 
   async addr(ep: Endpoint, addrs: readonly Cidr[], del: boolean): Promise<void> {
     if (addrs.length === 0) return;
-    const index = this.rtnl.index(ep.ns, ep.ifname);
-    const reqs = addrs.map(c => (del ? addrDel(index, c) : addrAdd(index, c, { nodad: true })));
+    this.sendAbout(ep, index => addrs.map(c => (del ? addrDel(index, c) : addrAdd(index, c, { nodad: true }))), this.addrDoing(ep, addrs, del));
+  }
+
+  /** What an address request was doing, for its error sentence. */
+  private addrDoing(ep: Endpoint, addrs: readonly Cidr[], del: boolean): (i: number) => Parameters<typeof attempt>[0] {
     const where = `${ep.ns}.${ep.ifname}`;
-    this.send(ep.ns, reqs, i => {
+    return i => {
+      if (i >= addrs.length) return { what: `bring ${where} up` };
       const a = `${addrs[i]!.address}/${addrs[i]!.prefix}`;
       return {
         what: `${del ? 'remove' : 'add'} address ${a} ${del ? 'from' : 'to'} ${where}`,
         codes: { EEXIST: `${where} already has address ${a}`, EADDRNOTAVAIL: `${where} has no address ${a}` },
       };
-    });
+    };
   }
 
   async linkState(eps: readonly Endpoint[], up: boolean): Promise<void> {
     const byNs = new Map<string, Endpoint[]>();
     for (const ep of eps) byNs.set(ep.ns, [...(byNs.get(ep.ns) ?? []), ep]);
     for (const [ns, list] of byNs) {
-      const reqs = list.map(ep => linkSetUp(this.rtnl.index(ns, ep.ifname), up));
-      this.send(ns, reqs, i => ({ what: `bring ${ns}.${list[i]!.ifname} ${up ? 'up' : 'down'}` }));
+      const reqs = list.map(ep => linkSetUpByName(ep.ifname, up));
+      this.send(ns, reqs, i => ({
+        what: `bring ${ns}.${list[i]!.ifname} ${up ? 'up' : 'down'}`,
+        codes: { ENODEV: `there is no interface ${q(list[i]!.ifname)} in namespace ${q(ns)}` },
+      }));
     }
-    if (!up) return;
-    // A veth whose ifindex equals its peer's (2 and 2 in two fresh namespaces) gets its carrier
-    // event handled up to a second late, and IPv6 holds its packets until then. Asking for the
-    // link (RTM_GETLINK, not a dump) makes the kernel handle the event at once.
-    for (const [ns, list] of byNs) for (const ep of list) if (ep.ifname !== 'lo') getLink(this.rtnl.socket(ns), ep.ifname);
+    if (up) this.settleCarrier(eps); // see veth
   }
 
   async move(ep: Endpoint, to: NsRef, newName?: string): Promise<void> {
-    const index = this.rtnl.index(ep.ns, ep.ifname);
+    const index = this.index(ep);
+    this.rtnl.forgetLinks(); // the link leaves; where it lands it may get another index
     const target = to.kind === 'pid' ? { pid: pidOf(to.pid) } : undefined;
     const fds = target ? undefined : this.fds(to);
     const fd = to.kind === 'name' && to.name === 'host' ? hostNetnsFd() : fds?.net;
@@ -214,15 +314,17 @@ export class LinuxBackend implements Backend {
   }
 
   async route(ns: string, r: RouteSpec): Promise<void> {
-    const oif = r.dev === undefined ? undefined : this.rtnl.index(ns, r.dev);
-    const spec = {
-      dst: r.dest === 'default' ? ('default' as const) : { address: r.dest.address, prefix: r.dest.prefix },
-      family: r.family === 6 ? AF_INET6 : AF_INET,
-      ...(r.via === undefined ? {} : { gateway: r.via }),
-      ...(oif === undefined ? {} : { oif }),
+    const request = (oif: number | undefined): NlRequest[] => {
+      const spec = {
+        dst: r.dest === 'default' ? ('default' as const) : { address: r.dest.address, prefix: r.dest.prefix },
+        family: r.family === 6 ? AF_INET6 : AF_INET,
+        ...(r.via === undefined ? {} : { gateway: r.via }),
+        ...(oif === undefined ? {} : { oif }),
+      };
+      return [r.del ? routeDel(spec) : routeAdd(spec)];
     };
     const dest = r.dest === 'default' ? 'default' : `${r.dest.address}/${r.dest.prefix}`;
-    this.send(ns, [r.del ? routeDel(spec) : routeAdd(spec)], () => ({
+    const doing = () => ({
       what: `${r.del ? 'delete' : 'add'} the route to ${dest} in namespace ${q(ns)}`,
       codes: {
         EEXIST: `namespace ${q(ns)} already has a route to ${dest}`,
@@ -230,7 +332,9 @@ export class LinuxBackend implements Backend {
         ENETUNREACH: `gateway ${r.via} is not on a network of namespace ${q(ns)}`,
       },
       hints: { ENETUNREACH: 'give an interface of the namespace an address in the gateway\'s network first' },
-    }));
+    });
+    if (r.dev === undefined) this.send(ns, request(undefined), doing);
+    else this.sendAbout({ ns, ifname: r.dev }, request, doing);
   }
 
   // ---- sysctls -------------------------------------------------------------------------------------
@@ -273,11 +377,15 @@ export class LinuxBackend implements Backend {
   }
 
   async exec(s: ExecSpec): Promise<Job | undefined> {
-    return this.inside(s.ref, async fds => {
-      if (s.background) return this.procs.background(fds, s.argv, s.stdin);
-      await this.procs.run(fds, s.argv, s.stdin);
-      return undefined;
-    });
+    try {
+      return await this.inside(s.ref, async fds => {
+        if (s.background) return this.procs.background(fds, s.argv, s.stdin);
+        await this.procs.run(fds, s.argv, s.stdin);
+        return undefined;
+      });
+    } finally {
+      this.rtnl.forgetLinks(); // a program may have changed links
+    }
   }
 
   async ping(s: PingSpec): Promise<Job | undefined> {
@@ -324,6 +432,14 @@ export class LinuxBackend implements Backend {
   }
 
   async spawn(s: SpawnSpec): Promise<Job | undefined> {
+    try {
+      return await this.unshared(s);
+    } finally {
+      this.rtnl.forgetLinks(); // a program may have changed links
+    }
+  }
+
+  private async unshared(s: SpawnSpec): Promise<Job | undefined> {
     const argv = unshareArgv(s);
     const as = s.as;
     if (s.background) {
@@ -386,11 +502,25 @@ export class LinuxBackend implements Backend {
         else failed.push({ object: o, why: e instanceof Error ? e.message : String(e) });
       }
     };
-    // namespaces first: deleting one removes everything inside it, and a veth pair goes with either end
+    // Links of a link group first, a group at a time (their pairs go with them); then namespaces:
+    // deleting one removes everything inside it, and a veth pair goes with either end; then the
+    // links still left, one by one.
     const order: LabObject['kind'][] = ['job', 'netns', 'link', 'uts', 'mount'];
     const sorted = [...objects].reverse().sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
     await this.procs.killAll();
+    const done = new Set<LabObject>();
+    try {
+      const links = sorted.filter((o): o is Extract<LabObject, { kind: 'link' }> => o.kind === 'link');
+      const groups = deleteGroups(links, ns => this.rtnl.socket(ns));
+      for (const o of groups.removed) done.add(o);
+      for (const o of groups.gone) done.add(o);
+      removed += groups.removed.length;
+      gone += groups.gone.length;
+    } catch {
+      // a namespace that is gone, or a refusal: the links go one by one below
+    }
     for (const o of sorted) {
+      if (done.has(o)) continue;
       switch (o.kind) {
         case 'job':
           if (o.start === undefined || startTime(o.pid) === o.start) {

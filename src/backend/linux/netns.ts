@@ -124,30 +124,26 @@ function nsPath(dir: string, name: string): string {
   return `${dir}/${name}`;
 }
 
+/** Types for which this process has shown that it may setns() back (see createPinned). */
+const mayReturn = new Set<number>();
+
 /**
  * Create a new namespace of `type` on this thread (unshare), run `setup` inside it, and pin it by
  * bind-mounting /proc/thread-self/ns/KIND onto PATH (created empty with O_EXCL: EEXIST if the
- * name is taken). The thread always returns to its previous namespace; on failure, the file and
+ * name is taken). The thread always returns to the namespace it was in; on failure, the file and
  * mount are removed.
  */
 function createPinned(path: string, type: number, selfPath: string, setup?: () => void): void {
-  const saved = open(selfPath, O_RDONLY);
-  try {
-    // Probe that we may come back: setns() into our own namespace is a no-op, but needs the
-    // same privilege as the way back (CAP_SYS_ADMIN over the user namespace owning it). In a
+  const back = type === CLONE_NEWNET ? (current.net ?? hostNetnsFd()) : (current.uts ?? hostUtsFd());
+  if (!mayReturn.has(type)) {
+    // Probe (once) that we may come back: setns() into our own namespace is a no-op, but needs
+    // the same privilege as the way back (CAP_SYS_ADMIN over the user namespace owning it). In a
     // user namespace that did not also unshare this type (e.g. `unshare --user --net` and UTS)
     // it fails, and we must not strand the thread in the new namespace.
-    setns(saved, type);
-  } catch (e) {
-    close(saved);
-    throw e;
+    setns(back, type);
+    mayReturn.add(type);
   }
-  try {
-    close(open(path, O_RDONLY | O_CREAT | O_EXCL, 0)); // throws SysError EEXIST if taken
-  } catch (e) {
-    close(saved);
-    throw e;
-  }
+  close(open(path, O_RDONLY | O_CREAT | O_EXCL, 0)); // throws SysError EEXIST if taken
   let mounted = false;
   try {
     try {
@@ -156,14 +152,12 @@ function createPinned(path: string, type: number, selfPath: string, setup?: () =
       mount(selfPath, path, 'none', MS_BIND);
       mounted = true;
     } finally {
-      setns(saved, type);
+      setns(back, type);
     }
   } catch (e) {
     if (mounted) tryUmount(path);
     tryUnlink(path);
     throw e;
-  } finally {
-    close(saved);
   }
 }
 
@@ -195,11 +189,26 @@ function deletePinned(path: string): void {
 
 // ---- named network namespaces (/run/netns/NAME) ----
 
-/** `ip netns add NAME`: a new, persistent network namespace. SysError EEXIST if it exists. */
-export function createNamedNetns(name: string): void {
+/**
+ * `ip netns add NAME`: a new, persistent network namespace. SysError EEXIST if it exists.
+ * `inside` runs in the new namespace before the thread returns (to open sockets there); the
+ * namespace's fd is kept in `handles`, opened while inside.
+ */
+export function createNamedNetns(name: string, inside?: () => void): void {
   const path = nsPath(NETNS_RUN_DIR, name);
   prepareRunDir(NETNS_RUN_DIR, 0o755);
-  createPinned(path, CLONE_NEWNET, SELF_NET);
+  handles.forget(name);
+  let fd: number | undefined;
+  try {
+    createPinned(path, CLONE_NEWNET, SELF_NET, () => {
+      fd = open(SELF_NET, O_RDONLY);
+      inside?.();
+    });
+  } catch (e) {
+    if (fd !== undefined) close(fd);
+    throw e;
+  }
+  if (fd !== undefined) handles.adopt(name, fd);
 }
 
 /** `ip netns del NAME`. SysError ENOENT if there is no such namespace. */
@@ -290,6 +299,12 @@ export class NetnsHandles {
       this.net.set(name, fd);
     }
     return fd;
+  }
+
+  /** Keep `fd` (just opened on namespace NAME) as its handle. */
+  adopt(name: string, fd: number): void {
+    this.forget(name);
+    this.net.set(name, fd);
   }
 
   /** The fd of named UTS namespace NAME, or undefined if it has none. */

@@ -151,6 +151,12 @@ export class Processes {
     return { id, pid };
   }
 
+  /** Whether a program started in the background still runs (built-in jobs do not count). */
+  programsRunning(): boolean {
+    for (const j of this.jobs.values()) if (j.abort === undefined && j.status === undefined) return true;
+    return false;
+  }
+
   list(): string[] {
     return [...this.jobs.values()].map(j => `[${j.id}] ${j.pid} ${j.status ?? 'running'}  ${j.argv.join(' ')}`);
   }

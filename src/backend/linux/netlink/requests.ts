@@ -9,7 +9,7 @@ import { Attr, bytes, nested, str, strNoNul, u32 } from './attr.js';
 import {
   AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, IFA_ADDRESS, IFA_F_NODAD, IFA_FLAGS, IFA_LOCAL, IFF_UP,
   IFLA_EXT_MASK, IFLA_GROUP, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER,
-  IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL,
+  IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL,
   NLM_F_REQUEST, RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_TABLE, RTEXT_FILTER_VF, RTM_DELADDR, RTM_DELLINK,
   RTM_DELROUTE, RTM_GETADDR, RTM_GETLINK, RTM_GETROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE,
   RTN_UNICAST, RTPROT_BOOT, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
@@ -35,6 +35,17 @@ export interface VethEnd {
   mtu?: number;
   /** Create this end directly in that namespace (omitted: the socket's namespace). */
   netns?: NetnsTarget;
+  /** The ifindex to give it (ifi_index; the kernel refuses a taken one with EBUSY); 0: the kernel picks. */
+  index?: number;
+  /** Create it up (`ip link add … up`). */
+  up?: boolean;
+  /** Its link group (`ip link add … group N`). */
+  group?: number;
+}
+
+/** The ifinfomsg of a link being created: its chosen index, and IFF_UP when made up. */
+function createHeader(e: { index?: number; up?: boolean }): Buffer {
+  return ifinfomsg({ index: e.index ?? 0, ...(e.up ? { flags: IFF_UP, change: IFF_UP } : {}) });
 }
 
 /**
@@ -43,12 +54,12 @@ export interface VethEnd {
  * (a nested attribute that starts with a whole struct ifinfomsg). With netns targets each end
  * is created directly in its namespace: no move afterwards, no name clash in between.
  */
-export function vethCreate(end: VethEnd, peer: VethEnd): NlRequest {
-  const peerBody = Buffer.concat([ifinfomsg(), ...linkCommon(peer).map((a) => a.toBuffer())]);
+export function vethCreate(end: VethEnd, peer: VethEnd, opts: { echo?: boolean } = {}): NlRequest {
+  const peerBody = Buffer.concat([createHeader(peer), ...linkCommon(peer).map((a) => a.toBuffer())]);
   return {
     type: RTM_NEWLINK,
-    flags: NEW,
-    header: ifinfomsg(),
+    flags: opts.echo ? NEW | NLM_F_ECHO : NEW,
+    header: createHeader(end),
     attrs: [
       ...linkCommon(end),
       nested(IFLA_LINKINFO, [
@@ -59,28 +70,43 @@ export function vethCreate(end: VethEnd, peer: VethEnd): NlRequest {
   };
 }
 
-/** MTU, namespace, name — in the order iproute2 writes them. */
+/** MTU, group, namespace, name — in the order iproute2 writes them. */
 function linkCommon(e: VethEnd): Attr[] {
   const attrs: Attr[] = [];
   if (e.mtu !== undefined) attrs.push(u32(IFLA_MTU, e.mtu));
+  if (e.group !== undefined) attrs.push(u32(IFLA_GROUP, e.group));
   if (e.netns) attrs.push(netnsAttr(e.netns));
   attrs.push(str(IFLA_IFNAME, e.name));
   return attrs;
 }
 
-/** A Linux bridge (`ip link add NAME type bridge`). */
-export function bridgeCreate(name: string, opts: { mtu?: number; netns?: NetnsTarget } = {}): NlRequest {
+/** A Linux bridge (`ip link add NAME type bridge`); with echo, the kernel sends the new link back. */
+export function bridgeCreate(
+  name: string,
+  opts: { mtu?: number; netns?: NetnsTarget; up?: boolean; group?: number; echo?: boolean } = {},
+): NlRequest {
+  const { echo, ...end } = opts;
   return {
     type: RTM_NEWLINK,
-    flags: NEW,
-    header: ifinfomsg(),
-    attrs: [...linkCommon({ name, ...opts }), nested(IFLA_LINKINFO, [strNoNul(IFLA_INFO_KIND, 'bridge')])],
+    flags: echo ? NEW | NLM_F_ECHO : NEW,
+    header: createHeader(end),
+    attrs: [...linkCommon({ name, ...end }), nested(IFLA_LINKINFO, [strNoNul(IFLA_INFO_KIND, 'bridge')])],
   };
 }
 
 /** `ip link set DEV up|down`: ifi_change says which flag bits to change, ifi_flags their value. */
 export function linkSetUp(index: number, up: boolean): NlRequest {
   return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ index, flags: up ? IFF_UP : 0, change: IFF_UP }), attrs: [] };
+}
+
+/** `ip link set NAME up|down`, the link named rather than numbered (the kernel looks it up). */
+export function linkSetUpByName(name: string, up: boolean): NlRequest {
+  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ flags: up ? IFF_UP : 0, change: IFF_UP }), attrs: [str(IFLA_IFNAME, name)] };
+}
+
+/** `ip link set NAME master BR`, the port named rather than numbered. */
+export function linkSetMasterByName(name: string, masterIndex: number): NlRequest {
+  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg(), attrs: [u32(IFLA_MASTER, masterIndex), str(IFLA_IFNAME, name)] };
 }
 
 /** `ip link set DEV master BR` (masterIndex 0: `nomaster`). */
@@ -136,9 +162,9 @@ export function linkGetByName(name: string): NlRequest {
   };
 }
 
-/** Dump of all links, as `ip link show` asks for it. */
-export function linkDump(): NlRequest {
-  return { type: RTM_GETLINK, flags: DUMP, header: ifinfomsg({ family: AF_PACKET }), attrs: [u32(IFLA_EXT_MASK, RTEXT_FILTER_VF)] };
+/** Dump of all links, as `ip link show` asks for it (extMask 8, RTEXT_FILTER_SKIP_STATS: without counters). */
+export function linkDump(extMask = RTEXT_FILTER_VF): NlRequest {
+  return { type: RTM_GETLINK, flags: DUMP, header: ifinfomsg({ family: AF_PACKET }), attrs: [u32(IFLA_EXT_MASK, extMask)] };
 }
 
 // ---- addresses ----

@@ -45,7 +45,11 @@ export class NetlinkError extends Error {
   }
 }
 
-export type BatchResult = { ok: true } | { ok: false; error: NetlinkError };
+/**
+ * One request's outcome. `echo` holds what the kernel sent back before the ack for a request
+ * with NLM_F_ECHO (e.g. the RTM_NEWLINK of a link just made, with its ifindex).
+ */
+export type BatchResult = { ok: true; echo?: NlMessage } | { ok: false; error: NetlinkError };
 
 export class RtnlSocket {
   private seq: number;
@@ -121,14 +125,20 @@ export class RtnlSocket {
       }
       send(this.fd, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
       let pending = seqs.size;
+      const echoes = new Map<number, NlMessage>();
       while (pending > 0) {
         for (const m of this.receive()) {
           const index = seqs.get(m.seq);
-          if (index === undefined || m.type !== NLMSG_ERROR) continue; // stale or not an ack
+          if (index === undefined) continue; // stale
+          if (m.type !== NLMSG_ERROR) {
+            echoes.set(index, m); // NLM_F_ECHO: comes before the request's ack
+            continue;
+          }
           seqs.delete(m.seq);
           pending--;
           const e = parseError(m);
-          results[index] = e.errno === 0 ? { ok: true } : { ok: false, error: toError(e, index) };
+          const echo = echoes.get(index);
+          results[index] = e.errno !== 0 ? { ok: false, error: toError(e, index) } : echo ? { ok: true, echo } : { ok: true };
         }
       }
       start = i;
@@ -193,11 +203,13 @@ export class RtnlSocket {
     }
   }
 
-  /** Read one datagram (waiting up to REPLY_TIMEOUT_MS) and split it into messages. */
+  /**
+   * Read one datagram (waiting up to REPLY_TIMEOUT_MS) and split it into messages. The kernel
+   * answers most requests inside send(), so a read is tried before waiting in poll().
+   */
   private receive(): NlMessage[] {
-    for (;;) {
-      const revents = pollOne(this.fd, POLLIN, REPLY_TIMEOUT_MS);
-      if (revents === 0) {
+    for (let tries = 0; ; tries++) {
+      if (tries > 0 && pollOne(this.fd, POLLIN, REPLY_TIMEOUT_MS) === 0) {
         throw new Error(`netlink: no answer from the kernel within ${REPLY_TIMEOUT_MS} ms`);
       }
       let n: number | null;
@@ -210,7 +222,7 @@ export class RtnlSocket {
         }
         throw e;
       }
-      if (n === null) continue; // spurious wakeup
+      if (n === null) continue; // not there yet (or a spurious wakeup): wait
       if (n > this.buf.length) {
         // With MSG_TRUNC recv returns the datagram's real size: ours was too small and the
         // rest is lost. Grow for next time and report.
