@@ -107,17 +107,22 @@ export class LinuxBackend implements Backend {
   // ---- namespaces ------------------------------------------------------------------------------
 
   async nsAdd(name: string, opts: { hostname?: string }): Promise<void> {
-    let sock: RtnlSocket | undefined;
-    attempt(
-      {
-        what: `create namespace ${q(name)}`,
-        codes: { EEXIST: `namespace ${q(name)} already exists` },
-        hints: { EEXIST: `remove it first with del ${name} (or ip netns del ${name})` },
-      },
-      // its socket is opened while the thread is inside: no setns() later
-      () => createNamedNetns(name, () => (sock = RtnlSocket.open())),
-    );
-    if (sock) this.rtnl.adoptFresh(name, sock);
+    const opened: RtnlSocket[] = [];
+    try {
+      attempt(
+        {
+          what: `create namespace ${q(name)}`,
+          codes: { EEXIST: `namespace ${q(name)} already exists` },
+          hints: { EEXIST: `remove it first with del ${name} (or ip netns del ${name})` },
+        },
+        // its socket is opened while the thread is inside: no setns() later
+        () => createNamedNetns(name, () => void opened.push(RtnlSocket.open())),
+      );
+    } catch (e) {
+      for (const sock of opened) sock.close();
+      throw e;
+    }
+    this.rtnl.adoptFresh(name, opened[0]!);
     if (opts.hostname !== undefined) {
       const hostname = opts.hostname;
       try {
@@ -125,6 +130,7 @@ export class LinuxBackend implements Backend {
           createNamedUts(name, hostname),
         );
       } catch (e) {
+        this.rtnl.drop(name);
         deleteNamedNetns(name);
         throw e;
       }

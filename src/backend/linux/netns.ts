@@ -100,8 +100,9 @@ const current: { net?: number; uts?: number } = {};
 const prepared = new Set<string>();
 
 function prepareRunDir(dir: string, mode: number): void {
-  // once per process: a lab of a thousand namespaces need not remount it a thousand times
-  if (prepared.has(dir) && existsSync(dir)) return;
+  // once per process: a lab of a thousand namespaces need not remount it a thousand times (if
+  // the directory goes meanwhile, creating a file in it fails with ENOENT and we come back here)
+  if (prepared.has(dir)) return;
   mkdirSync(dir, { recursive: true, mode });
   let madeMount = false;
   for (;;) {
@@ -143,7 +144,7 @@ function createPinned(path: string, type: number, selfPath: string, setup?: () =
     setns(back, type);
     mayReturn.add(type);
   }
-  close(open(path, O_RDONLY | O_CREAT | O_EXCL, 0)); // throws SysError EEXIST if taken
+  createEmpty(path);
   let mounted = false;
   try {
     try {
@@ -158,6 +159,19 @@ function createPinned(path: string, type: number, selfPath: string, setup?: () =
     if (mounted) tryUmount(path);
     tryUnlink(path);
     throw e;
+  }
+}
+
+/** An empty file at PATH (SysError EEXIST if there is one); its directory is made again if it went. */
+function createEmpty(path: string): void {
+  try {
+    close(open(path, O_RDONLY | O_CREAT | O_EXCL, 0));
+  } catch (e) {
+    if (!(e instanceof SysError) || e.code !== 'ENOENT') throw e;
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    prepared.delete(dir);
+    prepareRunDir(dir, dir === NETNS_RUN_DIR ? 0o755 : 0o700);
+    close(open(path, O_RDONLY | O_CREAT | O_EXCL, 0));
   }
 }
 
@@ -221,7 +235,7 @@ export function deleteNamedNetns(name: string): void {
 export function pinNetns(name: string, source: string): void {
   const path = nsPath(NETNS_RUN_DIR, name);
   prepareRunDir(NETNS_RUN_DIR, 0o755);
-  close(open(path, O_RDONLY | O_CREAT | O_EXCL, 0));
+  createEmpty(path);
   try {
     mount(source, path, 'none', MS_BIND);
   } catch (e) {
