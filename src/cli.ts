@@ -7,10 +7,9 @@ import { renderDiagnostics, type Diagnostic, type Painter } from './syntax/diagn
 import type { Program } from './syntax/ast.js';
 import { checkNsName, isProblem } from './syntax/values.js';
 import { missingPrivileges } from './privileges.js';
-import { downCommand, listLabsCommand, runLab } from './lab-commands.js';
-import { runTutorial } from './tutorial/tutorial.js';
 import { insideRootless, rerunRootless } from './rootless.js';
-import { startRepl } from './repl/repl.js';
+// The lab commands, the REPL and the tutorial are imported where they are used, each a chunk of
+// its own in dist/: `nsh check` never loads the Linux backend, node:repl or child_process.
 import type { Statement } from './syntax/ast.js';
 
 declare const NSH_VERSION: string;
@@ -209,6 +208,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         complain(`nsh: ${missing}`);
         return 1;
       }
+      const { runLab } = await import('./lab-commands.js');
       return runLab(program, lab, opts, io, report, complain);
     }
     case 'down':
@@ -218,6 +218,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         complain(`nsh: ${missing}`);
         return 1;
       }
+      const { downCommand, listLabsCommand } = await import('./lab-commands.js');
       return opts.command === 'ls' ? listLabsCommand(say) : downCommand(opts, io, complain);
     }
     case 'repl':
@@ -232,6 +233,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         complain(`nsh: ${missing}`);
         return 1;
       }
+      const { runTutorial } = await import('./tutorial/tutorial.js');
       return runTutorial({ stdin: io.stdin ?? process.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env }, { auto: opts.auto });
     }
   }
@@ -245,6 +247,7 @@ async function interactive(opts: Options, io: Io, script?: readonly Statement[])
     io.stderr.write(`nsh: lab name ${JSON.stringify(lab)} is not usable: ${bad.problem}\n`);
     return 2;
   }
+  const { startRepl } = await import('./repl/repl.js');
   const repl = startRepl({
     input: io.stdin ?? process.stdin,
     output: io.stdout,

@@ -8,8 +8,6 @@
  * refuses a threaded caller), so nsh runs again under util-linux's unshare, with NSH_ROOTLESS=1
  * telling the inner nsh that it is already inside.
  */
-import { spawn } from 'node:child_process';
-
 export const INSIDE = 'NSH_ROOTLESS';
 
 export function insideRootless(env: Readonly<Record<string, string | undefined>>): boolean {
@@ -17,7 +15,9 @@ export function insideRootless(env: Readonly<Record<string, string | undefined>>
 }
 
 /** Runs this nsh again inside a private user + network + mount + UTS namespace; resolves with its exit status. */
-export function rerunRootless(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+export async function rerunRootless(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  // loaded here: child_process costs start-up time that no other command path needs
+  const { spawn } = await import('node:child_process');
   const script = process.argv[1]!;
   const child = spawn(
     'unshare',
