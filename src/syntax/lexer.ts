@@ -6,7 +6,7 @@ import { spanAt, type Origin } from './source.js';
 
 let lexer: Lexer | undefined;
 
-function theLexer(): Lexer {
+export function theLexer(): Lexer {
   lexer ??= new Lexer(allTokens as never, {
     positionTracking: 'full',
     ensureOptimizations: true,

@@ -2,18 +2,28 @@
  * The nsh grammar as a Chevrotain parser producing a CST. Rule names match grammar/nsh.ebnf.
  * Keywords are Words by category, so a keyword is accepted wherever a plain word is.
  */
-import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type TokenType } from 'chevrotain';
+import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type ILookaheadStrategy, type TokenType } from 'chevrotain';
+import { TableLookahead, type LookaheadTable } from './lookahead.js';
 import { messageProvider } from './parse-messages.js';
 import * as T from './tokens.js';
 
 declare const NSH_BUNDLED: boolean | undefined;
+/** The lookahead paths of this grammar, computed by the bundle build (scripts/build.mjs). */
+declare const NSH_LOOKAHEAD: LookaheadTable | undefined;
 
 export class NshParser extends CstParser {
-  /** `recovering`: after an error, resynchronise and go on, to report several errors in one pass. */
-  constructor(recovering: boolean) {
+  /**
+   * `recovering`: after an error, resynchronise and go on, to report several errors in one pass.
+   * `lookahead`: by default from the bundle's table of lookahead paths (see lookahead.ts), if any.
+   */
+  constructor(
+    recovering: boolean,
+    lookahead: ILookaheadStrategy = new TableLookahead(T.allTokens, typeof NSH_LOOKAHEAD === 'undefined' ? undefined : NSH_LOOKAHEAD, 1),
+  ) {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: recovering,
       maxLookahead: 1,
+      lookaheadStrategy: lookahead,
       errorMessageProvider: messageProvider({ currentRuleStack: () => this.ruleStackNames() }),
       // the grammar is validated in the tests' build; the bundle skips it (tens of ms at start-up)
       skipValidations: typeof NSH_BUNDLED !== 'undefined',
@@ -373,4 +383,11 @@ export function theParser(recovering: boolean): NshParser {
   let p = instances.get(recovering);
   if (!p) instances.set(recovering, (p = new NshParser(recovering)));
   return p;
+}
+
+/** The lookahead paths of the grammar, as the bundle build bakes them in. */
+export function lookaheadTable(): LookaheadTable {
+  const lookahead = new TableLookahead(T.allTokens, undefined, 1);
+  new NshParser(false, lookahead);
+  return lookahead.computed;
 }

@@ -1,0 +1,65 @@
+/**
+ * The parser's own lookahead (src/syntax/lookahead.ts) chooses as Chevrotain's LLk strategy does,
+ * with the paths computed at start-up or taken from the table that the bundle build bakes in:
+ * the same trees and the same errors, with and without recovery.
+ */
+import * as assert from 'node:assert/strict';
+import { LLkLookaheadStrategy } from 'chevrotain';
+import fc from 'fast-check';
+import { theLexer } from '../src/syntax/lexer.js';
+import { TableLookahead } from '../src/syntax/lookahead.js';
+import { lookaheadTable, NshParser } from '../src/syntax/parser.js';
+import { allTokens } from '../src/syntax/tokens.js';
+import { allScripts } from './helpers/scripts.js';
+
+const table = JSON.parse(JSON.stringify(lookaheadTable()));
+
+function parsers(recovering: boolean): NshParser[] {
+  return [
+    new NshParser(recovering, new LLkLookaheadStrategy({ maxLookahead: 1 })),
+    new NshParser(recovering, new TableLookahead(allTokens, undefined, 1)),
+    new NshParser(recovering, new TableLookahead(allTokens, table, 1)),
+  ];
+}
+const plain = parsers(false);
+const recovering = parsers(true);
+
+const shown = (v: unknown) => JSON.stringify(v, (k, x) => (k === 'tokenType' ? x.name : k === 'resyncedTokens' ? x.length : x));
+
+function same(text: string): void {
+  const tokens = theLexer().tokenize(text).tokens;
+  for (const ps of [plain, recovering]) {
+    const [want, ...others] = ps.map(p => {
+      p.input = [...tokens];
+      const cst = p.program();
+      return shown({ cst, errors: p.errors.map(e => ({ name: e.name, message: e.message, token: e.token, rules: e.context.ruleStack })) });
+    });
+    for (const got of others) assert.equal(got, want, JSON.stringify(text));
+  }
+}
+
+describe('the parser lookahead', () => {
+  it('has a table entry for every choice of the grammar', () => {
+    assert.ok(Object.keys(table).length > 40);
+    assert.ok(Object.keys(table).some(k => k.startsWith('statement/Alternation/')));
+  });
+
+  it('parses the examples and the golden inputs as Chevrotain does', () => {
+    const scripts = allScripts();
+    assert.ok(scripts.length > 50);
+    for (const text of scripts) same(text);
+  });
+
+  it('parses random sequences of tokens as Chevrotain does', () => {
+    const pieces = [
+      'ns', 'del', 'veth', 'bridge', 'attach', 'addr', 'up', 'down', 'move', 'route', 'forward', 'sysctl', 'in',
+      'pingall', 'show', 'info', 'same', 'pin', 'spawn', 'for', 'def', 'let', 'include', 'echo', 'sleep', 'jobs',
+      'wait', 'kill', 'hostname', 'mtu', 'as', 'at', 'pid', 'via', 'dev', 'uts', 'ipc', 'mnt', 'net', 'user',
+      '<->', '->', '<<<', '&&', '&', '!', ';', '\n', '{', '}', 'a', 'b.c', '1', '"q"', '$x',
+    ];
+    const line = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map(ts => ts.join(' '));
+    fc.assert(fc.property(line, same), { numRuns: 3000 });
+    const program = fc.array(fc.tuple(fc.constantFrom(...pieces.slice(0, 28)), line), { maxLength: 8 }).map(ls => ls.map(([k, l]) => `${k} ${l}`).join('\n'));
+    fc.assert(fc.property(program, same), { numRuns: 1500 });
+  });
+});
