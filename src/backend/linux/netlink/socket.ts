@@ -16,6 +16,13 @@ import { NlMessage, NlRequest, decodeMessages, encodeMessage, parseError } from 
 
 const SOCKET_BUFFER = 4 << 20; // 4 MiB send and receive buffers (FORCE variants need CAP_NET_ADMIN)
 const RECV_BUFFER = 1 << 20; // our user-space receive buffer
+
+/**
+ * One receive buffer for every socket: all I/O is synchronous and each datagram is copied out
+ * before the next read, so sockets can share it (a lab of a thousand namespaces keeps a thousand
+ * sockets open; a megabyte each would cost seconds of allocation).
+ */
+let recvBuf: Buffer | undefined;
 const BATCH_MAX_MESSAGES = 256; // messages per sendmsg in batch(): their acks must fit the socket buffer
 const BATCH_MAX_BYTES = 256 << 10;
 const REPLY_TIMEOUT_MS = 10_000;
@@ -53,7 +60,6 @@ export type BatchResult = { ok: true; echo?: NlMessage } | { ok: false; error: N
 
 export class RtnlSocket {
   private seq: number;
-  private buf = Buffer.alloc(RECV_BUFFER);
   private closed = false;
 
   private constructor(
@@ -214,7 +220,8 @@ export class RtnlSocket {
       }
       let n: number | null;
       try {
-        n = recvNonBlocking(this.fd, this.buf, MSG_TRUNC);
+        recvBuf ??= Buffer.alloc(RECV_BUFFER);
+        n = recvNonBlocking(this.fd, recvBuf, MSG_TRUNC);
       } catch (e) {
         // ENOBUFS: the socket's receive queue overflowed and answers were dropped.
         if (e instanceof SysError && e.code === 'ENOBUFS') {
@@ -223,13 +230,13 @@ export class RtnlSocket {
         throw e;
       }
       if (n === null) continue; // not there yet (or a spurious wakeup): wait
-      if (n > this.buf.length) {
+      if (n > recvBuf.length) {
         // With MSG_TRUNC recv returns the datagram's real size: ours was too small and the
         // rest is lost. Grow for next time and report.
-        this.buf = Buffer.alloc(Math.max(n, this.buf.length * 2));
+        recvBuf = Buffer.alloc(Math.max(n, recvBuf.length * 2));
         throw new Error(`netlink: a ${n}-byte answer did not fit the receive buffer`);
       }
-      return decodeMessages(Buffer.from(this.buf.subarray(0, n)));
+      return decodeMessages(Buffer.from(recvBuf.subarray(0, n)));
     }
   }
 }
