@@ -3,7 +3,7 @@
  * what it makes is valid (checks clean and runs on the kernel), and a mutator that turns a valid
  * program into a nearly valid one (tokens and words dropped, doubled, swapped or bent).
  */
-import { Rng } from './common.js';
+import { JOB_SECONDS, Rng } from './common.js';
 
 interface Iface {
   ns: string;
@@ -230,7 +230,7 @@ export class ProgramGen {
     else if (r < 0.48) this.emit(`in ${n.name} cat <<< "hello from ${n.name}"`);
     else if (r < 0.55 && n.hostname) this.emit(`in ${n.name} hostname`);
     else if (r < 0.65) {
-      this.emit(`in ${n.name} sleep 300 &`);
+      this.emit(`in ${n.name} sleep ${JOB_SECONDS} &`);
       this.running.push(++this.jobs);
       n.pinned = true;
     } else if (r < 0.72) {
