@@ -189,7 +189,7 @@ export class ProgramGen {
   private route(): void {
     // a gateway: the peer's address on a veth that is up at both ends
     const cands = this.ns.flatMap(n =>
-      n.ifaces.filter(i => !i.port && i.up && i.peer?.up && i.addrs[0]?.startsWith('10.77.') && i.peer.addrs[0]).map(i => ({ n, i })),
+      n.ifaces.filter(i => !i.port && i.up && i.peer?.up && i.addrs[0]?.startsWith('10.77.') && i.peer.addrs[0]?.startsWith('10.77.')).map(i => ({ n, i })),
     );
     const c = this.some(cands);
     if (!c) return this.veth();
