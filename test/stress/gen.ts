@@ -166,7 +166,11 @@ export class ProgramGen {
     if (mine.length && this.rng.chance(0.3)) {
       const a = mine[0]!;
       this.emit(`addr ${i.ns}.${i.name} del ${a}`);
-      i.addrs = i.addrs.filter(x => x !== a);
+      // the first IPv4 address of a subnet is its primary: deleting it takes the others of that
+      // subnet (its secondaries) with it, unless promote_secondaries is set; either way, they
+      // are no longer ours to use
+      const net24 = (x: string) => x.split('.').slice(0, 3).join('.');
+      i.addrs = i.addrs.filter(x => !(x.startsWith('10.78.') && net24(x) === net24(a)));
       return;
     }
     const k = this.net++;
