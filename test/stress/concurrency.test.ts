@@ -55,6 +55,7 @@ describeKernel('stress: labs deployed and torn down concurrently', function () {
 
   const races = size(10, 40);
   it(`two runs racing for one namespace name: one wins, the other says so and leaves nothing (${races} races)`, async () => {
+    const t0 = Date.now();
     for (let k = 0; k < races; k++) {
       // the loser has made namespaces and a host link of its own before it hits the contested name
       const runs = ['r1', 'r2'].map(name =>
@@ -83,5 +84,6 @@ describeKernel('stress: labs deployed and torn down concurrently', function () {
       assertClean();
       assertNoJobs();
     }
+    console.log(`      ${races} races for one name in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 });
