@@ -3,6 +3,7 @@
  * what it makes is valid (checks clean and runs on the kernel), and a mutator that turns a valid
  * program into a nearly valid one (tokens and words dropped, doubled, swapped or bent).
  */
+import ipaddr from 'ipaddr.js';
 import { JOB_SECONDS, Rng } from './common.js';
 
 interface Iface {
@@ -27,6 +28,13 @@ interface Ns {
   routes: string[];
   /** holds a running background job or a route: never deleted */
   pinned?: boolean;
+}
+
+/** Whether two addresses with prefix (a.b.c.d/p, x::y/p) are in one network. */
+function sameNet(a: string, b: string): boolean {
+  const [aa, ap] = ipaddr.parseCIDR(a);
+  const [ba, bp] = ipaddr.parseCIDR(b);
+  return aa.kind() === ba.kind() && ap === bp && aa.match(ba, ap);
 }
 
 export class ProgramGen {
@@ -244,12 +252,14 @@ export class ProgramGen {
       const j = this.running.splice(this.rng.int(0, this.running.length - 1), 1)[0]!;
       this.emit(`kill %${j}`);
     } else {
-      // ping over a veth that is up at both ends
-      const i = this.some(n.ifaces.filter(x => !x.port && x.up && x.peer?.up && !x.peer.port && x.peer.ns !== x.ns && x.addrs[0] && x.peer.addrs[0]));
+      // ping over a veth that is up at both ends, to the peer's address of the pair the veth was
+      // made with (10.77 /30, fd77 /112: no other link has that network, so the route is this link)
+      const targets = (x: Iface) => (x.peer?.addrs ?? []).filter(b => /^(10\.77\.|fd77:)/.test(b) && x.addrs.some(a => sameNet(a, b)));
+      const i = this.some(n.ifaces.filter(x => !x.port && x.up && x.peer?.up && !x.peer.port && x.peer.ns !== x.ns && targets(x).length > 0));
       if (!i) return this.emit(`in ${n.name} true`);
-      const k = this.rng.int(0, Math.min(i.addrs.length, i.peer!.addrs.length) - 1);
-      const to = i.peer!.addrs[k]!.split('/')[0]!;
-      this.emit(`in ${n.name} ping ${to} -c 1 -W 3`);
+      const to = this.rng.pick(targets(i)).split('/')[0]!;
+      // three tries: under load (other labs on the same kernel) a first packet can wait seconds
+      this.emit(`in ${n.name} ping ${to} -c 3 -i 0.5 -W 3`);
     }
   }
 
