@@ -4,14 +4,14 @@
  */
 import * as assert from 'node:assert/strict';
 import { assertClean, describeKernel, netnsList, nshTimed, scrub, writeScript, type TimedRun } from '../kernel/harness.js';
-import { assertNoJobs, bigLab, killJobs, labJobs, netnsNow, size } from './common.js';
+import { assertNoJobs, bigLab, killJobs, labJobs, netnsNow, RUN_TIMEOUT_MS, size } from './common.js';
 
 const WORKERS = 8;
 const PER_LAB = 25;
 
-/** nsh to its end, with the output as `out` and `err`; past 2 minutes it counts as hung (see startNsh). */
+/** nsh to its end, with the output as `out` and `err`; past RUN_TIMEOUT_MS it counts as hung (see startNsh). */
 async function finished(args: string[]): Promise<TimedRun & { out: string; err: string }> {
-  const r = await nshTimed(args, { timeoutMs: 120_000 });
+  const r = await nshTimed(args, { timeoutMs: RUN_TIMEOUT_MS });
   return { ...r, out: r.stdout, err: r.stderr + (r.hung ? `\n--- hung:\n${r.hung}` : '') };
 }
 

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { assertClean, describeKernel, nshTimed, scrub, writeScript, type TimedRun } from '../kernel/harness.js';
-import { assertNoJobs, killJobs, Rng, seed, size } from './common.js';
+import { assertNoJobs, killJobs, Rng, RUN_TIMEOUT_MS, seed, size } from './common.js';
 import { ProgramGen } from './gen.js';
 
 /** Lab k of a run seeded s. */
@@ -36,12 +36,12 @@ describeKernel('stress: random valid labs on the kernel', function () {
       const text = generatedLab(s, k);
       statements += text.split('\n').length;
       const file = writeScript(`fz${k}.ns`, text);
-      const run = await nshTimed(['--name', 'fz', file], { timeoutMs: 60_000 });
+      const run = await nshTimed(['--name', 'fz', file], { timeoutMs: RUN_TIMEOUT_MS });
       const lab = `lab ${k} (NSH_SEED=${s} NSH_LAB=${k})`;
       assert.ok(!run.hung, explain(`${lab} hung`, run, text));
       assert.equal(run.code, 0, explain(`${lab} failed`, run, text));
       assert.doesNotMatch(run.stderr, /internal error|\n\s+at /, explain(lab, run, text));
-      const down = await nshTimed(['down', '--all'], { timeoutMs: 60_000 });
+      const down = await nshTimed(['down', '--all'], { timeoutMs: RUN_TIMEOUT_MS });
       assert.ok(!down.hung && down.code === 0, explain(`${lab}: down --all`, down, text));
       assertClean();
       assertNoJobs();
