@@ -1,6 +1,6 @@
 /** Leak-freedom: SIGKILL mid-deploy, two labs at once. */
 import * as assert from 'node:assert/strict';
-import { assertClean, describeKernel, netnsList, nsh, nshAsync, scrub, writeScript } from './harness.js';
+import { assertClean, describeKernel, netnsList, nsh, nshAsync, nshTimed, scrub, writeScript } from './harness.js';
 
 function bigLab(prefix: string, n: number): string {
   return `
@@ -40,11 +40,8 @@ describeKernel('faults', function () {
   it('two labs deployed at once do not disturb each other', async () => {
     const a = writeScript('la.ns', bigLab('a', 40).replace(/10\./g, '10.1'));
     const b = writeScript('lb.ns', bigLab('b', 40).replace(/10\./g, '10.2'));
-    const runs = [nshAsync([a]), nshAsync([b])].map(
-      c => new Promise<number | null>(r => c.once('exit', code => r(code))),
-    );
-    const codes = await Promise.all(runs);
-    assert.deepEqual(codes, [0, 0]);
+    const runs = await Promise.all([nshTimed([a]), nshTimed([b])]);
+    assert.deepEqual(runs.map(r => r.code), [0, 0], runs.map(r => r.stderr + (r.hung ?? '')).join('\n'));
     assert.equal(netnsList().length, 80);
     assert.equal(nsh(['down', 'la']).code, 0);
     assert.deepEqual(netnsList(), Array.from({ length: 40 }, (_, i) => `b${i + 1}`).sort());
@@ -53,13 +50,8 @@ describeKernel('faults', function () {
   });
 
   it('two runs racing for one namespace name: one wins, the other says so and leaves nothing', async () => {
-    const runs = ['r1', 'r2'].map(name => {
-      const c = nshAsync(['--name', name, '-e', 'ns contested; ns only_' + name]);
-      let err = '';
-      c.stderr.on('data', d => (err += d));
-      return new Promise<{ code: number | null; err: string }>(r => c.once('exit', code => r({ code, err })));
-    });
-    const results = await Promise.all(runs);
+    const runs = ['r1', 'r2'].map(name => nshTimed(['--name', name, '-e', 'ns contested; ns only_' + name]));
+    const results = (await Promise.all(runs)).map(r => ({ code: r.code, err: r.stderr }));
     const codes = results.map(r => r.code).sort();
     if (codes[0] === 0 && codes[1] === 0) assert.fail('both runs made the same namespace');
     const loser = results.find(r => r.code !== 0);

@@ -1,6 +1,6 @@
 /** Running bin/nsh inside the test sandbox, and reading the kernel's state back with iproute2. */
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,15 +17,132 @@ export interface Ran {
   readonly stderr: string;
 }
 
+/**
+ * Runs bin/nsh to its end. Its output goes to files, not pipes: a background job the lab leaves
+ * running (`in a sleep 300 &`) inherits nsh's stdout and stderr, and a pipe would stay open
+ * until that job ends. After `timeoutMs` nsh is killed (SIGKILL: a hung run may not act on
+ * SIGTERM) and `stderr` ends with a line saying so.
+ */
 export function nsh(args: string[], opts: { input?: string; cwd?: string; timeoutMs?: number } = {}): Ran {
-  const r = spawnSync(nshBin, args, {
-    encoding: 'utf8',
-    input: opts.input ?? '',
-    cwd: opts.cwd ?? root,
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: opts.timeoutMs ?? 60_000,
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  return withOutputFiles((out, err) => {
+    const r = spawnSync(nshBin, args, {
+      input: opts.input ?? '',
+      stdio: ['pipe', out, err],
+      cwd: opts.cwd ?? root,
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+    return { code: timedOut ? null : r.status, note: timedOut ? `\n[test harness: nsh ${args.join(' ')} killed after ${timeoutMs} ms]\n` : '' };
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Calls `run` with two fresh files for stdout and stderr, and reads them back afterwards. */
+function withOutputFiles(run: (out: number, err: number) => { code: number | null; note: string }): Ran {
+  const dir = fs.mkdtempSync('/tmp/nsh-out-');
+  const out = fs.openSync(path.join(dir, 'stdout'), 'w+');
+  const err = fs.openSync(path.join(dir, 'stderr'), 'w+');
+  try {
+    const { code, note } = run(out, err);
+    return { code, stdout: fs.readFileSync(path.join(dir, 'stdout'), 'utf8'), stderr: fs.readFileSync(path.join(dir, 'stderr'), 'utf8') + note };
+  } finally {
+    fs.closeSync(out);
+    fs.closeSync(err);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface TimedRun extends Ran {
+  readonly signal: NodeJS.Signals | null;
+  /** Set when nsh ran past its time: what the sandbox looked like then (processes, journals). */
+  readonly hung?: string;
+}
+
+/**
+ * Starts bin/nsh in the background; `result` settles when it exits (not when its output pipes
+ * close: its output goes to files, see nsh()). Past `timeoutMs` the run counts as hung: the
+ * processes of the sandbox and the journals are recorded, nsh gets SIGINT (so it names the
+ * statement it was in: "FILE:LINE:COL: error: interrupted") and SIGKILL 5 s later if it is
+ * still there.
+ */
+export function startNsh(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): { child: ChildProcess; result: Promise<TimedRun> } {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const dir = fs.mkdtempSync('/tmp/nsh-out-');
+  const out = fs.openSync(path.join(dir, 'stdout'), 'w+');
+  const err = fs.openSync(path.join(dir, 'stderr'), 'w+');
+  let child: ChildProcess;
+  try {
+    child = spawn(nshBin, args, { cwd: opts.cwd ?? root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', out, err] });
+  } finally {
+    // the child has its own copies
+    fs.closeSync(out);
+    fs.closeSync(err);
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const result = (async (): Promise<TimedRun> => {
+    let hung: string | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const after = (ms: number) => new Promise<'late'>(r => (timer = setTimeout(() => r('late'), ms)));
+    let end = await Promise.race([exited, after(timeoutMs)]);
+    clearTimeout(timer);
+    if (end === 'late') {
+      hung = `nsh ${args.join(' ')} (pid ${child.pid}) still running after ${timeoutMs} ms\n${sandboxState(child.pid)}`;
+      child.kill('SIGINT');
+      end = await Promise.race([exited, after(5000)]);
+      clearTimeout(timer);
+      if (end === 'late') {
+        hung += '\nnsh did not end on SIGINT within 5 s: SIGKILL';
+        child.kill('SIGKILL');
+        end = await exited;
+      }
+    }
+    const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
+    const ran = { code: end.code, signal: end.signal, stdout: read('stdout'), stderr: read('stderr'), ...(hung ? { hung } : {}) };
+    fs.rmSync(dir, { recursive: true, force: true });
+    return ran;
+  })();
+  return { child, result };
+}
+
+/** startNsh's result. */
+export function nshTimed(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<TimedRun> {
+  return startNsh(args, opts).result;
+}
+
+/** The processes of the sandbox (with what each waits in, and nsh's kernel stacks) and the journals' last lines. */
+export function sandboxState(pid?: number): string {
+  const parts: string[] = [];
+  try {
+    parts.push(spawnSync('ps', ['-eo', 'pid,ppid,stat,wchan:28,etime,args'], { encoding: 'utf8', timeout: 10_000 }).stdout);
+  } catch (e) {
+    parts.push(`ps: ${(e as Error).message}`);
+  }
+  if (pid !== undefined) {
+    try {
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+        const comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        let stack = '';
+        try {
+          stack = fs.readFileSync(`/proc/${pid}/task/${tid}/stack`, 'utf8');
+        } catch {
+          /* not readable here */
+        }
+        parts.push(`thread ${tid} (${comm}): ${fs.readFileSync(`/proc/${pid}/task/${tid}/wchan`, 'utf8')}\n${stack}`);
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const dir = '/run/nsh/labs';
+  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    const lines = fs.readFileSync(path.join(dir, f), 'utf8').trimEnd().split('\n');
+    parts.push(`journal ${f} (${lines.length} lines), the last:\n${lines.slice(-6).join('\n')}`);
+  }
+  return parts.join('\n');
 }
 
 /** nsh in the background, for tests that kill or race it. */

@@ -41,6 +41,13 @@ export class Rng {
   }
 }
 
+/**
+ * How long one nsh run of a stress test may take before it counts as hung. Generous: the
+ * kernel serialises link changes and namespace clean-up under one lock (rtnl_lock), and with
+ * other labs on the same kernel a `down` was seen blocked in rtnl_dellink for over 60 s.
+ */
+export const RUN_TIMEOUT_MS = 300_000;
+
 /** The marker of processes a stress lab starts in the background (`sleep 7777`). */
 export const JOB_SECONDS = '7777';
 

@@ -3,19 +3,16 @@
  * after round, without disturbing each other or leaving anything; and runs racing for one name.
  */
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { assertClean, describeKernel, netnsList, nshAsync, scrub, writeScript } from '../kernel/harness.js';
-import { assertNoJobs, bigLab, killJobs, labJobs, netnsNow, size } from './common.js';
+import { assertClean, describeKernel, netnsList, nshTimed, scrub, writeScript, type TimedRun } from '../kernel/harness.js';
+import { assertNoJobs, bigLab, killJobs, labJobs, netnsNow, RUN_TIMEOUT_MS, size } from './common.js';
 
 const WORKERS = 8;
 const PER_LAB = 25;
 
-function finished(c: ChildProcess): Promise<{ code: number | null; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  c.stdout?.on('data', d => (out += d));
-  c.stderr?.on('data', d => (err += d));
-  return new Promise(r => c.once('exit', code => r({ code, out, err })));
+/** nsh to its end, with the output as `out` and `err`; past RUN_TIMEOUT_MS it counts as hung (see startNsh). */
+async function finished(args: string[]): Promise<TimedRun & { out: string; err: string }> {
+  const r = await nshTimed(args, { timeoutMs: RUN_TIMEOUT_MS });
+  return { ...r, out: r.stdout, err: r.stderr + (r.hung ? `\n--- hung:\n${r.hung}` : '') };
 }
 
 describeKernel('stress: labs deployed and torn down concurrently', function () {
@@ -39,12 +36,12 @@ describeKernel('stress: labs deployed and torn down concurrently', function () {
     let deploys = 0;
     const worker = async ({ p, file }: { p: string; file: string }) => {
       for (let round = 0; round < rounds; round++) {
-        const up = await finished(nshAsync([file]));
+        const up = await finished([file]);
         assert.equal(up.code, 0, `${p} round ${round}: deploy failed: ${up.err}`);
         assert.match(up.out, /1 packets transmitted, 1 received/, `${p} round ${round}`);
         assert.deepEqual(mine(p), expected(p), `${p} round ${round}: its namespaces`);
         deploys++;
-        const down = await finished(nshAsync(['down', p]));
+        const down = await finished(['down', p]);
         assert.equal(down.code, 0, `${p} round ${round}: down failed: ${down.err}`);
         assert.deepEqual(mine(p), [], `${p} round ${round}: left after down`);
       }
@@ -58,17 +55,16 @@ describeKernel('stress: labs deployed and torn down concurrently', function () {
 
   const races = size(10, 40);
   it(`two runs racing for one namespace name: one wins, the other says so and leaves nothing (${races} races)`, async () => {
+    const t0 = Date.now();
     for (let k = 0; k < races; k++) {
       // the loser has made namespaces and a host link of its own before it hits the contested name
       const runs = ['r1', 'r2'].map(name =>
-        finished(
-          nshAsync([
-            '--name',
-            name,
-            '-e',
-            `ns own_${name}; veth own_${name}.v0 <-> host.h_${name} 10.7.${name === 'r1' ? 1 : 2}.1/30; in own_${name} sleep 7777 &; ns contested; ns after_${name}`,
-          ]),
-        ),
+        finished([
+          '--name',
+          name,
+          '-e',
+          `ns own_${name}; veth own_${name}.v0 <-> host.h_${name} 10.7.${name === 'r1' ? 1 : 2}.1/30; in own_${name} sleep 7777 &; ns contested; ns after_${name}`,
+        ]),
       );
       const results = await Promise.all(runs);
       const winners = results.filter(r => r.code === 0);
@@ -83,10 +79,11 @@ describeKernel('stress: labs deployed and torn down concurrently', function () {
       assert.deepEqual(netnsList(), [`after_${won}`, 'contested', `own_${won}`].sort(), `race ${k}`);
       assert.equal(labJobs().length, 1, `race ${k}: only the winner's job runs`);
       assert.ok(!netnsNow().includes(`own_${lost}`));
-      const down = await finished(nshAsync(['down', '--all']));
+      const down = await finished(['down', '--all']);
       assert.equal(down.code, 0, down.err);
       assertClean();
       assertNoJobs();
     }
+    console.log(`      ${races} races for one name in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 });

@@ -46,18 +46,22 @@ async function oneProgram(text: string, mustBeValid: boolean): Promise<'ok' | 'e
 
 describe('stress: fuzzing check and --explain with generated programs', function () {
   this.timeout(3_600_000);
-  const total = size(20_000, 100_000);
+  const only = process.env['NSH_PROGRAM'];
+  const total = only ? 1 : size(20_000, 100_000);
 
   it(`${total} programs, valid and nearly valid: no crash, every error in section-5 form`, async () => {
     const s = seed('fuzz');
-    const rng = new Rng(s);
     const t0 = Date.now();
     let valid = 0;
     let rejected = 0;
     let accepted = 0;
-    for (let k = 0; k < total; k++) {
-      const program = new ProgramGen(new Rng(s + k)).program(rng.int(1, 25));
+    for (let i = 0; i < total; i++) {
+      // program k is made from seed+k alone: NSH_SEED=S NSH_PROGRAM=k replays it by itself
+      const k = only ? Number(only) : i;
+      const rng = new Rng(s + k);
+      const len = rng.int(1, 25);
       const asIs = rng.chance(0.3);
+      const program = new ProgramGen(rng).program(len);
       const text = asIs ? program : mutate(rng, program);
       try {
         const r = await oneProgram(text, asIs);
@@ -65,8 +69,8 @@ describe('stress: fuzzing check and --explain with generated programs', function
         else if (r === 'errors') rejected++;
         else accepted++;
       } catch (e) {
-        if (e instanceof assert.AssertionError) throw new assert.AssertionError({ message: `program ${k} (seed ${s}): ${e.message}` });
-        throw new Error(`program ${k} (seed ${s}) crashed the checker: ${(e as Error).stack}\n--- program:\n${text}`);
+        if (e instanceof assert.AssertionError) throw new assert.AssertionError({ message: `program ${k} (NSH_SEED=${s} NSH_PROGRAM=${k}): ${e.message}` });
+        throw new Error(`program ${k} (NSH_SEED=${s} NSH_PROGRAM=${k}) crashed the checker: ${(e as Error).stack}\n--- program:\n${text}`);
       }
     }
     console.log(

@@ -3,7 +3,8 @@
  * what it makes is valid (checks clean and runs on the kernel), and a mutator that turns a valid
  * program into a nearly valid one (tokens and words dropped, doubled, swapped or bent).
  */
-import { Rng } from './common.js';
+import ipaddr from 'ipaddr.js';
+import { JOB_SECONDS, Rng } from './common.js';
 
 interface Iface {
   ns: string;
@@ -27,6 +28,13 @@ interface Ns {
   routes: string[];
   /** holds a running background job or a route: never deleted */
   pinned?: boolean;
+}
+
+/** Whether two addresses with prefix (a.b.c.d/p, x::y/p) are in one network. */
+function sameNet(a: string, b: string): boolean {
+  const [aa, ap] = ipaddr.parseCIDR(a);
+  const [ba, bp] = ipaddr.parseCIDR(b);
+  return aa.kind() === ba.kind() && ap === bp && aa.match(ba, ap);
 }
 
 export class ProgramGen {
@@ -166,7 +174,11 @@ export class ProgramGen {
     if (mine.length && this.rng.chance(0.3)) {
       const a = mine[0]!;
       this.emit(`addr ${i.ns}.${i.name} del ${a}`);
-      i.addrs = i.addrs.filter(x => x !== a);
+      // the first IPv4 address of a subnet is its primary: deleting it takes the others of that
+      // subnet (its secondaries) with it, unless promote_secondaries is set; either way, they
+      // are no longer ours to use
+      const net24 = (x: string) => x.split('.').slice(0, 3).join('.');
+      i.addrs = i.addrs.filter(x => !(x.startsWith('10.78.') && net24(x) === net24(a)));
       return;
     }
     const k = this.net++;
@@ -189,7 +201,7 @@ export class ProgramGen {
   private route(): void {
     // a gateway: the peer's address on a veth that is up at both ends
     const cands = this.ns.flatMap(n =>
-      n.ifaces.filter(i => !i.port && i.up && i.peer?.up && i.addrs[0]?.startsWith('10.77.') && i.peer.addrs[0]).map(i => ({ n, i })),
+      n.ifaces.filter(i => !i.port && i.up && i.peer?.up && i.addrs[0]?.startsWith('10.77.') && i.peer.addrs[0]?.startsWith('10.77.')).map(i => ({ n, i })),
     );
     const c = this.some(cands);
     if (!c) return this.veth();
@@ -230,7 +242,7 @@ export class ProgramGen {
     else if (r < 0.48) this.emit(`in ${n.name} cat <<< "hello from ${n.name}"`);
     else if (r < 0.55 && n.hostname) this.emit(`in ${n.name} hostname`);
     else if (r < 0.65) {
-      this.emit(`in ${n.name} sleep 300 &`);
+      this.emit(`in ${n.name} sleep ${JOB_SECONDS} &`);
       this.running.push(++this.jobs);
       n.pinned = true;
     } else if (r < 0.72) {
@@ -240,12 +252,14 @@ export class ProgramGen {
       const j = this.running.splice(this.rng.int(0, this.running.length - 1), 1)[0]!;
       this.emit(`kill %${j}`);
     } else {
-      // ping over a veth that is up at both ends
-      const i = this.some(n.ifaces.filter(x => !x.port && x.up && x.peer?.up && !x.peer.port && x.peer.ns !== x.ns && x.addrs[0] && x.peer.addrs[0]));
+      // ping over a veth that is up at both ends, to the peer's address of the pair the veth was
+      // made with (10.77 /30, fd77 /112: no other link has that network, so the route is this link)
+      const targets = (x: Iface) => (x.peer?.addrs ?? []).filter(b => /^(10\.77\.|fd77:)/.test(b) && x.addrs.some(a => sameNet(a, b)));
+      const i = this.some(n.ifaces.filter(x => !x.port && x.up && x.peer?.up && !x.peer.port && x.peer.ns !== x.ns && targets(x).length > 0));
       if (!i) return this.emit(`in ${n.name} true`);
-      const k = this.rng.int(0, Math.min(i.addrs.length, i.peer!.addrs.length) - 1);
-      const to = i.peer!.addrs[k]!.split('/')[0]!;
-      this.emit(`in ${n.name} ping ${to} -c 1 -W 3`);
+      const to = this.rng.pick(targets(i)).split('/')[0]!;
+      // three tries: under load (other labs on the same kernel) a first packet can wait seconds
+      this.emit(`in ${n.name} ping ${to} -c 3 -i 0.5 -W 3`);
     }
   }
 

@@ -10,6 +10,7 @@ function underLimit(ulimit: string, args: string[]) {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1' },
     timeout: 60_000,
+    killSignal: 'SIGKILL',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -4,19 +4,20 @@
  * rolls itself back (exit 130, or 143 for SIGTERM) and leaves nothing without any `down`.
  */
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { assertClean, describeKernel, nsh, nshAsync, scrub, writeScript } from '../kernel/harness.js';
-import { assertNoJobs, bigLab, killJobs, netnsNow, Rng, seed, size, until } from './common.js';
+import { assertClean, describeKernel, nshTimed, scrub, startNsh, writeScript, type TimedRun } from '../kernel/harness.js';
+import { assertNoJobs, bigLab, killJobs, netnsNow, Rng, RUN_TIMEOUT_MS, seed, size, until } from './common.js';
 
 const N = 200;
 /** the switch namespace and the 200 hosts */
 const TOTAL = N + 1;
 
-function exited(c: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string }> {
-  let err = '';
-  c.stderr?.on('data', d => (err += d));
-  c.stdout?.resume();
-  return new Promise(r => c.once('exit', (code, signal) => r({ code, signal, err })));
+/** A deploy of the big lab; past RUN_TIMEOUT_MS it counts as hung (see startNsh). */
+function deploy(file: string) {
+  return startNsh([file], { timeoutMs: RUN_TIMEOUT_MS });
+}
+
+function hangs(what: string, r: TimedRun): string {
+  return `${what}: exit ${r.code ?? r.signal}\n${r.stderr}${r.hung ? `\n--- hung:\n${r.hung}` : ''}`;
 }
 
 describeKernel('stress: signals in the middle of a 200-namespace deploy', function () {
@@ -30,24 +31,24 @@ describeKernel('stress: signals in the middle of a 200-namespace deploy', functi
     scrub();
   });
 
-  it(`SIGKILL at random moments, then down --all leaves nothing (${size(30, 60)} kills)`, async () => {
+  it(`SIGKILL at random moments, then down --all leaves nothing (${size(10, 30)} kills)`, async () => {
     const rng = new Rng(seed('sigkill'));
-    const kills = size(30, 60);
+    const kills = size(10, 30);
     let midway = 0;
     const t0 = Date.now();
     for (let k = 0; k < kills; k++) {
       // a random moment: after 0..200 namespaces exist, plus up to 5 ms more
       const at = rng.int(0, N);
-      const child = nshAsync([file]);
-      const done = exited(child);
+      const { child, result: done } = deploy(file);
       await until(() => netnsNow().length >= at || child.exitCode !== null, 60_000, `${at} namespaces`);
       await new Promise(r => setTimeout(r, rng.int(0, 5)));
       child.kill('SIGKILL');
       const r = await done;
       const held = netnsNow().length;
       if (r.signal === 'SIGKILL' && held > 0 && held < TOTAL) midway++;
-      const down = nsh(['down', '--all']);
-      assert.equal(down.code, 0, `kill ${k} (after ${at} namespaces): down failed: ${down.stderr}`);
+      assert.ok(!r.hung, hangs(`kill ${k}: the deploy`, r));
+      const down = await nshTimed(['down', '--all'], { timeoutMs: RUN_TIMEOUT_MS });
+      assert.ok(down.code === 0 && !down.hung, hangs(`kill ${k} (after ${at} namespaces): down --all`, down));
       assertClean();
       assertNoJobs();
     }
@@ -63,19 +64,20 @@ describeKernel('stress: signals in the middle of a 200-namespace deploy', functi
       const t0 = Date.now();
       for (let k = 0; k < times; k++) {
         const at = rng.int(1, N - 10);
-        const child = nshAsync([file]);
-        const done = exited(child);
+        const { child, result: done } = deploy(file);
         await until(() => netnsNow().length >= at || child.exitCode !== null, 60_000, `${at} namespaces`);
         await new Promise(r => setTimeout(r, rng.int(0, 5)));
         child.kill(sig);
         const r = await done;
+        assert.ok(!r.hung, hangs(`${sig} after ${at} namespaces`, r));
         if (r.code === 0) {
           // the deploy had finished before the signal came: the lab is up, as it should be
-          assert.equal(nsh(['down', '--all']).code, 0);
+          const down = await nshTimed(['down', '--all'], { timeoutMs: RUN_TIMEOUT_MS });
+          assert.ok(down.code === 0 && !down.hung, hangs('down --all', down));
         } else {
-          assert.equal(r.code, sig === 'SIGINT' ? 130 : 143, `${sig} after ${at} namespaces: exit ${r.code} ${r.signal}: ${r.err}`);
-          assert.match(r.err, /nsh: interrupted/);
-          assert.doesNotMatch(r.err, /\n\s+at |internal error/, r.err);
+          assert.equal(r.code, sig === 'SIGINT' ? 130 : 143, hangs(`${sig} after ${at} namespaces`, r));
+          assert.match(r.stderr, /nsh: interrupted/);
+          assert.doesNotMatch(r.stderr, /\n\s+at |internal error/, r.stderr);
           rolledBack++;
         }
         assertClean();

@@ -8,7 +8,7 @@ import type {
   ShowQuery, SpawnSpec, StatementInfo, VethSpec,
 } from '../backend.js';
 import { pidText } from '../backend.js';
-import { q, words } from './shell.js';
+import { commentText, q, words } from './shell.js';
 
 const UTS_DIR = '/run/nsh/uts';
 
@@ -39,7 +39,7 @@ export class ExplainBackend implements Backend {
   }
 
   header(source: string): void {
-    this.out(`#!/usr/bin/env bash\n# The iproute2 equivalent of ${source}, as printed by nsh --explain.\nset -e`);
+    this.out(`#!/usr/bin/env bash\n# The iproute2 equivalent of ${commentText(source)}, as printed by nsh --explain.\nset -e`);
   }
 
   private emit(...lines: string[]): void {
@@ -48,7 +48,7 @@ export class ExplainBackend implements Backend {
   }
 
   begin(stmt: StatementInfo): void {
-    const text = `\n# ${stmt.file}:${stmt.line}: ${stmt.text.replace(/\n/g, ' ')}`;
+    const text = `\n# ${commentText(`${stmt.file}:${stmt.line}: ${stmt.text.replace(/\n/g, ' ')}`)}`;
     if (this.capture) this.capture.push(text);
     else this.out(text);
   }

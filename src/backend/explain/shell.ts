@@ -19,3 +19,12 @@ export function q(text: string): string {
 export function words(argv: readonly string[]): string {
   return argv.map(q).join(' ');
 }
+
+/**
+ * Text for a `#` comment: a line break (or another control character but a tab) in a file name or a
+ * statement's text would end the comment and let the rest run as shell, so each one is shown
+ * as `?`.
+ */
+export function commentText(text: string): string {
+  return text.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, '?');
+}
