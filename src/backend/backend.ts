@@ -104,7 +104,8 @@ export type LabObject =
   /** `group`: the link group it was made in, when it was made so (teardown removes a group at once) */
   | { readonly kind: 'link'; readonly at: NsRef; readonly ifname: string; readonly group?: number }
   | { readonly kind: 'job'; readonly pid: number; readonly start?: string }
-  | { readonly kind: 'mount'; readonly path: string };
+  /** `madeFile`: nsh created the file it mounted onto (teardown removes it; a file that was there stays) */
+  | { readonly kind: 'mount'; readonly path: string; readonly madeFile?: boolean };
 
 export interface TeardownReport {
   /** Objects removed. */
@@ -146,7 +147,8 @@ export interface Backend {
   show(q: ShowQuery): Promise<void>;
   info(ref: NsRef): Promise<void>;
   same(a: NsRef, b: NsRef, type?: NsType): Promise<void>;
-  pin(ref: NsRef, target: PinTarget): Promise<void>;
+  /** At a path: says whether it created the file it mounted onto. */
+  pin(ref: NsRef, target: PinTarget): Promise<{ readonly madeFile: boolean } | void>;
   spawn(spec: SpawnSpec): Promise<Job | undefined>;
   jobs(): Promise<void>;
   wait(targets: readonly JobTarget[]): Promise<void>;

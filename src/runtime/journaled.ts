@@ -90,9 +90,22 @@ export class JournaledBackend implements Backend {
   }
 
   async pin(ref: NsRef, target: PinTarget): Promise<void> {
-    const o: LabObject = target.kind === 'name' ? { kind: 'netns', name: target.name } : { kind: 'mount', path: target.path };
-    await this.made([o], () => this.inner.pin(ref, target));
-    if (target.kind === 'name') this.mine.add(target.name);
+    if (target.kind === 'name') {
+      await this.made([{ kind: 'netns', name: target.name }], () => this.inner.pin(ref, target));
+      this.mine.add(target.name);
+      return;
+    }
+    // recorded ahead without `madeFile` (a teardown then leaves the file), confirmed with it
+    const o: LabObject = { kind: 'mount', path: target.path };
+    this.journal.record(o);
+    let r: { readonly madeFile: boolean } | void;
+    try {
+      r = await this.inner.pin(ref, target);
+    } catch (e) {
+      this.journal.cancel(o);
+      throw e;
+    }
+    this.journal.confirm({ ...o, madeFile: r?.madeFile ?? false });
   }
 
   async exec(s: ExecSpec): Promise<Job | undefined> {

@@ -23,6 +23,17 @@ describeKernel('threat model', function () {
     assertClean();
   });
 
+  it('pin at a file that was there leaves the file at down; a file nsh made goes', () => {
+    fs.writeFileSync('/run/theirs-file', 'keep me');
+    const r = nsh(['--name', 'p', '-e', 'ns a; pin a at "/run/theirs-file"; pin a at "/run/nsh-made-file"']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(nsh(['down', 'p']).code, 0);
+    assert.equal(fs.readFileSync('/run/theirs-file', 'utf8'), 'keep me');
+    assert.ok(!fs.existsSync('/run/nsh-made-file'));
+    fs.unlinkSync('/run/theirs-file');
+    assertClean();
+  });
+
   it('a namespace name, even from a variable, cannot leave /run/netns', () => {
     for (const name of ['../../tmp/escaped', 'a/b', '..', '.']) {
       const r = nsh(['-e', `let x = "${name}"\nns $x`]);

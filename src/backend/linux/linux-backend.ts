@@ -11,7 +11,7 @@ import {
   type TeardownReport, type VethSpec, type LabSnapshot,
 } from '../backend.js';
 import { attempt, errorCode, translate } from './errors.js';
-import { close, MNT_DETACH, MS_BIND, mount, O_CREAT, O_RDONLY, open, umount2, unlink } from './libc.js';
+import { close, MNT_DETACH, MS_BIND, mount, O_CREAT, O_EXCL, O_RDONLY, open, umount2, unlink } from './libc.js';
 import {
   createNamedNetns, createNamedUts, deleteNamedNetns, deleteNamedUts, handles, hostNetnsFd, namedUtsExists,
   openNetns, pinNetns, withNetns,
@@ -422,7 +422,7 @@ export class LinuxBackend implements Backend {
     this.out(`${describeRef(a)} and ${describeRef(b)} share their ${type ?? 'namespaces'}`);
   }
 
-  async pin(ref: NsRef, target: PinTarget): Promise<void> {
+  async pin(ref: NsRef, target: PinTarget): Promise<{ madeFile: boolean } | void> {
     const source = nsFile(ref);
     if (target.kind === 'name') {
       attempt(
@@ -431,9 +431,22 @@ export class LinuxBackend implements Backend {
       );
       return;
     }
-    attempt({ what: `pin ${describeRef(ref)} at ${target.path}`, codes: { ENOENT: `${describeRef(ref)} or ${target.path} does not exist` } }, () => {
-      close(open(target.path, O_RDONLY | O_CREAT, 0o644));
-      mount(source, target.path, 'none', MS_BIND);
+    return attempt({ what: `pin ${describeRef(ref)} at ${target.path}`, codes: { ENOENT: `${describeRef(ref)} or ${target.path} does not exist` } }, () => {
+      // as with `touch FILE; mount --bind …`, the file may be there already: then it stays at teardown
+      let madeFile = true;
+      try {
+        close(open(target.path, O_RDONLY | O_CREAT | O_EXCL, 0o644));
+      } catch (e) {
+        if (errorCode(e) !== 'EEXIST') throw e;
+        madeFile = false;
+      }
+      try {
+        mount(source, target.path, 'none', MS_BIND);
+      } catch (e) {
+        if (madeFile) unlink(target.path);
+        throw e;
+      }
+      return { madeFile };
     });
   }
 
@@ -547,7 +560,7 @@ export class LinuxBackend implements Backend {
         case 'mount':
           tally(o, () => {
             umount2(o.path, MNT_DETACH);
-            unlink(o.path);
+            if (o.madeFile) unlink(o.path); // a file that was there before stays
           });
           break;
       }
