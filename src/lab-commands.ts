@@ -33,6 +33,8 @@ function describe(o: LabObject): string {
       return `link ${o.at.kind === 'name' ? o.at.name : o.at.kind === 'pid' ? `pid ${String(o.at.pid)}` : o.at.path}.${o.ifname}`;
     case 'job':
       return `process ${o.pid}`;
+    case 'procs':
+      return `programs it started`;
     case 'mount':
       return `pin at ${o.path}`;
   }

@@ -104,6 +104,8 @@ export type LabObject =
   /** `group`: the link group it was made in, when it was made so (teardown removes a group at once) */
   | { readonly kind: 'link'; readonly at: NsRef; readonly ifname: string; readonly group?: number }
   | { readonly kind: 'job'; readonly pid: number; readonly start?: string }
+  /** every process whose environment holds NSH_RUN=`marker`: the programs a run started (recorded before the first) */
+  | { readonly kind: 'procs'; readonly marker: string }
   /** `madeFile`: nsh created the file it mounted onto (teardown removes it; a file that was there stays) */
   | { readonly kind: 'mount'; readonly path: string; readonly madeFile?: boolean };
 
@@ -124,6 +126,8 @@ export interface StatementInfo {
 }
 
 export interface Backend {
+  /** A mark in the environment (NSH_RUN=…) of every program the backend starts, to find them at teardown. */
+  readonly runMarker?: string;
   /** The link group that links made by veth and bridge outside the backend's own namespaces join. */
   readonly linkGroup?: number;
   /** Called before the operations of each statement, for backends that annotate their output. */

@@ -78,6 +78,7 @@ class Session implements Repl {
   private readonly c: ReturnType<typeof pc.createColors>;
   private readonly paint: Painter;
   private readonly linux: LinuxBackend | undefined;
+  private readonly journaled: JournaledBackend | undefined;
   private readonly journal: Journal | undefined;
   private readonly interp: Interpreter;
   private readonly explainer: ExplainBackend;
@@ -120,7 +121,7 @@ class Session implements Repl {
         color: this.color,
       });
       this.journal = Journal.open(this.labName);
-      backend = new JournaledBackend(this.linux, this.journal);
+      backend = this.journaled = new JournaledBackend(this.linux, this.journal);
     } else {
       backend = new UnprivilegedBackend(opts.output);
     }
@@ -244,6 +245,7 @@ class Session implements Repl {
     let code = this.exitCode;
     try {
       if (this.journal && this.linux) {
+        this.journaled?.finish();
         const mine = this.journal.objects(this.journal.run);
         if (this.opts.keep) {
           this.linux.close();

@@ -25,6 +25,8 @@ export function objectKey(o: LabObject): string {
       return `link:${JSON.stringify(o.at)}:${o.ifname}`;
     case 'job':
       return `job:${o.pid}:${o.start ?? ''}`;
+    case 'procs':
+      return `procs:${o.marker}`;
     case 'mount':
       return `mount:${o.path}`;
   }

@@ -12,6 +12,8 @@ export class JournaledBackend implements Backend {
   private readonly mine: Set<string>;
   readonly begin?: Backend['begin'];
   readonly linkGroup?: number;
+  readonly runMarker?: string;
+  private marked = false;
 
   constructor(
     private readonly inner: Backend,
@@ -20,6 +22,7 @@ export class JournaledBackend implements Backend {
     this.mine = new Set(journal.objects().flatMap(o => (o.kind === 'netns' ? [o.name] : [])));
     if (inner.begin) this.begin = inner.begin.bind(inner);
     if (inner.linkGroup !== undefined) this.linkGroup = inner.linkGroup;
+    if (inner.runMarker !== undefined) this.runMarker = inner.runMarker;
   }
 
   /**
@@ -45,6 +48,30 @@ export class JournaledBackend implements Backend {
     if (this.mine.has(ep.ns)) return [];
     const group = this.inner.linkGroup;
     return [{ kind: 'link', at: { kind: 'name', name: ep.ns }, ifname: ep.ifname, ...(group === undefined ? {} : { group }) }];
+  }
+
+  /**
+   * Before the first program starts: a program runs before nsh learns its pid, so a run killed in
+   * between would lose it; the mark in its environment is recorded first, and teardown finds it.
+   */
+  private markPrograms(): void {
+    const marker = this.inner.runMarker;
+    if (this.marked || marker === undefined) return;
+    const o: LabObject = { kind: 'procs', marker };
+    this.journal.record(o);
+    this.journal.confirm(o);
+    this.marked = true;
+  }
+
+  /**
+   * The run ended with nsh alive: every program it started has its pid recorded (or has ended),
+   * so the mark is no longer needed.
+   */
+  finish(): void {
+    const marker = this.inner.runMarker;
+    if (!this.marked || marker === undefined) return;
+    this.journal.forget({ kind: 'procs', marker });
+    this.marked = false;
   }
 
   private job(job: Job | undefined): Job | undefined {
@@ -109,6 +136,7 @@ export class JournaledBackend implements Backend {
   }
 
   async exec(s: ExecSpec): Promise<Job | undefined> {
+    this.markPrograms();
     return this.job(await this.inner.exec(s));
   }
 
@@ -121,6 +149,7 @@ export class JournaledBackend implements Backend {
   }
 
   async spawn(s: SpawnSpec): Promise<Job | undefined> {
+    this.markPrograms();
     const objects: LabObject[] = s.as === undefined ? [] : [{ kind: 'netns', name: s.as }];
     const job = await this.made(objects, () => this.inner.spawn(s));
     if (s.as !== undefined) this.mine.add(s.as);

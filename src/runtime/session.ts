@@ -38,14 +38,16 @@ export async function tearDown(backend: Backend, journal: Journal, objects: read
 
 export async function runScript(o: RunOptions): Promise<RunResult> {
   const lab = o.journal.objects().flatMap(x => (x.kind === 'netns' ? [x.name] : []));
+  const journaled = new JournaledBackend(o.backend, o.journal);
   const interp = new Interpreter({
-    backend: new JournaledBackend(o.backend, o.journal),
+    backend: journaled,
     mode: 'run',
     env: o.env,
     lab,
     interrupted: o.interrupted,
   });
   const outcome = await interp.run(o.statements);
+  journaled.finish();
   let teardown: TeardownReport | undefined;
   if (o.rm) teardown = await tearDown(o.backend, o.journal, o.journal.objects());
   else if ((!outcome.ok || o.interrupted()) && !o.keepOnError) teardown = await tearDown(o.backend, o.journal, o.journal.objects(o.journal.run));

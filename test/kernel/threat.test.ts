@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { assertClean, describeKernel, nsh, nshBin, root, scrub } from './harness.js';
+import { assertClean, describeKernel, nsh, nshBin, root, scrub, startNsh } from './harness.js';
 
 describeKernel('threat model', function () {
   this.timeout(60_000);
@@ -20,6 +20,26 @@ describeKernel('threat model', function () {
     const sh = nsh(['-e', 'ns b\nin b sh -c "echo one; echo two"']);
     assert.equal(sh.stdout, 'one\ntwo\n');
     assert.equal(nsh(['down', '--all']).code, 0);
+    assertClean();
+  });
+
+  it('down ends a program that nsh started but never recorded (killed while it ran)', async () => {
+    const { child, result } = startNsh(['--name', 'k', '-e', 'ns a; in a sh -c "sleep 7781 & exec sleep 7782"']);
+    const deadline = Date.now() + 10_000;
+    const running = () => fs.readdirSync('/proc').filter(p => /^\d+$/.test(p)).filter(p => {
+      try {
+        return /^sleep\x00778[12]\x00$/.test(fs.readFileSync(`/proc/${p}/cmdline`, 'latin1'));
+      } catch {
+        return false;
+      }
+    });
+    while (running().length < 2 && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
+    assert.equal(running().length, 2, 'both programs started');
+    child.kill('SIGKILL');
+    await result;
+    assert.equal(nsh(['down', 'k']).code, 0);
+    for (let i = 0; i < 40 && running().length > 0; i++) await new Promise(r => setTimeout(r, 50));
+    assert.deepEqual(running(), [], 'the foreground program and its child are gone');
     assertClean();
   });
 

@@ -20,9 +20,9 @@ import {
   AF_INET, AF_INET6, RtnlSocket, addrAdd, getLink, addrDel, bridgeCreate, linkDeleteByName, linkMove, linkSetMasterByName,
   linkSetUpByName, parseIfinfomsg, messageAttrs, IFINFOMSG_LEN, IFLA_LINK, routeAdd, routeDel, vethCreate, type BatchResult, type NlRequest, type VethEnd,
 } from './netlink/index.js';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { deleteGroups } from './link-groups.js';
-import { Processes, signalGroup, startTime, type Streams } from './processes.js';
+import { Processes, killMarked, signalGroup, startTime, type Streams } from './processes.js';
 import { RtnlPool, netFd } from './rtnl-pool.js';
 import { renderShow } from './show.js';
 import { pinWhenReady, unshareArgv, whenUnshared } from './spawn.js';
@@ -45,9 +45,11 @@ export class LinuxBackend implements Backend {
    * teardown removes them with one message per namespace instead of one per link.
    */
   readonly linkGroup = randomInt(1 << 20, 2 ** 31 - 1);
+  /** In the environment of every program this process starts (NSH_RUN): teardown finds them by it. */
+  readonly runMarker = randomUUID();
 
   constructor(private readonly opts: LinuxOptions) {
-    this.procs = new Processes(opts);
+    this.procs = new Processes(opts, this.runMarker);
   }
 
   private out(text: string): void {
@@ -524,7 +526,7 @@ export class LinuxBackend implements Backend {
     // Links of a link group first, a group at a time (their pairs go with them); then namespaces:
     // deleting one removes everything inside it, and a veth pair goes with either end; then the
     // links still left, one by one.
-    const order: LabObject['kind'][] = ['job', 'netns', 'link', 'uts', 'mount'];
+    const order: LabObject['kind'][] = ['job', 'procs', 'netns', 'link', 'uts', 'mount'];
     const sorted = [...objects].reverse().sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
     await this.procs.killAll();
     const done = new Set<LabObject>();
@@ -546,6 +548,11 @@ export class LinuxBackend implements Backend {
             if (signalGroup(o.pid, 'SIGKILL')) removed++;
             else gone++;
           } else gone++;
+          break;
+        case 'procs':
+          // programs whose pid the journal may never have got (nsh killed right after starting one)
+          if (killMarked(o.marker) > 0) removed++;
+          else gone++;
           break;
         case 'link':
           tally(o, () => this.deleteLinkAt(o.at, o.ifname));

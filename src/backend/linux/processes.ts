@@ -4,7 +4,7 @@
  * calling thread, and a fork inherits the thread's namespaces.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { OpError, type Job, type JobTarget } from '../backend.js';
 import { withNamespaces } from './netns.js';
 
@@ -48,7 +48,11 @@ export class Processes {
   private readonly foreground = new Set<() => void>();
   private readonly children: ChildProcess[] = [];
 
-  constructor(private readonly io: Streams) {}
+  /** `marker`: put in every program's environment as NSH_RUN (see killMarked). */
+  constructor(
+    private readonly io: Streams,
+    private readonly marker?: string,
+  ) {}
 
   private stdio(stdin: string | undefined): StdioOptions {
     const useOwn = (s: NodeJS.WritableStream, own: NodeJS.WritableStream) => (s === own ? 'inherit' : 'pipe');
@@ -62,7 +66,11 @@ export class Processes {
   /** Starts argv inside the namespaces `fds`; resolves when it has started (or failed to). */
   private start(fds: { net?: number; uts?: number }, argv: readonly string[], stdin: string | undefined, background: boolean) {
     const child = withNamespaces(fds, () =>
-      spawn(argv[0]!, argv.slice(1), { stdio: this.stdio(stdin), detached: background }),
+      spawn(argv[0]!, argv.slice(1), {
+        stdio: this.stdio(stdin),
+        detached: background,
+        ...(this.marker === undefined ? {} : { env: { ...process.env, NSH_RUN: this.marker } }),
+      }),
     );
     if (background) this.children.push(child);
     child.stdout?.on('data', (d: Buffer) => this.io.stdout.write(d));
@@ -207,6 +215,26 @@ export class Processes {
 }
 
 /** Signals a job's process group (a job is started in a group of its own), or the process alone. */
+/**
+ * SIGKILLs every process whose environment holds NSH_RUN=`marker` (the programs one run started,
+ * and what they started); returns how many.
+ */
+export function killMarked(marker: string): number {
+  const needle = Buffer.from(`\0NSH_RUN=${marker}\0`);
+  let killed = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let env: Buffer;
+    try {
+      env = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${entry}/environ`), Buffer.from([0])]);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (env.includes(needle) && signalGroup(Number(entry), 'SIGKILL')) killed++;
+  }
+  return killed;
+}
+
 export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pid, signal);
