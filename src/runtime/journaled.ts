@@ -30,7 +30,12 @@ export class JournaledBackend implements Backend {
    * nothing (it undoes its own partial work), so a failure cancels the records: a namespace
    * that existed before (EEXIST) must never be taken for the lab's.
    */
-  private async made<T>(objects: readonly LabObject[], act: () => Promise<T>): Promise<T> {
+  private async made<T>(
+    objects: readonly LabObject[],
+    act: () => Promise<T>,
+    /** what is confirmed, when the operation tells more than was known ahead */
+    confirmed: (r: T) => readonly LabObject[] = () => objects,
+  ): Promise<T> {
     for (const o of objects) this.journal.record(o);
     let r: T;
     try {
@@ -39,7 +44,7 @@ export class JournaledBackend implements Backend {
       for (const o of objects) this.journal.cancel(o);
       throw e;
     }
-    for (const o of objects) this.journal.confirm(o);
+    for (const o of confirmed(r)) this.journal.confirm(o);
     return r;
   }
 
@@ -124,15 +129,7 @@ export class JournaledBackend implements Backend {
     }
     // recorded ahead without `madeFile` (a teardown then leaves the file), confirmed with it
     const o: LabObject = { kind: 'mount', path: target.path };
-    this.journal.record(o);
-    let r: { readonly madeFile: boolean } | void;
-    try {
-      r = await this.inner.pin(ref, target);
-    } catch (e) {
-      this.journal.cancel(o);
-      throw e;
-    }
-    this.journal.confirm({ ...o, madeFile: r?.madeFile ?? false });
+    await this.made([o], () => this.inner.pin(ref, target), r => [{ ...o, madeFile: r?.madeFile ?? false }]);
   }
 
   async exec(s: ExecSpec): Promise<Job | undefined> {

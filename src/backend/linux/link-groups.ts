@@ -36,7 +36,9 @@ export function deleteGroups(links: readonly LinkObject[], socket: (ns: string) 
       const a = messageAttrs(m, IFINFOMSG_LEN);
       const group = a.u32(IFLA_GROUP);
       if (group === undefined || !groups.has(group)) continue;
-      members.set(group, [...(members.get(group) ?? []), a.str(IFLA_IFNAME) ?? '']);
+      const names = members.get(group) ?? [];
+      members.set(group, names);
+      names.push(a.str(IFLA_IFNAME) ?? '');
     }
     for (const [group, recorded] of groups) {
       const there = members.get(group) ?? [];

@@ -76,12 +76,8 @@ export class LinuxBackend implements Backend {
   }
 
   /** Requests in one namespace, as one batch; the first failure becomes a sentence. */
-  private send(ns: string, reqs: readonly NlRequest[], doing: (i: number) => Parameters<typeof attempt>[0]): BatchResult[] {
-    const results = this.rtnl.socket(ns).batch(reqs);
-    results.forEach((r, i) => {
-      if (!r.ok) translate(r.error, doing(i));
-    });
-    return results;
+  private send(ns: string, reqs: readonly NlRequest[], doing: (i: number) => Parameters<typeof attempt>[0]): void {
+    throwFirst(this.rtnl.socket(ns).batch(reqs), doing);
   }
 
   /** The ifindex of an interface. While programs of the lab run in the background, links may change under nsh: it asks. */
@@ -101,9 +97,24 @@ export class LinuxBackend implements Backend {
       this.send(ep.ns, make(this.index(ep)), doing);
       return;
     }
-    results.forEach((r, i) => {
-      if (!r.ok) translate(r.error, doing(i));
-    });
+    throwFirst(results, doing);
+  }
+
+  /**
+   * Sends the request `plan` makes to create links in `ns`. When it numbered a link itself (from
+   * choose()) and the kernel refuses — the index was taken by a program that made links there
+   * (EEXIST on 6.x, EBUSY before), or a name is taken — the namespaces in `numbered` are looked
+   * at again and a new plan is sent, once.
+   */
+  private createLinks<P extends { req: NlRequest; chosen: boolean }>(ns: string, numbered: readonly string[], plan: () => P): [BatchResult, P] {
+    let p = plan();
+    let [r] = this.rtnl.socket(ns).batch([p.req]);
+    if (!r!.ok && (r!.error.code === 'EEXIST' || r!.error.code === 'EBUSY') && p.chosen) {
+      for (const n of numbered) this.rtnl.resync(n);
+      p = plan();
+      [r] = this.rtnl.socket(ns).batch([p.req]);
+    }
+    return [r!, p];
   }
 
   // ---- namespaces ------------------------------------------------------------------------------
@@ -189,9 +200,9 @@ export class LinuxBackend implements Backend {
    * (absent when equal). Links outside nsh's namespaces join its link group.
    */
   private createVeth(s: VethSpec): Record<'main' | 'peer', { ep: Endpoint; addrs: readonly Cidr[]; index: number | undefined }> {
-    for (let retry = 0; ; retry++) {
+    const [r, p] = this.createLinks(s.left.ns, [s.left.ns, s.right.ns], () => {
       let li = this.rtnl.choose(s.left.ns);
-      let ri = li === undefined ? undefined : this.rtnl.choose(s.right.ns, li);
+      const ri = li === undefined ? undefined : this.rtnl.choose(s.right.ns, li);
       if (ri === undefined) li = undefined;
       const main = { ep: s.left, addrs: s.leftAddrs, index: li };
       const peer = { ep: s.right, addrs: s.rightAddrs, index: ri };
@@ -202,29 +213,22 @@ export class LinuxBackend implements Backend {
         ...(s.mtu === undefined ? {} : { mtu: s.mtu }),
         ...(e.index === undefined ? { group: this.linkGroup } : { index: e.index }),
       });
-      const req = vethCreate(end(main, true), end(peer, false), { echo: li === undefined });
-      const [r] = this.rtnl.socket(main.ep.ns).batch([req]);
-      if (!r!.ok && (r!.error.code === 'EEXIST' || r!.error.code === 'EBUSY') && retry === 0 && li !== undefined) {
-        // a chosen index was taken (a program made links there; the kernel says EEXIST, older
-        // ones EBUSY) — or a name is: look at what is there now, and try once more
-        this.rtnl.resync(s.left.ns);
-        this.rtnl.resync(s.right.ns);
-        continue;
-      }
-      if (!r!.ok) {
-        // say which end is in the way
-        const taken = [s.left, s.right].find(ep => getLink(this.rtnl.socket(ep.ns), ep.ifname)) ?? s.left;
-        translate(r!.error, {
-          what: `create the veth pair ${s.left.ns}.${s.left.ifname} <-> ${s.right.ns}.${s.right.ifname}`,
-          codes: { EEXIST: `interface ${q(taken.ifname)} already exists in namespace ${q(taken.ns)}` },
-        });
-      }
-      if (li === undefined && r!.ok && r!.echo) {
-        main.index = parseIfinfomsg(r!.echo.body).index;
-        peer.index = messageAttrs(r!.echo, IFINFOMSG_LEN).u32(IFLA_LINK) ?? main.index;
-      }
-      return { main, peer };
+      return { req: vethCreate(end(main, true), end(peer, false), { echo: li === undefined }), chosen: li !== undefined, main, peer };
+    });
+    if (!r.ok) {
+      // say which end is in the way
+      const taken = [s.left, s.right].find(ep => getLink(this.rtnl.socket(ep.ns), ep.ifname)) ?? s.left;
+      translate(r.error, {
+        what: `create the veth pair ${s.left.ns}.${s.left.ifname} <-> ${s.right.ns}.${s.right.ifname}`,
+        codes: { EEXIST: `interface ${q(taken.ifname)} already exists in namespace ${q(taken.ns)}` },
+      });
     }
+    const { main, peer } = p;
+    if (!p.chosen && r.ok && r.echo) {
+      main.index = parseIfinfomsg(r.echo.body).index;
+      peer.index = messageAttrs(r.echo, IFINFOMSG_LEN).u32(IFLA_LINK) ?? main.index;
+    }
+    return { main, peer };
   }
 
   /** Asks for each link (see veth): its pending carrier event is handled now, not within a second. */
@@ -233,14 +237,11 @@ export class LinuxBackend implements Backend {
   }
 
   async bridge(br: Endpoint, ports: readonly string[]): Promise<void> {
-    const create = (index: number | undefined) =>
-      this.rtnl.socket(br.ns).batch([bridgeCreate(br.ifname, { up: true, ...(index === undefined ? { group: this.linkGroup, echo: true } : { index }) })])[0]!;
-    let index = this.rtnl.choose(br.ns);
-    let r = create(index);
-    if (!r.ok && (r.error.code === 'EEXIST' || r.error.code === 'EBUSY') && index !== undefined) {
-      this.rtnl.resync(br.ns); // as for veth: the chosen index may be taken
-      r = create((index = this.rtnl.choose(br.ns)));
-    }
+    const [r, { index }] = this.createLinks(br.ns, [br.ns], () => {
+      const index = this.rtnl.choose(br.ns);
+      const opts = index === undefined ? { group: this.linkGroup, echo: true } : { index };
+      return { req: bridgeCreate(br.ifname, { up: true, ...opts }), chosen: index !== undefined, index };
+    });
     if (!r.ok) {
       translate(r.error, {
         what: `create bridge ${br.ns}.${br.ifname}`,
@@ -603,6 +604,13 @@ export class LinuxBackend implements Backend {
     this.rtnl.closeAll();
     handles.closeAll();
   }
+}
+
+/** The first failure of a batch, as a sentence about what its request was doing. */
+function throwFirst(results: readonly BatchResult[], doing: (i: number) => Parameters<typeof attempt>[0]): void {
+  results.forEach((r, i) => {
+    if (!r.ok) translate(r.error, doing(i));
+  });
 }
 
 function pidOf(pid: number | { shell: string }): number {

@@ -211,7 +211,6 @@ function deletePinned(path: string): void {
 export function createNamedNetns(name: string, inside?: () => void): void {
   const path = nsPath(NETNS_RUN_DIR, name);
   prepareRunDir(NETNS_RUN_DIR, 0o755);
-  handles.forget(name);
   let fd: number | undefined;
   try {
     createPinned(path, CLONE_NEWNET, SELF_NET, () => {
