@@ -179,11 +179,7 @@ export class LinuxBackend implements Backend {
       const doing = this.addrDoing(peer.ep, peer.addrs, false);
       if (peer.addrs.length === 0) this.send(peer.ep.ns, [up], () => ({ what: `bring ${peer.ep.ns}.${peer.ep.ifname} up` }));
       else this.sendAbout(peer.ep, index => [...peer.addrs.map(c => addrAdd(index, c, { nodad: true })), up], doing);
-      // A veth whose ifindex equals its peer's (2 and 2 in two fresh namespaces) gets its carrier
-      // event handled up to a second late, and IPv6 holds its packets until then; nsh numbers the
-      // ends apart where it can, else it asks for the links (RTM_GETLINK, not a dump), which makes
-      // the kernel handle the event at once.
-      if (main.index === undefined || peer.index === undefined || main.index === peer.index) this.settleCarrier([s.left, s.right]);
+      this.carrierPending([s.left, s.right]);
     } catch (e) {
       // made nothing: deleting one end deletes the pair
       this.rtnl.socket(s.left.ns).batch([linkDeleteByName(s.left.ifname)]);
@@ -231,9 +227,28 @@ export class LinuxBackend implements Backend {
     return { main, peer };
   }
 
-  /** Asks for each link (see veth): its pending carrier event is handled now, not within a second. */
-  private settleCarrier(eps: readonly Endpoint[]): void {
-    for (const ep of eps) if (ep.ifname !== 'lo') getLink(this.rtnl.socket(ep.ns), ep.ifname);
+  /**
+   * Links just brought up. The kernel handles their carrier events later, in a worker: until then
+   * a link drops what is sent through it — up to a second for a veth whose ifindex equals its
+   * peer's (2 and 2 in two fresh namespaces), a few milliseconds otherwise, enough to lose a ping
+   * sent at once. Asking for a link (RTM_GETLINK, not a dump) makes the kernel handle its event
+   * at once; nsh does so before anything that sends traffic or shows links (settle()), so a lab
+   * of a thousand namespaces pays nothing for it while it is built.
+   */
+  private readonly unsettled: Endpoint[] = [];
+
+  private carrierPending(eps: readonly Endpoint[]): void {
+    for (const ep of eps) if (ep.ifname !== 'lo') this.unsettled.push(ep);
+  }
+
+  private settle(): void {
+    for (const ep of this.unsettled.splice(0)) {
+      try {
+        getLink(this.rtnl.socket(ep.ns), ep.ifname);
+      } catch {
+        // gone since (deleted, moved, its namespace deleted): nothing to wait for
+      }
+    }
   }
 
   async bridge(br: Endpoint, ports: readonly string[]): Promise<void> {
@@ -252,7 +267,7 @@ export class LinuxBackend implements Backend {
     if (made !== undefined) this.rtnl.learn(br.ns, br.ifname, made);
     try {
       await this.attach(ports.map(ifname => ({ ns: br.ns, ifname })), br);
-      if (ports.length > 0) this.settleCarrier([br]);
+      if (ports.length > 0) this.carrierPending([br]);
     } catch (e) {
       this.rtnl.socket(br.ns).batch([linkDeleteByName(br.ifname)]);
       this.rtnl.forgetLinks(br.ns);
@@ -298,7 +313,7 @@ export class LinuxBackend implements Backend {
         codes: { ENODEV: `there is no interface ${q(list[i]!.ifname)} in namespace ${q(ns)}` },
       }));
     }
-    if (up) this.settleCarrier(eps); // see veth
+    if (up) this.carrierPending(eps);
   }
 
   async move(ep: Endpoint, to: NsRef, newName?: string): Promise<void> {
@@ -386,6 +401,7 @@ export class LinuxBackend implements Backend {
   }
 
   async exec(s: ExecSpec): Promise<Job | undefined> {
+    this.settle();
     try {
       return await this.inside(s.ref, async fds => {
         if (s.background) return this.procs.background(fds, s.argv, s.stdin);
@@ -398,18 +414,22 @@ export class LinuxBackend implements Backend {
   }
 
   async ping(s: PingSpec): Promise<Job | undefined> {
+    this.settle();
     return this.inside(s.ref, fds => runPing(s, fds.net ?? hostNetnsFd(), this.opts.stdout, this.procs));
   }
 
   async nc(s: NcSpec): Promise<Job | undefined> {
+    this.settle();
     return this.inside(s.ref, fds => runNc(s, fds.net ?? hostNetnsFd(), this.opts.stdout, this.procs));
   }
 
   async pingall(lab: readonly string[]): Promise<void> {
+    this.settle();
     await runPingall(lab, (ns: string) => this.rtnl.socket(ns), netFd, this.opts.stdout, this.opts.color);
   }
 
   async show(q: ShowQuery): Promise<void> {
+    this.settle();
     this.out(renderShow(q, ns => this.rtnl.socket(ns), this.opts.color));
   }
 
@@ -454,6 +474,7 @@ export class LinuxBackend implements Backend {
   }
 
   async spawn(s: SpawnSpec): Promise<Job | undefined> {
+    this.settle();
     try {
       return await this.unshared(s);
     } finally {
@@ -495,6 +516,7 @@ export class LinuxBackend implements Backend {
   }
 
   async sleep(seconds: number): Promise<void> {
+    this.settle();
     await new Promise(r => setTimeout(r, seconds * 1000));
   }
 
@@ -591,15 +613,22 @@ export class LinuxBackend implements Backend {
     }
   }
 
-  snapshot = async (lab: readonly string[]): Promise<LabSnapshot> => readSnapshot(lab);
+  snapshot = async (lab: readonly string[]): Promise<LabSnapshot> => {
+    this.settle();
+    return readSnapshot(lab);
+  };
 
   /** Ctrl-C: ends what runs in the foreground. */
   interrupt(): void {
     this.procs.interrupt();
   }
 
-  /** Closes sockets and namespace handles, and lets background programs go on without nsh. */
+  /**
+   * Closes sockets and namespace handles, and lets background programs go on without nsh. The
+   * lab's links are settled first: what runs right after nsh (ip netns exec …) finds them working.
+   */
   close(): void {
+    this.settle();
     this.procs.release();
     this.rtnl.closeAll();
     handles.closeAll();
