@@ -201,36 +201,29 @@ function inPrefix(addr: ipaddr.IPv4 | ipaddr.IPv6, net: ipaddr.IPv4 | ipaddr.IPv
  * when `c` is the network address, the ends get the first and second host addresses.
  */
 export function shorthandPair(c: Cidr): [Cidr, Cidr] | Problem {
-  const addr = ipaddr.parse(c.address);
-  const bits = c.family === 4 ? 32 : 128;
-  const hostBits = bits - c.prefix;
-  const net = ipaddr.parse(c.family === 4
-    ? ipaddr.IPv4.networkAddressFromCIDR(`${c.address}/${c.prefix}`).toString()
-    : ipaddr.IPv6.networkAddressFromCIDR(`${c.address}/${c.prefix}`).toString());
   const text = cidrText(c);
+  const hostBits = (c.family === 4 ? 32 : 128) - c.prefix;
   if (hostBits < 1) return problem(`${text} leaves no room for a second address`, `use a shorter prefix, e.g. ${c.address}/${c.family === 4 ? 30 : 126}`);
-  const isNet = addr.toString() === net.toString();
+  const addr = ipaddr.parse(c.address);
+  const net = c.family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
   const step = (a: ipaddr.IPv4 | ipaddr.IPv6, n: number) => {
     const b = a.toByteArray();
     return addToBytes(b, n) ? ipaddr.fromByteArray(b) : undefined;
   };
   // With a /31 (or /127) both addresses are hosts (RFC 3021); otherwise the network address is not.
-  const left = isNet && hostBits > 1 ? step(addr, 1) : addr;
+  const left = sameAddress(addr, net) && hostBits > 1 ? step(addr, 1) : addr;
   const right = left && step(left, 1);
-  const hasBroadcast = c.family === 4 && hostBits > 1;
-  const last = (() => {
-    const b = net.toByteArray();
-    for (let i = 0; i < hostBits; i++) {
-      const byte = b.length - 1 - Math.floor(i / 8);
-      b[byte] = b[byte]! | (1 << (i % 8));
-    }
-    return ipaddr.fromByteArray(b);
-  })();
-  if (!left || !right || !inPrefix(right, net, c.prefix) || (hasBroadcast && right.toString() === last.toString())) {
+  const broadcast = c.family === 4 && hostBits > 1 ? ipaddr.IPv4.broadcastAddressFromCIDR(text) : undefined;
+  if (!left || !right || !inPrefix(right, net, c.prefix) || (broadcast && sameAddress(right, broadcast))) {
     return problem(`${text} has no room for the next address in its prefix`, `give both ends an address, or start lower: ${net.toString()}/${c.prefix}`);
   }
   const mk = (a: ipaddr.IPv4 | ipaddr.IPv6): Cidr => ({ family: c.family, address: a.toString(), prefix: c.prefix });
   return [mk(left), mk(right)];
+}
+
+function sameAddress(a: ipaddr.IPv4 | ipaddr.IPv6, b: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  const x = a.toByteArray(), y = b.toByteArray();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 export function checkInt(text: string, what: string, min: number, max: number): number | Problem {

@@ -18,7 +18,7 @@ import {
 } from './netns.js';
 import {
   AF_INET, AF_INET6, RtnlSocket, addrAdd, getLink, addrDel, bridgeCreate, linkDeleteByName, linkMove, linkSetMasterByName,
-  linkSetUpByName, parseIfinfomsg, messageAttrs, IFINFOMSG_LEN, IFLA_LINK, routeAdd, routeDel, vethCreate, type BatchResult, type NlRequest, type VethEnd,
+  linkGetByName, linkSetUpByName, parseIfinfomsg, messageAttrs, IFINFOMSG_LEN, IFLA_LINK, routeAdd, routeDel, vethCreate, type BatchResult, type NlRequest, type VethEnd,
 } from './netlink/index.js';
 import { randomInt, randomUUID } from 'node:crypto';
 import { deleteGroups } from './link-groups.js';
@@ -169,16 +169,23 @@ export class LinuxBackend implements Backend {
   // ---- links and addresses -----------------------------------------------------------------------
 
   async veth(s: VethSpec): Promise<void> {
-    const { main, peer } = this.createVeth(s);
+    // Of a pair's two ends, the one that comes up first has its carrier (and with it its IPv6
+    // set-up, whose route insertion grows with the links in its namespace) handled by a kernel
+    // worker, in parallel; the second one's is handled in nsh's own thread. So when the peer is in
+    // a namespace nsh did not make (the host, crowded with a lab's links), the peer comes up
+    // first; otherwise the main end is made up at creation.
+    const peerFirst = this.rtnl.owns(s.left.ns) && !this.rtnl.owns(s.right.ns);
+    const { main, peer } = this.createVeth(s, !peerFirst);
     try {
       for (const end of [main, peer]) if (end.index !== undefined) this.rtnl.learn(end.ep.ns, end.ep.ifname, end.index);
-      await this.addr(main.ep, main.addrs, false);
-      // The main end was made up; the kernel cannot open the peer before the pair is joined, so
-      // it comes up with its addresses.
-      const up = linkSetUpByName(peer.ep.ifname, true);
-      const doing = this.addrDoing(peer.ep, peer.addrs, false);
-      if (peer.addrs.length === 0) this.send(peer.ep.ns, [up], () => ({ what: `bring ${peer.ep.ns}.${peer.ep.ifname} up` }));
-      else this.sendAbout(peer.ep, index => [...peer.addrs.map(c => addrAdd(index, c, { nodad: true })), up], doing);
+      if (peerFirst) {
+        this.upWithAddrs(peer);
+        this.upWithAddrs(main);
+      } else {
+        await this.addr(main.ep, main.addrs, false);
+        // the kernel cannot open the peer before the pair is joined: it comes up now
+        this.upWithAddrs(peer);
+      }
       this.carrierPending([s.left, s.right]);
     } catch (e) {
       // made nothing: deleting one end deletes the pair
@@ -188,14 +195,21 @@ export class LinuxBackend implements Backend {
     }
   }
 
+  /** Brings a new link up with its addresses, in one batch. */
+  private upWithAddrs(end: { ep: Endpoint; addrs: readonly Cidr[] }): void {
+    const up = linkSetUpByName(end.ep.ifname, true);
+    if (end.addrs.length === 0) this.send(end.ep.ns, [up], () => ({ what: `bring ${end.ep.ns}.${end.ep.ifname} up` }));
+    else this.sendAbout(end.ep, index => [...end.addrs.map(c => addrAdd(index, c, { nodad: true })), up], this.addrDoing(end.ep, end.addrs, false));
+  }
+
   /**
-   * Creates the pair, each end directly in its namespace, the main end up, and tells the ends'
+   * Creates the pair, each end directly in its namespace, the main end up when `mainUp`, and tells the ends'
    * ifindexes. Between two namespaces it made, nsh chooses both (apart: see veth; the kernel
    * takes a peer's chosen index only when the main end's is chosen too). Otherwise the kernel
    * numbers them and sends the main end back (NLM_F_ECHO), whose IFLA_LINK is the peer's index
    * (absent when equal). Links outside nsh's namespaces join its link group.
    */
-  private createVeth(s: VethSpec): Record<'main' | 'peer', { ep: Endpoint; addrs: readonly Cidr[]; index: number | undefined }> {
+  private createVeth(s: VethSpec, mainUp: boolean): Record<'main' | 'peer', { ep: Endpoint; addrs: readonly Cidr[]; index: number | undefined }> {
     const [r, p] = this.createLinks(s.left.ns, [s.left.ns, s.right.ns], () => {
       let li = this.rtnl.choose(s.left.ns);
       const ri = li === undefined ? undefined : this.rtnl.choose(s.right.ns, li);
@@ -209,7 +223,7 @@ export class LinuxBackend implements Backend {
         ...(s.mtu === undefined ? {} : { mtu: s.mtu }),
         ...(e.index === undefined ? { group: this.linkGroup } : { index: e.index }),
       });
-      return { req: vethCreate(end(main, true), end(peer, false), { echo: li === undefined }), chosen: li !== undefined, main, peer };
+      return { req: vethCreate(end(main, mainUp), end(peer, false), { echo: li === undefined }), chosen: li !== undefined, main, peer };
     });
     if (!r.ok) {
       // say which end is in the way
@@ -242,11 +256,20 @@ export class LinuxBackend implements Backend {
   }
 
   private settle(): void {
+    if (this.unsettled.length === 0) return;
+    const byNs = new Map<string, NlRequest[]>();
     for (const ep of this.unsettled.splice(0)) {
+      let reqs = byNs.get(ep.ns);
+      if (!reqs) byNs.set(ep.ns, (reqs = []));
+      reqs.push(linkGetByName(ep.ifname));
+    }
+    // one batch per namespace; a link gone since (deleted, moved, its namespace deleted) has
+    // nothing to wait for, so the answers are not looked at
+    for (const [ns, reqs] of byNs) {
       try {
-        getLink(this.rtnl.socket(ep.ns), ep.ifname);
+        this.rtnl.socket(ns).batch(reqs);
       } catch {
-        // gone since (deleted, moved, its namespace deleted): nothing to wait for
+        // the namespace itself is gone
       }
     }
   }

@@ -36,6 +36,11 @@ export class RtnlPool {
     this.next.set(ns, this.freshNext);
   }
 
+  /** Whether this process made namespace `ns` (and numbers its links). */
+  owns(ns: string): boolean {
+    return this.next.has(ns);
+  }
+
   /** An ifindex for a new link in `ns` (never `avoid`), or undefined where the kernel must choose. */
   choose(ns: string, avoid?: number): number | undefined {
     let n = this.next.get(ns);
