@@ -13,7 +13,8 @@ const { lookaheadTable } = await import(new URL('build/src/syntax/parser.js', ro
 
 rmSync(new URL('dist', root), { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli.ts'],
+  // the worker of src/backend/linux/netns-pool.ts is a file of its own: dist/netns-pool-worker.js
+  entryPoints: { cli: 'src/cli.ts', 'netns-pool-worker': 'src/backend/linux/netns-pool-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

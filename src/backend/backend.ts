@@ -132,6 +132,8 @@ export interface Backend {
   readonly linkGroup?: number;
   /** Called before the operations of each statement, for backends that annotate their output. */
   begin?(stmt: StatementInfo): void;
+  /** Before a script runs: how many namespaces its text says it will make (a hint, for speed); 0 once it has ended. */
+  prepare?(hint: { readonly namespaces: number }): void;
   nsAdd(name: string, opts: { readonly hostname?: string }): Promise<void>;
   nsDel(name: string): Promise<void>;
   linkDel(ep: Endpoint): Promise<void>;

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { Backend, LabObject, TeardownReport } from '../backend/backend.js';
-import type { Statement } from '../syntax/ast.js';
+import type { ForItems, Statement } from '../syntax/ast.js';
 import { Interpreter, type Outcome } from './interpreter.js';
 import { Journal, objectKey, readObjects, removeJournal, JOURNAL_DIR, labFile } from './journal.js';
 import { JournaledBackend } from './journaled.js';
@@ -46,7 +46,9 @@ export async function runScript(o: RunOptions): Promise<RunResult> {
     lab,
     interrupted: o.interrupted,
   });
+  o.backend.prepare?.({ namespaces: namespacesIn(o.statements) });
   const outcome = await interp.run(o.statements);
+  o.backend.prepare?.({ namespaces: 0 });
   journaled.finish();
   let teardown: TeardownReport | undefined;
   if (o.rm) teardown = await tearDown(o.backend, o.journal, o.journal.objects());
@@ -54,6 +56,22 @@ export async function runScript(o: RunOptions): Promise<RunResult> {
   // a lab that holds nothing has no journal
   if (o.journal.objects().length === 0) removeJournal(o.journal.lab, path.dirname(o.journal.file));
   return { outcome, ...(teardown ? { teardown } : {}) };
+}
+
+/** How many namespaces statements will make, as far as their text tells (loops over literal ranges included). */
+export function namespacesIn(statements: readonly Statement[]): number {
+  let n = 0;
+  for (const s of statements) {
+    if (s.kind === 'ns') n += s.names.length;
+    else if (s.kind === 'for') n += namespacesIn(s.body) * iterations(s.items);
+  }
+  return n;
+}
+
+function iterations(items: ForItems): number {
+  if (items.kind === 'list') return items.words.length;
+  const from = Number(items.from.literal), to = Number(items.to.literal);
+  return items.from.literal !== undefined && items.to.literal !== undefined && Number.isInteger(from) && Number.isInteger(to) ? Math.abs(to - from) + 1 : 1;
 }
 
 /** `nsh down LAB`: everything the lab's journal holds; the journal goes when all of it is gone. */

@@ -14,8 +14,9 @@ import { attempt, errorCode, translate } from './errors.js';
 import { close, MNT_DETACH, MS_BIND, mount, O_CREAT, O_EXCL, O_RDONLY, open, umount2, unlink } from './libc.js';
 import {
   createNamedNetns, createNamedUts, deleteNamedNetns, deleteNamedUts, handles, hostNetnsFd, namedUtsExists,
-  openNetns, pinNetns, withNetns,
+  nameNetns, openNetns, pinNetns, withNetns,
 } from './netns.js';
+import { NetnsPool, POOL_MIN } from './netns-pool.js';
 import {
   AF_INET, AF_INET6, RtnlSocket, addrAdd, getLink, addrDel, bridgeCreate, linkDeleteByName, linkMove, linkSetMasterByName,
   linkGetByName, linkSetUpByName, parseIfinfomsg, messageAttrs, IFINFOMSG_LEN, IFLA_LINK, routeAdd, routeDel, vethCreate, type BatchResult, type NlRequest, type VethEnd,
@@ -119,20 +120,40 @@ export class LinuxBackend implements Backend {
 
   // ---- namespaces ------------------------------------------------------------------------------
 
+  /**
+   * A script is about to run: when it will make many namespaces, a worker makes them ahead
+   * (netns-pool.ts). With 0 (the script ended) the ones nobody took go.
+   */
+  prepare(hint: { namespaces: number }): void {
+    if (hint.namespaces === 0) {
+      this.pool?.close();
+      this.pool = undefined;
+    } else if (hint.namespaces >= POOL_MIN && !this.pool) {
+      this.pool = NetnsPool.start(hint.namespaces);
+    }
+  }
+
+  private pool: NetnsPool | undefined;
+
   async nsAdd(name: string, opts: { hostname?: string }): Promise<void> {
     const opened: RtnlSocket[] = [];
+    const how = {
+      what: `create namespace ${q(name)}`,
+      codes: { EEXIST: `namespace ${q(name)} already exists` },
+      hints: { EEXIST: `remove it first with del ${name} (or ip netns del ${name})` },
+    };
+    const made = this.pool?.take();
     try {
-      attempt(
-        {
-          what: `create namespace ${q(name)}`,
-          codes: { EEXIST: `namespace ${q(name)} already exists` },
-          hints: { EEXIST: `remove it first with del ${name} (or ip netns del ${name})` },
-        },
+      if (made) {
+        opened.push(RtnlSocket.adopt(made.sockFd, made.portId));
+        attempt(how, () => nameNetns(name, made.nsFd));
+      } else {
         // its socket is opened while the thread is inside: no setns() later
-        () => createNamedNetns(name, () => void opened.push(RtnlSocket.open())),
-      );
+        attempt(how, () => createNamedNetns(name, () => void opened.push(RtnlSocket.open())));
+      }
     } catch (e) {
       for (const sock of opened) sock.close();
+      if (made) close(made.nsFd);
       throw e;
     }
     this.rtnl.adoptFresh(name, opened[0]!);
@@ -651,6 +672,7 @@ export class LinuxBackend implements Backend {
    * lab's links are settled first: what runs right after nsh (ip netns exec …) finds them working.
    */
   close(): void {
+    this.pool?.close();
     this.settle();
     this.procs.release();
     this.rtnl.closeAll();

@@ -224,6 +224,24 @@ export function createNamedNetns(name: string, inside?: () => void): void {
   if (fd !== undefined) handles.adopt(name, fd);
 }
 
+/**
+ * `ip netns add NAME` for a namespace made already (unnamed, held by `fd`): pinned by a bind
+ * mount of the fd, which `handles` keeps. SysError EEXIST if the name is taken; the caller still
+ * owns `fd` when this throws.
+ */
+export function nameNetns(name: string, fd: number): void {
+  const path = nsPath(NETNS_RUN_DIR, name);
+  prepareRunDir(NETNS_RUN_DIR, 0o755);
+  createEmpty(path);
+  try {
+    mount(`/proc/self/fd/${fd}`, path, 'none', MS_BIND);
+  } catch (e) {
+    tryUnlink(path);
+    throw e;
+  }
+  handles.adopt(name, fd);
+}
+
 /** `ip netns del NAME`. SysError ENOENT if there is no such namespace. */
 export function deleteNamedNetns(name: string): void {
   handles.forget(name);

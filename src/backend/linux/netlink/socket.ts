@@ -90,6 +90,11 @@ export class RtnlSocket {
     }
   }
 
+  /** A socket opened and bound elsewhere (another thread, inside another namespace). */
+  static adopt(fd: number, portId: number): RtnlSocket {
+    return new RtnlSocket(fd, portId);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

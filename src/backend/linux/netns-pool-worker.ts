@@ -1,0 +1,63 @@
+/**
+ * The worker thread of NetnsPool (netns-pool.ts): makes unnamed network namespaces one after
+ * another, each with an rtnetlink socket opened inside, and publishes their fds in the shared
+ * array, until the pool has as many as it asked for or tells it to stop. setns() is per thread:
+ * this thread enters each new namespace and comes back; the main thread is never moved.
+ */
+import { workerData } from 'node:worker_threads';
+import { CLONE_NEWNET, O_RDONLY, close, open, setns, unshare } from './libc.js';
+import { RtnlSocket } from './netlink/socket.js';
+import { AHEAD, ENDED, FAILED, FINISHED, MADE, REMAINING, SLOT, SLOTS_AT, STOP, TAKEN } from './netns-pool-layout.js';
+
+const shared = new Int32Array((workerData as { shared: SharedArrayBuffer }).shared);
+const SELF_NET = '/proc/thread-self/ns/net';
+
+function run(): void {
+  const home = open(SELF_NET, O_RDONLY);
+  try {
+    while (Atomics.load(shared, STOP) === 0 && Atomics.sub(shared, REMAINING, 1) > 0) {
+      // not too far ahead of the main thread
+      for (let taken = Atomics.load(shared, TAKEN); Atomics.load(shared, MADE) - taken >= AHEAD && Atomics.load(shared, STOP) === 0; taken = Atomics.load(shared, TAKEN)) {
+        Atomics.wait(shared, TAKEN, taken, 100);
+      }
+      if (Atomics.load(shared, STOP) !== 0) break;
+      unshare(CLONE_NEWNET);
+      let ns: number | undefined;
+      let sock: RtnlSocket | undefined;
+      let failure: unknown;
+      try {
+        ns = open(SELF_NET, O_RDONLY);
+        sock = RtnlSocket.open();
+      } catch (e) {
+        failure = e;
+      }
+      try {
+        setns(home, CLONE_NEWNET);
+      } catch (e) {
+        failure ??= e; // the thread ends inside the namespace, which goes with it
+      }
+      if (failure !== undefined || ns === undefined || sock === undefined) {
+        sock?.close();
+        if (ns !== undefined) close(ns);
+        throw failure;
+      }
+      const i = Atomics.load(shared, MADE);
+      const at = SLOTS_AT + (i % AHEAD) * SLOT;
+      shared[at] = ns;
+      shared[at + 1] = sock.fd;
+      shared[at + 2] = sock.portId | 0;
+      Atomics.store(shared, MADE, i + 1);
+      Atomics.notify(shared, MADE);
+    }
+    Atomics.store(shared, ENDED, FINISHED);
+  } finally {
+    close(home);
+  }
+}
+
+try {
+  run();
+} catch {
+  Atomics.store(shared, ENDED, FAILED);
+}
+Atomics.notify(shared, MADE);

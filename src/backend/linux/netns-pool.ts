@@ -1,0 +1,108 @@
+/**
+ * Network namespaces made ahead, in parallel. Making a namespace is the kernel's largest single
+ * cost in a lab (setup_net: every subsystem's per-namespace state), and it runs in the calling
+ * thread. When a script will make many, a worker thread makes unnamed ones (each with its
+ * rtnetlink socket, opened inside) while the main thread goes on; `ns NAME` then pins one by a
+ * bind mount instead of making it. Nothing is named before the statement that names it runs;
+ * an unnamed namespace nobody took goes when its fds are closed (at close(), or when nsh exits).
+ */
+import { Worker } from 'node:worker_threads';
+import { close } from './libc.js';
+import { AHEAD, ENDED, FAILED, MADE, REMAINING, SLOT, SLOTS_AT, STOP, TAKEN } from './netns-pool-layout.js';
+
+declare const NSH_BUNDLED: boolean | undefined;
+
+export interface Premade {
+  /** an fd of the namespace (opened inside it) */
+  readonly nsFd: number;
+  /** an rtnetlink socket opened inside it, bound, with its port id */
+  readonly sockFd: number;
+  readonly portId: number;
+}
+
+/**
+ * Below this many namespaces a worker does not pay: it takes ~60 ms to start (a node worker's
+ * own start-up), in which nsh makes some 30 namespaces itself.
+ */
+export const POOL_MIN = 32;
+const POOL_MAX = 1 << 20;
+
+export class NetnsPool {
+  private taken = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly shared: Int32Array,
+  ) {}
+
+  /** A pool that makes up to `count` namespaces ahead. */
+  static start(count: number): NetnsPool {
+    const shared = new Int32Array(new SharedArrayBuffer((SLOTS_AT + AHEAD * SLOT) * 4));
+    shared[REMAINING] = Math.min(count, POOL_MAX);
+    // bundled: this code is in dist/chunks/, the worker in dist/; built by tsc: side by side
+    const file = typeof NSH_BUNDLED !== 'undefined' ? '../netns-pool-worker.js' : './netns-pool-worker.js';
+    const worker = new Worker(new URL(file, import.meta.url), { workerData: { shared: shared.buffer } });
+    worker.unref(); // never keeps nsh alive
+    worker.on('error', () => Atomics.store(shared, ENDED, FAILED));
+    return new NetnsPool(worker, shared);
+  }
+
+  /**
+   * A namespace made ahead, or undefined: then the caller makes its own (and the worker one
+   * fewer). Waits only when the worker is already making the last one it will make.
+   */
+  take(): Premade | undefined {
+    if (this.closed) return undefined;
+    const s = this.shared;
+    if (this.taken < Atomics.load(s, MADE)) return this.take1();
+    if (Atomics.load(s, ENDED) !== 0) return undefined;
+    if (Atomics.sub(s, REMAINING, 1) > 0) return undefined;
+    // (a worker that died unseen cannot hold the statement up for long)
+    for (const until = Date.now() + 5000; Date.now() < until; ) {
+      const made = Atomics.load(s, MADE);
+      if (this.taken < made) return this.take1();
+      if (Atomics.load(s, ENDED) !== 0) return undefined;
+      Atomics.wait(s, MADE, made, 50);
+    }
+    return undefined;
+  }
+
+  private take1(): Premade {
+    const p = this.slot(this.taken++);
+    Atomics.store(this.shared, TAKEN, this.taken);
+    Atomics.notify(this.shared, TAKEN); // the worker may be waiting, far enough ahead
+    return p;
+  }
+
+  private slot(i: number): Premade {
+    const at = SLOTS_AT + (i % AHEAD) * SLOT; // a ring: the worker never gets AHEAD in front
+    return { nsFd: this.shared[at]!, sockFd: this.shared[at + 1]!, portId: this.shared[at + 2]! >>> 0 };
+  }
+
+  /** Stops the worker and closes what nobody took: those namespaces go. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const s = this.shared;
+    Atomics.store(s, STOP, 1);
+    Atomics.notify(s, TAKEN);
+    // the worker finishes the namespace it is making (a few ms), then ends
+    const until = Date.now() + 2000;
+    while (Atomics.load(s, ENDED) === 0 && Date.now() < until) Atomics.wait(s, MADE, Atomics.load(s, MADE), 20);
+    for (let i = this.taken, made = Atomics.load(s, MADE); i < made; i++) {
+      const p = this.slot(i);
+      for (const fd of [p.sockFd, p.nsFd]) {
+        try {
+          close(fd);
+        } catch {
+          /* closed already */
+        }
+      }
+    }
+    const unused = Atomics.load(s, MADE) - this.taken;
+    if (process.env.NSH_DEBUG) process.stderr.write(`nsh: debug: ${this.taken} namespaces made ahead were used, ${unused} not\n`);
+    this.taken += unused;
+    void this.worker.terminate();
+  }
+}
