@@ -2,7 +2,6 @@
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import pc from 'picocolors';
-import { checkLoaded, explainProgram, loadInline, loadScript, type Loaded } from './pipeline.js';
 import { renderDiagnostics, type Diagnostic, type Painter } from './syntax/diagnostics.js';
 import type { Program } from './syntax/ast.js';
 import { checkNsName, isProblem } from './syntax/values.js';
@@ -160,10 +159,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
 
-  const load = (): Loaded => (opts.inline !== undefined ? loadInline('-e', opts.inline) : loadScript(opts.file!));
   /** The program when it has no problem at all; otherwise every problem is reported. */
   const loadChecked = async (): Promise<Program | undefined> => {
-    const l = load();
+    // the parser (and chevrotain) load only for a command that reads a script: not for down or ls
+    const { checkLoaded, loadInline, loadScript } = await import('./pipeline.js');
+    const l = opts.inline !== undefined ? loadInline('-e', opts.inline) : loadScript(opts.file!);
     const problems = await checkLoaded(l, { env: io.env });
     if (problems.length > 0) {
       report(problems);
@@ -190,6 +190,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const program = await loadChecked();
       if (!program) return 2;
       const title = opts.file ? path.basename(opts.file) : 'the -e text';
+      const { explainProgram } = await import('./pipeline.js');
       io.stdout.write(await explainProgram(program, title, io.env));
       return 0;
     }

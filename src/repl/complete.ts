@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { statementKeywordNames } from '../syntax/tokens.js';
+import { statementKeywordNames } from '../syntax/keywords.js';
 import { REPL_COMMANDS, statementNames } from './help.js';
 
 export interface CompletionWorld {

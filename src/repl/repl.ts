@@ -25,7 +25,7 @@ import { JournaledBackend } from '../runtime/journaled.js';
 import { tearDown } from '../runtime/session.js';
 import type { InStmt, Statement } from '../syntax/ast.js';
 import { error, renderDiagnostics, sortDiagnostics, type Diagnostic, type Painter } from '../syntax/diagnostics.js';
-import { statementKeywordNames } from '../syntax/tokens.js';
+import { statementKeywordNames } from '../syntax/keywords.js';
 import { checkNsName, isProblem } from '../syntax/values.js';
 import { complete } from './complete.js';
 import { helpAll, helpFor, REPL_COMMANDS } from './help.js';

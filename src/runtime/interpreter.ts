@@ -5,7 +5,7 @@
 import * as A from '../syntax/ast.js';
 import { error, type Diagnostic } from '../syntax/diagnostics.js';
 import { subSpan, type Span } from '../syntax/source.js';
-import { keywordNames } from '../syntax/tokens.js';
+import { keywordNames } from '../syntax/keywords.js';
 import { usage } from '../syntax/usage.js';
 import * as V from '../syntax/values.js';
 import { show } from '../syntax/values.js';

@@ -3,6 +3,7 @@
  * (token category), so `in a hostname` or `ns up` still work where a plain word is expected.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { statementKeywordNames, subKeywordNames } from './keywords.js';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t]+/, group: Lexer.SKIPPED });
 export const LineContinuation = createToken({
@@ -124,8 +125,9 @@ export const allTokens: readonly TokenType[] = [
   Word,
 ];
 
-/** The keyword names, for completion and checks (a `def` may not take one of these names). */
-export const keywordNames: ReadonlySet<string> = new Set(
-  [...statementKeywords, ...subKeywords].map(t => String(t.LABEL).slice(1, -1)),
-);
-export const statementKeywordNames: readonly string[] = statementKeywords.map(t => String(t.LABEL).slice(1, -1));
+// the plain names (keywords.ts) are the same, in the same order
+const labels = (ts: readonly TokenType[]) => ts.map(t => String(t.LABEL).slice(1, -1)).join(' ');
+if (labels(statementKeywords) !== statementKeywordNames.join(' ') || labels(subKeywords) !== subKeywordNames.join(' ')) {
+  throw new Error('tokens.ts and keywords.ts list different keywords');
+}
+export { keywordNames, statementKeywordNames } from './keywords.js';
