@@ -70,8 +70,9 @@ export function namespacesIn(statements: readonly Statement[]): number {
 
 function iterations(items: ForItems): number {
   if (items.kind === 'list') return items.words.length;
-  const from = Number(items.from.literal), to = Number(items.to.literal);
-  return items.from.literal !== undefined && items.to.literal !== undefined && Number.isInteger(from) && Number.isInteger(to) ? Math.abs(to - from) + 1 : 1;
+  const from = Number(items.from.literal ?? NaN), to = Number(items.to.literal ?? NaN);
+  // a range computed at run time: counted once
+  return Number.isInteger(from) && Number.isInteger(to) ? Math.abs(to - from) + 1 : 1;
 }
 
 /** `nsh down LAB`: everything the lab's journal holds; the journal goes when all of it is gone. */

@@ -224,9 +224,9 @@ export class LinuxBackend implements Backend {
   }
 
   /**
-   * Creates the pair, each end directly in its namespace, the main end up when `mainUp`, and tells the ends'
-   * ifindexes. Between two namespaces it made, nsh chooses both (apart: see veth; the kernel
-   * takes a peer's chosen index only when the main end's is chosen too). Otherwise the kernel
+   * Creates the pair, each end directly in its namespace (the main end up when `mainUp`), and
+   * tells the ends' ifindexes. Between two namespaces it made, nsh chooses both (apart: see
+   * veth; the kernel takes a peer's chosen index only when the main end's is chosen too). Otherwise the kernel
    * numbers them and sends the main end back (NLM_F_ECHO), whose IFLA_LINK is the peer's index
    * (absent when equal). Links outside nsh's namespaces join its link group.
    */

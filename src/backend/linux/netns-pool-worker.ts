@@ -17,7 +17,9 @@ function run(): void {
   try {
     while (Atomics.load(shared, STOP) === 0 && Atomics.sub(shared, REMAINING, 1) > 0) {
       // not too far ahead of the main thread
-      for (let taken = Atomics.load(shared, TAKEN); Atomics.load(shared, MADE) - taken >= AHEAD && Atomics.load(shared, STOP) === 0; taken = Atomics.load(shared, TAKEN)) {
+      for (;;) {
+        const taken = Atomics.load(shared, TAKEN);
+        if (Atomics.load(shared, MADE) - taken < AHEAD || Atomics.load(shared, STOP) !== 0) break;
         Atomics.wait(shared, TAKEN, taken, 100);
       }
       if (Atomics.load(shared, STOP) !== 0) break;

@@ -101,7 +101,9 @@ export class NetnsPool {
       }
     }
     const unused = Atomics.load(s, MADE) - this.taken;
-    if (process.env.NSH_DEBUG) process.stderr.write(`nsh: debug: ${this.taken} namespaces made ahead were used, ${unused} not\n`);
+    if (process.env.NSH_DEBUG) {
+      process.stderr.write(`nsh: debug: ${this.taken} namespaces made ahead were used, ${unused} not\n`);
+    }
     this.taken += unused;
     void this.worker.terminate();
   }
