@@ -16,11 +16,14 @@ function run(): void {
   const home = open(SELF_NET, O_RDONLY);
   try {
     while (Atomics.load(shared, STOP) === 0 && Atomics.sub(shared, REMAINING, 1) > 0) {
-      // not too far ahead of the main thread
-      for (;;) {
-        const taken = Atomics.load(shared, TAKEN);
-        if (Atomics.load(shared, MADE) - taken < AHEAD || Atomics.load(shared, STOP) !== 0) break;
-        Atomics.wait(shared, TAKEN, taken, 100);
+      // not too far ahead of the main thread: at AHEAD, wait until it has taken half of them (it
+      // wakes us then; the timeout is only a safety net)
+      if (Atomics.load(shared, MADE) - Atomics.load(shared, TAKEN) >= AHEAD) {
+        for (;;) {
+          const taken = Atomics.load(shared, TAKEN);
+          if (Atomics.load(shared, MADE) - taken <= AHEAD / 2 || Atomics.load(shared, STOP) !== 0) break;
+          Atomics.wait(shared, TAKEN, taken, 100);
+        }
       }
       if (Atomics.load(shared, STOP) !== 0) break;
       unshare(CLONE_NEWNET);

@@ -71,7 +71,9 @@ export class NetnsPool {
   private take1(): Premade {
     const p = this.slot(this.taken++);
     Atomics.store(this.shared, TAKEN, this.taken);
-    Atomics.notify(this.shared, TAKEN); // the worker may be waiting, far enough ahead
+    // A worker AHEAD in front waits; it is woken when half of those are taken, not at each one
+    // (a wake-up costs the main thread about 0.1 ms here).
+    if (Atomics.load(this.shared, MADE) - this.taken === AHEAD / 2) Atomics.notify(this.shared, TAKEN);
     return p;
   }
 
