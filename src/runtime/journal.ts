@@ -83,15 +83,21 @@ export class Journal {
     // read through the fd already open: a run that hit the limit on open files must still find
     // what it made, to roll it back (and must not take its journal for empty)
     const size = fs.fstatSync(this.fd).size;
-    const buf = Buffer.alloc(size);
-    let got = 0;
-    while (got < size) {
-      const n = fs.readSync(this.fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
+    // the file only grows: unchanged size, unchanged contents (a run asks twice at its end)
+    if (this.read?.size !== size) {
+      const buf = Buffer.alloc(size);
+      let got = 0;
+      while (got < size) {
+        const n = fs.readSync(this.fd, buf, got, size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      this.read = { size, live: liveObjects(buf.toString('utf8', 0, got)) };
     }
-    return parseObjects(buf.toString('utf8', 0, got), run);
+    return pick(this.read.live, run);
   }
+
+  private read: { size: number; live: Live } | undefined;
 
   close(): void {
     fs.closeSync(this.fd);
@@ -107,11 +113,13 @@ export function readObjects(file: string, run?: string): LabObject[] {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
-  return parseObjects(text, run);
+  return pick(liveObjects(text), run);
 }
 
-function parseObjects(text: string, run?: string): LabObject[] {
-  const live = new Map<string, { o: LabObject; run: string }>();
+type Live = Map<string, { o: LabObject; run: string }>;
+
+function liveObjects(text: string): Live {
+  const live: Live = new Map();
   for (const line of text.split('\n')) {
     if (!line) continue;
     let e: Entry;
@@ -126,6 +134,10 @@ function parseObjects(text: string, run?: string): LabObject[] {
       if (live.get(key)?.run === e.run) live.delete(key);
     } else if (!live.has(key) || e.t === 'done') live.set(key, { o: e.o, run: e.run });
   }
+  return live;
+}
+
+function pick(live: Live, run?: string): LabObject[] {
   return [...live.values()].filter(x => run === undefined || x.run === run).map(x => x.o);
 }
 
