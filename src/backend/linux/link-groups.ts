@@ -5,11 +5,11 @@
  * where every link in it is one the lab recorded; otherwise those links go one by one.
  */
 import type { LabObject } from '../backend.js';
-import { IFINFOMSG_LEN, IFLA_GROUP, IFLA_IFNAME, RTM_NEWLINK, linkDeleteGroup, linkDump, messageAttrs, type RtnlSocket } from './netlink/index.js';
+import {
+  IFINFOMSG_LEN, IFLA_GROUP, IFLA_IFNAME, RTEXT_FILTER_SKIP_STATS, RTM_NEWLINK, linkDeleteGroup, linkDump, messageAttrs, type RtnlSocket,
+} from './netlink/index.js';
 
 type LinkObject = Extract<LabObject, { kind: 'link' }>;
-
-const RTEXT_FILTER_SKIP_STATS = 8;
 
 /**
  * Deletes the groups of `links` that hold nothing else; returns the objects dealt with (removed,

@@ -226,9 +226,9 @@ export class LinuxBackend implements Backend {
   /**
    * Creates the pair, each end directly in its namespace (the main end up when `mainUp`), and
    * tells the ends' ifindexes. Between two namespaces it made, nsh chooses both (apart: see
-   * veth; the kernel takes a peer's chosen index only when the main end's is chosen too). Otherwise the kernel
-   * numbers them and sends the main end back (NLM_F_ECHO), whose IFLA_LINK is the peer's index
-   * (absent when equal). Links outside nsh's namespaces join its link group.
+   * veth; the kernel takes a peer's chosen index only when the main end's is chosen too).
+   * Otherwise the kernel numbers them and sends the main end back (NLM_F_ECHO), whose IFLA_LINK
+   * is the peer's index (absent when equal). Links outside nsh's namespaces join its link group.
    */
   private createVeth(s: VethSpec, mainUp: boolean): Record<'main' | 'peer', { ep: Endpoint; addrs: readonly Cidr[]; index: number | undefined }> {
     const [r, p] = this.createLinks(s.left.ns, [s.left.ns, s.right.ns], () => {
@@ -277,18 +277,11 @@ export class LinuxBackend implements Backend {
   }
 
   private settle(): void {
-    if (this.unsettled.length === 0) return;
-    const byNs = new Map<string, NlRequest[]>();
-    for (const ep of this.unsettled.splice(0)) {
-      let reqs = byNs.get(ep.ns);
-      if (!reqs) byNs.set(ep.ns, (reqs = []));
-      reqs.push(linkGetByName(ep.ifname));
-    }
     // one batch per namespace; a link gone since (deleted, moved, its namespace deleted) has
     // nothing to wait for, so the answers are not looked at
-    for (const [ns, reqs] of byNs) {
+    for (const [ns, list] of byNamespace(this.unsettled.splice(0))) {
       try {
-        this.rtnl.socket(ns).batch(reqs);
+        this.rtnl.socket(ns).batch(list.map(ep => linkGetByName(ep.ifname)));
       } catch {
         // the namespace itself is gone
       }
@@ -348,9 +341,7 @@ export class LinuxBackend implements Backend {
   }
 
   async linkState(eps: readonly Endpoint[], up: boolean): Promise<void> {
-    const byNs = new Map<string, Endpoint[]>();
-    for (const ep of eps) byNs.set(ep.ns, [...(byNs.get(ep.ns) ?? []), ep]);
-    for (const [ns, list] of byNs) {
+    for (const [ns, list] of byNamespace(eps)) {
       const reqs = list.map(ep => linkSetUpByName(ep.ifname, up));
       this.send(ns, reqs, i => ({
         what: `bring ${ns}.${list[i]!.ifname} ${up ? 'up' : 'down'}`,
@@ -678,6 +669,17 @@ export class LinuxBackend implements Backend {
     this.rtnl.closeAll();
     handles.closeAll();
   }
+}
+
+/** Endpoints grouped by namespace, in the order the namespaces first appear. */
+function byNamespace(eps: readonly Endpoint[]): Map<string, Endpoint[]> {
+  const byNs = new Map<string, Endpoint[]>();
+  for (const ep of eps) {
+    const list = byNs.get(ep.ns);
+    if (list) list.push(ep);
+    else byNs.set(ep.ns, [ep]);
+  }
+  return byNs;
 }
 
 /** The first failure of a batch, as a sentence about what its request was doing. */

@@ -230,15 +230,7 @@ export function createNamedNetns(name: string, inside?: () => void): void {
  * owns `fd` when this throws.
  */
 export function nameNetns(name: string, fd: number): void {
-  const path = nsPath(NETNS_RUN_DIR, name);
-  prepareRunDir(NETNS_RUN_DIR, 0o755);
-  createEmpty(path);
-  try {
-    mount(`/proc/self/fd/${fd}`, path, 'none', MS_BIND);
-  } catch (e) {
-    tryUnlink(path);
-    throw e;
-  }
+  pinNetns(name, `/proc/self/fd/${fd}`);
   handles.adopt(name, fd);
 }
 

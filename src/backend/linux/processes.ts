@@ -214,7 +214,6 @@ export class Processes {
   }
 }
 
-/** Signals a job's process group (a job is started in a group of its own), or the process alone. */
 /**
  * SIGKILLs every process whose environment holds NSH_RUN=`marker` (the programs one run started,
  * and what they started); returns how many.
@@ -235,6 +234,7 @@ export function killMarked(marker: string): number {
   return killed;
 }
 
+/** Signals a job's process group (a job is started in a group of its own), or the process alone. */
 export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pid, signal);

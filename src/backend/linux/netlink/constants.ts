@@ -104,6 +104,7 @@ export const VETH_INFO_PEER = 1;
 
 /** IFLA_EXT_MASK value iproute2 sends with link dumps (it asks for VF info; we send it too). */
 export const RTEXT_FILTER_VF = 1;
+export const RTEXT_FILTER_SKIP_STATS = 8;
 
 // ---- struct ifaddrmsg / IFA_* ----
 export const IFA_ADDRESS = 1;
