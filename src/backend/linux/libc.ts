@@ -110,10 +110,27 @@ interface Bound {
 }
 let bound: Bound | undefined;
 
+/**
+ * koffi's native module. Its index.js would first load node:crypto, node:https and node:zlib (for
+ * its installer: ~15 ms of nsh's start-up) and then this same file, adding only deprecated
+ * aliases; so nsh loads the prebuilt file for this platform itself, checks it is the version of
+ * koffi's package, and falls back on index.js for anything else (another platform, musl, a
+ * different layout).
+ */
+function loadKoffi(): any {
+  const require = createRequire(import.meta.url);
+  try {
+    const native = require(`koffi/build/koffi/${process.platform}_${process.arch}/koffi.node`);
+    if (native.version === require('koffi/package.json').version && typeof native.load === 'function') return native;
+  } catch {
+    // not there: koffi's own loader knows the other layouts
+  }
+  return require('koffi');
+}
+
 function lib(): Bound {
   if (bound) return bound;
-  const require = createRequire(import.meta.url);
-  const koffi = require('koffi');
+  const koffi = loadKoffi();
   const c = koffi.load('libc.so.6');
   bound = {
     koffi,

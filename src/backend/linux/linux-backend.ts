@@ -21,7 +21,6 @@ import {
   AF_INET, AF_INET6, RtnlSocket, addrAdd, getLink, addrDel, bridgeCreate, linkDeleteByName, linkMove, linkSetMasterByName,
   linkGetByName, linkSetUpByName, parseIfinfomsg, messageAttrs, IFINFOMSG_LEN, IFLA_LINK, routeAdd, routeDel, vethCreate, type BatchResult, type NlRequest, type VethEnd,
 } from './netlink/index.js';
-import { randomInt, randomUUID } from 'node:crypto';
 import { deleteGroups } from './link-groups.js';
 import { Processes, killMarked, signalGroup, startTime, type Streams } from './processes.js';
 import { RtnlPool, netFd } from './rtnl-pool.js';
@@ -38,6 +37,18 @@ export interface LinuxOptions extends Streams {
   readonly color: boolean;
 }
 
+/** `n` random bytes from the kernel's pool (node:crypto would cost ~8 ms of start-up to load). */
+function randomBytes(n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  const fd = fs.openSync('/dev/urandom', 'r');
+  try {
+    for (let got = 0; got < n; ) got += fs.readSync(fd, buf, got, n - got, null);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return buf;
+}
+
 export class LinuxBackend implements Backend {
   private readonly rtnl = new RtnlPool();
   private readonly procs: Processes;
@@ -45,11 +56,15 @@ export class LinuxBackend implements Backend {
    * The link group of the links this process makes outside the namespaces it made (host ends):
    * teardown removes them with one message per namespace instead of one per link.
    */
-  readonly linkGroup = randomInt(1 << 20, 2 ** 31 - 1);
+  readonly linkGroup: number;
   /** In the environment of every program this process starts (NSH_RUN): teardown finds them by it. */
-  readonly runMarker = randomUUID();
+  readonly runMarker: string;
 
   constructor(private readonly opts: LinuxOptions) {
+    const random = randomBytes(20);
+    // a group in [2^20, 2^31): clear of the small numbers people give their own link groups
+    this.linkGroup = (1 << 20) + (random.readUInt32LE(0) % (2 ** 31 - (1 << 20)));
+    this.runMarker = random.subarray(4).toString('hex');
     this.procs = new Processes(opts, this.runMarker);
   }
 

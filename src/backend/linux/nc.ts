@@ -10,8 +10,8 @@
  * UDP connecting sends the input as one datagram and returns; nothing is read back.
  * An abort (Ctrl-C, kill of the job) ends either side quietly: the promise resolves.
  */
-import dgram from 'node:dgram';
-import net from 'node:net';
+import type { Socket } from 'node:net';
+import { dgram, net } from './builtins.js';
 import { constants as osConstants } from 'node:os';
 import {
   AF_INET, AF_INET6, IPPROTO_IPV6, IPPROTO_UDP, IPV6_V6ONLY, POLLOUT, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM,
@@ -78,7 +78,7 @@ export async function ncConnect(o: NcConnectOptions): Promise<void> {
     closeQuietly(fd);
     return;
   }
-  const sock = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+  const sock = new (net().Socket)({ fd, readable: true, writable: true, allowHalfOpen: true });
   await new Promise<void>((resolve) => {
     const onAbort = (): void => void sock.destroy();
     o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -148,7 +148,7 @@ function boundSocket(netFd: number, udp: boolean, port: number): { fd: number; f
 
 function tcpListen(fd: number, o: NcListenOptions): Promise<void> {
   return new Promise((resolve, reject) => {
-    let conn: net.Socket | undefined;
+    let conn: Socket | undefined;
     const finish = (): void => {
       o.signal?.removeEventListener('abort', onAbort);
       server.close();
@@ -158,7 +158,7 @@ function tcpListen(fd: number, o: NcListenOptions): Promise<void> {
       if (conn) conn.destroy(); // its 'close' finishes
       else finish();
     };
-    const server = net.createServer((c) => {
+    const server = net().createServer((c) => {
       if (conn) return void c.destroy();
       conn = c;
       server.close(); // one connection, as nc: stop listening (closes the listening fd)
@@ -178,7 +178,7 @@ function tcpListen(fd: number, o: NcListenOptions): Promise<void> {
 
 function udpListen(fd: number, family: 4 | 6, o: NcListenOptions): Promise<void> {
   return new Promise((resolve) => {
-    const sock = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+    const sock = dgram().createSocket(family === 6 ? 'udp6' : 'udp4');
     let peer: string | undefined;
     let quiet: NodeJS.Timeout | undefined;
     const finish = (): void => {

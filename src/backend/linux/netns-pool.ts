@@ -6,7 +6,8 @@
  * bind mount instead of making it. Nothing is named before the statement that names it runs;
  * an unnamed namespace nobody took goes when its fds are closed (at close(), or when nsh exits).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from './builtins.js';
 import { close } from './libc.js';
 import { AHEAD, ENDED, FAILED, MADE, REMAINING, SLOT, SLOTS_AT, STOP, TAKEN } from './netns-pool-layout.js';
 
@@ -42,7 +43,7 @@ export class NetnsPool {
     shared[REMAINING] = Math.min(count, POOL_MAX);
     // bundled: this code is in dist/chunks/, the worker in dist/; built by tsc: side by side
     const file = typeof NSH_BUNDLED !== 'undefined' ? '../netns-pool-worker.js' : './netns-pool-worker.js';
-    const worker = new Worker(new URL(file, import.meta.url), { workerData: { shared: shared.buffer } });
+    const worker = new (workerThreads().Worker)(new URL(file, import.meta.url), { workerData: { shared: shared.buffer } });
     worker.unref(); // never keeps nsh alive
     worker.on('error', () => Atomics.store(shared, ENDED, FAILED));
     return new NetnsPool(worker, shared);

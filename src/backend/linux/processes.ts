@@ -3,7 +3,8 @@
  * thread is inside the namespaces (withNamespaces), so it starts there: uv_spawn forks from the
  * calling thread, and a fork inherits the thread's namespaces.
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { childProcess } from './builtins.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { OpError, type Job, type JobTarget } from '../backend.js';
 import { withNamespaces } from './netns.js';
@@ -66,7 +67,7 @@ export class Processes {
   /** Starts argv inside the namespaces `fds`; resolves when it has started (or failed to). */
   private start(fds: { net?: number; uts?: number }, argv: readonly string[], stdin: string | undefined, background: boolean) {
     const child = withNamespaces(fds, () =>
-      spawn(argv[0]!, argv.slice(1), {
+      childProcess().spawn(argv[0]!, argv.slice(1), {
         stdio: this.stdio(stdin),
         detached: background,
         ...(this.marker === undefined ? {} : { env: { ...process.env, NSH_RUN: this.marker } }),

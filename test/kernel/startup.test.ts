@@ -1,0 +1,55 @@
+/**
+ * What a command loads: start-up time is paid by every run (scripts/bench-startup measures it),
+ * so the node modules that only some statements or commands need must stay unloaded until then.
+ * Read from node's own list of loaded built-in modules, written by a --require hook at exit.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { assertClean, describeKernel, nshBin, root } from './harness.js';
+
+/** The built-in modules bin/nsh loaded for `args`, and its exit status. */
+function loadedBy(args: string[]): { code: number | null; modules: Set<string>; stderr: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsh-startup-'));
+  try {
+    const hook = path.join(dir, 'hook.cjs');
+    const list = path.join(dir, 'modules.txt');
+    fs.writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`);
+    const r = spawnSync(nshBin, args, {
+      cwd: root,
+      encoding: 'utf8',
+      input: '',
+      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--require ${hook}` },
+    });
+    const modules = new Set(fs.readFileSync(list, 'utf8').split('\n').filter(l => l.startsWith('NativeModule ')).map(l => l.slice(13)));
+    return { code: r.status, modules, stderr: r.stderr };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const heavy = ['child_process', 'worker_threads', 'crypto', 'https', 'zlib', 'dgram', 'repl', 'readline'];
+
+describeKernel('start-up: modules loaded only when used', () => {
+  it('a lab of one namespace loads none of child_process, worker_threads, crypto, https, zlib, dgram, repl, readline', () => {
+    const r = loadedBy(['--rm', '-e', 'ns a']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(heavy.filter(m => r.modules.has(m)), []);
+    assertClean();
+  });
+
+  it('nsh check loads none of them either', () => {
+    const r = loadedBy(['check', 'examples/hello.ns']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(heavy.filter(m => r.modules.has(m)), []);
+  });
+
+  it('a program run with `in` loads child_process when it starts', () => {
+    const r = loadedBy(['--rm', '-e', 'ns a; in a true']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.modules.has('child_process'));
+    assertClean();
+  });
+});
