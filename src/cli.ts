@@ -42,7 +42,10 @@ Exit status: 0 success, 1 a statement failed, 2 usage or syntax error, 130 inter
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** May be a getter: process.stdin makes a stream (node's stream or net code) when first read. */
   readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Whether stdin is a terminal, when known without making the stream (default: stdin.isTTY). */
+  readonly stdinIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 

@@ -11,6 +11,7 @@ interface Streams {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdinIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -18,7 +19,7 @@ function backendFor(io: Streams): LinuxBackend {
   return new LinuxBackend({
     stdout: io.stdout,
     stderr: io.stderr,
-    inheritStdin: Boolean(io.stdin?.isTTY),
+    inheritStdin: io.stdinIsTTY ?? Boolean(io.stdin?.isTTY),
     color: Boolean(io.stdout.isTTY) && !('NO_COLOR' in io.env),
   });
 }
