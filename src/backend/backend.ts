@@ -118,11 +118,15 @@ export interface TeardownReport {
   readonly failed: readonly { readonly object: LabObject; readonly why: string }[];
 }
 
-/** Where a statement came from, for backends that annotate their output. */
+/** Where a statement came from, for backends that annotate their output or send requests later. */
 export interface StatementInfo {
   readonly file: string;
   readonly line: number;
   readonly text: string;
+  /** The statement's kind (Statement['kind'] of the AST: 'ns', 'veth', 'link-state' …). */
+  readonly kind: string;
+  /** The interpreter's handle of the statement, given back in OpError.origin. */
+  readonly origin: unknown;
 }
 
 export interface Backend {
@@ -130,8 +134,13 @@ export interface Backend {
   readonly runMarker?: string;
   /** The link group that links made by veth and bridge outside the backend's own namespaces join. */
   readonly linkGroup?: number;
-  /** Called before the operations of each statement, for backends that annotate their output. */
+  /** Called before the operations of each statement, for backends that annotate their output or send requests later. */
   begin?(stmt: StatementInfo): void;
+  /**
+   * At the end of a run: sends the requests a backend kept back to send in bulk (see the Linux
+   * backend's write-behind), throwing the first failure (an OpError whose origin is its statement).
+   */
+  flush?(): Promise<void>;
   /** Before a script runs: how many namespaces its text says it will make (a hint, for speed); 0 once it has ended. */
   prepare?(hint: { readonly namespaces: number }): void;
   nsAdd(name: string, opts: { readonly hostname?: string }): Promise<void>;
@@ -214,6 +223,11 @@ export class OpError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
+    /**
+     * The statement it belongs to (StatementInfo.origin) when that is not the one running: a
+     * backend that sends an earlier statement's requests later finds their failures late.
+     */
+    readonly origin?: unknown,
   ) {
     super(message);
     this.name = 'OpError';

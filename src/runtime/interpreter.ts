@@ -70,6 +70,14 @@ export class Interpreter {
   async run(statements: readonly A.Statement[], scope: Scope = this.global): Promise<Outcome> {
     try {
       await this.block(statements, scope);
+      try {
+        await this.backend.flush?.();
+      } catch (e) {
+        if (!(e instanceof OpError)) throw e;
+        const at = (e.origin as Span | undefined) ?? statements[statements.length - 1]?.span;
+        if (!at) throw e;
+        return { ok: false, diagnostic: error(e.message, at, e.hint), failed: true };
+      }
       if (this.diagnostics.length > 0) return { ok: false, diagnostic: this.diagnostics[0]!, failed: false };
       return { ok: true };
     } catch (e) {
@@ -99,7 +107,8 @@ export class Interpreter {
     } catch (e) {
       if (e instanceof UnknownValue) return;
       let err = e;
-      if (e instanceof OpError) err = new StatementFailed(error(e.message, s.span, e.hint));
+      // (a failure that a backend found late, sending an earlier statement's requests, is that statement's)
+      if (e instanceof OpError) err = new StatementFailed(error(e.message, (e.origin as Span | undefined) ?? s.span, e.hint));
       if (this.opts.mode === 'check' && err instanceof DiagnosticError && !(err instanceof StatementFailed)) {
         this.diagnostics.push(err.diagnostic);
         return;
@@ -197,6 +206,8 @@ export class Interpreter {
     this.backend.begin({
       file: span.source.name,
       line: span.line,
+      kind: s.kind,
+      origin: span,
       // only the explain backend reads it
       get text() {
         return span.source.text.slice(span.start, span.end).replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ');

@@ -11,6 +11,7 @@ export class JournaledBackend implements Backend {
   /** The lab's own namespaces: links inside them go when they go. */
   private readonly mine: Set<string>;
   readonly begin?: Backend['begin'];
+  readonly flush?: Backend['flush'];
   readonly linkGroup?: number;
   readonly runMarker?: string;
   private marked = false;
@@ -21,6 +22,7 @@ export class JournaledBackend implements Backend {
   ) {
     this.mine = new Set(journal.objects().flatMap(o => (o.kind === 'netns' ? [o.name] : [])));
     if (inner.begin) this.begin = inner.begin.bind(inner);
+    if (inner.flush) this.flush = inner.flush.bind(inner);
     if (inner.linkGroup !== undefined) this.linkGroup = inner.linkGroup;
     if (inner.runMarker !== undefined) this.runMarker = inner.runMarker;
   }

@@ -23,14 +23,14 @@ export interface Ran {
  * until that job ends. After `timeoutMs` nsh is killed (SIGKILL: a hung run may not act on
  * SIGTERM) and `stderr` ends with a line saying so.
  */
-export function nsh(args: string[], opts: { input?: string; cwd?: string; timeoutMs?: number } = {}): Ran {
+export function nsh(args: string[], opts: { input?: string; cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Ran {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   return withOutputFiles((out, err) => {
     const r = spawnSync(nshBin, args, {
       input: opts.input ?? '',
       stdio: ['pipe', out, err],
       cwd: opts.cwd ?? root,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
       timeout: timeoutMs,
       killSignal: 'SIGKILL',
     });

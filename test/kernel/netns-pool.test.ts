@@ -36,22 +36,14 @@ describeKernel('namespaces made ahead', function () {
   afterEach(scrub);
 
   it('names each made-ahead namespace once, each its own and fresh (lo down), and links work through them', () => {
-    const before = process.env.NSH_DEBUG;
-    process.env.NSH_DEBUG = '1';
-    let r;
-    try {
-      r = nsh(['--name', 'pool', writeScript('pool.ns', [
-        // the worker takes ~60 ms to start: by then nsh has made some namespaces itself
-        'for i in 1..120 { ns p$i; veth p$i.v0 <-> host.hp$i }',
-        'addr p1.v0 10.7.0.1/30; addr host.hp1 10.7.0.2/30',
-        'veth p120.a 10.7.0.5/30 <-> p119.a 10.7.0.6/30',
-        'in p1 ping 10.7.0.2 -c 1 -W 2',
-        'in p120 ping 10.7.0.6 -c 1 -W 2',
-      ].join('\n'))]);
-    } finally {
-      if (before === undefined) delete process.env.NSH_DEBUG;
-      else process.env.NSH_DEBUG = before;
-    }
+    const r = nsh(['--name', 'pool', writeScript('pool.ns', [
+      // the worker takes ~60 ms to start: by then nsh has made some namespaces itself
+      'for i in 1..120 { ns p$i; veth p$i.v0 <-> host.hp$i }',
+      'addr p1.v0 10.7.0.1/30; addr host.hp1 10.7.0.2/30',
+      'veth p120.a 10.7.0.5/30 <-> p119.a 10.7.0.6/30',
+      'in p1 ping 10.7.0.2 -c 1 -W 2',
+      'in p120 ping 10.7.0.6 -c 1 -W 2',
+    ].join('\n'))], { env: { NSH_DEBUG: '1' } });
     assert.equal(r.code, 0, r.stderr);
     const { used } = madeAhead(r.stderr);
     assert.ok(used > 0, 'the worker made none that were used');

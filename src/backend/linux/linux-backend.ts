@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import {
   OpError,
+  type StatementInfo,
   type Backend, type Cidr, type Endpoint, type ExecSpec, type Job, type JobTarget, type LabObject, type NcSpec,
   type NsRef, type NsType, type PinTarget, type PingSpec, type RouteSpec, type ShowQuery, type SpawnSpec,
   type TeardownReport, type VethSpec, type LabSnapshot,
@@ -30,6 +31,7 @@ import { nsIdentities, sameNamespace } from './identity.js';
 import { runPing, runPingall } from './ping-runner.js';
 import { runNc } from './nc-runner.js';
 import { readSnapshot } from './snapshot.js';
+import { WriteBehind } from './write-behind.js';
 
 const q = JSON.stringify;
 
@@ -143,12 +145,36 @@ export class LinuxBackend implements Backend {
     if (hint.namespaces === 0) {
       this.pool?.close();
       this.pool = undefined;
+      if (this.behind && process.env.NSH_DEBUG) {
+        process.stderr.write(`nsh: debug: ${this.behind.sent.requests} requests written behind, in ${this.behind.sent.batches} batches\n`);
+      }
+      this.behind?.discard(); // a run that ended well sent all in flush()
+      this.behind = undefined;
     } else if (hint.namespaces >= POOL_MIN && !this.pool) {
       this.pool = NetnsPool.start(hint.namespaces);
+      this.behind = new WriteBehind((ns, reqs) => this.rtnl.socket(ns).batch(reqs), ns => this.rtnl.owns(ns));
     }
   }
 
   private pool: NetnsPool | undefined;
+
+  // ---- write-behind (write-behind.ts), in large labs only ------------------------------------------
+
+  private behind: WriteBehind | undefined;
+  /** The statement running (StatementInfo.origin): what a request queued now belongs to. */
+  private origin: unknown;
+
+  /** Statements whose requests may wait (links up, with their addresses): any other sends them first. */
+  private static readonly KEPT_BACK = new Set(['ns', 'veth', 'link-state']);
+
+  begin(stmt: StatementInfo): void {
+    this.origin = stmt.origin;
+    if (this.behind && !LinuxBackend.KEPT_BACK.has(stmt.kind)) this.behind.sendAll();
+  }
+
+  async flush(): Promise<void> {
+    this.behind?.sendAll();
+  }
 
   async nsAdd(name: string, opts: { hostname?: string }): Promise<void> {
     const opened: RtnlSocket[] = [];
@@ -209,7 +235,8 @@ export class LinuxBackend implements Backend {
     // set-up, whose route insertion grows with the links in its namespace) handled by a kernel
     // worker, in parallel; the second one's is handled in nsh's own thread. So when the peer is in
     // a namespace nsh did not make (the host, crowded with a lab's links), the peer comes up
-    // first; otherwise the main end is made up at creation.
+    // first; otherwise the main end is made up at creation. (In a large lab, what comes up after
+    // creation is written behind: see write-behind.ts.)
     const peerFirst = this.rtnl.owns(s.left.ns) && !this.rtnl.owns(s.right.ns);
     const { main, peer } = this.createVeth(s, !peerFirst);
     try {
@@ -234,6 +261,12 @@ export class LinuxBackend implements Backend {
   /** Brings a new link up with its addresses, in one batch. */
   private upWithAddrs(end: { ep: Endpoint; addrs: readonly Cidr[] }): void {
     const up = linkSetUpByName(end.ep.ifname, true);
+    if (this.behind) {
+      const index = end.addrs.length === 0 ? 0 : this.index(end.ep);
+      const reqs = [...end.addrs.map(c => addrAdd(index, c, { nodad: true })), up];
+      this.behind.add(end.ep.ns, reqs, this.addrDoing(end.ep, end.addrs, false), this.origin);
+      return;
+    }
     if (end.addrs.length === 0) this.send(end.ep.ns, [up], () => ({ what: `bring ${end.ep.ns}.${end.ep.ifname} up` }));
     else this.sendAbout(end.ep, index => [...end.addrs.map(c => addrAdd(index, c, { nodad: true })), up], this.addrDoing(end.ep, end.addrs, false));
   }
@@ -358,10 +391,12 @@ export class LinuxBackend implements Backend {
   async linkState(eps: readonly Endpoint[], up: boolean): Promise<void> {
     for (const [ns, list] of byNamespace(eps)) {
       const reqs = list.map(ep => linkSetUpByName(ep.ifname, up));
-      this.send(ns, reqs, i => ({
+      const doing = (i: number) => ({
         what: `bring ${ns}.${list[i]!.ifname} ${up ? 'up' : 'down'}`,
         codes: { ENODEV: `there is no interface ${q(list[i]!.ifname)} in namespace ${q(ns)}` },
-      }));
+      });
+      if (this.behind) this.behind.add(ns, reqs, doing, this.origin);
+      else this.send(ns, reqs, doing);
     }
     if (up) this.carrierPending(eps);
   }
@@ -571,18 +606,24 @@ export class LinuxBackend implements Backend {
   }
 
   async expectFailure(body: () => Promise<void>): Promise<boolean> {
+    // sent at once, as in a small lab: a failure undoes the statement's own work (begin() sent what was queued before)
+    const behind = this.behind;
+    this.behind = undefined;
     try {
       await body();
       return false;
     } catch (e) {
       if (e instanceof OpError) return true;
       throw e;
+    } finally {
+      this.behind = behind;
     }
   }
 
   // ---- teardown ------------------------------------------------------------------------------------
 
   async teardown(objects: readonly LabObject[]): Promise<TeardownReport> {
+    this.behind?.discard(); // requests about links that are going
     let removed = 0;
     let gone = 0;
     const failed: { object: LabObject; why: string }[] = [];
@@ -679,6 +720,7 @@ export class LinuxBackend implements Backend {
    */
   close(): void {
     this.pool?.close();
+    this.behind?.discard();
     this.settle();
     this.procs.release();
     this.rtnl.closeAll();
