@@ -73,7 +73,7 @@ for (const c of whiteSpaceCodes) notFirst[c] = 1;
 for (const c of ';{}&<>|#!') notFirst[c.charCodeAt(0)] = 1;
 // Chevrotain's dispatch table has one entry per code unit below 256 and one per block of 255
 // above (its charCodeToOptimizedIndex), so above 255 one code unit of a block stands for the
-// whole block: 500 hints instead of 65,502, which Chevrotain's Lexer went through at each start
+// whole block: 497 hints instead of 65,502, which Chevrotain's Lexer went through at each start
 // (~4 ms). test/tokens.test.ts lexes a word starting with each of the 65,536 code units.
 const wordStarts: number[] = [];
 for (let c = 0, block = -1; c < 0x10000; c++) {
