@@ -70,19 +70,23 @@ export class Interpreter {
   async run(statements: readonly A.Statement[], scope: Scope = this.global): Promise<Outcome> {
     try {
       await this.block(statements, scope);
-      try {
-        await this.backend.flush?.();
-      } catch (e) {
-        if (!(e instanceof OpError)) throw e;
-        const at = (e.origin as Span | undefined) ?? statements[statements.length - 1]?.span;
-        if (!at) throw e;
-        return { ok: false, diagnostic: error(e.message, at, e.hint), failed: true };
-      }
+      await this.flush(statements);
       if (this.diagnostics.length > 0) return { ok: false, diagnostic: this.diagnostics[0]!, failed: false };
       return { ok: true };
     } catch (e) {
       if (e instanceof StatementFailed) return { ok: false, diagnostic: e.diagnostic, failed: true, interrupted: e.reason === 'interrupted' };
       if (e instanceof DiagnosticError) return { ok: false, diagnostic: e.diagnostic, failed: false };
+      throw e;
+    }
+  }
+
+  /** Has the backend send what it kept back; a failure is its statement's (OpError.origin). */
+  private async flush(statements: readonly A.Statement[]): Promise<void> {
+    try {
+      await this.backend.flush?.();
+    } catch (e) {
+      const at = e instanceof OpError ? ((e.origin as Span | undefined) ?? statements[statements.length - 1]?.span) : undefined;
+      if (e instanceof OpError && at) throw new StatementFailed(error(e.message, at, e.hint));
       throw e;
     }
   }
