@@ -202,7 +202,8 @@ function inPrefix(addr: ipaddr.IPv4 | ipaddr.IPv6, net: ipaddr.IPv4 | ipaddr.IPv
  */
 export function shorthandPair(c: Cidr): [Cidr, Cidr] | Problem {
   const text = cidrText(c);
-  const hostBits = (c.family === 4 ? 32 : 128) - c.prefix;
+  const bits = c.family === 4 ? 32 : 128;
+  const hostBits = bits - c.prefix;
   if (hostBits < 1) return problem(`${text} leaves no room for a second address`, `use a shorter prefix, e.g. ${c.address}/${c.family === 4 ? 30 : 126}`);
   const addr = ipaddr.parse(c.address);
   const net = c.family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
@@ -211,19 +212,14 @@ export function shorthandPair(c: Cidr): [Cidr, Cidr] | Problem {
     return addToBytes(b, n) ? ipaddr.fromByteArray(b) : undefined;
   };
   // With a /31 (or /127) both addresses are hosts (RFC 3021); otherwise the network address is not.
-  const left = sameAddress(addr, net) && hostBits > 1 ? step(addr, 1) : addr;
+  const left = inPrefix(addr, net, bits) && hostBits > 1 ? step(addr, 1) : addr;
   const right = left && step(left, 1);
   const broadcast = c.family === 4 && hostBits > 1 ? ipaddr.IPv4.broadcastAddressFromCIDR(text) : undefined;
-  if (!left || !right || !inPrefix(right, net, c.prefix) || (broadcast && sameAddress(right, broadcast))) {
+  if (!left || !right || !inPrefix(right, net, c.prefix) || (broadcast && inPrefix(right, broadcast, bits))) {
     return problem(`${text} has no room for the next address in its prefix`, `give both ends an address, or start lower: ${net.toString()}/${c.prefix}`);
   }
   const mk = (a: ipaddr.IPv4 | ipaddr.IPv6): Cidr => ({ family: c.family, address: a.toString(), prefix: c.prefix });
   return [mk(left), mk(right)];
-}
-
-function sameAddress(a: ipaddr.IPv4 | ipaddr.IPv6, b: ipaddr.IPv4 | ipaddr.IPv6): boolean {
-  const x = a.toByteArray(), y = b.toByteArray();
-  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 export function checkInt(text: string, what: string, min: number, max: number): number | Problem {
