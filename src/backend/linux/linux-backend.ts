@@ -148,8 +148,7 @@ export class LinuxBackend implements Backend {
       if (this.behind && process.env.NSH_DEBUG) {
         process.stderr.write(`nsh: debug: ${this.behind.sent.requests} requests written behind, in ${this.behind.sent.batches} batches\n`);
       }
-      this.behind?.discard(); // a run that ended well sent all in flush()
-      this.behind = undefined;
+      this.behind = undefined; // a run that ended well sent all in flush(); a failed one's links are going
     } else if (hint.namespaces >= POOL_MIN && !this.pool) {
       this.pool = NetnsPool.start(hint.namespaces);
       this.behind = new WriteBehind((ns, reqs) => this.rtnl.socket(ns).batch(reqs), ns => this.rtnl.owns(ns));
@@ -261,14 +260,12 @@ export class LinuxBackend implements Backend {
   /** Brings a new link up with its addresses, in one batch. */
   private upWithAddrs(end: { ep: Endpoint; addrs: readonly Cidr[] }): void {
     const up = linkSetUpByName(end.ep.ifname, true);
-    if (this.behind) {
-      const index = end.addrs.length === 0 ? 0 : this.index(end.ep);
-      const reqs = [...end.addrs.map(c => addrAdd(index, c, { nodad: true })), up];
-      this.behind.add(end.ep.ns, reqs, this.addrDoing(end.ep, end.addrs, false), this.origin);
-      return;
-    }
-    if (end.addrs.length === 0) this.send(end.ep.ns, [up], () => ({ what: `bring ${end.ep.ns}.${end.ep.ifname} up` }));
-    else this.sendAbout(end.ep, index => [...end.addrs.map(c => addrAdd(index, c, { nodad: true })), up], this.addrDoing(end.ep, end.addrs, false));
+    const make = (index: number) => [...end.addrs.map(c => addrAdd(index, c, { nodad: true })), up];
+    const doing = this.addrDoing(end.ep, end.addrs, false);
+    // (without addresses the index is not needed: `up` names the link)
+    if (this.behind) this.behind.add(end.ep.ns, make(end.addrs.length === 0 ? 0 : this.index(end.ep)), doing, this.origin);
+    else if (end.addrs.length === 0) this.send(end.ep.ns, make(0), doing);
+    else this.sendAbout(end.ep, make, doing);
   }
 
   /**
@@ -623,7 +620,6 @@ export class LinuxBackend implements Backend {
   // ---- teardown ------------------------------------------------------------------------------------
 
   async teardown(objects: readonly LabObject[]): Promise<TeardownReport> {
-    this.behind?.discard(); // requests about links that are going
     let removed = 0;
     let gone = 0;
     const failed: { object: LabObject; why: string }[] = [];
@@ -720,7 +716,6 @@ export class LinuxBackend implements Backend {
    */
   close(): void {
     this.pool?.close();
-    this.behind?.discard();
     this.settle();
     this.procs.release();
     this.rtnl.closeAll();

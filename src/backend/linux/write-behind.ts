@@ -60,11 +60,6 @@ export class WriteBehind {
     }
     if (first) throw first;
   }
-
-  /** Drops what is queued (the run ended in failure: its links are going). */
-  discard(): void {
-    this.queues.clear();
-  }
 }
 
 /** A kernel error as the OpError of the statement that queued the request (anything else is a bug: thrown). */
