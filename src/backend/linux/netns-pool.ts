@@ -107,7 +107,6 @@ export class NetnsPool {
     if (process.env.NSH_DEBUG) {
       process.stderr.write(`nsh: debug: ${this.taken} namespaces made ahead were used, ${unused} not\n`);
     }
-    this.taken += unused;
     void this.worker.terminate();
   }
 }
