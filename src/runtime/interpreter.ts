@@ -85,9 +85,10 @@ export class Interpreter {
     try {
       await this.backend.flush?.();
     } catch (e) {
-      const at = e instanceof OpError ? ((e.origin as Span | undefined) ?? statements[statements.length - 1]?.span) : undefined;
-      if (e instanceof OpError && at) throw new StatementFailed(error(e.message, at, e.hint));
-      throw e;
+      if (!(e instanceof OpError)) throw e;
+      const at = (e.origin as Span | undefined) ?? statements[statements.length - 1]?.span;
+      if (!at) throw e;
+      throw new StatementFailed(error(e.message, at, e.hint));
     }
   }
 
