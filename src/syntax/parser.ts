@@ -27,12 +27,12 @@ export class NshParser extends CstParser {
    * `recovering`: after an error, resynchronise and go on, to report several errors in one pass.
    * `lookahead`: by default from the bundle's table of lookahead paths (see lookahead.ts), if any.
    * `grammar`: the grammar's tree, by default the bundle's (see baked-grammar.ts), if any;
-   * without one, Chevrotain records it from the rules.
+   * with null, Chevrotain records it from the rules.
    */
   constructor(
     recovering: boolean,
     lookahead: ILookaheadStrategy = new TableLookahead(T.allTokens, typeof NSH_LOOKAHEAD === 'undefined' ? undefined : NSH_LOOKAHEAD, 1),
-    grammar: readonly BakedNode[] | undefined = typeof NSH_GRAMMAR === 'undefined' ? undefined : NSH_GRAMMAR,
+    grammar: readonly BakedNode[] | null = typeof NSH_GRAMMAR === 'undefined' ? null : NSH_GRAMMAR,
   ) {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: recovering,
@@ -43,7 +43,7 @@ export class NshParser extends CstParser {
       skipValidations: typeof NSH_BUNDLED !== 'undefined',
       nodeLocationTracking: 'full',
     });
-    this.baked = grammar && unbake(grammar, T.allTokens);
+    this.baked = grammar ? unbake(grammar, T.allTokens) : undefined;
     this.performSelfAnalysis();
   }
 
@@ -419,7 +419,7 @@ export function theParser(recovering: boolean): NshParser {
 
 /** The grammar's tree as Chevrotain records it, as the bundle build bakes it in. */
 export function bakedGrammar(): BakedNode[] {
-  return bake(Object.values(new NshParser(false, undefined, undefined).getGAstProductions()));
+  return bake(Object.values(new NshParser(false, undefined, null).getGAstProductions()));
 }
 
 /** The lookahead paths of the grammar, as the bundle build bakes them in. */
