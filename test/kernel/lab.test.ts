@@ -155,6 +155,19 @@ jobs
     assertClean();
   });
 
+  it('down drops a link\'s IPv6 addresses as ip link set down does, unless keep_addr_on_down is set', () => {
+    const r = nsh(['-e', [
+      'ns a b; veth a.v0 10.0.1.1/24 fd00:1::1/64 <-> b.v0 10.0.1.2/24 fd00:1::2/64',
+      'down a.v0; up a.v0; in b ping 10.0.1.1 -c 1; ! in b ping fd00:1::1 -c 1 -W 0.5',
+      'sysctl b net.ipv6.conf.all.keep_addr_on_down=1; down b.v0; up b.v0; addr a.v0 fd00:1::1/64; in a ping fd00:1::2 -c 1',
+    ].join('; ')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(linkStates('a').find(l => l.ifname === 'v0')?.addrs, ['10.0.1.1/24', 'fd00:1::1/64']);
+    assert.deepEqual(linkStates('b').find(l => l.ifname === 'v0')?.addrs, ['10.0.1.2/24', 'fd00:1::2/64']);
+    assert.equal(nsh(['down', 'inline']).code, 0);
+    assertClean();
+  });
+
   it('lists labs and tears down every lab with down --all', () => {
     assert.equal(nsh(['--name', 'one', '-e', 'ns x1']).code, 0);
     assert.equal(nsh(['--name', 'two', '-e', 'ns x2; veth x2.v <-> host.x2v']).code, 0);

@@ -196,6 +196,8 @@ export class ProgramGen {
     if (!i) return this.makeNs();
     i.up = !i.up;
     this.emit(`${i.up ? 'up' : 'down'} ${i.ns}.${i.name}`);
+    // as with `ip link set down`, the kernel drops the link's IPv6 addresses (keep_addr_on_down 0)
+    if (!i.up) i.addrs = i.addrs.filter(a => !a.includes(':'));
   }
 
   private route(): void {
