@@ -1,7 +1,7 @@
 /** nsh's command line. Exit status: 0 success, 1 a statement failed, 2 usage or syntax error, 130 Ctrl-C. */
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
-import pc from 'picocolors';
+import { colors, type Io } from './core/io.js';
 import { renderDiagnostics, type Diagnostic, type Painter } from './syntax/diagnostics.js';
 import type { Program } from './syntax/ast.js';
 import { checkNsName, isProblem } from './syntax/values.js';
@@ -31,6 +31,7 @@ usage:
 options:
   --name LAB          record the lab under this name (default: the script's base name)
   --keep-on-error     keep what a failed run created
+  --replace           take down a lab of the same name that is up, then run
   --rootless          run the lab inside a private user + network namespace
   --keep              (REPL) keep the lab on exit
   --auto              (tutorial) run every step without waiting
@@ -39,28 +40,21 @@ options:
 
 Exit status: 0 success, 1 a statement failed, 2 usage or syntax error, 130 interrupted.`;
 
-export interface Io {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  /** May be a getter: process.stdin makes a stream (node's stream or net code) when first read. */
-  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-  /** Whether stdin is a terminal, when known without making the stream (default: stdin.isTTY). */
-  readonly stdinIsTTY?: boolean;
-  readonly env: Readonly<Record<string, string | undefined>>;
-}
+export type { Io };
 
-/** The lab a script builds is named after its file (`router.ns` → router) unless --name says. */
-function labName(opts: { name?: string; file?: string }): string | undefined {
+/**
+ * The lab a script builds is named after its file (`router.ns` → router) unless --name says; an
+ * `-e` text's lab is `inline-N`, the first N that no lab has (each run's lab is its own).
+ */
+async function labName(opts: { name?: string; file?: string }): Promise<string> {
   if (opts.name !== undefined) return opts.name;
-  if (opts.file === undefined) return 'inline';
+  if (opts.file === undefined) return (await import('./runtime/journal.js')).freeLabName('inline');
   const base = path.basename(opts.file).replace(/\.ns$/, '');
   return base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1').slice(0, 64);
 }
 
 function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
-  const on = Boolean(stream.isTTY) && !('NO_COLOR' in env) && env.TERM !== 'dumb';
-  const c = pc.createColors(on);
-  return { red: c.red, yellow: c.yellow, bold: c.bold, dim: c.dim, cyan: c.cyan };
+  return colors(stream, env);
 }
 
 class UsageError extends Error {}
@@ -73,6 +67,7 @@ interface Options {
   name?: string;
   rm: boolean;
   keepOnError: boolean;
+  replace: boolean;
   rootless: boolean;
   keep: boolean;
   interactive: boolean;
@@ -97,6 +92,7 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
         rm: { type: 'boolean' },
         name: { type: 'string' },
         'keep-on-error': { type: 'boolean' },
+        replace: { type: 'boolean' },
         rootless: { type: 'boolean' },
         keep: { type: 'boolean' },
         all: { type: 'boolean' },
@@ -114,6 +110,7 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
     args: pos,
     rm: Boolean(v.rm),
     keepOnError: Boolean(v['keep-on-error']),
+    replace: Boolean(v.replace),
     rootless: Boolean(v.rootless),
     keep: Boolean(v.keep),
     interactive: Boolean(v.interactive),
@@ -201,19 +198,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const program = await loadChecked();
       if (!program) return 2;
       if (opts.interactive) return interactive(opts, io, program.statements);
-      const lab = labName(opts)!;
-      const bad = checkNsName(lab, { allowHost: true });
-      if (isProblem(bad)) {
-        complain(`nsh: lab name ${JSON.stringify(lab)} is not usable: ${bad.problem}`);
-        return 2;
+      if (opts.name !== undefined) {
+        const bad = checkNsName(opts.name, { allowHost: true });
+        if (isProblem(bad)) {
+          complain(`nsh: lab name ${JSON.stringify(opts.name)} is not usable: ${bad.problem}`);
+          return 2;
+        }
       }
       const missing = missingPrivileges();
       if (missing) {
         complain(`nsh: ${missing}`);
         return 1;
       }
+      const lab = await labName(opts);
       const { runLab } = await import('./lab-commands.js');
-      return runLab(program, lab, opts, io, report, complain);
+      return runLab(program, lab, opts, io, report);
     }
     case 'down':
     case 'ls': {
@@ -223,7 +222,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return 1;
       }
       const { downCommand, listLabsCommand } = await import('./lab-commands.js');
-      return opts.command === 'ls' ? listLabsCommand(say) : downCommand(opts, io, complain);
+      return opts.command === 'ls' ? listLabsCommand(say) : downCommand(opts, io);
     }
     case 'repl':
       return interactive(opts, io);
@@ -245,13 +244,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 /** `nsh` (the REPL) and `nsh -i FILE` (the script as a lab, then the REPL inside it). */
 async function interactive(opts: Options, io: Io, script?: readonly Statement[]): Promise<number> {
-  const lab = script ? labName(opts)! : opts.name ?? 'repl';
-  const bad = checkNsName(lab, { allowHost: true });
-  if (isProblem(bad)) {
-    io.stderr.write(`nsh: lab name ${JSON.stringify(lab)} is not usable: ${bad.problem}\n`);
-    return 2;
+  if (opts.name !== undefined) {
+    const bad = checkNsName(opts.name, { allowHost: true });
+    if (isProblem(bad)) {
+      io.stderr.write(`nsh: lab name ${JSON.stringify(opts.name)} is not usable: ${bad.problem}\n`);
+      return 2;
+    }
   }
+  const privileged = missingPrivileges() === undefined;
+  // (a lab that records nothing, without privileges, takes no name from the others)
+  const lab = !script ? opts.name ?? 'repl' : privileged || opts.name !== undefined || opts.file !== undefined ? await labName(opts) : 'inline';
   const { startRepl } = await import('./repl/repl.js');
+  // without privileges the REPL still checks, explains, and runs let, def and echo
+  const backend = privileged
+    ? (await import('./lab-commands.js')).linuxBackend(io, { inheritStdin: false }) // the REPL reads the terminal; Ctrl-C comes to it as a key
+    : undefined;
   const repl = startRepl({
     input: io.stdin ?? process.stdin,
     output: io.stdout,
@@ -259,7 +266,7 @@ async function interactive(opts: Options, io: Io, script?: readonly Statement[])
     env: io.env,
     lab,
     keep: opts.keep,
-    privileged: missingPrivileges() === undefined,
+    ...(backend ? { backend } : {}),
     signals: true,
     ...(script ? { script } : {}),
   });

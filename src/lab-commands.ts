@@ -1,64 +1,54 @@
 /** The commands that build and remove labs on the kernel: `nsh FILE`, `nsh down`, `nsh ls`. */
 import { LinuxBackend } from './backend/linux/linux-backend.js';
+import { describeObject, type TeardownReport } from './core/lab.js';
+import { colorOn, line, type Io } from './core/io.js';
 import { insideRootless } from './rootless.js';
-import { Journal, listLabs, readObjects, labFile, JOURNAL_DIR } from './runtime/journal.js';
-import { downLab, runScript } from './runtime/session.js';
+import { listLabs, readObjects, labFile, JOURNAL_DIR } from './runtime/journal.js';
+import { downLab, Lab, LabIsUp, objectCount, teardownSentences } from './runtime/lab.js';
 import type { Program } from './syntax/ast.js';
 import type { Diagnostic } from './syntax/diagnostics.js';
-import type { LabObject, TeardownReport } from './backend/backend.js';
 
-interface Streams {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-  readonly stdinIsTTY?: boolean;
-  readonly env: Readonly<Record<string, string | undefined>>;
-}
-
-function backendFor(io: Streams): LinuxBackend {
+export function linuxBackend(io: Io, opts: { inheritStdin?: boolean } = {}): LinuxBackend {
   return new LinuxBackend({
     stdout: io.stdout,
     stderr: io.stderr,
-    inheritStdin: io.stdinIsTTY ?? Boolean(io.stdin?.isTTY),
-    color: Boolean(io.stdout.isTTY) && !('NO_COLOR' in io.env),
+    inheritStdin: opts.inheritStdin ?? io.stdinIsTTY ?? Boolean(io.stdin?.isTTY),
+    color: colorOn(io.stdout, io.env),
   });
 }
 
-function describe(o: LabObject): string {
-  switch (o.kind) {
-    case 'netns':
-      return `namespace ${o.name}`;
-    case 'uts':
-      return `uts namespace of ${o.name}`;
-    case 'link':
-      return `link ${o.at.kind === 'name' ? o.at.name : o.at.kind === 'pid' ? `pid ${String(o.at.pid)}` : o.at.path}.${o.ifname}`;
-    case 'job':
-      return `process ${o.pid}`;
-    case 'procs':
-      return `programs it started`;
-    case 'mount':
-      return `pin at ${o.path}`;
-  }
-}
-
-function failures(r: TeardownReport | undefined, complain: (s: string) => void): boolean {
-  for (const f of r?.failed ?? []) complain(`nsh: could not remove ${describe(f.object)}: ${f.why}`);
+/** Says what a teardown could not remove; true when something was left. */
+export function reportLeftovers(r: TeardownReport | undefined, complain: (s: string) => void): boolean {
+  for (const s of r ? teardownSentences(r) : []) complain(`nsh: ${s}`);
   return (r?.failed.length ?? 0) > 0;
 }
 
+export interface RunOptions {
+  /** Remove the whole lab at the end, whatever happened. */
+  readonly rm: boolean;
+  /** Keep what a failed run made. */
+  readonly keepOnError: boolean;
+  /** Take down a lab of the same name that is up, first. */
+  readonly replace?: boolean;
+}
+
+/**
+ * `nsh FILE`: the script as a lab. On failure or Ctrl-C what this run made is removed again
+ * (unless kept); with --rm the whole lab at the end. Resolves with the exit status.
+ */
 export async function runLab(
   program: Program,
-  lab: string,
-  opts: { rm: boolean; keepOnError: boolean },
-  io: Streams,
+  name: string,
+  opts: RunOptions,
+  io: Io,
   report: (ds: readonly Diagnostic[]) => void,
-  complain: (s: string) => void,
 ): Promise<number> {
-  const backend = backendFor(io);
-  const journal = Journal.open(lab);
+  const complain = (s: string) => line(io.stderr, s);
+  const backend = linuxBackend(io);
   let interrupted = false;
   /** The status a shell gives a program ended by the signal: 130 for SIGINT (Ctrl-C), 143 for SIGTERM. */
   let signalStatus = 130;
+  let lab: Lab | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
     signalStatus = signal === 'SIGTERM' ? 143 : 130;
@@ -67,47 +57,50 @@ export async function runLab(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const r = await runScript({
-      statements: program.statements,
-      backend,
-      journal,
-      env: io.env,
-      rm: opts.rm,
-      keepOnError: opts.keepOnError,
-      interrupted: () => interrupted,
-    });
-    const leftovers = failures(r.teardown, complain);
-    if (!r.outcome.ok) {
-      if (!r.outcome.interrupted) report([r.outcome.diagnostic]);
+    try {
+      lab = await Lab.open({ name, backend, env: io.env, interrupted: () => interrupted, fresh: true, replace: opts.replace ?? false });
+    } catch (e) {
+      if (!(e instanceof LabIsUp)) throw e;
+      complain(`nsh: lab "${name}" is up from an earlier run; \`nsh down ${name}\` removes it, --replace takes it down first, --name LAB runs beside it`);
+      return 1;
+    }
+    const outcome = await lab.run(program.statements, { script: true });
+    const failed = !outcome.ok || interrupted;
+    let teardown: TeardownReport | undefined;
+    if (opts.rm) teardown = await lab.teardown('all');
+    else if (failed && !opts.keepOnError) teardown = await lab.teardown('run');
+    const leftovers = reportLeftovers(teardown, complain);
+    if (!outcome.ok) {
+      if (!outcome.interrupted) report([outcome.diagnostic]);
       else complain('nsh: interrupted');
-      if (r.teardown && !leftovers) {
-        const n = r.teardown.removed;
-        complain(`nsh: removed what this run made (${n} object${n === 1 ? '' : 's'})`);
+      if (teardown && !leftovers) {
+        complain(`nsh: removed what this run made (${objectCount(teardown.removed)})${opts.rm ? '' : '; --keep-on-error keeps it to look at'}`);
       }
       return interrupted ? signalStatus : 1;
     }
     if (interrupted) return signalStatus;
     // a --rootless lab lives in namespaces that end with this command
-    if (!opts.rm && !insideRootless(io.env) && journal.objects().length > 0) {
-      complain(`nsh: lab "${lab}" is up; \`nsh down ${lab}\` removes it`);
+    if (!opts.rm && !insideRootless(io.env) && lab.isUp) {
+      complain(`nsh: lab "${name}" is up; \`nsh down ${name}\` removes it`);
     }
     return leftovers ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    journal.close();
-    backend.close();
+    if (lab) lab.close();
+    else backend.close();
   }
 }
 
-export async function downCommand(opts: { all: boolean; args: string[] }, io: Streams, complain: (s: string) => void): Promise<number> {
+export async function downCommand(opts: { all: boolean; args: readonly string[] }, io: Io): Promise<number> {
+  const complain = (s: string) => line(io.stderr, s);
   const labs = opts.all ? listLabs() : opts.args;
   if (!opts.all && labs.length === 0) {
     complain('nsh: down needs a lab name, or --all');
     return 2;
   }
   const known = new Set(listLabs());
-  const backend = backendFor(io);
+  const backend = linuxBackend(io);
   let code = 0;
   try {
     for (const lab of labs) {
@@ -116,8 +109,7 @@ export async function downCommand(opts: { all: boolean; args: string[] }, io: St
         code = 1;
         continue;
       }
-      const r = await downLab(backend, lab);
-      if (failures(r, complain)) code = 1;
+      if (reportLeftovers(await downLab(backend, lab), complain)) code = 1;
     }
   } finally {
     backend.close();
@@ -128,7 +120,7 @@ export async function downCommand(opts: { all: boolean; args: string[] }, io: St
 export async function listLabsCommand(say: (s: string) => void): Promise<number> {
   for (const lab of listLabs()) {
     const objects = readObjects(labFile(JOURNAL_DIR, lab));
-    say(`${lab}: ${objects.map(describe).join(', ') || '(empty)'}`);
+    say(`${lab}: ${objects.map(describeObject).join(', ') || '(empty)'}`);
   }
   return 0;
 }

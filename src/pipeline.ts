@@ -1,13 +1,8 @@
-/**
- * The steps every command shares: load a script (with its includes), check it by a dry run through
- * the explain backend, and explain it.
- */
+/** The steps every command that reads a script shares: load it (with its includes), check it, explain it. */
 import * as fs from 'node:fs';
-import { DryRunBackend } from './backend/dry-run.js';
-import { ExplainBackend } from './backend/explain/explain.js';
-import { Interpreter } from './runtime/interpreter.js';
-import type { Program, Statement } from './syntax/ast.js';
-import type { Scope } from './runtime/environment.js';
+import { dryRun, explainStatements, type CheckOptions } from './runtime/check.js';
+import type { LabSnapshot } from './core/snapshot.js';
+import type { Program } from './syntax/ast.js';
 import { error, sortDiagnostics, type Diagnostic } from './syntax/diagnostics.js';
 import { loadFile, loadText, type FileReader } from './syntax/load.js';
 
@@ -43,8 +38,6 @@ export function loadInline(name: string, text: string): Loaded {
   return loadText(name, text, process.cwd(), fileReader);
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
-
 /** Problems that may only echo a syntax error (a `let` or `def` that did not parse). */
 const ECHOES = new Set(['undefined-variable', 'unknown-statement', 'arity']);
 
@@ -52,30 +45,18 @@ const ECHOES = new Set(['undefined-variable', 'unknown-statement', 'arity']);
  * Every problem of a loaded script: its syntax errors, and a dry run of what did parse, in which
  * every statement is expanded and checked and nothing is touched.
  */
-export async function checkLoaded(l: Loaded, opts: { env: Env; lab?: Iterable<string> }): Promise<Diagnostic[]> {
-  const problems = await checkStatements(l.program.statements, opts);
-  const found = l.diagnostics.length > 0 ? problems.filter(d => !ECHOES.has(d.code ?? '')) : problems;
-  return sortDiagnostics([...l.diagnostics, ...found]);
+export async function checkLoaded(l: Loaded, opts: CheckOptions): Promise<Diagnostic[]> {
+  return (await checkAndPicture(l, opts)).diagnostics;
 }
 
-/** The dry run alone; `scope` lets statements see variables and defs made before (the REPL's session). */
-export async function checkStatements(
-  statements: readonly Statement[],
-  opts: { env: Env; lab?: Iterable<string>; scope?: Scope },
-): Promise<Diagnostic[]> {
-  const { scope, ...rest } = opts;
-  const interp = new Interpreter({ backend: new DryRunBackend(), mode: 'check', ...rest });
-  await interp.run(statements, scope);
-  return sortDiagnostics(interp.diagnostics);
+/** The problems of a loaded script, and the lab it would build (`nsh graph FILE`). */
+export async function checkAndPicture(l: Loaded, opts: CheckOptions): Promise<{ diagnostics: Diagnostic[]; snapshot: LabSnapshot }> {
+  const r = await dryRun(l.program.statements, opts);
+  const found = l.diagnostics.length > 0 ? r.diagnostics.filter(d => !ECHOES.has(d.code ?? '')) : r.diagnostics;
+  return { diagnostics: sortDiagnostics([...l.diagnostics, ...found]), snapshot: r.snapshot };
 }
 
 /** The iproute2 / shell text of a checked program. */
-export async function explainProgram(program: Program, title: string, env: Env): Promise<string> {
-  const chunks: string[] = [];
-  const backend = new ExplainBackend({ write: t => chunks.push(t) });
-  backend.header(title);
-  // run mode: the program is already checked, and def bodies are explained where they are called
-  const interp = new Interpreter({ backend, mode: 'run', env });
-  await interp.run(program.statements);
-  return chunks.join('\n') + '\n';
+export async function explainProgram(program: Program, title: string, env: CheckOptions['env']): Promise<string> {
+  return (await explainStatements(program.statements, { env, title })) + '\n';
 }

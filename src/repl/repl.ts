@@ -9,20 +9,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as nodeRepl from 'node:repl';
-import pc from 'picocolors';
-import { ExplainBackend } from '../backend/explain/explain.js';
 import type { Backend } from '../backend/backend.js';
-import { LinuxBackend } from '../backend/linux/linux-backend.js';
-import { interfaceNames } from '../backend/linux/snapshot.js';
-import { listNamedNetns, namedNetnsExists } from '../backend/linux/netns.js';
-import { checkStatements, loadInline } from '../pipeline.js';
-import { Scope } from '../runtime/environment.js';
+import { UnprivilegedBackend } from '../backend/unprivileged.js';
+import { colorOn, colors, type Colors, type Env, type In, type Out } from '../core/io.js';
+import { loadInline } from '../pipeline.js';
 import { expandWord } from '../runtime/expand.js';
 import { DiagnosticError } from '../runtime/errors.js';
-import { Interpreter } from '../runtime/interpreter.js';
-import { Journal, removeJournal } from '../runtime/journal.js';
-import { JournaledBackend } from '../runtime/journaled.js';
-import { tearDown } from '../runtime/session.js';
+import { Lab, objectCount, teardownSentences } from '../runtime/lab.js';
 import type { InStmt, Statement } from '../syntax/ast.js';
 import { error, renderDiagnostics, sortDiagnostics, type Diagnostic, type Painter } from '../syntax/diagnostics.js';
 import { statementKeywordNames } from '../syntax/keywords.js';
@@ -30,25 +23,21 @@ import { checkNsName, isProblem } from '../syntax/values.js';
 import { complete } from './complete.js';
 import { helpAll, helpFor, REPL_COMMANDS } from './help.js';
 import { renderSave } from './save.js';
-import { UnprivilegedBackend } from './unprivileged.js';
-
-type In = NodeJS.ReadableStream & { isTTY?: boolean };
-type Out = NodeJS.WritableStream & { isTTY?: boolean };
 
 export interface ReplOptions {
   readonly input: In;
   readonly output: Out;
   /** Where errors go (default: output). */
   readonly errors?: Out;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
+  /** The backend statements act through (the command line gives the Linux one; default: one that refuses, for a user without root). */
+  readonly backend?: Backend;
   /** Line editing, completion on Tab, Ctrl-C as a key (default: input and output are terminals). */
   readonly terminal?: boolean;
   /** The lab's name (default "repl"). */
   readonly lab?: string;
   /** Keep the lab on exit. */
   readonly keep?: boolean;
-  /** Whether statements may touch the kernel (default: the caller checked and says so). */
-  readonly privileged: boolean;
   /** Statements run before the first prompt (`nsh -i FILE`). */
   readonly script?: readonly Statement[];
   /** The history file; false for none (default ~/.nsh_history, after $HOME). */
@@ -74,15 +63,10 @@ class Session implements Repl {
   readonly done: Promise<number>;
   private finishDone!: (code: number) => void;
   private readonly errors: Out;
-  private readonly color: boolean;
-  private readonly c: ReturnType<typeof pc.createColors>;
+  private readonly c: Colors;
   private readonly paint: Painter;
-  private readonly linux: LinuxBackend | undefined;
-  private readonly journaled: JournaledBackend | undefined;
-  private readonly journal: Journal | undefined;
-  private readonly interp: Interpreter;
-  private readonly explainer: ExplainBackend;
-  private explainChunks: string[] = [];
+  /** Set once the lab is open (start()). */
+  private lab!: Lab;
   private explainOn = false;
   /** The namespace bare commands run in: its name for the prompt, and the NSREF text to prefix. */
   private context: { label: string; ref: string; name?: string } | undefined;
@@ -107,32 +91,10 @@ class Session implements Repl {
   constructor(private readonly opts: ReplOptions) {
     this.done = new Promise(r => (this.finishDone = r));
     this.errors = opts.errors ?? opts.output;
-    this.color = Boolean(opts.output.isTTY) && !('NO_COLOR' in opts.env) && opts.env.TERM !== 'dumb';
-    this.c = pc.createColors(this.color);
-    this.paint = { red: this.c.red, yellow: this.c.yellow, bold: this.c.bold, dim: this.c.dim, cyan: this.c.cyan };
+    this.c = colors(opts.output, opts.env);
+    this.paint = this.c;
     this.labName = opts.lab ?? 'repl';
     this.cwd = opts.cwd ?? process.cwd();
-    let backend: Backend;
-    if (opts.privileged) {
-      this.linux = new LinuxBackend({
-        stdout: opts.output,
-        stderr: this.errors,
-        inheritStdin: false, // the REPL reads the terminal; Ctrl-C comes to it as a key
-        color: this.color,
-      });
-      this.journal = Journal.open(this.labName);
-      backend = this.journaled = new JournaledBackend(this.linux, this.journal);
-    } else {
-      backend = new UnprivilegedBackend(opts.output);
-    }
-    this.interp = new Interpreter({
-      backend,
-      mode: 'run',
-      env: opts.env,
-      lab: this.journal?.objects().flatMap(o => (o.kind === 'netns' ? [o.name] : [])) ?? [],
-      interrupted: () => this.interruptFlag,
-    });
-    this.explainer = new ExplainBackend({ write: t => this.explainChunks.push(t) });
     this.historyFile = opts.history === false ? undefined : opts.history ?? path.join(opts.env.HOME ?? os.homedir(), '.nsh_history');
   }
 
@@ -170,7 +132,15 @@ class Session implements Repl {
       process.on('SIGTERM', this.onTerm);
       process.on('SIGHUP', this.onTerm);
     }
-    if (!this.opts.privileged) {
+    this.lab = await Lab.open({
+      name: this.labName,
+      backend: this.opts.backend ?? new UnprivilegedBackend(this.opts.output),
+      // a backend that refuses everything makes nothing to record
+      journal: this.opts.backend !== undefined,
+      env: this.opts.env,
+      interrupted: () => this.interruptFlag,
+    });
+    if (!this.opts.backend) {
       this.complain(
         this.c.yellow('nsh: statements that touch the kernel need root (CAP_SYS_ADMIN and CAP_NET_ADMIN): run nsh with sudo, or with --rootless; checking, .explain, let, def and echo work without it'),
       );
@@ -178,7 +148,7 @@ class Session implements Repl {
     if (this.opts.script) {
       this.busy = true;
       try {
-        await this.runStatements(this.opts.script);
+        await this.runStatements(this.opts.script, { script: true });
       } finally {
         this.busy = false;
       }
@@ -195,10 +165,10 @@ class Session implements Repl {
       historySize: HISTORY_KEEP,
       completer: (line: string) =>
         complete(line, {
-          namespaces: () => [...new Set([...this.interp.lab, ...safe(listNamedNetns)])],
-          interfaces: ns => interfaceNames(ns),
-          variables: () => this.interp.global.names(),
-          defs: () => this.interp.global.defNames(),
+          namespaces: () => [...new Set([...this.lab.namespaces, ...safe(() => this.lab.backend.namespaces?.() ?? [])])],
+          interfaces: ns => safe(() => this.lab.backend.interfaces?.(ns) ?? []),
+          variables: () => this.lab.scope.names(),
+          defs: () => this.lab.scope.defNames(),
           cwd: this.cwd,
         }),
       eval: (cmd: string, _context: unknown, _file: string, cb: (e: Error | null, r?: unknown) => void) =>
@@ -244,22 +214,15 @@ class Session implements Repl {
     }
     let code = this.exitCode;
     try {
-      if (this.journal && this.linux) {
-        this.journaled?.finish();
-        const mine = this.journal.objects(this.journal.run);
-        if (this.opts.keep) {
-          this.linux.close();
-          if (this.journal.objects().length > 0) this.complain(`nsh: lab "${this.labName}" is up; \`nsh down ${this.labName}\` removes it`);
-        } else {
-          const r = await tearDown(this.linux, this.journal, mine);
-          for (const f of r.failed) this.complain(`nsh: could not remove ${JSON.stringify(f.object)}: ${f.why}`);
-          if (r.failed.length > 0) code = 1;
-          else if (r.removed > 0) this.complain(`nsh: removed what this session made (${r.removed} object${r.removed === 1 ? "" : "s"})`);
-          this.linux.close();
-        }
-        if (this.journal.objects().length === 0) removeJournal(this.labName, path.dirname(this.journal.file));
-        this.journal.close();
+      if (this.opts.keep) {
+        if (this.lab.isUp) this.complain(`nsh: lab "${this.labName}" is up; \`nsh down ${this.labName}\` removes it`);
+      } else {
+        const r = await this.lab.teardown('run');
+        for (const f of teardownSentences(r)) this.complain(`nsh: ${f}`);
+        if (r.failed.length > 0) code = 1;
+        else if (r.removed > 0) this.complain(`nsh: removed what this session made (${objectCount(r.removed)})`);
       }
+      this.lab.close();
     } catch (e) {
       this.complain(`nsh: ${(e as Error).message}`);
       code = 1;
@@ -273,7 +236,7 @@ class Session implements Repl {
       // a key in raw mode; with the terminal cooked while a statement runs, the terminal echoes ^C
       if (this.server?.terminal) this.opts.output.write(signal ? '\n' : '^C\n');
       this.interruptFlag = true;
-      this.linux?.interrupt();
+      this.lab.interrupt();
       // lines typed ahead are dropped with the statement
       this.queue.length = 0;
       return;
@@ -368,7 +331,7 @@ class Session implements Repl {
     if (!this.context) return line;
     const first = /^\s*([^\s;{}&<>|]+)/.exec(line)?.[1];
     if (first === undefined || first.startsWith('#') || first.startsWith('!') || first === '}') return line;
-    if (statementKeywordNames.includes(first) || this.interp.global.lookup(first)) return line;
+    if (statementKeywordNames.includes(first) || this.lab.scope.lookup(first)) return line;
     return `in ${this.context.ref} ${line.trimStart()}`;
   }
 
@@ -381,7 +344,7 @@ class Session implements Repl {
     }
     let name: string;
     try {
-      name = expandWord(r.name, { scope: this.interp.global, env: this.opts.env });
+      name = expandWord(r.name, { scope: this.lab.scope, env: this.opts.env });
     } catch (e) {
       if (e instanceof DiagnosticError) this.report([e.diagnostic]);
       return;
@@ -395,7 +358,7 @@ class Session implements Repl {
       this.context = undefined;
       return;
     }
-    if (!this.interp.lab.has(name) && !namedNetnsExists(name)) {
+    if (!this.exists(name)) {
       this.report([error(`namespace ${JSON.stringify(name)} does not exist`, r.name.span, `create it first with \`ns ${name}\``)]);
       return;
     }
@@ -405,27 +368,29 @@ class Session implements Repl {
   /** A context namespace that went away (`del a`) ends the context. */
   private checkContext(): void {
     const name = this.context?.name;
-    if (name !== undefined && !this.interp.lab.has(name) && !namedNetnsExists(name)) {
+    if (name !== undefined && !this.exists(name)) {
       this.say(`namespace "${name}" is gone; back in the host namespace`);
       this.context = undefined;
     }
   }
 
+  /** Whether a namespace is the lab's or exists on the system. */
+  private exists(name: string): boolean {
+    return this.lab.namespaces.has(name) || safe(() => this.lab.backend.namespaces?.() ?? []).includes(name);
+  }
+
   /** Checked like a script (with the session's variables and defs), explained if asked, then run. */
-  private async runStatements(statements: readonly Statement[]): Promise<void> {
-    const problems = await checkStatements(statements, { env: this.opts.env, lab: this.interp.lab, scope: new Scope(this.interp.global) });
+  private async runStatements(statements: readonly Statement[], opts: { script?: boolean } = {}): Promise<void> {
+    const problems = await this.lab.check(statements);
     if (problems.length > 0) {
       this.report(problems);
       return;
     }
     if (this.explainOn) {
-      this.explainChunks = [];
-      const explain = new Interpreter({ backend: this.explainer, mode: 'run', env: this.opts.env, lab: this.interp.lab });
-      await explain.run(statements, new Scope(this.interp.global));
-      const text = this.explainChunks.join('\n').replace(/^\n+/, '');
+      const text = (await this.lab.explain(statements)).replace(/^\n+/, '');
       if (text) this.say(this.c.dim(text));
     }
-    const outcome = await this.interp.run(statements);
+    const outcome = await this.lab.run(statements, opts);
     if (!outcome.ok) {
       if (outcome.interrupted) this.complain(this.c.yellow('interrupted'));
       else this.report([outcome.diagnostic]);
@@ -449,14 +414,14 @@ class Session implements Repl {
       this.complain('usage: .save FILE');
       return;
     }
-    if (!this.linux?.snapshot || !this.journal) {
+    if (!this.lab.backend.snapshot || !this.opts.backend) {
       this.complain('nsh: .save reads the lab back from the kernel, which needs root');
       return;
     }
-    const lab = [...this.interp.lab];
-    const snap = await this.linux.snapshot(lab);
+    const lab = [...this.lab.namespaces];
+    const snap = await this.lab.backend.snapshot(lab);
     const hostLinks = new Set(
-      this.journal.objects().flatMap(o => (o.kind === 'link' && o.at.kind === 'name' && o.at.name === 'host' ? [o.ifname] : [])),
+      this.lab.objects().flatMap(o => (o.kind === 'link' && o.at.kind === 'name' && o.at.name === 'host' ? [o.ifname] : [])),
     );
     const text = renderSave(snap, { lab: this.labName, hostLinks });
     const target = path.resolve(this.cwd, file);

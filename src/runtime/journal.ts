@@ -150,6 +150,22 @@ export function listLabs(dir = JOURNAL_DIR): string[] {
   }
 }
 
+/**
+ * `BASE-N` for the first N (from 1) that names no lab, taken at once: its journal is made here
+ * (O_EXCL), so two runs starting together never share one.
+ */
+export function freeLabName(base: string, dir = JOURNAL_DIR): string {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (let n = 1; ; n++) {
+    try {
+      fs.closeSync(fs.openSync(labFile(dir, `${base}-${n}`), 'wx', 0o600));
+      return `${base}-${n}`;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
 export function removeJournal(lab: string, dir = JOURNAL_DIR): void {
   fs.rmSync(labFile(dir, lab), { force: true });
 }

@@ -1,19 +1,30 @@
 /**
- * A Backend that writes the lab journal around another: each object is recorded before it is
- * made and confirmed after (write-ahead), so a lab killed mid-run can still be torn down.
+ * A Backend that writes the lab journal around another: what each operation makes is recorded
+ * before it is made and confirmed after (write-ahead), so a lab killed mid-run can still be torn
+ * down. What an operation makes is read from the operation itself (made()), for every kind alike.
  */
-import type {
-  Backend, Endpoint, ExecSpec, Job, LabObject, NcSpec, NsRef, PinTarget, PingSpec, SpawnSpec, VethSpec,
-} from '../backend/backend.js';
+import type { Backend, Endpoint, Job, LabObject, NsRef } from '../backend/backend.js';
+import type { Op, OpKind, OpOf, ResultOf } from '../backend/ops.js';
 import type { Journal } from './journal.js';
+
+/** What an operation does to the record of the lab. */
+interface Made {
+  /** Objects it makes: recorded before, confirmed after. */
+  readonly objects: readonly LabObject[];
+  /** What is confirmed, when the operation tells more than was known ahead. */
+  readonly confirmed?: (result: unknown) => readonly LabObject[];
+  /** Objects it removes: forgotten after. */
+  readonly forgets?: readonly LabObject[];
+  /** Namespaces that become (or stop being) the lab's own. */
+  readonly ours?: string;
+  readonly notOurs?: string;
+  /** It starts programs. */
+  readonly programs?: boolean;
+}
 
 export class JournaledBackend implements Backend {
   /** The lab's own namespaces: links inside them go when they go. */
   private readonly mine: Set<string>;
-  readonly begin?: Backend['begin'];
-  readonly flush?: Backend['flush'];
-  readonly linkGroup?: number;
-  readonly runMarker?: string;
   private marked = false;
 
   constructor(
@@ -21,40 +32,87 @@ export class JournaledBackend implements Backend {
     private readonly journal: Journal,
   ) {
     this.mine = new Set(journal.objects().flatMap(o => (o.kind === 'netns' ? [o.name] : [])));
-    if (inner.begin) this.begin = inner.begin.bind(inner);
-    if (inner.flush) this.flush = inner.flush.bind(inner);
-    if (inner.linkGroup !== undefined) this.linkGroup = inner.linkGroup;
-    if (inner.runMarker !== undefined) this.runMarker = inner.runMarker;
   }
 
-  /**
-   * Records `objects`, runs `act`, confirms them. A backend operation that fails has made
-   * nothing (it undoes its own partial work), so a failure cancels the records: a namespace
-   * that existed before (EEXIST) must never be taken for the lab's.
-   */
-  private async made<T>(
-    objects: readonly LabObject[],
-    act: () => Promise<T>,
-    /** what is confirmed, when the operation tells more than was known ahead */
-    confirmed: (r: T) => readonly LabObject[] = () => objects,
-  ): Promise<T> {
-    for (const o of objects) this.journal.record(o);
-    let r: T;
-    try {
-      r = await act();
-    } catch (e) {
-      for (const o of objects) this.journal.cancel(o);
-      throw e;
-    }
-    for (const o of confirmed(r)) this.journal.confirm(o);
-    return r;
-  }
+  // everything but apply() is the inner backend's
+  get runMarker() { return this.inner.runMarker; }
+  get linkGroup() { return this.inner.linkGroup; }
+  begin: Backend['begin'] = s => this.inner.begin?.(s);
+  flush: Backend['flush'] = async () => this.inner.flush?.();
+  prepare: Backend['prepare'] = h => this.inner.prepare?.(h);
+  expectFailure: Backend['expectFailure'] = b => this.inner.expectFailure(b);
+  snapshot: Backend['snapshot'] = lab => this.inner.snapshot!(lab);
+  namespaces: Backend['namespaces'] = () => this.inner.namespaces?.() ?? [];
+  interfaces: Backend['interfaces'] = ns => this.inner.interfaces?.(ns) ?? [];
 
   /** A link made outside the lab's namespaces outlives them: it is recorded (with the group it joins). */
   private outside(ep: Endpoint): LabObject[] {
     if (this.mine.has(ep.ns)) return [];
     const group = this.inner.linkGroup;
     return [{ kind: 'link', at: { kind: 'name', name: ep.ns }, ifname: ep.ifname, ...(group === undefined ? {} : { group }) }];
+  }
+
+  /** What `op` makes and removes, as the journal records it. */
+  private made(op: Op): Made {
+    switch (op.kind) {
+      case 'ns-add':
+        return { objects: [{ kind: 'netns', name: op.name }, ...(op.hostname === undefined ? [] : [{ kind: 'uts', name: op.name } as const])], ours: op.name };
+      case 'ns-del':
+        return { objects: [], forgets: [{ kind: 'netns', name: op.name }, { kind: 'uts', name: op.name }], notOurs: op.name };
+      case 'link-del':
+        return { objects: [], forgets: this.outside(op.ep) };
+      case 'veth':
+        return { objects: [...this.outside(op.left), ...this.outside(op.right)] };
+      case 'bridge':
+        return { objects: this.outside(op.br) };
+      case 'move': {
+        const ifname = op.newName ?? op.ep.ifname;
+        const to: NsRef = op.to;
+        return { objects: to.kind === 'name' && this.mine.has(to.name) ? [] : [{ kind: 'link', at: to, ifname }] };
+      }
+      case 'pin': {
+        if (op.target.kind === 'name') return { objects: [{ kind: 'netns', name: op.target.name }], ours: op.target.name };
+        // recorded ahead without `madeFile` (a teardown then leaves the file), confirmed with it
+        const o = { kind: 'mount', path: op.target.path } as const;
+        return { objects: [o], confirmed: r => [{ ...o, madeFile: (r as { madeFile?: boolean } | undefined)?.madeFile ?? false }] };
+      }
+      case 'spawn':
+        return { objects: op.as === undefined ? [] : [{ kind: 'netns', name: op.as }], programs: true, ...(op.as === undefined ? {} : { ours: op.as }) };
+      case 'exec':
+        return { objects: [], programs: true };
+      case 'attach': case 'addr': case 'link-state': case 'route': case 'sysctl': case 'ping': case 'nc': case 'pingall':
+      case 'show': case 'info': case 'same': case 'jobs': case 'wait': case 'kill': case 'print': case 'sleep':
+        // changes nothing that outlives the lab's namespaces
+        return { objects: [] };
+      default: {
+        const never: never = op;
+        throw new Error(`the journal does not know ${(never as Op).kind}`);
+      }
+    }
+  }
+
+  /**
+   * Records what `op` makes, runs it, confirms. An operation that fails has made nothing (the
+   * backend undoes its own partial work), so a failure cancels the records: a namespace that
+   * existed before (EEXIST) must never be taken for the lab's.
+   */
+  async apply<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
+    const m = this.made(op);
+    if (m.programs) this.markPrograms();
+    for (const o of m.objects) this.journal.record(o);
+    let r: ResultOf<K>;
+    try {
+      r = await this.inner.apply(op);
+    } catch (e) {
+      for (const o of m.objects) this.journal.cancel(o);
+      throw e;
+    }
+    for (const o of m.confirmed?.(r) ?? m.objects) this.journal.confirm(o);
+    for (const o of m.forgets ?? []) this.journal.forget(o);
+    if (m.ours !== undefined) this.mine.add(m.ours);
+    if (m.notOurs !== undefined) this.mine.delete(m.notOurs);
+    this.job(r);
+    return r;
   }
 
   /**
@@ -81,95 +139,11 @@ export class JournaledBackend implements Backend {
     this.marked = false;
   }
 
-  private job(job: Job | undefined): Job | undefined {
-    // built-in jobs run inside nsh (their pid is ours) and end with it
-    if (job && typeof job.pid === 'number' && job.pid !== process.pid) {
-      const o: LabObject = { kind: 'job', pid: job.pid };
-      this.journal.confirm(o);
+  /** A background program's pid is recorded (built-in jobs run inside nsh, and end with it). */
+  private job(r: unknown): void {
+    const job = r as Job | undefined;
+    if (job && typeof job === 'object' && 'pid' in job && typeof job.pid === 'number' && job.pid !== process.pid) {
+      this.journal.confirm({ kind: 'job', pid: job.pid });
     }
-    return job;
   }
-
-  async nsAdd(name: string, opts: { hostname?: string }): Promise<void> {
-    const objects: LabObject[] = [{ kind: 'netns', name }];
-    if (opts.hostname !== undefined) objects.push({ kind: 'uts', name });
-    await this.made(objects, () => this.inner.nsAdd(name, opts));
-    this.mine.add(name);
-  }
-
-  async nsDel(name: string): Promise<void> {
-    await this.inner.nsDel(name);
-    this.journal.forget({ kind: 'netns', name });
-    this.journal.forget({ kind: 'uts', name });
-    this.mine.delete(name);
-  }
-
-  async linkDel(ep: Endpoint): Promise<void> {
-    await this.inner.linkDel(ep);
-    for (const o of this.outside(ep)) this.journal.forget(o);
-  }
-
-  veth(s: VethSpec): Promise<void> {
-    return this.made([...this.outside(s.left), ...this.outside(s.right)], () => this.inner.veth(s));
-  }
-
-  bridge(br: Endpoint, ports: readonly string[]): Promise<void> {
-    return this.made(this.outside(br), () => this.inner.bridge(br, ports));
-  }
-
-  move(ep: Endpoint, to: NsRef, newName?: string): Promise<void> {
-    const ifname = newName ?? ep.ifname;
-    const lands: LabObject[] = to.kind === 'name' && this.mine.has(to.name) ? [] : [{ kind: 'link', at: to, ifname }];
-    return this.made(lands, () => this.inner.move(ep, to, newName));
-  }
-
-  async pin(ref: NsRef, target: PinTarget): Promise<void> {
-    if (target.kind === 'name') {
-      await this.made([{ kind: 'netns', name: target.name }], () => this.inner.pin(ref, target));
-      this.mine.add(target.name);
-      return;
-    }
-    // recorded ahead without `madeFile` (a teardown then leaves the file), confirmed with it
-    const o: LabObject = { kind: 'mount', path: target.path };
-    await this.made([o], () => this.inner.pin(ref, target), r => [{ ...o, madeFile: r?.madeFile ?? false }]);
-  }
-
-  async exec(s: ExecSpec): Promise<Job | undefined> {
-    this.markPrograms();
-    return this.job(await this.inner.exec(s));
-  }
-
-  async ping(s: PingSpec): Promise<Job | undefined> {
-    return this.job(await this.inner.ping(s));
-  }
-
-  async nc(s: NcSpec): Promise<Job | undefined> {
-    return this.job(await this.inner.nc(s));
-  }
-
-  async spawn(s: SpawnSpec): Promise<Job | undefined> {
-    this.markPrograms();
-    const objects: LabObject[] = s.as === undefined ? [] : [{ kind: 'netns', name: s.as }];
-    const job = await this.made(objects, () => this.inner.spawn(s));
-    if (s.as !== undefined) this.mine.add(s.as);
-    return this.job(job);
-  }
-
-  // the rest changes nothing that outlives the lab's namespaces
-  attach: Backend['attach'] = (p, b) => this.inner.attach(p, b);
-  addr: Backend['addr'] = (e, a, d) => this.inner.addr(e, a, d);
-  linkState: Backend['linkState'] = (e, u) => this.inner.linkState(e, u);
-  route: Backend['route'] = (n, r) => this.inner.route(n, r);
-  forward: Backend['forward'] = n => this.inner.forward(n);
-  sysctl: Backend['sysctl'] = (n, k, v) => this.inner.sysctl(n, k, v);
-  pingall: Backend['pingall'] = l => this.inner.pingall(l);
-  show: Backend['show'] = q => this.inner.show(q);
-  info: Backend['info'] = r => this.inner.info(r);
-  same: Backend['same'] = (a, b, t) => this.inner.same(a, b, t);
-  jobs: Backend['jobs'] = () => this.inner.jobs();
-  wait: Backend['wait'] = t => this.inner.wait(t);
-  kill: Backend['kill'] = t => this.inner.kill(t);
-  print: Backend['print'] = t => this.inner.print(t);
-  sleep: Backend['sleep'] = s => this.inner.sleep(s);
-  expectFailure: Backend['expectFailure'] = b => this.inner.expectFailure(b);
 }

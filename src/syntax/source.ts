@@ -1,18 +1,8 @@
 /** A named piece of nsh text, and positions inside it. */
 
-export interface Source {
-  readonly name: string;
-  readonly text: string;
-}
+import type { Source, Span } from '../core/span.js';
 
-/** A half-open range [start, end) of character offsets in a source, with 1-based line/column of its start. */
-export interface Span {
-  readonly source: Source;
-  readonly start: number;
-  readonly end: number;
-  readonly line: number;
-  readonly col: number;
-}
+export type { Source, Span };
 
 /** Where a piece of text that is parsed on its own starts inside its source. */
 export interface Origin {

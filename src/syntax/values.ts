@@ -3,6 +3,7 @@
  * Each check returns the typed value or a Problem; a Problem may point at part of the word
  * (`from`/`to`, offsets into the text) so the caret lands under the culprit.
  */
+import { cidrText, NS_TYPES, type Cidr, type NsType } from '../core/net.js';
 import ipaddr from 'ipaddr.js';
 
 export interface Problem {
@@ -104,15 +105,7 @@ function shift(p: Problem, base: number, end: number): Problem {
   return p.from !== undefined ? { ...p, from: base + p.from, to: base + (p.to ?? p.from + 1) } : { ...p, from: base, to: end };
 }
 
-export interface Cidr {
-  readonly family: 4 | 6;
-  readonly address: string;
-  readonly prefix: number;
-}
-
-export function cidrText(c: Cidr): string {
-  return `${c.address}/${c.prefix}`;
-}
+export { cidrText, type Cidr };
 
 function checkIpv4(text: string): string | Problem {
   const parts = text.split('.');
@@ -256,8 +249,7 @@ export function checkSysctl(text: string): { key: string; value: string } | Prob
   return { key: key.replace(/\//g, '.'), value };
 }
 
-export const NS_TYPES = ['net', 'uts', 'ipc', 'pid', 'mnt', 'user', 'cgroup', 'time'] as const;
-export type NsType = (typeof NS_TYPES)[number];
+export { NS_TYPES, type NsType };
 
 export function checkNsType(text: string): NsType | Problem {
   return (NS_TYPES as readonly string[]).includes(text)

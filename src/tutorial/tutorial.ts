@@ -9,11 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import pc from 'picocolors';
-import { downLab } from '../runtime/session.js';
+import { colors } from '../core/io.js';
+import { downLab, teardownSentences } from '../runtime/lab.js';
 import { listLabs } from '../runtime/journal.js';
-import { LinuxBackend } from '../backend/linux/linux-backend.js';
-import { runLab } from '../lab-commands.js';
+import { linuxBackend, runLab } from '../lab-commands.js';
 import { checkLoaded, loadScript } from '../pipeline.js';
 import { renderDiagnostics } from '../syntax/diagnostics.js';
 import { STEPS, type Step } from './steps.js';
@@ -97,10 +96,10 @@ class Lines {
 /** Removes what the lab "tutorial" still holds (a session killed earlier, say). */
 async function clearLab(io: TutorialIo, complain: (s: string) => void): Promise<boolean> {
   if (!listLabs().includes(TUTORIAL_LAB)) return true;
-  const backend = new LinuxBackend({ stdout: io.stdout, stderr: io.stderr, inheritStdin: false, color: false });
+  const backend = linuxBackend(io, { inheritStdin: false });
   try {
     const r = await downLab(backend, TUTORIAL_LAB);
-    for (const f of r.failed) complain(`nsh: could not remove a ${f.object.kind} of the tutorial: ${f.why}`);
+    for (const s of teardownSentences(r)) complain(`nsh: ${s}`);
     return r.failed.length === 0;
   } finally {
     backend.close();
@@ -109,8 +108,7 @@ async function clearLab(io: TutorialIo, complain: (s: string) => void): Promise<
 
 /** Runs the tutorial; resolves to the exit status (0 done or quit, 1 a step failed, 130 Ctrl-C). */
 export async function runTutorial(io: TutorialIo, opts: TutorialOptions): Promise<number> {
-  const color = Boolean(io.stdout.isTTY) && !('NO_COLOR' in io.env) && io.env['TERM'] !== 'dumb';
-  const c = pc.createColors(color);
+  const c = colors(io.stdout, io.env);
   const say = (s = '') => io.stdout.write(`${s}\n`);
   const complain = (s: string) => io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
   const report = (ds: Parameters<typeof renderDiagnostics>[0]) => complain(renderDiagnostics(ds, c));
@@ -162,7 +160,7 @@ export async function runTutorial(io: TutorialIo, opts: TutorialOptions): Promis
       for (const l of statementLines(fs.readFileSync(file, 'utf8'))) say(c.cyan(`    ${l}`));
       say();
       say(c.dim('  output:'));
-      const r = await runLab(loaded.program, TUTORIAL_LAB, { rm: true, keepOnError: false }, { stdout: io.stdout, stderr: io.stderr, env: io.env }, report, complain);
+      const r = await runLab(loaded.program, TUTORIAL_LAB, { rm: true, keepOnError: false }, { stdout: io.stdout, stderr: io.stderr, env: io.env }, report);
       if (interrupted || r === 130) {
         code = 130;
         break;

@@ -1,4 +1,9 @@
-/** Kernel errors become one sentence about the statement's objects, with the statement's place. */
+/**
+ * Kernel errors become one sentence about the statement's objects, with the statement's place.
+ * Where the dry run can tell that a statement will fail (`check`), the same sentence comes before
+ * anything runs (exit 2), under the word at fault; after a program has run (`in a true`), the
+ * dry run no longer knows the namespaces, and the kernel's refusal says it (exit 1).
+ */
 import * as assert from 'node:assert/strict';
 import { assertClean, describeKernel, nsh, scrub } from './harness.js';
 
@@ -17,15 +22,32 @@ const cases: [string, string, RegExp][] = [
   ['attach to a non-bridge', 'ns a\nveth a.v0 <-> a.v1\nattach a.v0 -> a.v1', /^-e:3:1: error: a\.v1 is not a bridge$/m],
 ];
 
+/** The cases the dry run catches first, with the column of the word at fault. */
+const checked: Record<string, number> = {
+  'link exists': 6, 'no such interface': 6, 'address exists': 6, 'address missing': 6, 'gateway unreachable': 21,
+  'route exists': 1, 'attach to a non-bridge': 16,
+};
+
 describeKernel('kernel errors in words', function () {
   this.timeout(60_000);
   afterEach(scrub);
   for (const [name, text, expected] of cases) {
+    const col = checked[name];
+    // the line of the failing statement, once a program has run before it
+    const blind = col === undefined ? text : text.replace(/^ns a\n/, 'ns a\nin a true\n');
     it(name, () => {
-      const r = nsh(['-e', text]);
+      const r = nsh(['-e', blind]);
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, expected);
+      const line = Number(/\^-e:(\d+)/.exec(expected.source)![1]) + (blind === text ? 0 : 1);
+      assert.match(r.stderr, new RegExp(expected.source.replace(/\^-e:\d+:1:/, `^-e:${line}:1:`), 'm'));
       assert.doesNotMatch(r.stderr, /\bE[A-Z]{3,}\b|errno|\.js:\d+|Error:/, 'no raw errno or stack trace');
+      assertClean();
+    });
+    if (col === undefined) continue;
+    it(`${name}, found by the check before anything runs`, () => {
+      const r = nsh(['-e', text]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(expected.source.replace(/:1:/, `:${col}:`), 'm'));
       assertClean();
     });
   }

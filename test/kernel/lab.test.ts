@@ -18,8 +18,8 @@ describeKernel('nsh on the kernel', function () {
     assert.deepEqual(netnsList(), ['a']);
     assert.deepEqual(linkStates('a').find(l => l.ifname === 'v0')?.addrs, ['10.1.1.1/24']);
     assert.deepEqual(linkStates().find(l => l.ifname === 'v1')?.addrs, ['10.1.1.2/24']);
-    assert.match(r.stderr, /lab "inline" is up/);
-    const down = nsh(['down', 'inline']);
+    assert.match(r.stderr, /lab "inline-1" is up/);
+    const down = nsh(['down', 'inline-1']);
     assert.equal(down.code, 0, down.stderr);
     assertClean();
   });
@@ -112,7 +112,8 @@ show --json
     assert.equal(r.code, 1);
     assert.match(r.stderr, /-e:1:1: error: namespace "a" does not exist\n(.*\n){2}  hint: create it first with `ns a`/);
     r = nsh(['-e', 'ns a\nup a.nothere']);
-    assert.match(r.stderr, /-e:2:1: error: there is no interface "nothere" in namespace "a"/);
+    assert.equal(r.code, 2, 'the check knows no statement made it');
+    assert.match(r.stderr, /-e:2:4: error: there is no interface "nothere" in namespace "a"/);
     assertClean();
   });
 
@@ -149,7 +150,7 @@ jobs
     assert.match(r.stdout, /^\[2\] \d+ running\s+sh -c exec sleep 30/m);
     const pid = Number(/^\[2\] (\d+)$/m.exec(r.stdout)![1]);
     assert.ok(fs.existsSync(`/proc/${pid}`), 'the background sleep outlives the script');
-    assert.equal(nsh(['down', 'inline']).code, 0);
+    assert.equal(nsh(['down', 'inline-1']).code, 0);
     const state = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] : 'gone';
     assert.ok(state === 'gone' || state === 'Z', `the job was ended by down (state ${state})`);
     assertClean();
@@ -164,7 +165,7 @@ jobs
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(linkStates('a').find(l => l.ifname === 'v0')?.addrs, ['10.0.1.1/24', 'fd00:1::1/64']);
     assert.deepEqual(linkStates('b').find(l => l.ifname === 'v0')?.addrs, ['10.0.1.2/24', 'fd00:1::2/64']);
-    assert.equal(nsh(['down', 'inline']).code, 0);
+    assert.equal(nsh(['down', 'inline-1']).code, 0);
     assertClean();
   });
 

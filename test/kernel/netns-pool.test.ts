@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { parseSource } from '../../src/syntax/parse.js';
 import { makeSource } from '../../src/syntax/source.js';
-import { namespacesIn } from '../../src/runtime/session.js';
+import { namespacesIn } from '../../src/runtime/lab.js';
 import { assertClean, describeKernel, ipJson, netnsList, nsh, scrub, writeScript } from './harness.js';
 
 function madeAhead(stderr: string): { used: number; unused: number } {

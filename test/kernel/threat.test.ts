@@ -89,7 +89,7 @@ describeKernel('threat model', function () {
     const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
     assert.equal(mode('/run/nsh'), '700');
     assert.equal(mode('/run/nsh/labs'), '700');
-    assert.equal(mode('/run/nsh/labs/inline.journal'), '600');
+    assert.equal(mode('/run/nsh/labs/inline-1.journal'), '600');
     assert.equal(nsh(['down', '--all']).code, 0);
     assertClean();
   });

@@ -1,3 +1,4 @@
+import { closeSync } from 'node:fs';
 /**
  * Kernel tests of the Linux backend run only inside the sandbox started by run-in-sandbox.sh
  * (private network + mount + pid namespaces, tmpfs on /run), which sets NSH_SANDBOX=1. Anywhere
@@ -55,10 +56,12 @@ export function ipJson<T = unknown>(...args: string[]): T {
  * work at once (rtnl_getlink -> linkwatch_sync_dev). Returns each end's operstate afterwards.
  */
 export async function vethBetween(a: string, b: string, o: { va: string; vb: string; net: string; prefix: string }): Promise<number[]> {
-  const { createNamedNetns, handles } = await import('../../src/backend/linux/netns.js');
+  const { createNamedNetns } = await import('../../src/backend/linux/netns.js');
+  const { NsHandles } = await import('../../src/backend/linux/handles.js');
+  const handles = new NsHandles();
   const { RtnlSocket, getLink } = await import('../../src/backend/linux/netlink/index.js');
-  createNamedNetns(a);
-  createNamedNetns(b);
+  closeSync(createNamedNetns(a));
+  closeSync(createNamedNetns(b));
   ip('link', 'add', o.va, 'netns', a, 'type', 'veth', 'peer', 'name', o.vb, 'netns', b);
   for (const [ns, dev, host] of [[a, o.va, 1], [b, o.vb, 2]] as const) {
     ip('-n', ns, 'addr', 'add', `${o.net}.${host}/24`, 'dev', dev);

@@ -5,9 +5,12 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { ncConnect, ncListen } from '../../src/backend/linux/nc.js';
-import { deleteNamedNetns, handles } from '../../src/backend/linux/netns.js';
+import { deleteNamedNetns } from '../../src/backend/linux/netns.js';
 import { describeKernel, ip, vethBetween } from './kernel-sandbox.js';
 import { Capture } from '../helpers/capture.js';
+import { NsHandles } from '../../src/backend/linux/handles.js';
+
+const handles = new NsHandles();
 
 const fdCount = (): number => readdirSync('/proc/self/fd').length;
 

@@ -8,10 +8,13 @@ import { closeSync, existsSync, fstatSync, readFileSync, readdirSync, readlinkSy
 import { hostname } from 'node:os';
 import { SysError, gethostname } from '../../src/backend/linux/libc.js';
 import {
-  NetnsHandles, createNamedNetns, createNamedUts, deleteNamedNetns, deleteNamedUts, handles, listNamedNetns,
+  createNamedNetns, createNamedUts, deleteNamedNetns, deleteNamedUts, listNamedNetns,
   openNetns, withNamespaces, withNetns,
 } from '../../src/backend/linux/netns.js';
 import { describeKernel, ip, ipJson } from './kernel-sandbox.js';
+import { NsHandles } from '../../src/backend/linux/handles.js';
+
+const handles = new NsHandles();
 
 /** The inode of the network namespace this thread is in ('net:[4026531840]' → 4026531840). */
 const selfNet = (): number => Number(/\[(\d+)\]/.exec(readlinkSync('/proc/thread-self/ns/net'))![1]);
@@ -26,7 +29,7 @@ describeKernel('linux/netns: named namespaces (kernel)', () => {
   });
 
   it('createNamedNetns persists a namespace that ip netns list / exec see', () => {
-    createNamedNetns('n1');
+    closeSync(createNamedNetns('n1'));
     const names = ipJson<Array<{ name: string }>>('netns', 'list').map((n) => n.name);
     assert.ok(names.includes('n1'), `ip netns list: ${names.join(' ')}`);
     const links = JSON.parse(execFileSync('ip', ['netns', 'exec', 'n1', 'ip', '-j', 'link'], { encoding: 'utf8' }));
@@ -57,7 +60,7 @@ describeKernel('linux/netns: named namespaces (kernel)', () => {
     assert.throws(() => withNetns(fd, () => { throw new Error('boom'); }), /boom/);
     assert.equal(selfNet(), home);
     // nested calls return to the outer namespace, not to the first one
-    createNamedNetns('n2');
+    closeSync(createNamedNetns('n2'));
     const n2 = handles.netFd('n2');
     const seen = withNetns(fd, () => [selfNet(), withNetns(n2, () => selfNet()), selfNet()]);
     assert.deepEqual(seen, [statSync('/run/netns/n1').ino, statSync('/run/netns/n2').ino, statSync('/run/netns/n1').ino]);
@@ -78,7 +81,7 @@ describeKernel('linux/netns: named namespaces (kernel)', () => {
   });
 
   it('the handle cache keeps one fd per name', () => {
-    const h = new NetnsHandles();
+    const h = new NsHandles();
     const a = h.netFd('n1');
     assert.equal(h.netFd('n1'), a);
     assert.equal(h.utsFd('n1'), undefined);

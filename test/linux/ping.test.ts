@@ -8,10 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { openIcmpSocket } from '../../src/backend/linux/icmp.js';
 import { close } from '../../src/backend/linux/libc.js';
-import { deleteNamedNetns, handles } from '../../src/backend/linux/netns.js';
+import { deleteNamedNetns } from '../../src/backend/linux/netns.js';
 import { Stats, ping, replyTime } from '../../src/backend/linux/ping.js';
 import { describeKernel, ip, vethBetween } from './kernel-sandbox.js';
 import { Capture } from '../helpers/capture.js';
+import { NsHandles } from '../../src/backend/linux/handles.js';
+
+const handles = new NsHandles();
 
 const fdCount = (): number => readdirSync('/proc/self/fd').length;
 const sysctl = (ns: string, kv: string): void => void execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', kv]);

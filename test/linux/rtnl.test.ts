@@ -1,3 +1,4 @@
+import { closeSync } from 'node:fs';
 /**
  * RtnlSocket and the request builders against the real kernel (in the sandbox), with iproute2 as
  * the oracle. Two named namespaces ra and rb; the sandbox's own namespace plays "host".
@@ -9,8 +10,11 @@ import {
   getLink, linkDelete, linkDeleteByName, linkDeleteGroup, linkIndex, linkMove, linkSetGroup, linkSetMaster,
   linkSetUp, routeAdd, routeDel, vethCreate,
 } from '../../src/backend/linux/netlink/index.js';
-import { createNamedNetns, deleteNamedNetns, handles, listNamedNetns } from '../../src/backend/linux/netns.js';
+import { createNamedNetns, deleteNamedNetns, listNamedNetns } from '../../src/backend/linux/netns.js';
 import { describeKernel, ip, ipJson } from './kernel-sandbox.js';
+import { NsHandles } from '../../src/backend/linux/handles.js';
+
+const handles = new NsHandles();
 
 interface IpLink { ifindex: number; ifname: string; flags: string[]; mtu: number; master?: string; link_netnsid?: number; group?: string }
 interface IpAddr { ifname: string; addr_info: Array<{ family: string; local: string; prefixlen: number; tentative?: boolean; nodad?: boolean }> }
@@ -29,8 +33,8 @@ describeKernel('linux/rtnl: rtnetlink on the kernel', () => {
   let fb: number;
 
   before(() => {
-    createNamedNetns('ra');
-    createNamedNetns('rb');
+    closeSync(createNamedNetns('ra'));
+    closeSync(createNamedNetns('rb'));
     fa = handles.netFd('ra');
     fb = handles.netFd('rb');
     host = RtnlSocket.open();

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startRepl, type Repl, type ReplOptions } from '../../src/repl/repl.js';
+import { LinuxBackend } from '../../src/backend/linux/linux-backend.js';
 
 export interface Driver {
   readonly repl: Repl;
@@ -17,9 +18,11 @@ export interface Driver {
   end(): Promise<number>;
 }
 
-export function drive(opts: Partial<ReplOptions> & { privileged: boolean }): Driver {
+/** `privileged`: statements act on the kernel (the Linux backend), as for root; otherwise they are refused. */
+export function drive({ privileged, ...opts }: Partial<ReplOptions> & { privileged: boolean }): Driver {
   const input = new PassThrough();
   const output = new PassThrough();
+  const backend = privileged ? new LinuxBackend({ stdout: output, stderr: opts.errors ?? output, inheritStdin: false, color: false }) : undefined;
   let out = '';
   output.on('data', (d: Buffer) => (out += d.toString()));
   const home = opts.env?.HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nsh-home-'));
@@ -27,6 +30,7 @@ export function drive(opts: Partial<ReplOptions> & { privileged: boolean }): Dri
     input,
     output,
     terminal: false,
+    ...(backend ? { backend } : {}),
     ...opts,
     env: { ...process.env, NO_COLOR: '1', ...opts.env, HOME: home },
   });

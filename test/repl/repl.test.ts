@@ -126,7 +126,7 @@ describe('REPL (streams, no kernel)', () => {
     const output = new PassThrough();
     let out = '';
     output.on('data', b => (out += b));
-    const r = startRepl({ input, output, terminal: true, privileged: false, env: { ...process.env, HOME: d.home, NO_COLOR: '1' } });
+    const r = startRepl({ input, output, terminal: true, env: { ...process.env, HOME: d.home, NO_COLOR: '1' } });
     await new Promise(res => setTimeout(res, 100));
     assert.deepEqual((r.server as unknown as { history: string[] }).history.slice(0, 2), ['echo $a', 'let a = 1']);
     input.write('\x1b[A'); // up: the last line typed
@@ -144,7 +144,7 @@ describe('REPL (streams, no kernel)', () => {
     const output = new PassThrough();
     let out = '';
     output.on('data', b => (out += b));
-    const r = startRepl({ input, output, terminal: true, privileged: false, history: false, env: { ...process.env, NO_COLOR: '1' } });
+    const r = startRepl({ input, output, terminal: true, history: false, env: { ...process.env, NO_COLOR: '1' } });
     await new Promise(res => setTimeout(res, 50));
     input.write('ech');
     input.write('\t');

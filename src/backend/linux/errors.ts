@@ -35,10 +35,10 @@ export function translate(e: unknown, doing: Doing): never {
   if (!isSystemError(e)) throw e;
   const code = e.code;
   const said = doing.codes?.[code];
-  if (said) throw new OpError(said, doing.hints?.[code]);
-  if (code === 'EPERM' || code === 'EACCES') throw new OpError(`cannot ${doing.what}: permission denied`, ROOT_HINT);
+  if (said) throw new OpError(said, { hint: doing.hints?.[code] });
+  if (code === 'EPERM' || code === 'EACCES') throw new OpError(`cannot ${doing.what}: permission denied`, { hint: ROOT_HINT });
   const why = e instanceof NetlinkError && e.extack ? e.extack : describe(code);
-  throw new OpError(`cannot ${doing.what}: ${why}`, doing.hints?.[code]);
+  throw new OpError(`cannot ${doing.what}: ${why}`, { hint: doing.hints?.[code] });
 }
 
 /** Runs fn; a kernel error becomes an OpError about `doing`. */

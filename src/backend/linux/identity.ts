@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { OpError, type NsRef, type NsType } from '../backend.js';
-import { NS_TYPES } from '../../syntax/values.js';
+import { NS_TYPES } from '../../core/net.js';
 import { hostNetnsFd } from './netns.js';
 
 function inode(file: string, what: string): string {

@@ -1,9 +1,9 @@
 /** The built-in nc on top of nc.ts: listen or connect, in the foreground or as a job. */
-import { OpError, type Job, type NcSpec } from '../backend.js';
+import { OpError, type Job, type NcOp } from '../backend.js';
 import { ncConnect, ncListen } from './nc.js';
 import type { Processes } from './processes.js';
 
-export async function runNc(s: NcSpec, netFd: number, out: NodeJS.WritableStream, procs: Processes): Promise<Job | undefined> {
+export async function runNc(s: NcOp, netFd: number, out: NodeJS.WritableStream, procs: Processes): Promise<Job | undefined> {
   const controller = new AbortController();
   const signal = controller.signal;
   const run = async (): Promise<string | undefined> => {

@@ -118,7 +118,7 @@ function prepareRunDir(dir: string, mode: number): void {
   }
 }
 
-function nsPath(dir: string, name: string): string {
+export function nsPath(dir: string, name: string): string {
   if (!name || name.includes('/') || name === '.' || name === '..' || name.length > 255) {
     throw new Error(`invalid namespace name "${name}"`);
   }
@@ -205,10 +205,10 @@ function deletePinned(path: string): void {
 
 /**
  * `ip netns add NAME`: a new, persistent network namespace. SysError EEXIST if it exists.
- * `inside` runs in the new namespace before the thread returns (to open sockets there); the
- * namespace's fd is kept in `handles`, opened while inside.
+ * `inside` runs in the new namespace before the thread returns (to open sockets there). Returns
+ * an fd of the namespace, opened while inside, which the caller keeps (handles.ts).
  */
-export function createNamedNetns(name: string, inside?: () => void): void {
+export function createNamedNetns(name: string, inside?: () => void): number {
   const path = nsPath(NETNS_RUN_DIR, name);
   prepareRunDir(NETNS_RUN_DIR, 0o755);
   let fd: number | undefined;
@@ -221,22 +221,19 @@ export function createNamedNetns(name: string, inside?: () => void): void {
     if (fd !== undefined) close(fd);
     throw e;
   }
-  if (fd !== undefined) handles.adopt(name, fd);
+  return fd!;
 }
 
 /**
  * `ip netns add NAME` for a namespace made already (unnamed, held by `fd`): pinned by a bind
- * mount of the fd, which `handles` keeps. SysError EEXIST if the name is taken; the caller still
- * owns `fd` when this throws.
+ * mount of the fd. SysError EEXIST if the name is taken. The caller keeps `fd` (handles.ts).
  */
 export function nameNetns(name: string, fd: number): void {
   pinNetns(name, `/proc/self/fd/${fd}`);
-  handles.adopt(name, fd);
 }
 
-/** `ip netns del NAME`. SysError ENOENT if there is no such namespace. */
+/** `ip netns del NAME` (the caller first closes what it holds open of it). SysError ENOENT if there is no such namespace. */
 export function deleteNamedNetns(name: string): void {
-  handles.forget(name);
   deletePinned(nsPath(NETNS_RUN_DIR, name));
 }
 
@@ -273,7 +270,6 @@ export function createNamedUts(name: string, hostname: string): void {
 }
 
 export function deleteNamedUts(name: string): void {
-  handles.forgetUts(name);
   deletePinned(nsPath(UTS_RUN_DIR, name));
 }
 
@@ -305,62 +301,3 @@ export function openNetns(ref: NetnsRef): number {
       return open(ref.path, O_RDONLY);
   }
 }
-
-// ---- a cache of open fds, one per name ----
-
-/** One open fd per namespace name, shared by all users; closeAll() at teardown. */
-export class NetnsHandles {
-  private readonly net = new Map<string, number>();
-  private readonly uts = new Map<string, number>();
-
-  /** The fd of named network namespace NAME ('host' is the namespace nsh started in). */
-  netFd(name: string): number {
-    if (name === 'host') return hostNetnsFd();
-    let fd = this.net.get(name);
-    if (fd === undefined) {
-      fd = open(nsPath(NETNS_RUN_DIR, name), O_RDONLY);
-      this.net.set(name, fd);
-    }
-    return fd;
-  }
-
-  /** Keep `fd` (just opened on namespace NAME) as its handle. */
-  adopt(name: string, fd: number): void {
-    this.forget(name);
-    this.net.set(name, fd);
-  }
-
-  /** The fd of named UTS namespace NAME, or undefined if it has none. */
-  utsFd(name: string): number | undefined {
-    let fd = this.uts.get(name);
-    if (fd === undefined) {
-      if (!namedUtsExists(name)) return undefined;
-      fd = open(nsPath(UTS_RUN_DIR, name), O_RDONLY);
-      this.uts.set(name, fd);
-    }
-    return fd;
-  }
-
-  /** Drop (and close) the cached fds of NAME, e.g. before deleting it. */
-  forget(name: string): void {
-    const fd = this.net.get(name);
-    if (fd !== undefined) close(fd);
-    this.net.delete(name);
-    this.forgetUts(name);
-  }
-
-  forgetUts(name: string): void {
-    const fd = this.uts.get(name);
-    if (fd !== undefined) close(fd);
-    this.uts.delete(name);
-  }
-
-  closeAll(): void {
-    for (const fd of [...this.net.values(), ...this.uts.values()]) close(fd);
-    this.net.clear();
-    this.uts.clear();
-  }
-}
-
-/** The process-wide handle cache. */
-export const handles = new NetnsHandles();

@@ -1,13 +1,13 @@
 /** The built-in ping and pingall on top of ping.ts: success rules, background jobs, the matrix. */
 import pc from 'picocolors';
-import { OpError, type Job, type PingSpec } from '../backend.js';
+import { OpError, type Job, type PingOp } from '../backend.js';
 import { ping } from './ping.js';
 import type { Processes } from './processes.js';
 import { AF_INET6, RT_SCOPE_UNIVERSE, type RtnlSocket } from './netlink/index.js';
 import { dumpAddrs } from './netlink/query.js';
 
 /** `in NS ping …`: succeeds if any reply came. */
-export async function runPing(s: PingSpec, netFd: number, out: NodeJS.WritableStream, procs: Processes): Promise<Job | undefined> {
+export async function runPing(s: PingOp, netFd: number, out: NodeJS.WritableStream, procs: Processes): Promise<Job | undefined> {
   const controller = new AbortController();
   const run = async (): Promise<string | undefined> => {
     const r = await ping({

@@ -80,7 +80,7 @@ export class Processes {
     child.stdin?.on('error', () => {}); // the program may not read it
     const exit = new Promise<string | undefined>((resolve, reject) => {
       child.once('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') reject(new OpError(`command not found: ${argv[0]}`, 'give its full path if it is not on PATH'));
+        if (e.code === 'ENOENT') reject(new OpError(`command not found: ${argv[0]}`, { hint: 'give its full path if it is not on PATH' }));
         else if (e.code === 'EACCES') reject(new OpError(`${argv[0]} cannot be run: permission denied`));
         else reject(new OpError(`${argv[0]} could not be started: ${e.code ?? e.message}`));
       });

@@ -1,6 +1,6 @@
 /** `show`: the lab as a tree (namespaces, links with their peer, state, addresses), or one table, or JSON. */
 import pc from 'picocolors';
-import type { ShowQuery } from '../backend.js';
+import type { ShowOp } from '../backend.js';
 import { AF_INET6, RT_SCOPE_LINK, type RtnlSocket } from './netlink/index.js';
 import { dumpAddrs, dumpLinks, dumpRoutes } from './netlink/query.js';
 import type { LinkInfo } from './netlink/decode.js';
@@ -60,12 +60,12 @@ function collect(names: readonly string[], sock: (ns: string) => RtnlSocket): Ns
   return views;
 }
 
-function namespaces(q: ShowQuery): string[] {
+function namespaces(q: ShowOp): string[] {
   if (q.ns) return [q.ns];
   return ['host', ...q.lab.filter(n => n !== 'host')];
 }
 
-export function renderShow(q: ShowQuery, sock: (ns: string) => RtnlSocket, color: boolean): string {
+export function renderShow(q: ShowOp, sock: (ns: string) => RtnlSocket, color: boolean): string {
   const c = pc.createColors(color);
   let views = collect(namespaces(q), sock);
   // the host's own devices are not the lab's: keep the host links a lab namespace is paired with

@@ -9,7 +9,7 @@
  * /proc/sys/kernel/hostname by `sh` inside the new UTS namespace before the program is exec'd.
  */
 import * as fs from 'node:fs';
-import { OpError, type SpawnSpec } from '../backend.js';
+import { OpError, type SpawnOp } from '../backend.js';
 import { hostNetnsFd, pinNetns } from './netns.js';
 
 const FLAG: Record<string, string[]> = {
@@ -22,7 +22,7 @@ const FLAG: Record<string, string[]> = {
 };
 
 /** The command line that starts `s` through unshare. */
-export function unshareArgv(s: SpawnSpec): string[] {
+export function unshareArgv(s: SpawnOp): string[] {
   const argv = ['unshare', ...s.flags.flatMap(f => FLAG[f]!)];
   // --fork: the program is PID 1 of the new PID namespace; --kill-child: ending unshare ends it
   argv.push('--fork', '--kill-child');

@@ -8,9 +8,10 @@
  * IPv6 set-up the kernel's link worker does on the other core).
  *
  * Nothing here needs an answer to go on: the requests only change links that nsh just made, by
- * index or name. A failure is reported as its own statement's (OpError.origin), after every
+ * index or name. A failure is reported as its own statement's (OpError.at), after every
  * queued batch was sent, so the links of the other namespaces still come up.
  */
+import type { Span } from '../../core/span.js';
 import { OpError } from '../backend.js';
 import { translate, type Doing } from './errors.js';
 import type { BatchResult, NlRequest } from './netlink/index.js';
@@ -18,7 +19,7 @@ import type { BatchResult, NlRequest } from './netlink/index.js';
 interface Queued {
   readonly req: NlRequest;
   readonly doing: () => Doing;
-  readonly origin: unknown;
+  readonly origin: Span | undefined;
 }
 
 export class WriteBehind {
@@ -34,7 +35,7 @@ export class WriteBehind {
   ) {}
 
   /** Queues requests for namespace `ns`; `doing(i)` tells what the i-th was doing. */
-  add(ns: string, reqs: readonly NlRequest[], doing: (i: number) => Doing, origin: unknown): void {
+  add(ns: string, reqs: readonly NlRequest[], doing: (i: number) => Doing, origin: Span | undefined): void {
     let queue = this.queues.get(ns);
     if (!queue) this.queues.set(ns, (queue = []));
     reqs.forEach((req, i) => queue.push({ req, doing: () => doing(i), origin }));
@@ -68,6 +69,6 @@ function failure(e: unknown, q: Queued): OpError {
     translate(e, q.doing());
   } catch (t) {
     if (!(t instanceof OpError)) throw t;
-    return new OpError(t.message, t.hint, q.origin);
+    return new OpError(t.message, { hint: t.hint, at: q.origin });
   }
 }

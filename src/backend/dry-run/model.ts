@@ -1,0 +1,343 @@
+/**
+ * The dry run's model of a lab: the namespaces a script makes, their links, addresses and routes,
+ * followed operation by operation without touching anything. It knows what will certainly fail
+ * (an interface that no statement made, a name made twice, a gateway off every network), and it
+ * gives the lab's picture before it exists (`nsh graph FILE`).
+ *
+ * What it does not know it does not judge: a namespace the lab did not make (`host`, `pid N`, a
+ * file, a namespace of an earlier run) may hold anything, and once a program has run, any
+ * namespace may have changed.
+ */
+import ipaddr from 'ipaddr.js';
+import { cidrText, type Cidr } from '../../core/net.js';
+import type { Endpoint } from '../../core/lab.js';
+import type { Shaping } from '../../core/shape.js';
+import type { LabSnapshot, LinkSnapshot, NsSnapshot, RouteSnapshot } from '../../core/snapshot.js';
+import { OpError } from '../backend.js';
+import type { Op, OpOf } from '../ops.js';
+
+const q = JSON.stringify;
+
+interface Link {
+  name: string;
+  kind: string;
+  up: boolean;
+  mtu?: number;
+  master?: string;
+  peer?: { ns: string; ifname: string };
+  addrs: Cidr[];
+  shape?: Shaping;
+  vlan?: { id: number; parent?: string };
+  vlans?: { id: number; pvid: boolean; untagged: boolean }[];
+  macvlan?: { mode: string; parent?: string };
+  tunnel?: { vni: number; remote?: string };
+}
+
+interface Namespace {
+  readonly name: string;
+  hostname?: string;
+  machine?: string;
+  /** Whether the model holds every link of the namespace (it made it, and no program has run since). */
+  known: boolean;
+  readonly links: Map<string, Link>;
+  readonly routes: RouteSnapshot[];
+  readonly sysctls: Map<string, string>;
+}
+
+export class LabModel {
+  private readonly spaces = new Map<string, Namespace>();
+
+  /** `lab`: namespaces that exist already (a lab opened again): known by name only. */
+  constructor(lab: Iterable<string> = []) {
+    this.space('host', false);
+    for (const name of lab) this.space(name, false);
+  }
+
+  private space(name: string, known: boolean): Namespace {
+    const ns: Namespace = { name, known, links: new Map(), routes: [], sysctls: new Map() };
+    if (known) ns.links.set('lo', { name: 'lo', kind: 'loopback', up: false, addrs: [] });
+    this.spaces.set(name, ns);
+    return ns;
+  }
+
+  // ---- what it knows --------------------------------------------------------------------------------
+
+  /** The link at `ep`: undefined where it certainly is not there, 'unknown' where the model cannot tell. */
+  private link(ep: Endpoint): Link | undefined | 'unknown' {
+    const ns = this.spaces.get(ep.ns);
+    if (!ns?.known) return 'unknown';
+    return ns.links.get(ep.ifname);
+  }
+
+  /** The link, or an error at the endpoint's word when it certainly does not exist. */
+  private existing(ep: Endpoint): Link | undefined {
+    const l = this.link(ep);
+    if (l === undefined) {
+      throw new OpError(`there is no interface ${q(ep.ifname)} in namespace ${q(ep.ns)}`, {
+        at: ep.span,
+        hint: 'no statement before this one makes it',
+      });
+    }
+    return l === 'unknown' ? undefined : l;
+  }
+
+  /** An error at the endpoint's word when its name is certainly taken. */
+  private free(ep: Endpoint): void {
+    if (this.link(ep) instanceof Object) throw new OpError(`interface ${q(ep.ifname)} already exists in namespace ${q(ep.ns)}`, { at: ep.span });
+  }
+
+  private put(ep: Endpoint, link: Link): void {
+    const ns = this.spaces.get(ep.ns);
+    // a namespace the model does not know may hold anything; the picture still shows what was made there
+    (ns ?? this.space(ep.ns, false)).links.set(link.name, link);
+  }
+
+  private remove(ep: { ns: string; ifname: string }): void {
+    const ns = this.spaces.get(ep.ns);
+    const l = ns?.links.get(ep.ifname);
+    if (!ns || !l) return;
+    ns.links.delete(ep.ifname);
+    if (l.peer) this.spaces.get(l.peer.ns)?.links.delete(l.peer.ifname);
+    for (const other of ns.links.values()) {
+      if (other.master === l.name) delete other.master;
+      if (other.vlan?.parent === l.name || other.macvlan?.parent === l.name) ns.links.delete(other.name);
+    }
+  }
+
+  /** After a program ran: it may have changed any namespace. */
+  private forgetAll(): void {
+    for (const ns of this.spaces.values()) ns.known = false;
+  }
+
+  // ---- following operations -----------------------------------------------------------------------
+
+  /** Follows one operation; an OpError where it would certainly fail (then nothing changes). */
+  apply(op: Op): void {
+    switch (op.kind) {
+      case 'ns-add': {
+        const ns = this.space(op.name, true);
+        if (op.hostname !== undefined) ns.hostname = op.hostname;
+        return;
+      }
+      case 'ns-del':
+        for (const l of this.spaces.get(op.name)?.links.values() ?? []) if (l.peer) this.remove(l.peer);
+        this.spaces.delete(op.name);
+        return;
+      case 'link-del':
+        this.existing(op.ep);
+        this.remove(op.ep);
+        return;
+      case 'veth':
+        return this.veth(op);
+      case 'bridge': {
+        this.free(op.br);
+        for (const p of op.ports) this.existing(p);
+        this.put(op.br, { name: op.br.ifname, kind: 'bridge', up: true, addrs: [] });
+        for (const p of op.ports) this.master(p, op.br.ifname);
+        return;
+      }
+      case 'attach': {
+        const br = this.existing(op.br);
+        if (br && br.kind !== 'bridge') throw new OpError(`${op.br.ns}.${op.br.ifname} is not a bridge`, { at: op.br.span });
+        for (const p of op.ports) this.existing(p);
+        for (const p of op.ports) this.master(p, op.br.ifname);
+        return;
+      }
+      case 'addr':
+        return this.addr(op);
+      case 'link-state': {
+        const links = op.eps.map(ep => [ep, this.existing(ep)] as const);
+        for (const [ep, l] of links) {
+          if (!l) continue;
+          l.up = op.up;
+          // as the kernel does unless keep_addr_on_down is set
+          if (!op.up && !this.keepsV6(ep)) l.addrs = l.addrs.filter(a => a.family === 4);
+        }
+        return;
+      }
+      case 'move':
+        return this.move(op);
+      case 'route':
+        return this.route(op);
+      case 'sysctl':
+        for (const { key, value } of op.settings) this.spaceOf(op.ns).sysctls.set(key, value);
+        return;
+      case 'exec':
+      case 'spawn':
+        this.forgetAll();
+        if (op.kind === 'spawn' && op.as !== undefined) this.space(op.as, false);
+        return;
+      case 'pin':
+        if (op.target.kind === 'name') this.space(op.target.name, false);
+        return;
+      case 'ping':
+      case 'nc':
+      case 'pingall':
+      case 'show':
+      case 'info':
+      case 'same':
+      case 'jobs':
+      case 'wait':
+      case 'kill':
+      case 'print':
+      case 'sleep':
+        return;
+      default: {
+        const never: never = op;
+        throw new Error(`the model does not follow ${(never as Op).kind}`);
+      }
+    }
+  }
+
+  private spaceOf(name: string): Namespace {
+    return this.spaces.get(name) ?? this.space(name, false);
+  }
+
+  private master(p: Endpoint, br: string): void {
+    const l = this.spaces.get(p.ns)?.links.get(p.ifname);
+    if (l) l.master = br;
+  }
+
+  private keepsV6(ep: Endpoint): boolean {
+    const s = this.spaces.get(ep.ns)?.sysctls;
+    return ['all', 'default', ep.ifname].some(k => s?.get(`net.ipv6.conf.${k}.keep_addr_on_down`) === '1');
+  }
+
+  private veth(op: OpOf<'veth'>): void {
+    this.free(op.left);
+    this.free(op.right);
+    const end = (ep: Endpoint, peer: Endpoint, addrs: readonly Cidr[]): Link => ({
+      name: ep.ifname,
+      kind: 'veth',
+      up: true,
+      peer: { ns: peer.ns, ifname: peer.ifname },
+      addrs: [...addrs],
+      ...(op.mtu === undefined ? {} : { mtu: op.mtu }),
+      ...(op.shape === undefined ? {} : { shape: op.shape }),
+    });
+    this.put(op.left, end(op.left, op.right, op.leftAddrs));
+    this.put(op.right, end(op.right, op.left, op.rightAddrs));
+  }
+
+  private addr(op: OpOf<'addr'>): void {
+    const l = this.existing(op.ep);
+    if (!l) return;
+    const where = `${op.ep.ns}.${op.ep.ifname}`;
+    for (const c of op.addrs) {
+      const i = l.addrs.findIndex(a => a.address === c.address && a.prefix === c.prefix);
+      if (op.del) {
+        if (i === -1) throw new OpError(`${where} has no address ${cidrText(c)}`, { at: op.ep.span });
+        l.addrs.splice(i, 1);
+      } else {
+        if (i !== -1) throw new OpError(`${where} already has address ${cidrText(c)}`, { at: op.ep.span });
+        l.addrs.push(c);
+      }
+    }
+  }
+
+  private move(op: OpOf<'move'>): void {
+    const l = this.existing(op.ep);
+    const name = op.newName ?? op.ep.ifname;
+    const to = op.to.kind === 'name' ? op.to.name : undefined;
+    const target = to === undefined ? undefined : { ns: to, ifname: name };
+    if (target) {
+      const there = this.link(target);
+      if (there instanceof Object) {
+        throw new OpError(`${to === 'host' ? 'the host namespace' : `namespace ${q(to)}`} already has an interface ${q(name)}`, {
+          at: op.span,
+          hint: 'give it another name: move … as NEWNAME',
+        });
+      }
+    }
+    this.spaces.get(op.ep.ns)?.links.delete(op.ep.ifname);
+    if (!target) {
+      if (l?.peer) this.repoint(l.peer, undefined);
+      return;
+    }
+    // a link that changes namespace goes down and loses its addresses (and leaves its bridge)
+    const moved: Link = l ? { ...l, name, up: false, addrs: [] } : { name, kind: 'device', up: false, addrs: [] };
+    delete moved.master;
+    this.put(target, moved);
+    if (l?.peer) this.repoint(l.peer, target);
+  }
+
+  /** The veth end at `end` now has its peer at `peer` (undefined: somewhere the model does not follow). */
+  private repoint(end: { ns: string; ifname: string }, peer: { ns: string; ifname: string } | undefined): void {
+    const l = this.spaces.get(end.ns)?.links.get(end.ifname);
+    if (!l) return;
+    if (peer) l.peer = peer;
+    else delete l.peer;
+  }
+
+  private route(op: OpOf<'route'>): void {
+    const ns = this.spaces.get(op.ns);
+    const dest = op.dest === 'default' ? 'default' : cidrText(op.dest);
+    if (op.dev !== undefined) this.existing({ ns: op.ns, ifname: op.dev });
+    if (!ns?.known) return;
+    const i = ns.routes.findIndex(r => r.dest === dest && r.family === op.family);
+    if (op.del) {
+      if (i !== -1) ns.routes.splice(i, 1);
+      return;
+    }
+    if (i !== -1) throw new OpError(`namespace ${q(op.ns)} already has a route to ${dest}`);
+    if (op.via !== undefined && !this.onLink(ns, op.via, op.dev)) {
+      throw new OpError(`gateway ${op.via} is not on a network of namespace ${q(op.ns)}`, {
+        at: op.viaSpan,
+        hint: 'give an interface of the namespace an address in the gateway\'s network first',
+      });
+    }
+    ns.routes.push({ dest, family: op.family, ...(op.via === undefined ? {} : { via: op.via }), ...(op.dev === undefined ? {} : { dev: op.dev }) });
+  }
+
+  /** Whether a gateway is reachable without a router: in the network of an address of the namespace, or link-local with dev. */
+  private onLink(ns: Namespace, via: string, dev: string | undefined): boolean {
+    const gw = ipaddr.parse(via);
+    if (gw.kind() === 'ipv6' && gw.range() === 'linkLocal') return dev !== undefined;
+    for (const l of ns.links.values()) {
+      for (const a of l.addrs) {
+        const addr = ipaddr.parse(a.address);
+        if (addr.kind() === gw.kind() && gw.match(addr, a.prefix)) return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- the picture ----------------------------------------------------------------------------------
+
+  /** The lab as a snapshot: the host (where the lab made links there), then `lab`'s namespaces in order. */
+  snapshot(lab: readonly string[]): LabSnapshot {
+    const names = ['host', ...lab.filter(n => n !== 'host')];
+    const namespaces = names.flatMap(name => {
+      const ns = this.spaces.get(name);
+      if (!ns || (name === 'host' && ns.links.size === 0)) return [];
+      return [this.nsSnapshot(ns, new Set(names))];
+    });
+    return { namespaces };
+  }
+
+  private nsSnapshot(ns: Namespace, shown: ReadonlySet<string>): NsSnapshot {
+    const on = (key: string) => ns.sysctls.get(key) === '1';
+    const links = [...ns.links.values()].map((l): LinkSnapshot => ({
+      name: l.name,
+      kind: l.kind,
+      up: l.up,
+      addresses: l.addrs.map(cidrText),
+      ...(l.mtu === undefined ? {} : { mtu: l.mtu }),
+      ...(l.master === undefined ? {} : { master: l.master }),
+      ...(l.peer === undefined ? {} : shown.has(l.peer.ns) ? { peer: { ...l.peer } } : { peerOutside: true }),
+      ...(l.shape === undefined ? {} : { shape: l.shape }),
+      ...(l.vlan === undefined ? {} : { vlan: l.vlan }),
+      ...(l.vlans === undefined ? {} : { vlans: l.vlans }),
+      ...(l.macvlan === undefined ? {} : { macvlan: l.macvlan }),
+      ...(l.tunnel === undefined ? {} : { tunnel: l.tunnel }),
+    }));
+    return {
+      name: ns.name,
+      ...(ns.hostname === undefined ? {} : { hostname: ns.hostname }),
+      ...(ns.machine === undefined ? {} : { machine: ns.machine }),
+      forwarding: { ipv4: on('net.ipv4.ip_forward'), ipv6: on('net.ipv6.conf.all.forwarding') },
+      links,
+      routes: [...ns.routes],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+/** Namespaces, links, addresses, routes and sysctls as iproute2 commands. */
+import { cidrText } from '../../core/net.js';
+import type { Handlers } from '../ops.js';
+import { ip, nodad, UTS_DIR, type ExplainContext } from './context.js';
+import { q } from './shell.js';
+
+type LinkHandlers = Pick<Handlers, 'ns-add' | 'ns-del' | 'link-del' | 'veth' | 'bridge' | 'attach' | 'addr' | 'link-state' | 'move' | 'route' | 'sysctl'>;
+
+export function linkHandlers(x: ExplainContext): LinkHandlers {
+  return {
+    'ns-add': async op => {
+      x.emit(`ip netns add ${q(op.name)}`);
+      if (op.hostname !== undefined) {
+        const file = `${UTS_DIR}/${op.name}`;
+        x.emit(
+          `mkdir -p ${UTS_DIR} && touch ${q(file)}`,
+          `unshare --uts=${q(file)} sh -c 'printf %s "$1" > /proc/sys/kernel/hostname' sh ${q(op.hostname)}`,
+        );
+        x.uts.add(op.name);
+      }
+    },
+    'ns-del': async op => {
+      x.emit(`ip netns del ${q(op.name)}`);
+      if (x.uts.delete(op.name)) x.emit(`umount ${q(`${UTS_DIR}/${op.name}`)} && rm -f ${q(`${UTS_DIR}/${op.name}`)}`);
+    },
+    'link-del': async ({ ep }) => x.emit(`${ip(ep.ns)} link del dev ${q(ep.ifname)}`),
+    veth: async op => {
+      const mtu = op.mtu === undefined ? '' : ` mtu ${op.mtu}`;
+      // Create from the host side when one end is there, so no netns argument names the host.
+      const [a, b] = op.left.ns !== 'host' && op.right.ns === 'host' ? [op.right, op.left] : [op.left, op.right];
+      const peerNs = b.ns === a.ns ? '' : ` netns ${q(b.ns)}`;
+      x.emit(`${ip(a.ns)} link add name ${q(a.ifname)}${mtu} type veth peer name ${q(b.ifname)}${peerNs}${mtu}`);
+      for (const [ep, addrs] of [[op.left, op.leftAddrs], [op.right, op.rightAddrs]] as const) {
+        for (const c of addrs) x.emit(`${ip(ep.ns)} addr add ${cidrText(c)} dev ${q(ep.ifname)}${nodad(c)}`);
+      }
+      x.emit(`${ip(op.left.ns)} link set dev ${q(op.left.ifname)} up`, `${ip(op.right.ns)} link set dev ${q(op.right.ifname)} up`);
+    },
+    bridge: async ({ br, ports }) => {
+      x.emit(`${ip(br.ns)} link add name ${q(br.ifname)} type bridge`);
+      for (const p of ports) x.emit(`${ip(br.ns)} link set dev ${q(p.ifname)} master ${q(br.ifname)}`);
+      x.emit(`${ip(br.ns)} link set dev ${q(br.ifname)} up`);
+    },
+    attach: async ({ ports, br }) => {
+      for (const p of ports) x.emit(`${ip(p.ns)} link set dev ${q(p.ifname)} master ${q(br.ifname)}`);
+    },
+    addr: async ({ ep, addrs, del }) => {
+      for (const c of addrs) x.emit(`${ip(ep.ns)} addr ${del ? 'del' : 'add'} ${cidrText(c)} dev ${q(ep.ifname)}${del ? '' : nodad(c)}`);
+    },
+    'link-state': async ({ eps, up }) => {
+      for (const ep of eps) x.emit(`${ip(ep.ns)} link set dev ${q(ep.ifname)} ${up ? 'up' : 'down'}`);
+    },
+    move: async ({ ep, to, newName }) => {
+      const rename = newName === undefined ? '' : ` name ${q(newName)}`;
+      x.emit(`${ip(ep.ns)} link set dev ${q(ep.ifname)} netns ${x.netnsArg(to)}${rename}`);
+    },
+    route: async r => {
+      const dest = r.dest === 'default' ? 'default' : cidrText(r.dest);
+      const v6 = r.family === 6 ? ' -6' : '';
+      const via = r.via === undefined ? '' : ` via ${r.via}`;
+      const dev = r.dev === undefined ? '' : ` dev ${q(r.dev)}`;
+      x.emit(`${ip(r.ns)}${v6} route ${r.del ? 'del' : 'add'} ${dest}${via}${dev}`);
+    },
+    sysctl: async ({ ns, settings }) => x.emit(`${x.enter(ns)}sysctl -qw ${settings.map(s => q(`${s.key}=${s.value}`)).join(' ')}`),
+  };
+}

@@ -1,0 +1,86 @@
+/** Programs inside namespaces, the built-in ping and nc, spawn, jobs, echo and sleep. */
+import type { Handlers } from '../ops.js';
+import { OpError } from '../backend.js';
+import type { LinuxContext } from './context.js';
+import { hostNetnsFd } from './netns.js';
+import { runNc } from './nc-runner.js';
+import { runPing, runPingall } from './ping-runner.js';
+import { pinWhenReady, unshareArgv, whenUnshared } from './spawn.js';
+
+type ProgramHandlers = Pick<Handlers, 'exec' | 'ping' | 'nc' | 'pingall' | 'spawn' | 'jobs' | 'wait' | 'kill' | 'print' | 'sleep'>;
+
+export function programHandlers(x: LinuxContext): ProgramHandlers {
+  return {
+    exec: async s => {
+      x.settle();
+      try {
+        return await x.inside(s.ref, async fds => {
+          if (s.background) return x.procs.background(fds, s.argv, s.stdin);
+          await x.procs.run(fds, s.argv, s.stdin);
+          return undefined;
+        });
+      } finally {
+        x.handles.forgetLinks(); // a program may have changed links
+      }
+    },
+
+    ping: async s => {
+      x.settle();
+      return x.inside(s.ref, fds => runPing(s, fds.net ?? hostNetnsFd(), x.opts.stdout, x.procs));
+    },
+
+    nc: async s => {
+      x.settle();
+      return x.inside(s.ref, fds => runNc(s, fds.net ?? hostNetnsFd(), x.opts.stdout, x.procs));
+    },
+
+    pingall: async ({ lab }) => {
+      x.settle();
+      await runPingall(lab, ns => x.handles.socket(ns), ns => x.handles.netFd(ns), x.opts.stdout, x.opts.color);
+    },
+
+    spawn: async s => {
+      x.settle();
+      try {
+        const argv = unshareArgv(s);
+        const as = s.as;
+        if (s.background) {
+          const job = await x.procs.background({}, argv, s.stdin);
+          // the statement ends once the namespaces exist: $! and a pin right after must see them
+          if (as !== undefined) await pinWhenReady(job.pid as number, as);
+          else await whenUnshared(job.pid as number, s.flags);
+          return job;
+        }
+        await x.procs.run({}, argv, s.stdin, as === undefined ? undefined : pid => pinWhenReady(pid, as));
+        return undefined;
+      } finally {
+        x.handles.forgetLinks(); // a program may have changed links
+      }
+    },
+
+    jobs: async () => {
+      const lines = x.procs.list();
+      if (lines.length > 0) x.out(lines.join('\n'));
+    },
+
+    wait: async ({ targets }) => x.procs.wait(targets),
+
+    kill: async ({ targets }) => x.procs.kill(targets),
+
+    print: async ({ text }) => x.out(text),
+
+    sleep: async ({ seconds }) => {
+      x.settle();
+      // Ctrl-C ends a sleep at once, as it ends a program
+      let timer: NodeJS.Timeout | undefined;
+      let stop: () => void = () => {};
+      const slept = new Promise<boolean>(resolve => {
+        timer = setTimeout(() => resolve(true), seconds * 1000);
+        stop = () => resolve(false);
+      });
+      const done = await x.procs.whileForeground(stop, slept);
+      clearTimeout(timer);
+      if (!done) throw new OpError('sleep was interrupted');
+    },
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * Operations: what the interpreter asks of a backend, as data. One variant per kernel-facing
+ * action, each carrying the span of the statement it came from. A backend handles every kind
+ * (Handlers makes a missing one a type error); the journal and the dry run read what an op makes.
+ */
+import type { Cidr, NsType } from '../core/net.js';
+import type { Endpoint, Job, JobTarget, NsRef } from '../core/lab.js';
+import type { Shaping } from '../core/shape.js';
+import type { Span } from '../core/span.js';
+
+interface At {
+  /** The statement the operation came from. */
+  readonly span: Span;
+}
+
+export interface NsAddOp extends At {
+  readonly kind: 'ns-add';
+  readonly name: string;
+  readonly hostname?: string;
+}
+export interface NsDelOp extends At {
+  readonly kind: 'ns-del';
+  readonly name: string;
+}
+export interface LinkDelOp extends At {
+  readonly kind: 'link-del';
+  readonly ep: Endpoint;
+}
+export interface VethOp extends At {
+  readonly kind: 'veth';
+  readonly left: Endpoint;
+  readonly right: Endpoint;
+  readonly leftAddrs: readonly Cidr[];
+  readonly rightAddrs: readonly Cidr[];
+  readonly mtu?: number;
+  /** Shaping of both ends' egress. */
+  readonly shape?: Shaping;
+}
+export interface BridgeOp extends At {
+  readonly kind: 'bridge';
+  readonly br: Endpoint;
+  /** Interfaces of the bridge's namespace that become its ports. */
+  readonly ports: readonly Endpoint[];
+}
+export interface AttachOp extends At {
+  readonly kind: 'attach';
+  readonly ports: readonly Endpoint[];
+  readonly br: Endpoint;
+}
+export interface AddrOp extends At {
+  readonly kind: 'addr';
+  readonly ep: Endpoint;
+  readonly addrs: readonly Cidr[];
+  readonly del: boolean;
+}
+export interface LinkStateOp extends At {
+  readonly kind: 'link-state';
+  readonly eps: readonly Endpoint[];
+  readonly up: boolean;
+}
+export interface MoveOp extends At {
+  readonly kind: 'move';
+  readonly ep: Endpoint;
+  readonly to: NsRef;
+  readonly newName?: string;
+}
+export interface RouteOp extends At {
+  readonly kind: 'route';
+  readonly ns: string;
+  readonly del: boolean;
+  readonly dest: Cidr | 'default';
+  readonly family: 4 | 6;
+  readonly via?: string;
+  /** The word that gave the gateway. */
+  readonly viaSpan?: Span;
+  readonly dev?: string;
+}
+export interface SysctlOp extends At {
+  readonly kind: 'sysctl';
+  readonly ns: string;
+  readonly settings: readonly { readonly key: string; readonly value: string }[];
+}
+export interface ExecOp extends At {
+  readonly kind: 'exec';
+  readonly ref: NsRef;
+  readonly argv: readonly string[];
+  readonly stdin?: string;
+  readonly background: boolean;
+}
+export interface PingOp extends At {
+  readonly kind: 'ping';
+  readonly ref: NsRef;
+  readonly address: string;
+  readonly family: 4 | 6;
+  readonly count: number;
+  readonly interval: number;
+  readonly timeout: number;
+  /** Bytes of payload (-s). */
+  readonly size?: number;
+  /** Set the don't-fragment bit (-M do). */
+  readonly dontFragment?: boolean;
+  /** Send from this interface (-I). */
+  readonly iface?: string;
+  readonly background: boolean;
+}
+export interface NcOp extends At {
+  readonly kind: 'nc';
+  readonly ref: NsRef;
+  readonly listen: boolean;
+  readonly udp: boolean;
+  readonly address?: string;
+  readonly port: number;
+  /** Only see whether the port answers (-z). */
+  readonly scan?: boolean;
+  /** Seconds to wait for a connection and for quiet (-w). */
+  readonly wait?: number;
+  readonly stdin?: string;
+  readonly background: boolean;
+}
+export interface PingallOp extends At {
+  readonly kind: 'pingall';
+  /** The lab's namespaces, in the order they were made. */
+  readonly lab: readonly string[];
+}
+export interface ShowOp extends At {
+  readonly kind: 'show';
+  readonly what: 'tree' | 'links' | 'addrs' | 'routes';
+  readonly ns?: string;
+  readonly json: boolean;
+  readonly lab: readonly string[];
+}
+export interface InfoOp extends At {
+  readonly kind: 'info';
+  readonly ref: NsRef;
+}
+export interface SameOp extends At {
+  readonly kind: 'same';
+  readonly a: NsRef;
+  readonly b: NsRef;
+  readonly type?: NsType;
+}
+export type PinTarget = { readonly kind: 'name'; readonly name: string } | { readonly kind: 'path'; readonly path: string };
+export interface PinOp extends At {
+  readonly kind: 'pin';
+  readonly ref: NsRef;
+  readonly target: PinTarget;
+}
+export type SpawnFlag = 'uts' | 'ipc' | 'pid' | 'mnt' | 'net' | 'user';
+export interface SpawnOp extends At {
+  readonly kind: 'spawn';
+  readonly flags: readonly SpawnFlag[];
+  readonly hostname?: string;
+  /** Name under which the new network namespace is pinned. */
+  readonly as?: string;
+  readonly argv: readonly string[];
+  readonly stdin?: string;
+  readonly background: boolean;
+}
+export interface JobsOp extends At {
+  readonly kind: 'jobs';
+}
+export interface WaitOp extends At {
+  readonly kind: 'wait';
+  readonly targets: readonly JobTarget[];
+}
+export interface KillOp extends At {
+  readonly kind: 'kill';
+  readonly targets: readonly JobTarget[];
+}
+export interface PrintOp extends At {
+  readonly kind: 'print';
+  readonly text: string;
+}
+export interface SleepOp extends At {
+  readonly kind: 'sleep';
+  readonly seconds: number;
+}
+
+export type Op =
+  | NsAddOp | NsDelOp | LinkDelOp | VethOp | BridgeOp | AttachOp | AddrOp | LinkStateOp | MoveOp | RouteOp | SysctlOp
+  | ExecOp | PingOp | NcOp | PingallOp | ShowOp | InfoOp | SameOp | PinOp | SpawnOp | JobsOp | WaitOp | KillOp
+  | PrintOp | SleepOp;
+
+export type OpKind = Op['kind'];
+export type OpOf<K extends OpKind> = Extract<Op, { readonly kind: K }>;
+
+/** What an operation gives back: a job for what may run in the background, whether a pin made its file. */
+interface Results {
+  exec: Job | undefined;
+  ping: Job | undefined;
+  nc: Job | undefined;
+  spawn: Job | undefined;
+  pin: { readonly madeFile: boolean } | undefined;
+}
+export type ResultOf<K extends OpKind> = K extends keyof Results ? Results[K] : void;
+
+/** One handler per kind of operation: a backend that misses one does not compile. */
+export type Handlers = { readonly [K in OpKind]: (op: OpOf<K>) => Promise<ResultOf<K>> };
+
+/** Calls the handler of `op`'s kind. */
+export function dispatch<K extends OpKind>(handlers: Handlers, op: OpOf<K>): Promise<ResultOf<K>> {
+  return (handlers[op.kind] as (op: OpOf<K>) => Promise<ResultOf<K>>)(op);
+}

@@ -1,0 +1,33 @@
+/** The streams a command talks through, and the one place that decides whether to use colour. */
+import pc from 'picocolors';
+
+export type In = NodeJS.ReadableStream & { isTTY?: boolean };
+export type Out = NodeJS.WritableStream & { isTTY?: boolean };
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Io {
+  readonly stdout: Out;
+  readonly stderr: Out;
+  /** May be a getter: process.stdin makes a stream (node's stream or net code) when first read. */
+  readonly stdin?: In;
+  /** Whether stdin is a terminal, when known without making the stream (default: stdin.isTTY). */
+  readonly stdinIsTTY?: boolean;
+  readonly env: Env;
+}
+
+/** Colour on a terminal, unless NO_COLOR is set (to anything) or the terminal is dumb. */
+export function colorOn(stream: { isTTY?: boolean }, env: Env): boolean {
+  return Boolean(stream.isTTY) && !('NO_COLOR' in env) && env.TERM !== 'dumb';
+}
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** picocolors' functions for a stream, coloured or plain as colorOn() says. */
+export function colors(stream: { isTTY?: boolean }, env: Env): Colors {
+  return pc.createColors(colorOn(stream, env));
+}
+
+/** Writes a line (adding the line break when missing). */
+export function line(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}

@@ -1,0 +1,67 @@
+/** The nouns of a lab: endpoints, namespace references, jobs, and what a lab made (its journal's objects). */
+import type { Span } from './span.js';
+
+/** An interface in a namespace; `ns` is a namespace name or `host`. `span`: the word that named it, where known. */
+export interface Endpoint {
+  readonly ns: string;
+  readonly ifname: string;
+  readonly span?: Span;
+}
+
+/** A process id, or (when explaining) the name of a shell variable that will hold one. */
+export type Pid = number | { readonly shell: string };
+
+export type NsRef =
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'pid'; readonly pid: Pid }
+  | { readonly kind: 'path'; readonly path: string };
+
+export type JobTarget = { readonly kind: 'job'; readonly id: number } | { readonly kind: 'pid'; readonly pid: Pid };
+
+/** A background job: its number (`%1`) and the value `$!` takes. */
+export interface Job {
+  readonly id: number;
+  readonly pid: Pid;
+}
+
+/**
+ * Something a lab made that must be removed when the lab is torn down. Links are recorded only
+ * where they outlive the lab's own namespaces (in the host, or a namespace the lab did not make).
+ */
+export type LabObject =
+  | { readonly kind: 'netns'; readonly name: string }
+  | { readonly kind: 'uts'; readonly name: string }
+  /** `group`: the link group it was made in, when it was made so (teardown removes a group at once) */
+  | { readonly kind: 'link'; readonly at: NsRef; readonly ifname: string; readonly group?: number }
+  | { readonly kind: 'job'; readonly pid: number; readonly start?: string }
+  /** every process whose environment holds NSH_RUN=`marker`: the programs a run started (recorded before the first) */
+  | { readonly kind: 'procs'; readonly marker: string }
+  /** `madeFile`: nsh created the file it mounted onto (teardown removes it; a file that was there stays) */
+  | { readonly kind: 'mount'; readonly path: string; readonly madeFile?: boolean };
+
+export interface TeardownReport {
+  /** Objects removed. */
+  readonly removed: number;
+  /** Objects that were already gone. */
+  readonly gone: number;
+  /** Objects that could not be removed, each with a sentence why. */
+  readonly failed: readonly { readonly object: LabObject; readonly why: string }[];
+}
+
+/** How a lab object reads in a sentence ("namespace a", "link host.v1" …). */
+export function describeObject(o: LabObject): string {
+  switch (o.kind) {
+    case 'netns':
+      return `namespace ${o.name}`;
+    case 'uts':
+      return `uts namespace of ${o.name}`;
+    case 'link':
+      return `link ${o.at.kind === 'name' ? o.at.name : o.at.kind === 'pid' ? `pid ${String(o.at.pid)}` : o.at.path}.${o.ifname}`;
+    case 'job':
+      return `process ${o.pid}`;
+    case 'procs':
+      return 'programs it started';
+    case 'mount':
+      return `pin at ${o.path}`;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * A lab: the one object that owns a backend, the lab's journal, the interpreter (with the
+ * session's variables, defs and namespaces), teardown, and the sentences that report what was
+ * removed. Scripts, the REPL, the tutorial and the library all run statements through it.
+ */
+import * as path from 'node:path';
+import { describeObject, type LabObject, type TeardownReport } from '../core/lab.js';
+import type { Env } from '../core/io.js';
+import type { Backend } from '../backend/backend.js';
+import type { ForItems, Statement } from '../syntax/ast.js';
+import type { Diagnostic } from '../syntax/diagnostics.js';
+import { Interpreter, type Outcome } from './interpreter.js';
+import { Journal, JOURNAL_DIR, objectKey, readObjects, removeJournal, labFile } from './journal.js';
+import { JournaledBackend } from './journaled.js';
+import { Scope } from './environment.js';
+import { checkStatements, explainStatements } from './check.js';
+
+export interface LabOptions {
+  readonly name: string;
+  /** The backend that acts (Linux); one that records nothing (unprivileged) when `journal` is false. */
+  readonly backend: Backend;
+  /** Record what the lab makes (default), under this directory (default /run/nsh/labs). */
+  readonly journal?: boolean | string;
+  readonly env: Env;
+  /** Asked before each statement: true stops the run (Ctrl-C). */
+  readonly interrupted?: () => boolean;
+}
+
+/** A lab of that name holds objects from an earlier run. */
+export class LabIsUp extends Error {
+  constructor(readonly lab: string) {
+    super(`lab ${JSON.stringify(lab)} is up`);
+  }
+}
+
+export class Lab {
+  readonly name: string;
+  readonly backend: Backend;
+  private readonly journal: Journal | undefined;
+  private readonly journaled: JournaledBackend | undefined;
+  private readonly interp: Interpreter;
+  private readonly env: Env;
+
+  private constructor(opts: LabOptions, journal: Journal | undefined) {
+    this.name = opts.name;
+    this.env = opts.env;
+    this.backend = opts.backend;
+    this.journal = journal;
+    this.journaled = journal ? new JournaledBackend(opts.backend, journal) : undefined;
+    this.interp = new Interpreter({
+      backend: this.journaled ?? opts.backend,
+      mode: 'run',
+      env: opts.env,
+      lab: journal?.objects().flatMap(o => (o.kind === 'netns' ? [o.name] : [])) ?? [],
+      ...(opts.interrupted ? { interrupted: opts.interrupted } : {}),
+    });
+  }
+
+  /**
+   * Opens the lab `name`, joining what an earlier run left of it (the REPL does), or — with
+   * `fresh` — refusing to (LabIsUp), or first taking it down (`replace`).
+   */
+  static async open(opts: LabOptions & { readonly fresh?: boolean; readonly replace?: boolean }): Promise<Lab> {
+    if (opts.journal === false) return new Lab(opts, undefined);
+    const dir = typeof opts.journal === 'string' ? opts.journal : JOURNAL_DIR;
+    if (readObjects(labFile(dir, opts.name)).length > 0) {
+      if (opts.replace) {
+        const r = await downLab(opts.backend, opts.name, dir);
+        if (r.failed.length > 0) throw new Error(teardownSentences(r).join('; '));
+      } else if (opts.fresh) throw new LabIsUp(opts.name);
+    }
+    return new Lab(opts, Journal.open(opts.name, dir));
+  }
+
+  /** The lab's namespaces, in the order they were made. */
+  get namespaces(): ReadonlySet<string> {
+    return this.interp.lab;
+  }
+
+  /** The session's variables and defs. */
+  get scope(): Scope {
+    return this.interp.global;
+  }
+
+  /** Whether the lab holds anything recorded. */
+  get isUp(): boolean {
+    return (this.journal?.objects().length ?? 0) > 0;
+  }
+
+  /** What the journal holds (this run's only, with `run`). */
+  objects(which: 'run' | 'all' = 'all'): LabObject[] {
+    if (!this.journal) return [];
+    return this.journal.objects(which === 'run' ? this.journal.run : undefined);
+  }
+
+  /**
+   * Runs statements (checked already) in the lab. A script's whole text (`script`) lets the
+   * backend prepare for its size; later statements (the REPL's) run one entry at a time.
+   */
+  async run(statements: readonly Statement[], opts: { readonly script?: boolean } = {}): Promise<Outcome> {
+    if (opts.script) this.backend.prepare?.({ namespaces: namespacesIn(statements) });
+    try {
+      return await this.interp.run(statements);
+    } finally {
+      if (opts.script) this.backend.prepare?.({ namespaces: 0 });
+      // every program started has its pid recorded by now (or has ended)
+      this.journaled?.finish();
+    }
+  }
+
+  /** Removes what this run made, or the whole lab. */
+  async teardown(which: 'run' | 'all'): Promise<TeardownReport> {
+    const objects = this.objects(which);
+    if (!this.journal || objects.length === 0) return { removed: 0, gone: 0, failed: [] };
+    return tearDown(this.backend, this.journal, objects);
+  }
+
+  /** Every problem of statements about to run in this lab: the dry run, with the session's variables, defs and namespaces. */
+  check(statements: readonly Statement[]): Promise<Diagnostic[]> {
+    return checkStatements(statements, { env: this.env, lab: this.interp.lab, scope: new Scope(this.interp.global) });
+  }
+
+  /** The iproute2 / shell text of statements about to run in this lab. */
+  explain(statements: readonly Statement[]): Promise<string> {
+    return explainStatements(statements, { env: this.env, lab: this.interp.lab, scope: new Scope(this.interp.global) });
+  }
+
+  /** Ctrl-C: ends what runs in the foreground. */
+  interrupt(): void {
+    this.backend.interrupt?.();
+  }
+
+  /** Closes the journal (removed when the lab holds nothing) and what the backend holds open. */
+  close(): void {
+    if (this.journal) {
+      if (this.journal.objects().length === 0) removeJournal(this.name, path.dirname(this.journal.file));
+      this.journal.close();
+    }
+    this.backend.close?.();
+  }
+}
+
+/** Removes objects through the backend and marks them gone in the journal. */
+async function tearDown(backend: Backend, journal: Journal, objects: readonly LabObject[]): Promise<TeardownReport> {
+  if (!backend.teardown) throw new Error('this backend cannot tear down');
+  const report = await backend.teardown(objects);
+  const failed = new Set(report.failed.map(f => objectKey(f.object)));
+  for (const o of objects) if (!failed.has(objectKey(o))) journal.forget(o);
+  return report;
+}
+
+/** `nsh down LAB`: everything the lab's journal holds; the journal goes when all of it is gone. */
+export async function downLab(backend: Backend, lab: string, dir = JOURNAL_DIR): Promise<TeardownReport> {
+  const objects = readObjects(labFile(dir, lab));
+  const journal = Journal.open(lab, dir);
+  try {
+    const report = await tearDown(backend, journal, objects);
+    if (report.failed.length === 0) removeJournal(lab, dir);
+    return report;
+  } finally {
+    journal.close();
+  }
+}
+
+/** A teardown in sentences: one per object that could not be removed. */
+export function teardownSentences(r: TeardownReport): string[] {
+  return r.failed.map(f => `could not remove ${describeObject(f.object)}: ${f.why}`);
+}
+
+/** "3 objects" */
+export function objectCount(n: number): string {
+  return `${n} object${n === 1 ? '' : 's'}`;
+}
+
+/** How many namespaces statements will make, as far as their text tells (loops over literal ranges included). */
+export function namespacesIn(statements: readonly Statement[]): number {
+  let n = 0;
+  for (const s of statements) {
+    if (s.kind === 'ns') n += s.names.length;
+    else if (s.kind === 'for') n += namespacesIn(s.body) * iterations(s.items);
+  }
+  return n;
+}
+
+function iterations(items: ForItems): number {
+  if (items.kind === 'list') return items.words.length;
+  const from = Number(items.from.literal ?? NaN), to = Number(items.to.literal ?? NaN);
+  // a range computed at run time: counted once
+  return Number.isInteger(from) && Number.isInteger(to) ? Math.abs(to - from) + 1 : 1;
+}
+
+export type { Diagnostic, Outcome };
