@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertClean, describeKernel, linkStates, netnsList, nsh, nshBin, root, scrub, type Ran } from '../kernel/harness.js';
+import { assertClean, describeKernel, linkStates, netnsList, nsh, nshBin, root, scrub, type Ran } from '../cli-kernel/harness.js';
 
 const walk = path.join(root, 'examples/walkthrough');
 
