@@ -1,39 +1,25 @@
 /**
  * Golden tests. Each test/golden/check/NAME.ns must fail `nsh check` with exactly the diagnostics in
  * NAME.err; each test/golden/explain/NAME.ns must explain to exactly NAME.sh; each
- * test/golden/valid/NAME.ns must pass `nsh check`. UPDATE_GOLDEN=1 rewrites the expected files.
+ * test/golden/valid/NAME.ns must pass `nsh check` and explain to exactly NAME.out (what the
+ * script means, statement by statement, loops and calls expanded). UPDATE_GOLDEN=1 rewrites the
+ * expected files.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { expectGolden, inDir as inFolder, repoRoot } from './helpers/golden.js';
 import { runCli } from './helpers/run-cli.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/golden');
-const update = process.env.UPDATE_GOLDEN === '1';
+const root = path.join(repoRoot, 'test/golden');
 
 function cases(dir: string): string[] {
   return fs.readdirSync(path.join(root, dir)).filter(f => f.endsWith('.ns')).sort();
 }
 
 /** Runs with the golden folder as working directory, so messages name files relatively. */
-async function inDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const before = process.cwd();
-  process.chdir(path.join(root, dir));
-  try {
-    return await fn();
-  } finally {
-    process.chdir(before);
-  }
-}
-
-function expectFile(file: string, actual: string): void {
-  if (update || !fs.existsSync(file)) {
-    fs.writeFileSync(file, actual);
-    if (!update) assert.fail(`${path.basename(file)} did not exist; written now, review it`);
-    return;
-  }
-  assert.equal(actual, fs.readFileSync(file, 'utf8'));
+function inDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  return inFolder(path.join(root, dir), fn);
 }
 
 const ERROR_LINE = /^[^\s:][^:]*:\d+:\d+: error: \S.*$/;
@@ -53,7 +39,7 @@ describe('golden: invalid scripts', () => {
       assert.doesNotMatch(r.stderr, /\n\s+at .*\(.*:\d+:\d+\)|internal error|Error:/, 'looks like a stack trace');
       const first = r.stderr.split('\n')[0]!;
       assert.match(first, ERROR_LINE, 'the first line is file:line:col: error: …');
-      expectFile(path.join(root, 'check', name.replace(/\.ns$/, '.err')), r.stderr);
+      expectGolden(path.join(root, 'check', name.replace(/\.ns$/, '.err')), r.stderr);
     });
   }
 });
@@ -64,7 +50,7 @@ describe('golden: explain output', () => {
       const r = await inDir('explain', () => runCli(['--explain', name]));
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
-      expectFile(path.join(root, 'explain', name.replace(/\.ns$/, '.sh')), r.stdout);
+      expectGolden(path.join(root, 'explain', name.replace(/\.ns$/, '.sh')), r.stdout);
     });
   }
 });
@@ -75,6 +61,11 @@ describe('golden: valid scripts', () => {
       const r = await inDir('valid', () => runCli(['check', name]));
       assert.equal(r.stderr, '');
       assert.equal(r.code, 0);
+      assert.equal(r.stdout, `${name}: ok\n`);
+      const explained = await inDir('valid', () => runCli(['--explain', name]));
+      assert.equal(explained.stderr, '');
+      assert.equal(explained.code, 0);
+      expectGolden(path.join(root, 'valid', name.replace(/\.ns$/, '.out')), explained.stdout);
     });
   }
 });

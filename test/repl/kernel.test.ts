@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertClean, describeKernel, ip, labState, netnsList, nsh, scrub, writeScript } from '../kernel/harness.js';
+import { assertClean, describeKernel, ip, labState, netnsList, nsh, scrub, writeScript } from '../cli-kernel/harness.js';
 import { drive, session } from './driver.js';
 
 const complete = (d: ReturnType<typeof drive>, line: string): Promise<string[]> =>

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertClean, describeKernel, nshBin, root, scrub } from '../kernel/harness.js';
+import { assertClean, describeKernel, nshBin, root, scrub } from '../cli-kernel/harness.js';
 
 describeKernel('REPL in a terminal (tmux)', function () {
   this.timeout(60_000);

@@ -3,7 +3,7 @@
  * after round, without disturbing each other or leaving anything; and runs racing for one name.
  */
 import * as assert from 'node:assert/strict';
-import { assertClean, describeKernel, netnsList, nshTimed, scrub, writeScript, type TimedRun } from '../kernel/harness.js';
+import { assertClean, describeKernel, netnsList, nshTimed, scrub, writeScript, type TimedRun } from '../cli-kernel/harness.js';
 import { assertNoJobs, bigLab, killJobs, labJobs, netnsNow, RUN_TIMEOUT_MS, size } from './common.js';
 
 const WORKERS = 8;

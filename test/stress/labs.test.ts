@@ -4,7 +4,7 @@
  * replayed by itself: NSH_SEED=S NSH_LAB=k.
  */
 import * as assert from 'node:assert/strict';
-import { assertClean, describeKernel, nshTimed, scrub, writeScript, type TimedRun } from '../kernel/harness.js';
+import { assertClean, describeKernel, nshTimed, scrub, writeScript, type TimedRun } from '../cli-kernel/harness.js';
 import { assertNoJobs, killJobs, Rng, RUN_TIMEOUT_MS, seed, size } from './common.js';
 import { ProgramGen } from './gen.js';
 

@@ -1,7 +1,7 @@
 /** Issue 7, kernel limits: reached with a sentence and a rollback, never a crash. */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { assertClean, describeKernel, nshBin, root, scrub, writeScript } from '../kernel/harness.js';
+import { assertClean, describeKernel, nshBin, root, scrub, writeScript } from '../cli-kernel/harness.js';
 import { assertNoJobs, bigLab, killJobs } from './common.js';
 
 function underLimit(ulimit: string, args: string[]) {

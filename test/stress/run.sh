@@ -1,7 +1,7 @@
 #!/bin/sh
-# The stress tests at the issue's full counts (NSH_STRESS=1), each test file in a sandbox of its
-# own (test/linux/run-in-sandbox.sh: private network, UTS, mount and pid namespaces, a tmpfs on
-# /run), so files could run side by side without seeing each other's namespaces, links, journals
+# The stress tests at their full counts (NSH_STRESS=1), each test file in a sandbox of its own
+# (test/backend-linux/run-in-sandbox.sh: private network, UTS, mount and pid namespaces, a tmpfs
+# on /run), so files could run side by side without seeing each other's namespaces, links, journals
 # or processes. They run one after the other by default: on 2 cores, three at once took longer
 # than all in a row (the kernel takes one global lock, rtnl_lock, for every link change and
 # namespace cleanup; 60 SIGKILL rounds went from 117 s to 483 s). NSH_STRESS_JOBS=N runs N at
@@ -22,7 +22,7 @@ fi
 start=$(date +%s)
 printf '%s\n' "$@" | xargs -P "$jobs" -I{} sh -c '
   f=$1; logs=$2; name=$(basename "$f" .test.js); t0=$(date +%s)
-  if NSH_STRESS=1 sh test/linux/run-in-sandbox.sh --timeout 0 "$f" > "$logs/$name.log" 2>&1; then r=ok; else r=FAILED; fi
+  if NSH_STRESS=1 sh test/backend-linux/run-in-sandbox.sh --timeout 0 "$f" > "$logs/$name.log" 2>&1; then r=ok; else r=FAILED; fi
   echo "$r $name $(( $(date +%s) - t0 )) s" | tee -a "$logs/summary"
 ' sh {} "$logs"
 failed=$(grep -c '^FAILED' "$logs/summary" || true)

@@ -4,7 +4,7 @@
  * rolls itself back (exit 130, or 143 for SIGTERM) and leaves nothing without any `down`.
  */
 import * as assert from 'node:assert/strict';
-import { assertClean, describeKernel, nshTimed, scrub, startNsh, writeScript, type TimedRun } from '../kernel/harness.js';
+import { assertClean, describeKernel, nshTimed, scrub, startNsh, writeScript, type TimedRun } from '../cli-kernel/harness.js';
 import { assertNoJobs, bigLab, killJobs, netnsNow, Rng, RUN_TIMEOUT_MS, seed, size, until } from './common.js';
 
 const N = 200;

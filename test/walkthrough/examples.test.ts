@@ -3,9 +3,10 @@
  * inside the test sandbox: each runs green and shows what its step is about, and leaves nothing.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertClean, describeKernel, linkStates, netnsList, nsh, root, scrub, type Ran } from '../kernel/harness.js';
+import { assertClean, describeKernel, linkStates, netnsList, nsh, nshBin, root, scrub, type Ran } from '../cli-kernel/harness.js';
 
 const walk = path.join(root, 'examples/walkthrough');
 
@@ -13,6 +14,24 @@ function run(file: string, extra: string[] = []): Ran {
   const r = nsh([...extra, file]);
   assert.equal(r.code, 0, `${file} failed:\n${r.stdout}\n${r.stderr}`);
   return r;
+}
+
+/** Runs iptables in the test's own network namespace (the sandbox's); fails the test if it fails. */
+function iptables(...args: string[]): string {
+  const r = spawnSync('iptables', args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, `iptables ${args.join(' ')}: ${r.error?.message ?? r.stderr}`);
+  return r.stdout;
+}
+
+const hasIptables = spawnSync('sh', ['-c', 'command -v iptables'], { encoding: 'utf8' }).status === 0;
+
+/** `iptables -L -n` listings in `out`: chain name → [policy, rules as lines]. */
+function chains(out: string): Map<string, { policy: string; rules: string[] }> {
+  const found = new Map<string, { policy: string; rules: string[] }>();
+  for (const m of out.matchAll(/^Chain (\w+) \(policy (\w+)\)\ntarget .*\n((?:.+\n)*)/gm)) {
+    found.set(m[1]!, { policy: m[2]!, rules: m[3]!.split('\n').filter(l => l.trim() !== '' && !l.startsWith('Chain ')) });
+  }
+  return found;
 }
 
 /** `type  type:[inode]` lines of `info` blocks, in order: one map per block. */
@@ -87,10 +106,29 @@ describeKernel('the walkthrough scripts', function () {
     assert.match(r.stdout, /^64 bytes from 10\.1\.1\.1: icmp_seq=1/m);
     assert.match(r.stdout, /^64 bytes from 10\.1\.1\.2: icmp_seq=1/m);
     assert.match(r.stdout, /^10\.1\.1\.0\/24 dev veth1 proto kernel scope link src 10\.1\.1\.1/m);
-    assert.match(r.stdout, /iptables is not installed here; skipped|Chain INPUT \(policy ACCEPT\)/);
     assert.deepEqual(linkStates('netns1').find(l => l.ifname === 'veth1')?.addrs, ['10.1.1.1/24']);
     assert.deepEqual(linkStates().find(l => l.ifname === 'veth0')?.addrs, ['10.1.1.2/24']);
     assert.equal(nsh(['down', 'walk4']).code, 0);
+    assertClean();
+  });
+
+  it('04 lists the firewall of netns1 with iptables: its own, empty, whatever the host has', function () {
+    if (!hasIptables) this.skip(); // CI installs iptables (.ci/run); this step needs it
+    // a rule in the host namespace (the sandbox's) that netns1 must not show
+    iptables('-A', 'INPUT', '-s', '192.0.2.99', '-j', 'DROP');
+    try {
+      const r = run(path.join(walk, '04-veth.ns'), ['--rm']);
+      assert.doesNotMatch(r.stdout, /not installed/);
+      const inside = chains(r.stdout);
+      assert.deepEqual([...inside.keys()], ['INPUT', 'FORWARD', 'OUTPUT'], r.stdout);
+      for (const [name, chain] of inside) {
+        assert.equal(chain.policy, 'ACCEPT', `${name} policy`);
+        assert.deepEqual(chain.rules, [], `netns1's ${name} chain is empty`);
+      }
+      assert.match(iptables('-S', 'INPUT'), /^-A INPUT -s 192\.0\.2\.99\/32 -j DROP$/m, 'the host keeps its rule');
+    } finally {
+      iptables('-D', 'INPUT', '-s', '192.0.2.99', '-j', 'DROP');
+    }
     assertClean();
   });
 
@@ -167,6 +205,30 @@ describeKernel('the lab examples', function () {
   this.timeout(120_000);
   before(scrub);
   afterEach(scrub);
+
+  it('hello.ns, as the README runs it (--rootless), pings as root and as nobody, and leaves nothing', () => {
+    const hello = path.join(root, 'examples/hello.ns');
+    const links = linkStates();
+    const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', nshBin, '--rootless', hello], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', HOME: '/tmp' },
+      timeout: 60_000,
+    });
+    const runs: [string, Ran][] = [['root', nsh(['--rootless', hello])], ['nobody', { code: nobody.status, stdout: nobody.stdout, stderr: nobody.stderr }]];
+    for (const [who, r] of runs) {
+      assert.equal(r.code, 0, `as ${who}: ${r.stderr}`);
+      assert.match(r.stdout, /^3 packets transmitted, 3 received, 0% packet loss/m, `as ${who}`);
+    }
+    assert.deepEqual(linkStates(), links, 'the links of the host namespace and their addresses are as they were');
+    assertClean();
+  });
+
+  it('hello.ns touches only the namespaces it makes', () => {
+    const links = linkStates();
+    run(path.join(root, 'examples/hello.ns'), ['--rm']);
+    assert.deepEqual(linkStates(), links, 'the links of the host namespace and their addresses are as they were');
+    assertClean();
+  });
 
   for (const name of ['router.ns', 'star.ns', 'dualstack.ns']) {
     it(`${name} runs green and leaves nothing with --rm`, () => {

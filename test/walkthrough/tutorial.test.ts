@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { Capture } from '../helpers/capture.js';
-import { assertClean, describeKernel, netnsList, nsh, nshBin, root, scrub } from '../kernel/harness.js';
+import { assertClean, describeKernel, netnsList, nsh, nshBin, root, scrub } from '../cli-kernel/harness.js';
 import { runTutorial, statementLines, examplesDir } from '../../src/tutorial/tutorial.js';
 import { STEPS } from '../../src/tutorial/steps.js';
 

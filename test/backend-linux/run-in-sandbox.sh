@@ -1,13 +1,13 @@
 #!/bin/sh
-# Runs the kernel tests of the Linux backend (default: build/test/linux/*.test.js, compiled by
+# Runs the kernel tests of the Linux backend (default: build/test/backend-linux/*.test.js, compiled by
 # `npx tsc -p .`) inside a throw-away sandbox: private network, UTS, mount and pid namespaces
 # with a tmpfs on /run, so nothing they create can reach the machine's network or outlive the run.
 # Without root, a user namespace (--map-root-user) gives the same sandbox. The shell stays PID 1
 # (no exec): the tests check that PID 1 is this sandbox shell before touching the kernel.
-#   sh test/linux/run-in-sandbox.sh [mocha files/options...]
+#   sh test/backend-linux/run-in-sandbox.sh [mocha files/options...]
 set -eu
 cd "$(dirname "$0")/../.."
-if [ $# -eq 0 ]; then set -- build/test/linux/*.test.js; fi
+if [ $# -eq 0 ]; then set -- build/test/backend-linux/*.test.js; fi
 user=""
 [ "$(id -u)" -eq 0 ] || user="--user --map-root-user"
 # shellcheck disable=SC2086

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Regenerates test/linux/fixtures.ts from iproute2 itself: every command of capture-commands.txt
+# Regenerates test/backend-linux/fixtures.ts from iproute2 itself: every command of capture-commands.txt
 # runs under strace inside a throw-away sandbox (private net + mount + pid namespaces, tmpfs /run),
 # and the bytes it exchanged with the kernel over netlink become hex constants.
-# Usage (as root, from the repository root): sh test/linux/capture-fixtures.sh
+# Usage (as root, from the repository root): sh test/backend-linux/capture-fixtures.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d)

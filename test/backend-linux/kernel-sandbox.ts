@@ -18,7 +18,7 @@ export function describeKernel(title: string, fn: (this: Mocha.Suite) => void): 
     });
   } else {
     describe(title, function () {
-      it('is skipped: run it in the sandbox with `sh test/linux/run-in-sandbox.sh`', function () {
+      it('is skipped: run it in the sandbox with `sh test/backend-linux/run-in-sandbox.sh`', function () {
         this.skip();
       });
     });

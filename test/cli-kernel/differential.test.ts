@@ -18,7 +18,7 @@ const labs: Record<string, string> = {
 
 /** Runs `command` (a shell line) in a fresh sandbox and returns the lab's state as JSON. */
 function stateAfter(command: string): unknown {
-  const dump = `node --input-type=module -e "const h = await import('${path.join(root, 'build/test/kernel/harness.js')}'); ` +
+  const dump = `node --input-type=module -e "const h = await import('${path.join(root, 'build/test/cli-kernel/harness.js')}'); ` +
     `console.log(JSON.stringify(h.labState(['host', ...h.netnsList()])))"`;
   const r = spawnSync('unshare', ['--net', '--mount', '--pid', '--fork', '--mount-proc', 'sh', '-c',
     `mount -t tmpfs nsh-run /run && ${command} >/dev/null && ${dump}`], { encoding: 'utf8', timeout: 60_000 });

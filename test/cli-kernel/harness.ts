@@ -4,9 +4,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ip, ipJson } from '../linux/kernel-sandbox.js';
+import { ip, ipJson } from '../backend-linux/kernel-sandbox.js';
 
-export { describeKernel, ip, ipJson } from '../linux/kernel-sandbox.js';
+export { describeKernel, ip, ipJson } from '../backend-linux/kernel-sandbox.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const nshBin = path.join(root, 'bin/nsh');

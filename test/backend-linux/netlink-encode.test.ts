@@ -1,6 +1,6 @@
 /**
  * Byte-exact tests of the rtnetlink encoder and decoder against what iproute2 itself sends and
- * receives (test/linux/fixtures.ts, captured with strace by capture-fixtures.sh). No privileges
+ * receives (test/backend-linux/fixtures.ts, captured with strace by capture-fixtures.sh). No privileges
  * needed: nothing here talks to the kernel.
  *
  * Our request for the same operation must equal ip's bytes, with the same nlmsg_seq (ip uses the
