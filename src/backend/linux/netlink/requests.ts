@@ -2,7 +2,7 @@
  * Builders for the rtnetlink requests the backend sends. Each returns an NlRequest (type, flags,
  * family header, attributes); RtnlSocket adds seq and encodes. Where iproute2 sends the same
  * request, attribute order and header fields follow it byte for byte (see
- * test/linux/netlink-encode.test.ts, whose fixtures are captured from `ip`).
+ * test/backend-linux/netlink-encode.test.ts, whose fixtures are captured from `ip`).
  */
 import ipaddr from 'ipaddr.js';
 import { Attr, bytes, nested, str, strNoNul, u32 } from './attr.js';
