@@ -3,7 +3,7 @@
  * NSH_VM_KERNEL to the release of the kernel it booted. Anywhere else (the quick suite, a plain
  * `mocha` run) they are skipped with a message saying how to run them.
  */
-import { describeKernel } from '../linux/kernel-sandbox.js';
+import { describeKernel } from '../backend-linux/kernel-sandbox.js';
 
 export const IN_VM = process.env['NSH_VM'] === '1';
 
