@@ -19,8 +19,8 @@ import {
 } from './netns.js';
 import { NetnsPool, POOL_MIN } from './netns-pool.js';
 import {
-  AF_INET, AF_INET6, RtnlSocket, addrAdd, getLink, addrDel, bridgeCreate, linkDeleteByName, linkMove, linkSetMasterByName,
-  linkGetByName, linkSetUpByName, parseIfinfomsg, messageAttrs, IFINFOMSG_LEN, IFLA_LINK, routeAdd, routeDel, vethCreate, type BatchResult, type NlRequest, type VethEnd,
+  AF_INET, AF_INET6, RtnlSocket, addrAdd, getLink, addrDel, bridgeCreate, linkDelete as linkDeleteByName, linkMove, linkSetMaster as linkSetMasterByName,
+  linkGetByName, linkSetUp as linkSetUpByName, parseIfinfomsg, messageAttrs, IFINFOMSG_LEN, IFLA_LINK, routeAdd, routeDel, vethCreate, type BatchResult, type NlRequest, type VethEnd,
 } from './netlink/index.js';
 import { deleteGroups } from './link-groups.js';
 import { Processes, killMarked, signalGroup, startTime, type Streams } from './processes.js';

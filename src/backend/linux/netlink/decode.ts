@@ -1,15 +1,11 @@
 /**
  * Decoding of RTM_NEWLINK / RTM_NEWADDR / RTM_NEWROUTE messages (dump replies) into plain
- * objects for the backend.
+ * objects for the backend, through the declared maps of maps.ts.
  */
-import ipaddr from 'ipaddr.js';
-import {
-  AF_INET, AF_INET6, IFA_ADDRESS, IFA_FLAGS, IFA_LABEL, IFA_LOCAL, IFADDRMSG_LEN, IFF_LOWER_UP, IFF_UP,
-  IFINFOMSG_LEN, IFLA_ADDRESS, IFLA_GROUP, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND, IFLA_LINK,
-  IFLA_LINKINFO, IFLA_LINK_NETNSID, IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE, RTA_DST, RTA_GATEWAY, RTA_OIF,
-  RTA_PREFSRC, RTA_PRIORITY, RTA_TABLE, RTMSG_LEN,
-} from './constants.js';
-import { NlMessage, messageAttrs, parseIfaddrmsg, parseIfinfomsg, parseRtmsg } from './message.js';
+import { IFF_LOWER_UP, IFF_UP } from './constants.js';
+import { ADDR_MSG, LINK_MSG, ROUTE_MSG } from './maps.js';
+import type { NlMessage } from './message.js';
+import { decodeHeaded } from './nla.js';
 
 export interface LinkInfo {
   index: number;
@@ -36,32 +32,30 @@ export interface LinkInfo {
   mac: string | undefined;
 }
 
+/** The family header and attributes of a message, through a declared message map. */
+function body<H, D>(m: NlMessage, what: string, decoded: { header: H; attrs: D } | undefined): { header: H; attrs: D } {
+  if (!decoded) throw new Error(`netlink: a ${what} message of ${m.body.length} bytes is shorter than its header`);
+  return decoded;
+}
+
 export function decodeLink(m: NlMessage): LinkInfo {
-  const hdr = parseIfinfomsg(m.body);
-  const a = messageAttrs(m, IFINFOMSG_LEN);
-  const info = a.nested(IFLA_LINKINFO);
-  const mac = a.get(IFLA_ADDRESS);
+  const { header: hdr, attrs: a } = body(m, 'link', decodeHeaded(LINK_MSG, m.body));
   return {
     index: hdr.index,
-    ifname: a.str(IFLA_IFNAME) ?? '',
-    kind: info?.str(IFLA_INFO_KIND),
-    slaveKind: info?.str(IFLA_INFO_SLAVE_KIND),
+    ifname: a.ifname ?? '',
+    kind: a.linkinfo?.kind,
+    slaveKind: a.linkinfo?.slaveKind,
     flags: hdr.flags,
     up: (hdr.flags & IFF_UP) !== 0,
     lowerUp: (hdr.flags & IFF_LOWER_UP) !== 0,
-    operstate: a.u8(IFLA_OPERSTATE),
-    mtu: a.u32(IFLA_MTU),
-    master: a.u32(IFLA_MASTER),
-    peerIfindex: a.u32(IFLA_LINK),
-    linkNetnsId: a.s32(IFLA_LINK_NETNSID),
-    group: a.u32(IFLA_GROUP),
-    mac: mac ? [...mac].map((x) => x.toString(16).padStart(2, '0')).join(':') : undefined,
+    operstate: a.operstate,
+    mtu: a.mtu,
+    master: a.master,
+    peerIfindex: a.link,
+    linkNetnsId: a.linkNetnsid,
+    group: a.group,
+    mac: a.address,
   };
-}
-
-/** Textual form of address bytes ('10.1.1.1', 'fd00::1'). */
-export function addrText(b: Buffer): string {
-  return ipaddr.fromByteArray([...b]).toString();
 }
 
 export interface AddrInfo {
@@ -77,17 +71,15 @@ export interface AddrInfo {
 }
 
 export function decodeAddr(m: NlMessage): AddrInfo {
-  const hdr = parseIfaddrmsg(m.body);
-  const a = messageAttrs(m, IFADDRMSG_LEN);
-  const raw = a.get(IFA_LOCAL) ?? a.get(IFA_ADDRESS);
+  const { header: hdr, attrs: a } = body(m, 'address', decodeHeaded(ADDR_MSG, m.body));
   return {
     index: hdr.index,
     family: hdr.family,
-    address: raw ? addrText(raw) : '',
+    address: a.local ?? a.address ?? '',
     prefix: hdr.prefixlen,
     scope: hdr.scope,
-    flags: a.u32(IFA_FLAGS) ?? hdr.flags,
-    label: a.str(IFA_LABEL),
+    flags: a.flags ?? hdr.flags,
+    label: a.label,
   };
 }
 
@@ -108,24 +100,18 @@ export interface RouteInfo {
 }
 
 export function decodeRoute(m: NlMessage): RouteInfo {
-  const hdr = parseRtmsg(m.body);
-  const a = messageAttrs(m, RTMSG_LEN);
-  const dst = a.get(RTA_DST);
-  const gw = a.get(RTA_GATEWAY);
-  const src = a.get(RTA_PREFSRC);
+  const { header: hdr, attrs: a } = body(m, 'route', decodeHeaded(ROUTE_MSG, m.body));
   return {
     family: hdr.family,
-    dst: hdr.dstLen === 0 ? 'default' : dst ? addrText(dst) : '',
+    dst: hdr.dstLen === 0 ? 'default' : a.dst ?? '',
     prefix: hdr.dstLen,
-    gateway: gw ? addrText(gw) : undefined,
-    oif: a.u32(RTA_OIF),
-    table: a.u32(RTA_TABLE) ?? hdr.table,
+    gateway: a.gateway,
+    oif: a.oif,
+    table: a.table ?? hdr.table,
     protocol: hdr.protocol,
     scope: hdr.scope,
     type: hdr.type,
-    priority: a.u32(RTA_PRIORITY),
-    prefsrc: src ? addrText(src) : undefined,
+    priority: a.priority,
+    prefsrc: a.prefsrc,
   };
 }
-
-export const familyName = (f: number): string => (f === AF_INET ? 'inet' : f === AF_INET6 ? 'inet6' : String(f));

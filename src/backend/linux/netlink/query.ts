@@ -42,7 +42,3 @@ export function getLink(sock: RtnlSocket, name: string): LinkInfo | undefined {
   }
 }
 
-/** ifindex of `name`; throws NetlinkError ENODEV when there is no such link. */
-export function linkIndex(sock: RtnlSocket, name: string): number {
-  return decodeLink(sock.get(linkGetByName(name))).index;
-}

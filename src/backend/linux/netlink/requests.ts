@@ -5,9 +5,9 @@
  * test/linux/netlink-encode.test.ts, whose fixtures are captured from `ip`).
  */
 import ipaddr from 'ipaddr.js';
-import { Attr, bytes, nested, str, strNoNul, u32 } from './attr.js';
+import { Attr, bytes, headed, nested, str, strNoNul, u32 } from './attr.js';
 import {
-  AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, IFA_ADDRESS, IFA_F_NODAD, IFA_FLAGS, IFA_LOCAL, IFF_UP,
+  AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC, IFA_ADDRESS, IFA_F_NODAD, IFA_LOCAL, IFF_UP,
   IFLA_EXT_MASK, IFLA_GROUP, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER,
   IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL,
   NLM_F_REQUEST, RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_TABLE, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR, RTM_DELLINK,
@@ -15,7 +15,8 @@ import {
   RTN_UNICAST, RTPROT_BOOT, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
   VETH_INFO_PEER,
 } from './constants.js';
-import { NlRequest, ifaddrmsg, ifinfomsg, rtmsg } from './message.js';
+import { ifaddrmsg, ifinfomsg, rtmsg } from './headers.js';
+import type { NlRequest } from './message.js';
 
 const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE; // `ip ... add`
 const SET = NLM_F_REQUEST | NLM_F_ACK; // `ip link set`, `... del`
@@ -49,13 +50,12 @@ function createHeader(e: { index?: number; up?: boolean }): Buffer {
 }
 
 /**
- * A veth pair in one RTM_NEWLINK. The main end's attributes are top-level; the peer's
- * ifinfomsg + attributes form the payload of IFLA_LINKINFO → IFLA_INFO_DATA → VETH_INFO_PEER
- * (a nested attribute that starts with a whole struct ifinfomsg). With netns targets each end
- * is created directly in its namespace: no move afterwards, no name clash in between.
+ * A veth pair in one RTM_NEWLINK. The main end's attributes are top-level; the peer is the node
+ * IFLA_LINKINFO → IFLA_INFO_DATA → VETH_INFO_PEER, whose payload is a whole struct ifinfomsg
+ * followed by the peer's attributes. With netns targets each end is created directly in its
+ * namespace: no move afterwards, no name clash in between.
  */
 export function vethCreate(end: VethEnd, peer: VethEnd, opts: { echo?: boolean } = {}): NlRequest {
-  const peerBody = Buffer.concat([createHeader(peer), ...linkCommon(peer).map((a) => a.toBuffer())]);
   return {
     type: RTM_NEWLINK,
     flags: opts.echo ? NEW | NLM_F_ECHO : NEW,
@@ -64,7 +64,7 @@ export function vethCreate(end: VethEnd, peer: VethEnd, opts: { echo?: boolean }
       ...linkCommon(end),
       nested(IFLA_LINKINFO, [
         strNoNul(IFLA_INFO_KIND, 'veth'),
-        nested(IFLA_INFO_DATA, [bytes(VETH_INFO_PEER, peerBody)]),
+        nested(IFLA_INFO_DATA, [headed(VETH_INFO_PEER, createHeader(peer), linkCommon(peer))]),
       ]),
     ],
   };
@@ -94,24 +94,37 @@ export function bridgeCreate(
   };
 }
 
+/**
+ * A link named or numbered: an ifindex goes in ifi_index (as `ip` sends it, having looked the
+ * name up), a name goes in IFLA_IFNAME with ifi_index 0 (the kernel looks it up: one message
+ * instead of two).
+ */
+export type LinkRef = number | string;
+
+/** The ifinfomsg fields and attributes that say which link a request is about. */
+function linkRef(link: LinkRef): { index: number; attrs: Attr[] } {
+  return typeof link === 'number' ? { index: link, attrs: [] } : { index: 0, attrs: [str(IFLA_IFNAME, link)] };
+}
+
+/** A change to an existing link (`ip link set`): the attributes come before IFLA_IFNAME, as ip puts them. */
+function linkSet(link: LinkRef, attrs: Attr[], flags: { flags?: number; change?: number } = {}): NlRequest {
+  const ref = linkRef(link);
+  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ index: ref.index, ...flags }), attrs: [...attrs, ...ref.attrs] };
+}
+
 /** `ip link set DEV up|down`: ifi_change says which flag bits to change, ifi_flags their value. */
-export function linkSetUp(index: number, up: boolean): NlRequest {
-  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ index, flags: up ? IFF_UP : 0, change: IFF_UP }), attrs: [] };
-}
-
-/** `ip link set NAME up|down`, the link named rather than numbered (the kernel looks it up). */
-export function linkSetUpByName(name: string, up: boolean): NlRequest {
-  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ flags: up ? IFF_UP : 0, change: IFF_UP }), attrs: [str(IFLA_IFNAME, name)] };
-}
-
-/** `ip link set NAME master BR`, the port named rather than numbered. */
-export function linkSetMasterByName(name: string, masterIndex: number): NlRequest {
-  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg(), attrs: [u32(IFLA_MASTER, masterIndex), str(IFLA_IFNAME, name)] };
+export function linkSetUp(link: LinkRef, up: boolean): NlRequest {
+  return linkSet(link, [], { flags: up ? IFF_UP : 0, change: IFF_UP });
 }
 
 /** `ip link set DEV master BR` (masterIndex 0: `nomaster`). */
-export function linkSetMaster(index: number, masterIndex: number): NlRequest {
-  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ index }), attrs: [u32(IFLA_MASTER, masterIndex)] };
+export function linkSetMaster(link: LinkRef, masterIndex: number): NlRequest {
+  return linkSet(link, [u32(IFLA_MASTER, masterIndex)]);
+}
+
+/** `ip link set DEV group N`: tag a link so a whole group can be deleted in one message. */
+export function linkSetGroup(link: LinkRef, group: number): NlRequest {
+  return linkSet(link, [u32(IFLA_GROUP, group)]);
 }
 
 /** `ip link set DEV netns NS [name NEW]`: move (and rename) in one message. */
@@ -121,27 +134,10 @@ export function linkMove(index: number, target: NetnsTarget, newName?: string): 
   return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ index }), attrs };
 }
 
-export function linkSetName(index: number, name: string): NlRequest {
-  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ index }), attrs: [str(IFLA_IFNAME, name)] };
-}
-
-export function linkSetMtu(index: number, mtu: number): NlRequest {
-  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ index }), attrs: [u32(IFLA_MTU, mtu)] };
-}
-
-/** `ip link set DEV group N`: tag a link so a whole group can be deleted in one message. */
-export function linkSetGroup(index: number, group: number): NlRequest {
-  return { type: RTM_NEWLINK, flags: SET, header: ifinfomsg({ index }), attrs: [u32(IFLA_GROUP, group)] };
-}
-
-/** `ip link del DEV` by index (deleting one end of a veth deletes the pair). */
-export function linkDelete(index: number): NlRequest {
-  return { type: RTM_DELLINK, flags: SET, header: ifinfomsg({ index }), attrs: [] };
-}
-
-/** Delete by name: ifi_index 0 and IFLA_IFNAME (the kernel looks the name up). */
-export function linkDeleteByName(name: string): NlRequest {
-  return { type: RTM_DELLINK, flags: SET, header: ifinfomsg(), attrs: [str(IFLA_IFNAME, name)] };
+/** `ip link del DEV` (deleting one end of a veth deletes the pair). */
+export function linkDelete(link: LinkRef): NlRequest {
+  const ref = linkRef(link);
+  return { type: RTM_DELLINK, flags: SET, header: ifinfomsg({ index: ref.index }), attrs: ref.attrs };
 }
 
 /**
@@ -203,11 +199,6 @@ export function addrAdd(index: number, p: Prefix, opts: { nodad?: boolean } = {}
 
 export function addrDel(index: number, p: Prefix): NlRequest {
   return addrRequest(RTM_DELADDR, SET, index, p, false);
-}
-
-/** IFA_FLAGS (u32) variant for flags that do not fit ifa_flags. */
-export function ifaFlagsAttr(flags: number): Attr {
-  return u32(IFA_FLAGS, flags);
 }
 
 /** Dump of addresses (family AF_UNSPEC: both). */
