@@ -20,31 +20,11 @@ import {
 } from '../../src/backend/linux/netlink/index.js';
 import { LINK_MSG, infoData } from '../../src/backend/linux/netlink/maps.js';
 import { decodeHeaded } from '../../src/backend/linux/netlink/nla.js';
+import { captured as capturedIn, ipRequest as ipRequestIn } from './captured.js';
 import { FIXTURES } from './fixtures.js';
 
-/** The captured datagrams of `key` in one direction, decoded into messages. */
-function captured(key: string, dir: 'send' | 'recv') {
-  const f = FIXTURES[key];
-  if (!f) throw new Error(`no fixture ${key}`);
-  return f.io
-    .filter((e) => e.dir === dir)
-    .map((e) => {
-      const buf = Buffer.from(e.hex, 'hex');
-      // strace dumps the whole send buffer; ip's dump requests carry unused space after nlmsg_len.
-      const len = dir === 'send' ? buf.readUInt32LE(0) : buf.length;
-      return { fd: e.fd, buf: buf.subarray(0, len) };
-    });
-}
-
-/** ip's request with the same nlmsg_type and flags as ours (ip also sends lookups and probes). */
-function ipRequest(key: string, req: NlRequest): Buffer {
-  const hits = captured(key, 'send').filter(
-    (s) => s.buf.readUInt16LE(4) === req.type && s.buf.readUInt16LE(6) === req.flags,
-  );
-  const hit = hits[hits.length - 1];
-  assert.ok(hit, `${key}: ip sent no message of type ${req.type} flags 0x${req.flags.toString(16)}`);
-  return hit.buf;
-}
+const captured = (key: string, dir: 'send' | 'recv') => capturedIn(FIXTURES, key, dir);
+const ipRequest = (key: string, req: NlRequest): Buffer => ipRequestIn(FIXTURES, key, req);
 
 const CASES: Array<[key: string, req: NlRequest]> = [
   ['veth_add', vethCreate({ name: 'v0' }, { name: 'v1' })],

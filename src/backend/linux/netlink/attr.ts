@@ -102,6 +102,18 @@ export function u32(type: number, v: number): Attr {
   b.writeUInt32LE(v >>> 0, 0);
   return new Attr(type, b);
 }
+/** A u64 (rates above 2^32-1 bytes/s); exact for integers below 2^53. */
+export function u64(type: number, v: number): Attr {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(v), 0);
+  return new Attr(type, b);
+}
+/** A u16 in network byte order (ports). */
+export function be16(type: number, v: number): Attr {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(v, 0);
+  return new Attr(type, b);
+}
 export function s32(type: number, v: number): Attr {
   const b = Buffer.alloc(4);
   b.writeInt32LE(v, 0);

@@ -3,9 +3,10 @@
  * objects for the backend, through the declared maps of maps.ts.
  */
 import { IFF_LOWER_UP, IFF_UP } from './constants.js';
-import { ADDR_MSG, LINK_MSG, ROUTE_MSG } from './maps.js';
+import { ADDR_MSG, LINK_MSG, ROUTE_MSG, infoData } from './maps.js';
 import type { NlMessage } from './message.js';
 import { decodeHeaded } from './nla.js';
+import { MACVLAN_MODES, type MacvlanMode } from './requests/link-kinds.js';
 
 export interface LinkInfo {
   index: number;
@@ -30,6 +31,47 @@ export interface LinkInfo {
   linkNetnsId: number | undefined;
   group: number | undefined;
   mac: string | undefined;
+  /** IFLA_CARRIER: whether the link has carrier (a veth: its peer is up) */
+  carrier: boolean | undefined;
+  /** IFLA_STATS64's packet and byte counters (absent from dumps that skip stats) */
+  stats: { rxPackets: number; txPackets: number; rxBytes: number; txBytes: number } | undefined;
+  /** what IFLA_INFO_DATA says of a vlan, macvlan, vxlan or bridge */
+  data: LinkData | undefined;
+}
+
+export type LinkData =
+  | { readonly kind: 'vlan'; readonly id: number | undefined }
+  | { readonly kind: 'macvlan'; readonly mode: MacvlanMode | undefined }
+  | {
+      readonly kind: 'vxlan';
+      readonly id: number | undefined;
+      readonly remote: string | undefined;
+      readonly local: string | undefined;
+      readonly port: number | undefined;
+      readonly learning: boolean | undefined;
+    }
+  | { readonly kind: 'bridge'; readonly vlanFiltering: boolean | undefined };
+
+function linkData(kind: string | undefined, raw: Buffer | undefined): LinkData | undefined {
+  const d = infoData(kind, raw);
+  switch (d?.kind) {
+    case 'vlan': return { kind: 'vlan', id: d.id };
+    case 'macvlan': {
+      const mode = Object.entries(MACVLAN_MODES).find(([, v]) => v === d.mode)?.[0] as MacvlanMode | undefined;
+      return { kind: 'macvlan', mode };
+    }
+    case 'vxlan':
+      return {
+        kind: 'vxlan',
+        id: d.id,
+        remote: d.group ?? d.group6,
+        local: d.local ?? d.local6,
+        port: d.port,
+        learning: d.learning === undefined ? undefined : d.learning !== 0,
+      };
+    case 'bridge': return { kind: 'bridge', vlanFiltering: d.vlanFiltering === undefined ? undefined : d.vlanFiltering !== 0 };
+    default: return undefined;
+  }
 }
 
 /** The family header and attributes of a message, through a declared message map. */
@@ -55,6 +97,9 @@ export function decodeLink(m: NlMessage): LinkInfo {
     linkNetnsId: a.linkNetnsid,
     group: a.group,
     mac: a.address,
+    carrier: a.carrier === undefined ? undefined : a.carrier !== 0,
+    stats: a.stats64,
+    data: linkData(a.linkinfo?.kind, a.linkinfo?.data),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The fixed headers of netlink messages, declared as struct layouts: the netlink header itself
  * (nlmsghdr), the error/ack body (nlmsgerr), and the rtnetlink family headers that follow
- * nlmsghdr (ifinfomsg, ifaddrmsg, rtmsg). Sizes are those of linux/netlink.h and
+ * nlmsghdr (ifinfomsg, ifaddrmsg, rtmsg, tcmsg). Sizes are those of linux/netlink.h and
  * linux/rtnetlink.h.
  */
 import { IFADDRMSG_LEN, IFINFOMSG_LEN, NLMSG_HDRLEN, NLMSGERR_LEN, RTMSG_LEN } from './constants.js';
@@ -68,3 +68,15 @@ export const RT = struct<Required<RtMsg>>(RTMSG_LEN, [
 ]);
 export const rtmsg = (r: RtMsg): Buffer => RT.pack(r);
 export const parseRtmsg = (b: Buffer): Required<RtMsg> => RT.unpack(b);
+
+export interface TcMsg {
+  family?: number;
+  ifindex?: number;
+  handle?: number;
+  parent?: number;
+  info?: number;
+}
+/** struct tcmsg: u8 family, 3 pad, s32 ifindex, u32 handle, u32 parent, u32 info (20 bytes). */
+export const TCMSG = struct<Required<TcMsg>>(20, [
+  ['family', 'u8', 0], ['ifindex', 's32', 4], ['handle', 'u32', 8], ['parent', 'u32', 12], ['info', 'u32', 16],
+]);
