@@ -16,33 +16,15 @@ import {
   bridgeCreate, decodeAddr, decodeLink, decodeMessages, decodeRoute, encodeMessage, linkDelete,
   linkDeleteGroup, linkDump, linkMove, linkSetGroup, linkSetMaster, linkSetUp, messageAttrs, nested,
   parseError, parseIfinfomsg, routeAdd, routeDel, routeDump, str, u32, vethCreate, IFF_UP, IFLA_GROUP, NLM_F_ECHO,
-  linkSetMasterByName, linkSetUpByName,
+  RTM_DELLINK,
 } from '../../src/backend/linux/netlink/index.js';
+import { LINK_MSG, infoData } from '../../src/backend/linux/netlink/maps.js';
+import { decodeHeaded } from '../../src/backend/linux/netlink/nla.js';
+import { captured as capturedIn, ipRequest as ipRequestIn } from './captured.js';
 import { FIXTURES } from './fixtures.js';
 
-/** The captured datagrams of `key` in one direction, decoded into messages. */
-function captured(key: string, dir: 'send' | 'recv') {
-  const f = FIXTURES[key];
-  if (!f) throw new Error(`no fixture ${key}`);
-  return f.io
-    .filter((e) => e.dir === dir)
-    .map((e) => {
-      const buf = Buffer.from(e.hex, 'hex');
-      // strace dumps the whole send buffer; ip's dump requests carry unused space after nlmsg_len.
-      const len = dir === 'send' ? buf.readUInt32LE(0) : buf.length;
-      return { fd: e.fd, buf: buf.subarray(0, len) };
-    });
-}
-
-/** ip's request with the same nlmsg_type and flags as ours (ip also sends lookups and probes). */
-function ipRequest(key: string, req: NlRequest): Buffer {
-  const hits = captured(key, 'send').filter(
-    (s) => s.buf.readUInt16LE(4) === req.type && s.buf.readUInt16LE(6) === req.flags,
-  );
-  const hit = hits[hits.length - 1];
-  assert.ok(hit, `${key}: ip sent no message of type ${req.type} flags 0x${req.flags.toString(16)}`);
-  return hit.buf;
-}
+const captured = (key: string, dir: 'send' | 'recv') => capturedIn(FIXTURES, key, dir);
+const ipRequest = (key: string, req: NlRequest): Buffer => ipRequestIn(FIXTURES, key, req);
 
 const CASES: Array<[key: string, req: NlRequest]> = [
   ['veth_add', vethCreate({ name: 'v0' }, { name: 'v1' })],
@@ -111,6 +93,16 @@ describe('linux/netlink encoder (bytes of iproute2)', () => {
     assert.equal(peerAttrs.u32(IFLA_NET_NS_FD), 5);
   });
 
+  it('the same request decodes through the declared maps: the veth peer is a link message inside IFLA_INFO_DATA', () => {
+    const [m] = decodeMessages(ipRequest('veth_netns', CASES[1]![1]));
+    const link = decodeHeaded(LINK_MSG, m!.body)!;
+    assert.deepEqual([link.attrs.ifname, link.attrs.mtu, link.attrs.netnsFd, link.attrs.linkinfo?.kind], ['v2', 1400, 4, 'veth']);
+    const data = infoData(link.attrs.linkinfo?.kind, link.attrs.linkinfo?.data);
+    assert.ok(data?.kind === 'veth');
+    assert.deepEqual(data.peer?.header, { family: 0, type: 0, index: 0, flags: 0, change: 0 });
+    assert.deepEqual([data.peer?.attrs.ifname, data.peer?.attrs.mtu, data.peer?.attrs.netnsFd], ['v3', 1400, 5]);
+  });
+
   it('a veth made up, numbered and grouped: index and IFF_UP in each ifinfomsg, IFLA_GROUP, NLM_F_ECHO', () => {
     const req = vethCreate({ name: 'h1', up: true, group: 77 }, { name: 'v0', index: 7, netns: { fd: 5 } }, { echo: true });
     const [m] = decodeMessages(encodeMessage(req, 1));
@@ -125,14 +117,23 @@ describe('linux/netlink encoder (bytes of iproute2)', () => {
     assert.equal(new AttrMap(peer, IFINFOMSG_LEN).u32(IFLA_GROUP), undefined);
   });
 
-  it('link up and master by name: ifi_index 0 and IFLA_IFNAME, as `ip link set NAME` can', () => {
-    for (const req of [linkSetUpByName('v0', true), linkSetMasterByName('v0', 4)]) {
-      const [m] = decodeMessages(encodeMessage(req, 1));
-      assert.equal(parseIfinfomsg(m!.body).index, 0);
-      assert.equal(messageAttrs(m!, IFINFOMSG_LEN).str(IFLA_IFNAME), 'v0');
+  it('a link named instead of numbered: ifi_index 0 and IFLA_IFNAME last, the rest as by index', () => {
+    const pairs: Array<[NlRequest, NlRequest]> = [
+      [linkSetUp('v0', true), linkSetUp(3, true)],
+      [linkSetMaster('v0', 4), linkSetMaster(3, 4)],
+      [linkSetGroup('v0', 7), linkSetGroup(3, 7)],
+      [linkDelete('v0'), linkDelete(3)],
+    ];
+    for (const [named, numbered] of pairs) {
+      const [m] = decodeMessages(encodeMessage(named, 1));
+      const [n] = decodeMessages(encodeMessage(numbered, 1));
+      assert.equal(m!.type, n!.type);
+      assert.deepEqual(parseIfinfomsg(m!.body), { ...parseIfinfomsg(n!.body), index: 0 });
+      const attrs = messageAttrs(m!, IFINFOMSG_LEN).list;
+      assert.deepEqual(attrs.at(-1), { type: IFLA_IFNAME, payload: Buffer.from('v0\0') });
+      assert.deepEqual(attrs.slice(0, -1), messageAttrs(n!, IFINFOMSG_LEN).list);
     }
-    const [up] = decodeMessages(encodeMessage(linkSetUpByName('v0', true), 1));
-    assert.equal(parseIfinfomsg(up!.body).flags, IFF_UP);
+    assert.equal(linkDelete('v0').type, RTM_DELLINK);
   });
 
   it('attribute lengths: nla_len excludes padding, nested lengths include the children padding', () => {

@@ -7,8 +7,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import {
   AF_INET, AF_INET6, AF_UNSPEC, NetlinkError, RtnlSocket, addrAdd, addrDel, bridgeCreate, dumpAddrs, dumpLinks, dumpRoutes,
-  getLink, linkDelete, linkDeleteByName, linkDeleteGroup, linkIndex, linkMove, linkSetGroup, linkSetMaster,
-  linkSetUp, routeAdd, routeDel, vethCreate,
+  getLink, linkDelete, linkDeleteGroup, linkMove, linkSetMaster, linkSetUp, routeAdd, routeDel, vethCreate,
 } from '../../src/backend/linux/netlink/index.js';
 import { createNamedNetns, deleteNamedNetns, listNamedNetns } from '../../src/backend/linux/netns.js';
 import { describeKernel, ip, ipJson } from './kernel-sandbox.js';
@@ -20,6 +19,12 @@ interface IpLink { ifindex: number; ifname: string; flags: string[]; mtu: number
 interface IpAddr { ifname: string; addr_info: Array<{ family: string; local: string; prefixlen: number; tentative?: boolean; nodad?: boolean }> }
 interface IpRoute { dst: string; gateway?: string; dev?: string }
 
+/** ifindex of `name` through our own lookup (RTM_GETLINK by name). */
+const linkIndex = (s: RtnlSocket, name: string): number => {
+  const l = getLink(s, name);
+  assert.ok(l, `no link ${name}`);
+  return l.index;
+};
 const links = (ns: string): IpLink[] => ipJson<IpLink[]>('-n', ns, 'link', 'show');
 const link = (ns: string, name: string): IpLink | undefined => links(ns).find((l) => l.ifname === name);
 const addrs = (ns: string, dev: string) => ipJson<IpAddr[]>('-n', ns, 'addr', 'show', 'dev', dev)[0]?.addr_info ?? [];
@@ -70,15 +75,14 @@ describeKernel('linux/rtnl: rtnetlink on the kernel', () => {
     assert.equal(mine.peerIfindex, vb.ifindex);
   });
 
-  it('sets links up and down', () => {
-    const ia = linkIndex(sa, 'va');
-    const ib = linkIndex(sb, 'vb');
-    sa.request(linkSetUp(ia, true));
-    sb.request(linkSetUp(ib, true));
+  it('sets links up and down, by name and by index', () => {
+    sa.request(linkSetUp('va', true));
+    sb.request(linkSetUp(linkIndex(sb, 'vb'), true));
     assert.ok(link('ra', 'va')!.flags.includes('UP'));
-    sa.request(linkSetUp(ia, false));
+    assert.ok(link('rb', 'vb')!.flags.includes('UP'));
+    sa.request(linkSetUp('va', false));
     assert.ok(!link('ra', 'va')!.flags.includes('UP'));
-    sa.request(linkSetUp(ia, true));
+    sa.request(linkSetUp('va', true));
   });
 
   it('adds IPv4 and IPv6 addresses, IPv6 usable at once (no tentative flag)', () => {
@@ -109,7 +113,7 @@ describeKernel('linux/rtnl: rtnetlink on the kernel', () => {
       (e: unknown) => e instanceof NetlinkError && e.code === 'ENETUNREACH' && e.extack === 'Nexthop has invalid gateway',
     );
     assert.throws(
-      () => sa.request(linkDeleteByName('nope')),
+      () => sa.request(linkDelete('nope')),
       (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV',
     );
   });
@@ -155,12 +159,11 @@ describeKernel('linux/rtnl: rtnetlink on the kernel', () => {
     sa.request(bridgeCreate('br0'));
     sa.request(vethCreate({ name: 'p0' }, { name: 'p1' }));
     const br = linkIndex(sa, 'br0');
-    const p0 = linkIndex(sa, 'p0');
-    sa.batchOrThrow([linkSetUp(br, true), linkSetMaster(p0, br)]);
+    sa.batchOrThrow([linkSetUp('br0', true), linkSetMaster('p0', br)]);
     assert.equal(link('ra', 'p0')!.master, 'br0');
     assert.equal(getLink(sa, 'br0')!.kind, 'bridge');
     assert.equal(getLink(sa, 'p0')!.master, br);
-    sa.request(linkSetMaster(p0, 0));
+    sa.request(linkSetMaster(linkIndex(sa, 'p0'), 0));
     assert.equal(link('ra', 'p0')!.master, undefined);
   });
 
@@ -173,7 +176,7 @@ describeKernel('linux/rtnl: rtnetlink on the kernel', () => {
     sb.request(linkMove(linkIndex(sb, 'q1'), { pid: process.pid }));
     assert.equal(link('rb', 'q1'), undefined);
     assert.ok(ipJson<IpLink[]>('link', 'show').some((l) => l.ifname === 'q1'));
-    host.request(linkDeleteByName('q1')); // deletes the pair (p0 in ra too)
+    host.request(linkDelete('q1')); // deletes the pair (p0 in ra too)
     assert.equal(link('ra', 'p0'), undefined);
   });
 
@@ -201,8 +204,10 @@ describeKernel('linux/rtnl: rtnetlink on the kernel', () => {
   });
 
   it('deletes a group of links in one message', () => {
-    sb.batchOrThrow([vethCreate({ name: 'g0' }, { name: 'g1' }), vethCreate({ name: 'g2' }, { name: 'g3' })]);
-    sb.batchOrThrow(['g0', 'g1', 'g2', 'g3'].map((n) => linkSetGroup(linkIndex(sb, n), 42)));
+    sb.batchOrThrow([
+      vethCreate({ name: 'g0', group: 42 }, { name: 'g1', group: 42 }),
+      vethCreate({ name: 'g2', group: 42 }, { name: 'g3', group: 42 }),
+    ]);
     assert.equal(links('rb').filter((l) => l.group === '42').length, 4);
     sb.request(linkDeleteGroup(42));
     assert.deepEqual(links('rb').map((l) => l.ifname).sort(), ['lo', 'vb']);
@@ -221,8 +226,8 @@ describeKernel('linux/rtnl: rtnetlink on the kernel', () => {
     }
   });
 
-  it('deletes links by index; deleting one veth end removes the pair', () => {
-    sa.request(linkDelete(linkIndex(sa, 'va')));
+  it('deletes links by name and by index; deleting one veth end removes the pair', () => {
+    sa.request(linkDelete('va'));
     assert.equal(link('ra', 'va'), undefined);
     assert.equal(link('rb', 'vb'), undefined);
     sa.request(linkDelete(linkIndex(sa, 'br0')));

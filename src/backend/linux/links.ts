@@ -5,8 +5,8 @@ import { byNamespace, describeRef, pidOf, type LinuxContext } from './context.js
 import { translate, type Doing } from './errors.js';
 import { hostNetnsFd } from './netns.js';
 import {
-  AF_INET, AF_INET6, addrAdd, addrDel, bridgeCreate, getLink, IFINFOMSG_LEN, IFLA_LINK, linkDeleteByName, linkMove,
-  linkSetMasterByName, linkSetUpByName, messageAttrs, parseIfinfomsg, routeAdd, routeDel, vethCreate, type NlRequest, type VethEnd,
+  AF_INET, AF_INET6, addrAdd, addrDel, bridgeCreate, getLink, IFINFOMSG_LEN, IFLA_LINK, linkDelete, linkMove,
+  linkSetMaster, linkSetUp, messageAttrs, parseIfinfomsg, routeAdd, routeDel, vethCreate, type NlRequest, type VethEnd,
 } from './netlink/index.js';
 
 const q = JSON.stringify;
@@ -17,7 +17,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
   const attach = (ports: readonly Endpoint[], br: Endpoint): void => {
     if (ports.length === 0) return;
     const master = x.index(br);
-    const reqs = ports.map(p => linkSetMasterByName(p.ifname, master));
+    const reqs = ports.map(p => linkSetMaster(p.ifname, master));
     x.send(br.ns, reqs, i => ({
       what: `attach ${ports[i]!.ns}.${ports[i]!.ifname} to ${br.ns}.${br.ifname}`,
       codes: {
@@ -37,7 +37,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
 
   /** Brings a new link up with its addresses, in one batch (written behind in a large lab). */
   const upWithAddrs = (end: { ep: Endpoint; addrs: readonly Cidr[] }): void => {
-    const up = linkSetUpByName(end.ep.ifname, true);
+    const up = linkSetUp(end.ep.ifname, true);
     const make = (index: number) => [...end.addrs.map(c => addrAdd(index, c, { nodad: true })), up];
     const doing = addrDoing(end.ep, end.addrs, false);
     // (without addresses the index is not needed: `up` names the link)
@@ -48,7 +48,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
 
   return {
     'link-del': async ({ ep }) => {
-      x.send(ep.ns, [linkDeleteByName(ep.ifname)], () => ({
+      x.send(ep.ns, [linkDelete(ep.ifname)], () => ({
         what: `delete ${ep.ns}.${ep.ifname}`,
         codes: { ENODEV: `there is no interface ${q(ep.ifname)} in namespace ${q(ep.ns)}` },
       }));
@@ -77,7 +77,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
         x.carrierPending([s.left, s.right]);
       } catch (e) {
         // made nothing: deleting one end deletes the pair
-        x.handles.socket(s.left.ns).batch([linkDeleteByName(s.left.ifname)]);
+        x.handles.socket(s.left.ns).batch([linkDelete(s.left.ifname)]);
         x.handles.forgetLinks();
         throw e;
       }
@@ -102,7 +102,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
         attach(ports, br);
         if (ports.length > 0) x.carrierPending([br]);
       } catch (e) {
-        x.handles.socket(br.ns).batch([linkDeleteByName(br.ifname)]);
+        x.handles.socket(br.ns).batch([linkDelete(br.ifname)]);
         x.handles.forgetLinks(br.ns);
         throw e;
       }
@@ -114,7 +114,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
 
     'link-state': async ({ eps, up }) => {
       for (const [ns, list] of byNamespace(eps)) {
-        const reqs = list.map(ep => linkSetUpByName(ep.ifname, up));
+        const reqs = list.map(ep => linkSetUp(ep.ifname, up));
         const doing = (i: number) => ({
           what: `bring ${ns}.${list[i]!.ifname} ${up ? 'up' : 'down'}`,
           codes: { ENODEV: `there is no interface ${q(list[i]!.ifname)} in namespace ${q(ns)}` },

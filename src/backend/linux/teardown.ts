@@ -5,7 +5,7 @@ import { errorCode } from './errors.js';
 import { close, MNT_DETACH, umount2, unlink } from './libc.js';
 import { deleteGroups } from './link-groups.js';
 import { deleteNamedNetns, deleteNamedUts, openNetns } from './netns.js';
-import { RtnlSocket, linkDeleteByName } from './netlink/index.js';
+import { RtnlSocket, linkDelete } from './netlink/index.js';
 import { killMarked, signalGroup, startTime } from './processes.js';
 
 /** Removes `objects`, last made first; what is already gone is not an error. */
@@ -78,13 +78,13 @@ export async function teardown(x: LinuxContext, objects: readonly LabObject[]): 
 
 function deleteLinkAt(x: LinuxContext, at: Extract<LabObject, { kind: 'link' }>['at'], ifname: string): void {
   if (at.kind === 'name') {
-    x.handles.socket(at.name).request(linkDeleteByName(ifname));
+    x.handles.socket(at.name).request(linkDelete(ifname));
     return;
   }
   const fd = openNetns(at.kind === 'pid' ? { kind: 'pid', pid: pidOf(at.pid) } : at);
   const sock = RtnlSocket.open(fd);
   try {
-    sock.request(linkDeleteByName(ifname));
+    sock.request(linkDelete(ifname));
   } finally {
     sock.close();
     close(fd);

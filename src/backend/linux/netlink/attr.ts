@@ -2,7 +2,9 @@
  * Netlink attributes (struct nlattr: u16 nla_len, u16 nla_type, payload, padding to 4 bytes).
  *
  * An Attr is a tree node: its payload is either raw bytes or child attributes (a nested
- * attribute). len() is nla_len — header plus payload, *without* the trailing padding — and
+ * attribute), and the children may follow a fixed struct (`head`): the veth peer is an ifinfomsg
+ * followed by link attributes, netem's TCA_OPTIONS a tc_netem_qopt followed by TCA_NETEM_*
+ * (vishvananda/netlink's RtAttr, Data then children, is the same tree). len() is nla_len — header plus payload, *without* the trailing padding — and
  * size() is what the attribute occupies inside its parent (len() rounded up to 4). A parent's
  * payload is the concatenation of its children at their aligned sizes, so a nested attribute's
  * nla_len includes its children's padding (the kernel, and iproute2, do the same).
@@ -10,6 +12,7 @@
 import { NLA_F_NESTED, NLA_TYPE_MASK } from './constants.js';
 
 export const NLA_HDRLEN = 4;
+const NO_HEAD = Buffer.alloc(0);
 export const nlaAlign = (n: number): number => (n + 3) & ~3;
 
 export class Attr {
@@ -17,16 +20,18 @@ export class Attr {
    * @param type   the attribute type; for nested attributes NLA_F_NESTED is added when
    *               `flagNested` is set (most rtnetlink link attributes predate the flag and
    *               iproute2 does not set it; strictly validated newer families want it).
+   * @param head   bytes before the children (a struct), padded to 4; only with child attributes.
    */
   constructor(
     readonly type: number,
     readonly payload: Buffer | readonly Attr[],
     readonly flagNested = false,
+    readonly head: Buffer = NO_HEAD,
   ) {}
 
   /** nla_len: header + payload, unpadded. */
   len(): number {
-    return NLA_HDRLEN + payloadLen(this.payload);
+    return NLA_HDRLEN + (this.head.length ? nlaAlign(this.head.length) : 0) + payloadLen(this.payload);
   }
 
   /** Bytes taken inside the parent: len() aligned to 4. */
@@ -40,6 +45,11 @@ export class Attr {
     buf.writeUInt16LE(len, offset);
     buf.writeUInt16LE(this.type | (this.flagNested ? NLA_F_NESTED : 0), offset + 2);
     let at = offset + NLA_HDRLEN;
+    if (this.head.length) {
+      this.head.copy(buf, at);
+      buf.fill(0, at + this.head.length, at + nlaAlign(this.head.length));
+      at += nlaAlign(this.head.length);
+    }
     if (Buffer.isBuffer(this.payload)) {
       this.payload.copy(buf, at);
       at += this.payload.length;
@@ -92,6 +102,18 @@ export function u32(type: number, v: number): Attr {
   b.writeUInt32LE(v >>> 0, 0);
   return new Attr(type, b);
 }
+/** A u64 (rates above 2^32-1 bytes/s); exact for integers below 2^53. */
+export function u64(type: number, v: number): Attr {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(v), 0);
+  return new Attr(type, b);
+}
+/** A u16 in network byte order (ports). */
+export function be16(type: number, v: number): Attr {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(v, 0);
+  return new Attr(type, b);
+}
 export function s32(type: number, v: number): Attr {
   const b = Buffer.alloc(4);
   b.writeInt32LE(v, 0);
@@ -113,6 +135,10 @@ export function bytes(type: number, b: Buffer): Attr {
 }
 export function nested(type: number, children: readonly Attr[], flagNested = false): Attr {
   return new Attr(type, children, flagNested);
+}
+/** A struct followed by child attributes, in one attribute (VETH_INFO_PEER, netem's TCA_OPTIONS). */
+export function headed(type: number, head: Buffer, children: readonly Attr[]): Attr {
+  return new Attr(type, children, false, head);
 }
 
 // ---- decoding ----

@@ -1,7 +1,11 @@
 /**
  * rtnetlink constants (linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/if_addr.h,
- * linux/veth.h). Only what the backend uses; values are part of the kernel ABI.
+ * linux/veth.h, linux/if_bridge.h, linux/net_namespace.h). Only what the backend uses; values are
+ * part of the kernel ABI. Traffic control's are in constants-tc.ts.
  */
+
+// ---- netlink families other than NETLINK_ROUTE (the socket's protocol) ----
+export const NETLINK_SOCK_DIAG = 4;
 
 // ---- nlmsghdr types and flags (linux/netlink.h) ----
 export const NLMSG_NOOP = 1;
@@ -50,8 +54,25 @@ export const RTM_GETADDR = 22;
 export const RTM_NEWROUTE = 24;
 export const RTM_DELROUTE = 25;
 export const RTM_GETROUTE = 26;
+export const RTM_NEWQDISC = 36;
+export const RTM_DELQDISC = 37;
+export const RTM_GETQDISC = 38;
 export const RTM_NEWNSID = 88;
 export const RTM_GETNSID = 90;
+
+// ---- multicast groups (enum rtnetlink_groups); a socket joins group G with bit 1 << (G - 1) ----
+export const RTNLGRP_LINK = 1;
+export const RTNLGRP_IPV4_IFADDR = 5;
+export const RTNLGRP_IPV4_ROUTE = 7;
+export const RTNLGRP_IPV6_IFADDR = 9;
+export const RTNLGRP_IPV6_ROUTE = 11;
+
+// ---- RTM_GETNSID (linux/net_namespace.h); the family header is struct rtgenmsg, padded to 4 ----
+export const NETNSA_NSID = 1;
+export const NETNSA_PID = 2;
+export const NETNSA_FD = 3;
+export const NETNSA_NSID_NOT_ASSIGNED = -1;
+export const RTGENMSG_LEN = 4;
 
 // ---- address families ----
 export const AF_UNSPEC = 0;
@@ -85,6 +106,8 @@ export const IFLA_TXQLEN = 13;
 export const IFLA_OPERSTATE = 16;
 export const IFLA_LINKMODE = 17;
 export const IFLA_LINKINFO = 18;
+export const IFLA_STATS64 = 23;
+export const IFLA_AF_SPEC = 26;
 export const IFLA_NET_NS_PID = 19;
 export const IFLA_IFALIAS = 20;
 export const IFLA_GROUP = 27;
@@ -101,6 +124,30 @@ export const IFLA_INFO_DATA = 2;
 export const IFLA_INFO_SLAVE_KIND = 4;
 
 export const VETH_INFO_PEER = 1;
+
+// IFLA_INFO_DATA of each kind
+export const IFLA_VLAN_ID = 1; // u16
+export const IFLA_MACVLAN_MODE = 1; // u32
+export const MACVLAN_MODE_PRIVATE = 1;
+export const MACVLAN_MODE_VEPA = 2;
+export const MACVLAN_MODE_BRIDGE = 4;
+export const MACVLAN_MODE_PASSTHRU = 8;
+export const IFLA_VXLAN_ID = 1; // u32 VNI
+export const IFLA_VXLAN_GROUP = 2; // the remote (unicast) or multicast group, IPv4
+export const IFLA_VXLAN_LINK = 3;
+export const IFLA_VXLAN_LOCAL = 4;
+export const IFLA_VXLAN_LEARNING = 7; // u8
+export const IFLA_VXLAN_PORT = 15; // be16 destination port
+export const IFLA_VXLAN_GROUP6 = 16;
+export const IFLA_VXLAN_LOCAL6 = 17;
+export const IFLA_BR_VLAN_FILTERING = 7; // u8
+
+// IFLA_AF_SPEC of an AF_BRIDGE RTM_SETLINK/DELLINK (linux/if_bridge.h)
+export const IFLA_BRIDGE_FLAGS = 0;
+export const IFLA_BRIDGE_VLAN_INFO = 2; // struct bridge_vlan_info { u16 flags; u16 vid; }
+export const BRIDGE_VLAN_INFO_MASTER = 0x1;
+export const BRIDGE_VLAN_INFO_PVID = 0x2;
+export const BRIDGE_VLAN_INFO_UNTAGGED = 0x4;
 
 /** IFLA_EXT_MASK value iproute2 sends with link dumps (it asks for VF info; we send it too). */
 export const RTEXT_FILTER_VF = 1;

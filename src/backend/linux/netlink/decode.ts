@@ -1,15 +1,12 @@
 /**
  * Decoding of RTM_NEWLINK / RTM_NEWADDR / RTM_NEWROUTE messages (dump replies) into plain
- * objects for the backend.
+ * objects for the backend, through the declared maps of maps.ts.
  */
-import ipaddr from 'ipaddr.js';
-import {
-  AF_INET, AF_INET6, IFA_ADDRESS, IFA_FLAGS, IFA_LABEL, IFA_LOCAL, IFADDRMSG_LEN, IFF_LOWER_UP, IFF_UP,
-  IFINFOMSG_LEN, IFLA_ADDRESS, IFLA_GROUP, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_INFO_SLAVE_KIND, IFLA_LINK,
-  IFLA_LINKINFO, IFLA_LINK_NETNSID, IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE, RTA_DST, RTA_GATEWAY, RTA_OIF,
-  RTA_PREFSRC, RTA_PRIORITY, RTA_TABLE, RTMSG_LEN,
-} from './constants.js';
-import { NlMessage, messageAttrs, parseIfaddrmsg, parseIfinfomsg, parseRtmsg } from './message.js';
+import { IFF_LOWER_UP, IFF_UP } from './constants.js';
+import { ADDR_MSG, LINK_MSG, ROUTE_MSG, infoData } from './maps.js';
+import type { NlMessage } from './message.js';
+import { decodeHeaded } from './nla.js';
+import { MACVLAN_MODES, type MacvlanMode } from './requests/link-kinds.js';
 
 export interface LinkInfo {
   index: number;
@@ -34,34 +31,76 @@ export interface LinkInfo {
   linkNetnsId: number | undefined;
   group: number | undefined;
   mac: string | undefined;
+  /** IFLA_CARRIER: whether the link has carrier (a veth: its peer is up) */
+  carrier: boolean | undefined;
+  /** IFLA_STATS64's packet and byte counters (absent from dumps that skip stats) */
+  stats: { rxPackets: number; txPackets: number; rxBytes: number; txBytes: number } | undefined;
+  /** what IFLA_INFO_DATA says of a vlan, macvlan, vxlan or bridge */
+  data: LinkData | undefined;
+}
+
+export type LinkData =
+  | { readonly kind: 'vlan'; readonly id: number | undefined }
+  | { readonly kind: 'macvlan'; readonly mode: MacvlanMode | undefined }
+  | {
+      readonly kind: 'vxlan';
+      readonly id: number | undefined;
+      readonly remote: string | undefined;
+      readonly local: string | undefined;
+      readonly port: number | undefined;
+      readonly learning: boolean | undefined;
+    }
+  | { readonly kind: 'bridge'; readonly vlanFiltering: boolean | undefined };
+
+function linkData(kind: string | undefined, raw: Buffer | undefined): LinkData | undefined {
+  const d = infoData(kind, raw);
+  switch (d?.kind) {
+    case 'vlan': return { kind: 'vlan', id: d.id };
+    case 'macvlan': {
+      const mode = Object.entries(MACVLAN_MODES).find(([, v]) => v === d.mode)?.[0] as MacvlanMode | undefined;
+      return { kind: 'macvlan', mode };
+    }
+    case 'vxlan':
+      return {
+        kind: 'vxlan',
+        id: d.id,
+        remote: d.group ?? d.group6,
+        local: d.local ?? d.local6,
+        port: d.port,
+        learning: d.learning === undefined ? undefined : d.learning !== 0,
+      };
+    case 'bridge': return { kind: 'bridge', vlanFiltering: d.vlanFiltering === undefined ? undefined : d.vlanFiltering !== 0 };
+    default: return undefined;
+  }
+}
+
+/** The family header and attributes of a message, through a declared message map. */
+function body<H, D>(m: NlMessage, what: string, decoded: { header: H; attrs: D } | undefined): { header: H; attrs: D } {
+  if (!decoded) throw new Error(`netlink: a ${what} message of ${m.body.length} bytes is shorter than its header`);
+  return decoded;
 }
 
 export function decodeLink(m: NlMessage): LinkInfo {
-  const hdr = parseIfinfomsg(m.body);
-  const a = messageAttrs(m, IFINFOMSG_LEN);
-  const info = a.nested(IFLA_LINKINFO);
-  const mac = a.get(IFLA_ADDRESS);
+  const { header: hdr, attrs: a } = body(m, 'link', decodeHeaded(LINK_MSG, m.body));
   return {
     index: hdr.index,
-    ifname: a.str(IFLA_IFNAME) ?? '',
-    kind: info?.str(IFLA_INFO_KIND),
-    slaveKind: info?.str(IFLA_INFO_SLAVE_KIND),
+    ifname: a.ifname ?? '',
+    kind: a.linkinfo?.kind,
+    slaveKind: a.linkinfo?.slaveKind,
     flags: hdr.flags,
     up: (hdr.flags & IFF_UP) !== 0,
     lowerUp: (hdr.flags & IFF_LOWER_UP) !== 0,
-    operstate: a.u8(IFLA_OPERSTATE),
-    mtu: a.u32(IFLA_MTU),
-    master: a.u32(IFLA_MASTER),
-    peerIfindex: a.u32(IFLA_LINK),
-    linkNetnsId: a.s32(IFLA_LINK_NETNSID),
-    group: a.u32(IFLA_GROUP),
-    mac: mac ? [...mac].map((x) => x.toString(16).padStart(2, '0')).join(':') : undefined,
+    operstate: a.operstate,
+    mtu: a.mtu,
+    master: a.master,
+    peerIfindex: a.link,
+    linkNetnsId: a.linkNetnsid,
+    group: a.group,
+    mac: a.address,
+    carrier: a.carrier === undefined ? undefined : a.carrier !== 0,
+    stats: a.stats64,
+    data: linkData(a.linkinfo?.kind, a.linkinfo?.data),
   };
-}
-
-/** Textual form of address bytes ('10.1.1.1', 'fd00::1'). */
-export function addrText(b: Buffer): string {
-  return ipaddr.fromByteArray([...b]).toString();
 }
 
 export interface AddrInfo {
@@ -77,17 +116,15 @@ export interface AddrInfo {
 }
 
 export function decodeAddr(m: NlMessage): AddrInfo {
-  const hdr = parseIfaddrmsg(m.body);
-  const a = messageAttrs(m, IFADDRMSG_LEN);
-  const raw = a.get(IFA_LOCAL) ?? a.get(IFA_ADDRESS);
+  const { header: hdr, attrs: a } = body(m, 'address', decodeHeaded(ADDR_MSG, m.body));
   return {
     index: hdr.index,
     family: hdr.family,
-    address: raw ? addrText(raw) : '',
+    address: a.local ?? a.address ?? '',
     prefix: hdr.prefixlen,
     scope: hdr.scope,
-    flags: a.u32(IFA_FLAGS) ?? hdr.flags,
-    label: a.str(IFA_LABEL),
+    flags: a.flags ?? hdr.flags,
+    label: a.label,
   };
 }
 
@@ -108,24 +145,18 @@ export interface RouteInfo {
 }
 
 export function decodeRoute(m: NlMessage): RouteInfo {
-  const hdr = parseRtmsg(m.body);
-  const a = messageAttrs(m, RTMSG_LEN);
-  const dst = a.get(RTA_DST);
-  const gw = a.get(RTA_GATEWAY);
-  const src = a.get(RTA_PREFSRC);
+  const { header: hdr, attrs: a } = body(m, 'route', decodeHeaded(ROUTE_MSG, m.body));
   return {
     family: hdr.family,
-    dst: hdr.dstLen === 0 ? 'default' : dst ? addrText(dst) : '',
+    dst: hdr.dstLen === 0 ? 'default' : a.dst ?? '',
     prefix: hdr.dstLen,
-    gateway: gw ? addrText(gw) : undefined,
-    oif: a.u32(RTA_OIF),
-    table: a.u32(RTA_TABLE) ?? hdr.table,
+    gateway: a.gateway,
+    oif: a.oif,
+    table: a.table ?? hdr.table,
     protocol: hdr.protocol,
     scope: hdr.scope,
     type: hdr.type,
-    priority: a.u32(RTA_PRIORITY),
-    prefsrc: src ? addrText(src) : undefined,
+    priority: a.priority,
+    prefsrc: a.prefsrc,
   };
 }
-
-export const familyName = (f: number): string => (f === AF_INET ? 'inet' : f === AF_INET6 ? 'inet6' : String(f));

@@ -2,9 +2,14 @@
  * Reading the kernel's state through an RtnlSocket: dumps decoded into plain objects, and
  * name → ifindex lookups.
  */
-import { AF_INET, AF_INET6, AF_UNSPEC, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, RT_TABLE_MAIN } from './constants.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWQDISC, RTM_NEWROUTE, RT_TABLE_MAIN } from './constants.js';
 import { AddrInfo, LinkInfo, RouteInfo, decodeAddr, decodeLink, decodeRoute } from './decode.js';
-import { addrDump, linkDump, linkGetByName, routeDump } from './requests.js';
+import { type QdiscInfo, rootQdiscs } from './qdisc.js';
+import { addrDump } from './requests/addresses.js';
+import { linkDump, linkGetByName } from './requests/links.js';
+import { decodeNsid, nsidGet } from './requests/nsid.js';
+import { qdiscDump } from './requests/qdisc.js';
+import { routeDump } from './requests/routes.js';
 import { NetlinkError, RtnlSocket } from './socket.js';
 
 export function dumpLinks(sock: RtnlSocket): LinkInfo[] {
@@ -42,7 +47,13 @@ export function getLink(sock: RtnlSocket, name: string): LinkInfo | undefined {
   }
 }
 
-/** ifindex of `name`; throws NetlinkError ENODEV when there is no such link. */
-export function linkIndex(sock: RtnlSocket, name: string): number {
-  return decodeLink(sock.get(linkGetByName(name))).index;
+
+/** The root qdisc of each link (by ifindex), netem's and tbf's parameters decoded. */
+export function dumpRootQdiscs(sock: RtnlSocket): Map<number, QdiscInfo> {
+  return rootQdiscs(sock.dump(qdiscDump()).filter((m) => m.type === RTM_NEWQDISC));
+}
+
+/** The nsid under which `sock`'s namespace knows the namespace of `netnsFd` (-1: none assigned). */
+export function nsidOf(sock: RtnlSocket, netnsFd: number): number {
+  return decodeNsid(sock.get(nsidGet(netnsFd)));
 }

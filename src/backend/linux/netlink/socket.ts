@@ -1,5 +1,6 @@
 /**
- * A NETLINK_ROUTE socket, bound to the network namespace it was opened in (a netlink socket acts
+ * A netlink socket (NETLINK_ROUTE unless told otherwise, e.g. NETLINK_SOCK_DIAG), bound to the
+ * network namespace it was opened in (a netlink socket acts
  * on the namespace it was created in, whatever namespace the thread is in later). All I/O is
  * synchronous: rtnetlink handles a request inside sendmsg(), so by the time send() returns its
  * acks (or the first part of a dump) are queued; later dump parts are produced as we read.
@@ -70,9 +71,13 @@ export class RtnlSocket {
     this.seq = (Date.now() / 1000) >>> 0; // like iproute2: distinct across runs, eases strace reading
   }
 
-  /** Open a socket in the network namespace `netnsFd` (default: the thread's current one). */
-  static open(netnsFd?: number): RtnlSocket {
-    const make = (): number => socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+  /**
+   * Open a socket in the network namespace `netnsFd` (default: the thread's current one).
+   * `protocol`: the netlink family (default NETLINK_ROUTE); `groups`: multicast groups to join at
+   * bind(), as a bit mask (group G is bit G-1; see monitor.ts).
+   */
+  static open(netnsFd?: number, opts: { protocol?: number; groups?: number } = {}): RtnlSocket {
+    const make = (): number => socket(AF_NETLINK, SOCK_RAW, opts.protocol ?? NETLINK_ROUTE);
     const fd = netnsFd === undefined ? make() : withNetns(netnsFd, make);
     try {
       setBuffer(fd, SO_SNDBUFFORCE, SO_SNDBUF);
@@ -81,7 +86,7 @@ export class RtnlSocket {
       // request's header, not the whole request (keeps batch acks small).
       setsockoptInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
       setsockoptInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
-      bind(fd, sockaddrNl(0, 0));
+      bind(fd, sockaddrNl(0, opts.groups ?? 0));
       const portId = getsockname(fd).readUInt32LE(4);
       return new RtnlSocket(fd, portId);
     } catch (e) {
@@ -223,26 +228,36 @@ export class RtnlSocket {
       if (tries > 0 && pollOne(this.fd, POLLIN, REPLY_TIMEOUT_MS) === 0) {
         throw new Error(`netlink: no answer from the kernel within ${REPLY_TIMEOUT_MS} ms`);
       }
-      let n: number | null;
-      try {
-        recvBuf ??= Buffer.alloc(RECV_BUFFER);
-        n = recvNonBlocking(this.fd, recvBuf, MSG_TRUNC);
-      } catch (e) {
-        // ENOBUFS: the socket's receive queue overflowed and answers were dropped.
-        if (e instanceof SysError && e.code === 'ENOBUFS') {
-          throw new NetlinkError(e.errno, { requestType: 0, extack: 'netlink receive buffer overflowed; answers were lost' });
-        }
-        throw e;
-      }
-      if (n === null) continue; // not there yet (or a spurious wakeup): wait
-      if (n > recvBuf.length) {
-        // With MSG_TRUNC recv returns the datagram's real size: ours was too small and the
-        // rest is lost. Grow for next time and report.
-        recvBuf = Buffer.alloc(Math.max(n, recvBuf.length * 2));
-        throw new Error(`netlink: a ${n}-byte answer did not fit the receive buffer`);
-      }
-      return decodeMessages(Buffer.from(recvBuf.subarray(0, n)));
+      const got = this.receiveNow();
+      if (got) return got; // else not there yet (or a spurious wakeup): wait
     }
+  }
+
+  /**
+   * One datagram's messages if one is queued, else null, without waiting (for multicast
+   * notifications read from a timer or when node says the fd is readable). Throws NetlinkError
+   * ENOBUFS when the receive queue overflowed and messages were lost.
+   */
+  receiveNow(): NlMessage[] | null {
+    let n: number | null;
+    try {
+      recvBuf ??= Buffer.alloc(RECV_BUFFER);
+      n = recvNonBlocking(this.fd, recvBuf, MSG_TRUNC);
+    } catch (e) {
+      // ENOBUFS: the socket's receive queue overflowed and answers were dropped.
+      if (e instanceof SysError && e.code === 'ENOBUFS') {
+        throw new NetlinkError(e.errno, { requestType: 0, extack: 'netlink receive buffer overflowed; answers were lost' });
+      }
+      throw e;
+    }
+    if (n === null) return null;
+    if (n > recvBuf.length) {
+      // With MSG_TRUNC recv returns the datagram's real size: ours was too small and the
+      // rest is lost. Grow for next time and report.
+      recvBuf = Buffer.alloc(Math.max(n, recvBuf.length * 2));
+      throw new Error(`netlink: a ${n}-byte answer did not fit the receive buffer`);
+    }
+    return decodeMessages(Buffer.from(recvBuf.subarray(0, n)));
   }
 }
 
