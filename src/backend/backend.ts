@@ -192,6 +192,8 @@ export interface NsSnapshot {
   readonly links: readonly LinkSnapshot[];
   /** Routes of the main table that were added (not the kernel's own routes for an address). */
   readonly routes: readonly RouteSnapshot[];
+  /** The machine the namespace lives on, in a lab across machines (`local` for the one that runs it). */
+  readonly machine?: string;
 }
 
 export interface LinkSnapshot {
@@ -208,6 +210,52 @@ export interface LinkSnapshot {
   readonly peerOutside?: boolean;
   /** Addresses other than link-local ones, as `10.1.1.1/24`. */
   readonly addresses: readonly string[];
+  /** Whether the link has a carrier (IFLA_CARRIER): a veth has one while its peer is up. */
+  readonly carrier?: boolean;
+  /** Counters since the link was made (IFLA_STATS64). */
+  readonly stats?: LinkStats;
+  /** The shaping of what leaves the link, as the user wrote it (`delay 10ms` → `{ delay: '10ms' }`). */
+  readonly shape?: ShapeSnapshot;
+  /** A vlan link's id and parent, or a bridge port's VLANs. */
+  readonly vlan?: VlanSnapshot;
+  /** A tunnel (a veth across machines becomes a VXLAN). */
+  readonly tunnel?: TunnelSnapshot;
+  /** A macvlan's parent (`host.eth0`) and mode. */
+  readonly macvlan?: { readonly parent: Endpoint; readonly mode?: string };
+}
+
+export interface LinkStats {
+  readonly rxPackets: number;
+  readonly txPackets: number;
+  readonly rxBytes: number;
+  readonly txBytes: number;
+}
+
+/** The options of `shape`, each as written (`'10ms'`, `'1%'`, `'1mbit'`). */
+export interface ShapeSnapshot {
+  readonly delay?: string;
+  readonly jitter?: string;
+  readonly loss?: string;
+  readonly duplicate?: string;
+  readonly reorder?: string;
+  readonly corrupt?: string;
+  readonly rate?: string;
+  readonly limit?: number;
+}
+
+export type VlanSnapshot =
+  /** an 802.1Q sub-interface of `parent` (a link of the same namespace) */
+  | { readonly kind: 'link'; readonly id: number; readonly parent: string }
+  /** a port of a VLAN-filtering bridge: its VLANs */
+  | { readonly kind: 'port'; readonly vlans: readonly { readonly id: number; readonly pvid: boolean; readonly untagged: boolean }[] }
+  /** a bridge with VLAN filtering on */
+  | { readonly kind: 'bridge' };
+
+export interface TunnelSnapshot {
+  readonly kind: 'vxlan';
+  readonly vni: number;
+  /** The machine at the other end, in a lab across machines. */
+  readonly remote?: string;
 }
 
 export interface RouteSnapshot {
