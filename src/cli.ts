@@ -26,6 +26,10 @@ usage:
   nsh check FILE.ns         parse and check only (no privileges needed)
   nsh down LAB | --all      tear down a recorded lab
   nsh ls                    list recorded labs
+  nsh graph FILE.ns|LAB [-o OUT]
+                            the topology as a picture: OUT's extension picks
+                            .svg .dot .mmd .json .html (DOT on stdout without -o)
+  nsh web [LAB] [--port N]  a live view of the lab in the browser (127.0.0.1:7878)
   nsh tutorial              a guided walk through network namespaces
 
 options:
@@ -34,6 +38,8 @@ options:
   --rootless          run the lab inside a private user + network namespace
   --keep              (REPL) keep the lab on exit
   --auto              (tutorial) run every step without waiting
+  -o, --output OUT    (graph) write the picture to OUT
+  --port N            (web) the port to serve on (default 7878)
   -h, --help          this help
   --version           print the version
 
@@ -66,7 +72,7 @@ function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
 class UsageError extends Error {}
 
 interface Options {
-  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl';
+  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web';
   file?: string;
   inline?: string;
   args: string[];
@@ -79,6 +85,10 @@ interface Options {
   all: boolean;
   /** `nsh tutorial --auto`: every step without waiting. */
   auto: boolean;
+  /** `nsh graph -o OUT` */
+  output?: string;
+  /** `nsh web --port N` */
+  port?: string;
 }
 
 function parseOptions(argv: string[]): Options | 'help' | 'version' {
@@ -101,6 +111,8 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
         keep: { type: 'boolean' },
         all: { type: 'boolean' },
         auto: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
+        port: { type: 'string' },
       },
     });
   } catch (e) {
@@ -121,9 +133,11 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
     auto: Boolean(v.auto),
     ...(v.name === undefined ? {} : { name: v.name }),
     ...(v.eval === undefined ? {} : { inline: v.eval }),
+    ...(v.output === undefined ? {} : { output: v.output }),
+    ...(v.port === undefined ? {} : { port: v.port }),
   };
   const sub = pos[0];
-  if (sub === 'check' || sub === 'down' || sub === 'ls' || sub === 'tutorial') {
+  if (sub === 'check' || sub === 'down' || sub === 'ls' || sub === 'tutorial' || sub === 'graph' || sub === 'web') {
     pos.shift();
     if (sub === 'check') {
       if (pos.length !== 1 && base.inline === undefined) throw new UsageError('nsh check takes one file');
@@ -224,6 +238,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       const { downCommand, listLabsCommand } = await import('./lab-commands.js');
       return opts.command === 'ls' ? listLabsCommand(say) : downCommand(opts, io, complain);
+    }
+    case 'graph': {
+      const { graphCommand } = await import('./graph/graph-command.js');
+      return graphCommand(opts.args, opts.output, { stdout: io.stdout, env: io.env, complain, report, missingPrivileges });
+    }
+    case 'web': {
+      const { webCommand } = await import('./web/web-command.js');
+      return webCommand(opts.args, opts.port, { stdout: io.stdout, complain, missingPrivileges });
     }
     case 'repl':
       return interactive(opts, io);
