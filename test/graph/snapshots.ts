@@ -73,3 +73,5 @@ export const campus: LabSnapshot = {
     ], { machine: 'm2', hostname: 'datacenter' }),
   ],
 };
+
+export const all: Readonly<Record<string, LabSnapshot>> = { hello, router, star, dualstack, campus };
