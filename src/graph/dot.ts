@@ -7,7 +7,7 @@
 import { edgeState, endLines, middleLines, nodeSubtitle } from './labels.js';
 import type { TopoCluster, TopoEdge, TopoEnd, TopoNode, Topology } from './topology.js';
 
-const FONT = 'Arial';
+const FONT = 'Arial,Helvetica,sans-serif';
 
 /** A DOT double-quoted string. */
 export function quote(s: string): string {
