@@ -12,7 +12,8 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { haveChromium, launchChromium, type OpenBrowser } from '../helpers/browser.js';
-import { assertClean, describeKernel, ip, nsh, nshAsync, root } from '../kernel/harness.js';
+import { assertClean, describeKernel, nsh, nshAsync, root } from '../kernel/harness.js';
+import { sandboxLoopbackUp } from './loopback.js';
 
 const PORT = 7878;
 const LAB = `
@@ -78,8 +79,10 @@ describeWeb('web: the live view in a browser', function () {
   let page: Page;
   let url: string;
 
+  let restoreLoopback = () => undefined as void;
+
   before(async () => {
-    ip('link', 'set', 'lo', 'up');
+    restoreLoopback = sandboxLoopbackUp();
     fs.mkdirSync(shots, { recursive: true });
     run(LAB);
     web = nshAsync(['web', '--port', String(PORT)]);
@@ -93,6 +96,7 @@ describeWeb('web: the live view in a browser', function () {
     await chromium?.close();
     if (web && web.exitCode === null) web.kill('SIGKILL');
     nsh(['down', 'web']);
+    restoreLoopback();
   });
 
   it('serves on 127.0.0.1 only, to its own Host names, GET only, and nothing but the lab', async () => {
@@ -178,6 +182,31 @@ describeWeb('web: the live view in a browser', function () {
     web!.kill('SIGINT');
     assert.equal(await exited, 130);
     nsh(['down', 'web']);
+    assertClean();
+  });
+});
+
+describeKernel('web: which lab', () => {
+  it('without LAB: an error when no lab is up, or when several are (naming them); a LAB that is not up; a bad port', () => {
+    const none = nsh(['web']);
+    assert.equal(none.code, 1);
+    assert.equal(none.stderr, 'nsh: no lab is up; run a script first (`nsh FILE.ns`)\n');
+    assert.equal(nsh(['--name', 'one', '-e', 'ns p']).code, 0);
+    assert.equal(nsh(['--name', 'two', '-e', 'ns q']).code, 0);
+    try {
+      const two = nsh(['web']);
+      assert.equal(two.code, 1);
+      assert.equal(two.stderr, 'nsh: 2 labs are up (one, two): name one, as in `nsh web one`\n');
+      const missing = nsh(['web', 'three']);
+      assert.equal(missing.code, 1);
+      assert.equal(missing.stderr, 'nsh: there is no lab "three" (labs up: one, two)\n');
+      const port = nsh(['web', 'one', '--port', '99999']);
+      assert.equal(port.code, 2);
+      assert.match(port.stderr, /^nsh: --port takes a port number from 1 to 65535, got "99999"\n/);
+    } finally {
+      nsh(['down', 'one']);
+      nsh(['down', 'two']);
+    }
     assertClean();
   });
 });
