@@ -5,6 +5,7 @@ import { colors, type Io } from './core/io.js';
 import { renderDiagnostics, type Diagnostic, type Painter } from './syntax/diagnostics.js';
 import type { Program } from './syntax/ast.js';
 import { checkNsName, isProblem } from './syntax/values.js';
+import { labNameOfFile } from './core/lab.js';
 import { missingPrivileges } from './privileges.js';
 import { insideRootless, rerunRootless } from './rootless.js';
 // The lab commands, the REPL and the tutorial are imported where they are used, each a chunk of
@@ -26,6 +27,10 @@ usage:
   nsh check FILE.ns         parse and check only (no privileges needed)
   nsh down LAB | --all      tear down a recorded lab
   nsh ls                    list recorded labs
+  nsh graph FILE.ns|LAB [-o OUT]
+                            the topology as a picture: OUT's extension picks
+                            .svg .dot .mmd .json .html (DOT on stdout without -o)
+  nsh web [LAB] [--port N]  a live view of the lab in the browser (127.0.0.1:7878)
   nsh tutorial              a guided walk through network namespaces
 
 options:
@@ -35,6 +40,8 @@ options:
   --rootless          run the lab inside a private user + network namespace
   --keep              (REPL) keep the lab on exit
   --auto              (tutorial) run every step without waiting
+  -o, --output OUT    (graph) write the picture to OUT
+  --port N            (web) the port to serve on (default 7878)
   -h, --help          this help
   --version           print the version
 
@@ -49,8 +56,7 @@ export type { Io };
 async function labName(opts: { name?: string; file?: string }): Promise<string> {
   if (opts.name !== undefined) return opts.name;
   if (opts.file === undefined) return (await import('./runtime/journal.js')).freeLabName('inline');
-  const base = path.basename(opts.file).replace(/\.ns$/, '');
-  return base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1').slice(0, 64);
+  return labNameOfFile(opts.file);
 }
 
 function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
@@ -60,7 +66,7 @@ function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
 class UsageError extends Error {}
 
 interface Options {
-  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl';
+  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web';
   file?: string;
   inline?: string;
   args: string[];
@@ -74,6 +80,10 @@ interface Options {
   all: boolean;
   /** `nsh tutorial --auto`: every step without waiting. */
   auto: boolean;
+  /** `nsh graph -o OUT` */
+  output?: string;
+  /** `nsh web --port N` */
+  port?: string;
 }
 
 function parseOptions(argv: string[]): Options | 'help' | 'version' {
@@ -97,6 +107,8 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
         keep: { type: 'boolean' },
         all: { type: 'boolean' },
         auto: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
+        port: { type: 'string' },
       },
     });
   } catch (e) {
@@ -118,9 +130,11 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
     auto: Boolean(v.auto),
     ...(v.name === undefined ? {} : { name: v.name }),
     ...(v.eval === undefined ? {} : { inline: v.eval }),
+    ...(v.output === undefined ? {} : { output: v.output }),
+    ...(v.port === undefined ? {} : { port: v.port }),
   };
   const sub = pos[0];
-  if (sub === 'check' || sub === 'down' || sub === 'ls' || sub === 'tutorial') {
+  if (sub === 'check' || sub === 'down' || sub === 'ls' || sub === 'tutorial' || sub === 'graph' || sub === 'web') {
     pos.shift();
     if (sub === 'check') {
       if (pos.length !== 1 && base.inline === undefined) throw new UsageError('nsh check takes one file');
@@ -212,7 +226,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       const lab = await labName(opts);
       const { runLab } = await import('./lab-commands.js');
-      return runLab(program, lab, opts, io, report);
+      return runLab(program, lab, { ...opts, named: opts.name !== undefined }, io, report);
     }
     case 'down':
     case 'ls': {
@@ -223,6 +237,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       const { downCommand, listLabsCommand } = await import('./lab-commands.js');
       return opts.command === 'ls' ? listLabsCommand(say) : downCommand(opts, io);
+    }
+    case 'graph': {
+      const { graphCommand } = await import('./graph/graph-command.js');
+      return graphCommand(opts.args, opts.output, { stdout: io.stdout, env: io.env, complain, report, missingPrivileges });
+    }
+    case 'web': {
+      const { webCommand } = await import('./web/web-command.js');
+      return webCommand(opts.args, opts.port, { stdout: io.stdout, complain, missingPrivileges });
     }
     case 'repl':
       return interactive(opts, io);

@@ -30,10 +30,14 @@ export interface RunOptions {
   readonly keepOnError: boolean;
   /** Take down a lab of the same name that is up, first. */
   readonly replace?: boolean;
+  /** The lab was named on the command line (--name): a run adds to it when it is up. */
+  readonly named?: boolean;
 }
 
 /**
- * `nsh FILE`: the script as a lab. On failure or Ctrl-C what this run made is removed again
+ * `nsh FILE`: the script as a lab. A lab of the same name that is still up is refused (the run
+ * would collide with what it made), unless named with --name (the run adds to it) or --replace.
+ * On failure or Ctrl-C what this run made is removed again
  * (unless kept); with --rm the whole lab at the end. Resolves with the exit status.
  */
 export async function runLab(
@@ -58,7 +62,7 @@ export async function runLab(
   process.on('SIGTERM', onSignal);
   try {
     try {
-      lab = await Lab.open({ name, backend, env: io.env, interrupted: () => interrupted, fresh: true, replace: opts.replace ?? false });
+      lab = await Lab.open({ name, backend, env: io.env, interrupted: () => interrupted, fresh: !opts.named, replace: opts.replace ?? false });
     } catch (e) {
       if (!(e instanceof LabIsUp)) throw e;
       complain(`nsh: lab "${name}" is up from an earlier run; \`nsh down ${name}\` removes it, --replace takes it down first, --name LAB runs beside it`);

@@ -65,3 +65,9 @@ export function describeObject(o: LabObject): string {
       return `pin at ${o.path}`;
   }
 }
+
+/** The lab a script builds is named after its file (`router.ns` → router), made a safe name. */
+export function labNameOfFile(file: string): string {
+  const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.ns$/, '');
+  return base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1').slice(0, 64);
+}

@@ -3,7 +3,7 @@
  * (a script that has not run). `show`, `.save`, `nsh graph` and `nsh web` draw from it.
  */
 import type { Endpoint } from './lab.js';
-import type { Shaping } from './shape.js';
+import { rateText, timeText, type Shaping } from './shape.js';
 
 /** The host first, then the lab's namespaces in order. */
 export interface LabSnapshot {
@@ -15,7 +15,7 @@ export interface NsSnapshot {
   readonly name: string;
   /** The hostname of the namespace's own UTS namespace, when it has one. */
   readonly hostname?: string;
-  /** The machine the namespace lives on, in a lab across machines. */
+  /** The machine the namespace lives on, in a lab across machines (`local` for the one that runs it). */
   readonly machine?: string;
   readonly forwarding: { readonly ipv4: boolean; readonly ipv6: boolean };
   readonly links: readonly LinkSnapshot[];
@@ -31,8 +31,6 @@ export interface LinkSnapshot {
   /** `veth`, `bridge`, `loopback`, `vlan`, `macvlan`, `vxlan`, another kernel kind (`dummy` …), or `device`. */
   readonly kind: string;
   readonly up: boolean;
-  /** Whether the link has a carrier (it can pass packets), where known. */
-  readonly carrier?: boolean;
   readonly mtu?: number;
   /** The bridge this link is a port of. */
   readonly master?: string;
@@ -42,18 +40,66 @@ export interface LinkSnapshot {
   readonly peerOutside?: boolean;
   /** Addresses other than link-local ones, as `10.1.1.1/24`. */
   readonly addresses: readonly string[];
-  /** What shapes the link's egress. */
-  readonly shape?: Shaping;
-  /** A vlan link: its id and the link it is on. */
-  readonly vlan?: { readonly id: number; readonly parent?: string };
-  /** A bridge port's VLANs (a bridge with VLAN filtering). */
-  readonly vlans?: readonly { readonly id: number; readonly pvid: boolean; readonly untagged: boolean }[];
-  /** A macvlan: its mode and the link it is on. */
-  readonly macvlan?: { readonly mode: string; readonly parent?: string };
-  /** A VXLAN link that stands for a veth across machines. */
-  readonly tunnel?: { readonly vni: number; readonly remote?: string };
-  /** Counters, where read from the kernel. */
-  readonly stats?: { readonly rxPackets: number; readonly txPackets: number; readonly rxBytes: number; readonly txBytes: number };
+  /** Whether the link has a carrier (IFLA_CARRIER): a veth has one while its peer is up. */
+  readonly carrier?: boolean;
+  /** Counters since the link was made (IFLA_STATS64). */
+  readonly stats?: LinkStats;
+  /** The shaping of what leaves the link, in nsh's words (`delay 10ms` → `{ delay: '10ms' }`). */
+  readonly shape?: ShapeSnapshot;
+  /** A vlan link's id and parent, or a bridge port's VLANs. */
+  readonly vlan?: VlanSnapshot;
+  /** A tunnel (a veth across machines becomes a VXLAN). */
+  readonly tunnel?: TunnelSnapshot;
+  /** A macvlan's parent (`host.eth0`) and mode. */
+  readonly macvlan?: { readonly parent: Endpoint; readonly mode?: string };
+}
+
+export interface LinkStats {
+  readonly rxPackets: number;
+  readonly txPackets: number;
+  readonly rxBytes: number;
+  readonly txBytes: number;
+}
+
+/** The options of `shape`, each in nsh's words (`'10ms'`, `'1%'`, `'1mbit'`). */
+export interface ShapeSnapshot {
+  readonly delay?: string;
+  readonly jitter?: string;
+  readonly loss?: string;
+  readonly duplicate?: string;
+  readonly reorder?: string;
+  readonly corrupt?: string;
+  readonly rate?: string;
+  readonly limit?: number;
+}
+
+/** A shaping as the snapshot words it. */
+export function shapeSnapshot(s: Shaping): ShapeSnapshot {
+  return {
+    ...(s.delay === undefined ? {} : { delay: timeText(s.delay) }),
+    ...(s.jitter === undefined ? {} : { jitter: timeText(s.jitter) }),
+    ...(s.loss === undefined ? {} : { loss: `${s.loss}%` }),
+    ...(s.duplicate === undefined ? {} : { duplicate: `${s.duplicate}%` }),
+    ...(s.reorder === undefined ? {} : { reorder: `${s.reorder}%` }),
+    ...(s.corrupt === undefined ? {} : { corrupt: `${s.corrupt}%` }),
+    ...(s.rate === undefined ? {} : { rate: rateText(s.rate) }),
+    ...(s.limit === undefined ? {} : { limit: s.limit }),
+  };
+}
+
+export type VlanSnapshot =
+  /** an 802.1Q sub-interface of `parent` (a link of the same namespace) */
+  | { readonly kind: 'link'; readonly id: number; readonly parent: string }
+  /** a port of a VLAN-filtering bridge: its VLANs */
+  | { readonly kind: 'port'; readonly vlans: readonly { readonly id: number; readonly pvid: boolean; readonly untagged: boolean }[] }
+  /** a bridge with VLAN filtering on */
+  | { readonly kind: 'bridge' };
+
+export interface TunnelSnapshot {
+  readonly kind: 'vxlan';
+  readonly vni: number;
+  /** The machine at the other end, in a lab across machines. */
+  readonly remote?: string;
 }
 
 export interface RouteSnapshot {

@@ -12,7 +12,7 @@ import ipaddr from 'ipaddr.js';
 import { cidrText, type Cidr } from '../../core/net.js';
 import type { Endpoint } from '../../core/lab.js';
 import type { Shaping } from '../../core/shape.js';
-import type { LabSnapshot, LinkSnapshot, NsSnapshot, RouteSnapshot } from '../../core/snapshot.js';
+import { shapeSnapshot, type LabSnapshot, type LinkSnapshot, type NsSnapshot, type RouteSnapshot, type TunnelSnapshot, type VlanSnapshot } from '../../core/snapshot.js';
 import { OpError } from '../backend.js';
 import type { Op, OpOf } from '../ops.js';
 
@@ -27,10 +27,9 @@ interface Link {
   peer?: { ns: string; ifname: string };
   addrs: Cidr[];
   shape?: Shaping;
-  vlan?: { id: number; parent?: string };
-  vlans?: { id: number; pvid: boolean; untagged: boolean }[];
-  macvlan?: { mode: string; parent?: string };
-  tunnel?: { vni: number; remote?: string };
+  vlan?: VlanSnapshot;
+  macvlan?: { parent: Endpoint; mode?: string };
+  tunnel?: TunnelSnapshot;
 }
 
 interface Namespace {
@@ -55,7 +54,7 @@ export class LabModel {
 
   private space(name: string, known: boolean): Namespace {
     const ns: Namespace = { name, known, links: new Map(), routes: [], sysctls: new Map() };
-    if (known) ns.links.set('lo', { name: 'lo', kind: 'loopback', up: false, addrs: [] });
+    if (known) ns.links.set('lo', { name: 'lo', kind: 'loopback', up: false, mtu: 65536, addrs: [] });
     this.spaces.set(name, ns);
     return ns;
   }
@@ -100,7 +99,8 @@ export class LabModel {
     if (l.peer) this.spaces.get(l.peer.ns)?.links.delete(l.peer.ifname);
     for (const other of ns.links.values()) {
       if (other.master === l.name) delete other.master;
-      if (other.vlan?.parent === l.name || other.macvlan?.parent === l.name) ns.links.delete(other.name);
+      const onIt = (other.vlan?.kind === 'link' && other.vlan.parent === l.name) || (other.macvlan?.parent.ns === ep.ns && other.macvlan.parent.ifname === l.name);
+      if (onIt) ns.links.delete(other.name);
     }
   }
 
@@ -132,7 +132,7 @@ export class LabModel {
       case 'bridge': {
         this.free(op.br);
         for (const p of op.ports) this.existing(p);
-        this.put(op.br, { name: op.br.ifname, kind: 'bridge', up: true, addrs: [] });
+        this.put(op.br, { name: op.br.ifname, kind: 'bridge', up: true, mtu: 1500, addrs: [] });
         for (const p of op.ports) this.master(p, op.br.ifname);
         return;
       }
@@ -212,7 +212,7 @@ export class LabModel {
       up: true,
       peer: { ns: peer.ns, ifname: peer.ifname },
       addrs: [...addrs],
-      ...(op.mtu === undefined ? {} : { mtu: op.mtu }),
+      mtu: op.mtu ?? 1500,
       ...(op.shape === undefined ? {} : { shape: op.shape }),
     });
     this.put(op.left, end(op.left, op.right, op.leftAddrs));
@@ -325,9 +325,8 @@ export class LabModel {
       ...(l.mtu === undefined ? {} : { mtu: l.mtu }),
       ...(l.master === undefined ? {} : { master: l.master }),
       ...(l.peer === undefined ? {} : shown.has(l.peer.ns) ? { peer: { ...l.peer } } : { peerOutside: true }),
-      ...(l.shape === undefined ? {} : { shape: l.shape }),
+      ...(l.shape === undefined ? {} : { shape: shapeSnapshot(l.shape) }),
       ...(l.vlan === undefined ? {} : { vlan: l.vlan }),
-      ...(l.vlans === undefined ? {} : { vlans: l.vlans }),
       ...(l.macvlan === undefined ? {} : { macvlan: l.macvlan }),
       ...(l.tunnel === undefined ? {} : { tunnel: l.tunnel }),
     }));

@@ -6,15 +6,38 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { LabSnapshot, LinkSnapshot, NsSnapshot, RouteSnapshot } from '../backend.js';
+import type { LabSnapshot, LinkSnapshot, LinkStats, NsSnapshot, RouteSnapshot } from '../backend.js';
 import { close, open, O_RDONLY } from './libc.js';
 import { namedUtsExists, openNetns, UTS_RUN_DIR, withNamespaces, withNetns } from './netns.js';
 import {
-  AF_INET6, AF_UNSPEC, RTM_GETNSID, RTN_UNICAST, RTPROT_KERNEL, RT_SCOPE_LINK, RtnlSocket, messageAttrs,
-  u32, NLM_F_REQUEST, type NlRequest,
+  AF_INET6, AF_UNSPEC, IFINFOMSG_LEN, IFLA_CARRIER, RTM_GETNSID, RTM_NEWLINK, RTN_UNICAST, RTPROT_KERNEL, RT_SCOPE_LINK,
+  RtnlSocket, decodeLink, linkDump, messageAttrs, u32, NLM_F_REQUEST, type NlRequest,
 } from './netlink/index.js';
 import { dumpAddrs, dumpLinks, dumpRoutes } from './netlink/query.js';
 import type { LinkInfo } from './netlink/decode.js';
+
+/** IFLA_STATS64: struct rtnl_link_stats64, whose first four u64 are rx/tx packets, rx/tx bytes. */
+const IFLA_STATS64 = 23;
+
+interface LinkRead extends LinkInfo {
+  readonly carrier: boolean | undefined;
+  readonly stats: LinkStats | undefined;
+}
+
+/** The links of a namespace, with their carrier and counters (for `nsh graph` and `nsh web`). */
+function readLinks(sock: RtnlSocket): LinkRead[] {
+  return sock.dump(linkDump()).filter(m => m.type === RTM_NEWLINK).map(m => {
+    const a = messageAttrs(m, IFINFOMSG_LEN);
+    const carrier = a.u8(IFLA_CARRIER);
+    const s = a.get(IFLA_STATS64);
+    const u64 = (i: number) => Number(s!.readBigUInt64LE(i * 8));
+    return {
+      ...decodeLink(m),
+      carrier: carrier === undefined ? undefined : carrier !== 0,
+      stats: s && s.length >= 32 ? { rxPackets: u64(0), txPackets: u64(1), rxBytes: u64(2), txBytes: u64(3) } : undefined,
+    };
+  });
+}
 
 const NETNSA_NSID = 1;
 const NETNSA_FD = 3;
@@ -95,7 +118,7 @@ export function readSnapshot(lab: readonly string[]): LabSnapshot {
   const opened: Opened[] = [];
   try {
     for (const n of names) opened.push(openNs(n));
-    const links = opened.map(o => dumpLinks(o.sock));
+    const links = opened.map(o => readLinks(o.sock));
     // nsid → namespace, per namespace, asked only when a veth there has its peer elsewhere
     const nsids = new Map<number, Map<number, number>>();
     const peerNs = (i: number, nsid: number): number | undefined => {
@@ -137,6 +160,8 @@ export function readSnapshot(lab: readonly string[]): LabSnapshot {
           ...(l.master === undefined ? {} : { master: byIndex.get(l.master) ?? String(l.master) }),
           ...(peer ? { peer } : {}),
           ...(peerOutside ? { peerOutside } : {}),
+          ...(l.carrier === undefined ? {} : { carrier: l.carrier }),
+          ...(l.stats === undefined ? {} : { stats: l.stats }),
           addresses: addrs
             .filter(a => a.index === l.index && a.scope !== RT_SCOPE_LINK)
             .map(a => `${a.address}/${a.prefix}`),
