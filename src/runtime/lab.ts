@@ -13,7 +13,7 @@ import { Interpreter, type Outcome } from './interpreter.js';
 import { Journal, JOURNAL_DIR, objectKey, readObjects, removeJournal, labFile } from './journal.js';
 import { JournaledBackend } from './journaled.js';
 import { Scope } from './environment.js';
-import { checkStatements, explainStatements } from './check.js';
+import { checkStatements, explainStatements, type CheckOptions } from './check.js';
 
 export interface LabOptions {
   readonly name: string;
@@ -47,11 +47,14 @@ export class Lab {
     this.backend = opts.backend;
     this.journal = journal;
     this.journaled = journal ? new JournaledBackend(opts.backend, journal) : undefined;
+    opts.backend.forLab?.(opts.name);
     this.interp = new Interpreter({
       backend: this.journaled ?? opts.backend,
       mode: 'run',
       env: opts.env,
       lab: journal?.objects().flatMap(o => (o.kind === 'netns' ? [o.name] : [])) ?? [],
+      labName: opts.name,
+      labLinks: ns => this.linksIn(ns),
       ...(opts.interrupted ? { interrupted: opts.interrupted } : {}),
     });
   }
@@ -75,6 +78,11 @@ export class Lab {
   /** The lab's namespaces, in the order they were made. */
   get namespaces(): ReadonlySet<string> {
     return this.interp.lab;
+  }
+
+  /** The links the lab's record holds in a namespace (those outside the lab's own namespaces: the host's ends …). */
+  linksIn(ns: string): string[] {
+    return this.objects().flatMap(o => (o.kind === 'link' && o.at.kind === 'name' && o.at.name === ns ? [o.ifname] : []));
   }
 
   /** The session's variables and defs. */
@@ -117,12 +125,16 @@ export class Lab {
 
   /** Every problem of statements about to run in this lab: the dry run, with the session's variables, defs and namespaces. */
   check(statements: readonly Statement[]): Promise<Diagnostic[]> {
-    return checkStatements(statements, { env: this.env, lab: this.interp.lab, scope: new Scope(this.interp.global) });
+    return checkStatements(statements, this.checkOptions());
   }
 
   /** The iproute2 / shell text of statements about to run in this lab. */
   explain(statements: readonly Statement[]): Promise<string> {
-    return explainStatements(statements, { env: this.env, lab: this.interp.lab, scope: new Scope(this.interp.global) });
+    return explainStatements(statements, this.checkOptions());
+  }
+
+  private checkOptions(): CheckOptions {
+    return { env: this.env, lab: this.interp.lab, scope: new Scope(this.interp.global), labName: this.name, labLinks: ns => this.linksIn(ns) };
   }
 
   /** Ctrl-C: ends what runs in the foreground. */

@@ -15,6 +15,7 @@ import {
 } from './netlink/index.js';
 import { dumpAddrs, dumpLinks, dumpRoutes } from './netlink/query.js';
 import type { LinkInfo } from './netlink/decode.js';
+import { readNat } from './nat.js';
 
 const NETNSA_NSID = 1;
 const NETNSA_FD = 3;
@@ -89,8 +90,8 @@ function kindOf(l: LinkInfo): string {
   return l.kind ?? (l.ifname === 'lo' ? 'loopback' : 'device');
 }
 
-/** The live state of the host and of the lab's namespaces. */
-export function readSnapshot(lab: readonly string[]): LabSnapshot {
+/** The live state of the host and of the lab's namespaces; with `table`, the NAT and published ports of the lab's nftables table. */
+export function readSnapshot(lab: readonly string[], table?: string): LabSnapshot {
   const names = ['host', ...lab.filter(n => n !== 'host')];
   const opened: Opened[] = [];
   try {
@@ -157,6 +158,7 @@ export function readSnapshot(lab: readonly string[]): LabSnapshot {
         forwarding: { ipv4: readSysctl(o.fd, 'net.ipv4.ip_forward'), ipv6: readSysctl(o.fd, 'net.ipv6.conf.all.forwarding') },
         links: linkViews,
         routes,
+        ...(table === undefined ? {} : readNat(o.fd, table)),
       };
     });
     return { namespaces };
