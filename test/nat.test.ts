@@ -14,6 +14,7 @@ import { dispatch, type Handlers, type Op, type OpKind, type OpOf, type ResultOf
 import { describeObject, type LabObject } from '../src/core/lab.js';
 import { Journal, objectKey } from '../src/runtime/journal.js';
 import { JournaledBackend } from '../src/runtime/journaled.js';
+import { Lab } from '../src/runtime/lab.js';
 
 type Unspanned = Op extends infer T ? (T extends Op ? Omit<T, 'span'> : never) : never;
 const op = (o: Unspanned): Op => o as Op;
@@ -186,6 +187,7 @@ describe('nat and publish in the journal', () => {
   /** A backend that replaces forwarding off → on once per namespace, as the kernel would. */
   class Fake implements Backend {
     readonly on = new Set<string>();
+    teardown?: Backend['teardown'];
     fail = false;
     private readonly handlers = new Proxy({} as Handlers, {
       get: (_t, kind: string) => async (o: Op) => {
@@ -264,5 +266,33 @@ describe('nat and publish in the journal', () => {
     const b = new JournaledBackend(new Fake(), journal);
     await b.apply(op({ ...mv, target: { ns: 'host', ifname: 'mv0' } } as Unspanned));
     assert.deepEqual(journal.objects(), [{ kind: 'link', at: host, ifname: 'mv0' }]);
+  });
+
+  it('two labs with NAT in the host: the first taken down hands its forwarding record to the other', async () => {
+    const fake = new Fake();
+    const got: LabObject[][] = [];
+    fake.teardown = async (objects: readonly LabObject[]) => {
+      got.push([...objects]);
+      return { removed: objects.length, gone: 0, failed: [] };
+    };
+    const open = (name: string) => Lab.open({ name, backend: fake, journal: dir, env: {} });
+    const a = await open('a');
+    const b = await open('b');
+    for (const name of ['a', 'b']) {
+      const j = Journal.open(name, dir);
+      await new JournaledBackend(fake, j).apply(op({ ...nat, table: `nsh_${name}` } as Unspanned));
+      j.close();
+    }
+    assert.deepEqual(b.objects().map(o => o.kind), ['nft'], 'b found forwarding on');
+    await a.teardown('all');
+    assert.deepEqual(got[0], [{ kind: 'nft', at: host, table: 'nsh_a' }], 'a deletes its table, and leaves forwarding on');
+    assert.deepEqual(b.objects(), [
+      { kind: 'nft', at: host, table: 'nsh_b' },
+      { kind: 'sysctl', at: host, key: 'net.ipv4.ip_forward', value: '0' },
+      { kind: 'sysctl', at: host, key: 'net.ipv6.conf.all.forwarding', value: '0' },
+    ]);
+    assert.deepEqual(a.objects(), []);
+    a.close();
+    b.close();
   });
 });

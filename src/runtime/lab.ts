@@ -10,7 +10,7 @@ import type { Backend } from '../backend/backend.js';
 import type { ForItems, Statement } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { Interpreter, type Outcome } from './interpreter.js';
-import { Journal, JOURNAL_DIR, objectKey, readObjects, removeJournal, labFile } from './journal.js';
+import { Journal, JOURNAL_DIR, listLabs, objectKey, readObjects, removeJournal, labFile } from './journal.js';
 import { JournaledBackend } from './journaled.js';
 import { Scope } from './environment.js';
 import { checkStatements, explainStatements, type CheckOptions } from './check.js';
@@ -155,10 +155,41 @@ export class Lab {
 /** Removes objects through the backend and marks them gone in the journal. */
 async function tearDown(backend: Backend, journal: Journal, objects: readonly LabObject[]): Promise<TeardownReport> {
   if (!backend.teardown) throw new Error('this backend cannot tear down');
-  const report = await backend.teardown(objects);
+  const handed = handOver(objects, journal);
+  for (const o of handed) journal.forget(o);
+  const report = await backend.teardown(objects.filter(o => !handed.includes(o)));
   const failed = new Set(report.failed.map(f => objectKey(f.object)));
   for (const o of objects) if (!failed.has(objectKey(o))) journal.forget(o);
   return report;
+}
+
+/**
+ * Forwarding that this lab turned on in a namespace where another lab has its nftables table
+ * (whose nat or publish needs it) stays on: the record of the value to put back goes to that
+ * lab's journal (unless it holds one already), and its teardown puts it back. Gives the
+ * objects handed over.
+ */
+function handOver(objects: readonly LabObject[], journal: Journal): LabObject[] {
+  const sysctls = objects.filter(o => o.kind === 'sysctl' && o.value !== undefined);
+  if (sysctls.length === 0) return [];
+  const dir = path.dirname(journal.file);
+  const handed: LabObject[] = [];
+  for (const other of listLabs(dir)) {
+    if (other === journal.lab) continue;
+    const theirs = readObjects(labFile(dir, other));
+    const keys = new Set(theirs.map(objectKey));
+    const tableAt = new Set(theirs.flatMap(t => (t.kind === 'nft' ? [JSON.stringify(t.at)] : [])));
+    const take = sysctls.filter(o => !handed.includes(o) && o.kind === 'sysctl' && tableAt.has(JSON.stringify(o.at)));
+    if (take.length === 0) continue;
+    const j = Journal.open(other, dir);
+    try {
+      for (const o of take) if (!keys.has(objectKey(o))) j.confirm(o);
+    } finally {
+      j.close();
+    }
+    handed.push(...take);
+  }
+  return handed;
 }
 
 /** `nsh down LAB`: everything the lab's journal holds; the journal goes when all of it is gone. */
