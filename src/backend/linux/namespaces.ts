@@ -68,11 +68,16 @@ export function namespaceHandlers(x: LinuxContext): Pick<Handlers, 'ns-add' | 'n
 
 const sysctlFile = (key: string): string => `/proc/sys/${key.replace(/\./g, '/')}`;
 
-/** Reads /proc/sys/KEY inside the namespace (its value without the line break). */
-export function readSysctl(x: LinuxContext, ns: string, key: string): string {
-  return attempt({ what: `read ${key} in namespace ${q(ns)}`, codes: { ENOENT: `there is no sysctl ${key}` } }, () =>
-    withNetns(x.handles.netFd(ns), () => fs.readFileSync(sysctlFile(key), 'utf8')).trim(),
-  );
+/** Reads /proc/sys/KEY inside the namespace (its value without the line break); undefined when the kernel has no such sysctl. */
+export function readSysctl(x: LinuxContext, ns: string, key: string): string | undefined {
+  return attempt({ what: `read ${key} in namespace ${q(ns)}` }, () => {
+    try {
+      return withNetns(x.handles.netFd(ns), () => fs.readFileSync(sysctlFile(key), 'utf8')).trim();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  });
 }
 
 /** Writes /proc/sys/KEY, opened inside the namespace (net.* files belong to the opener's namespace). */

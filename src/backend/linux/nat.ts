@@ -41,14 +41,15 @@ function run(x: LinuxContext, ns: string, cmds: readonly NftCommand[], what: str
 
 /**
  * Sets each sysctl to 1, runs `then`, and gives the values it replaced (those that were not 1
- * already); if `then` fails, they are put back.
+ * already); if `then` fails, they are put back. A sysctl the kernel does not have (IPv6's, on a
+ * kernel without IPv6) is passed over.
  */
 function withForwarding(x: LinuxContext, ns: string, keys: readonly string[], then: () => void): Replaced {
   const replaced: { key: string; value: string }[] = [];
   try {
     for (const key of keys) {
       const value = readSysctl(x, ns, key);
-      if (value === '1') continue;
+      if (value === undefined || value === '1') continue;
       writeSysctl(x, ns, key, '1');
       replaced.push({ key, value });
     }

@@ -10,7 +10,8 @@
  * libnftables is loaded on first use; without it `nat` and `publish` fail with a sentence that
  * says what to install.
  */
-import { constants } from 'node:os';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { OpError } from '../backend.js';
 import { nftDocument, type NftCommand } from '../nat-rules.js';
 import { AF_NETLINK, bind, bindLibrary, close, recv, send, SOCK_RAW, socket, sockaddrNl, type ForeignFunction } from './libc.js';
@@ -68,7 +69,7 @@ export class NftError extends Error {
     this.name = 'NftError';
     const known = Object.keys(CODES).find(text => reason.endsWith(text));
     this.code = known === undefined ? undefined : CODES[known];
-    this.errno = this.code === undefined ? undefined : (constants.errno as Record<string, number>)[this.code];
+    this.errno = this.code === undefined ? undefined : (os.constants.errno as Record<string, number>)[this.code];
   }
 }
 
@@ -129,6 +130,24 @@ export function nftOnce(netFd: number, cmds: readonly NftCommand[]): unknown {
   }
 }
 
+/**
+ * Whether asking about a table cannot make the kernel load nf_tables: it is loaded, or built in, or
+ * the kernel loads no modules at all (no /proc/modules).
+ */
+function nfTablesPresent(): boolean {
+  if (fs.existsSync('/sys/module/nf_tables')) return true;
+  builtIn ??= (() => {
+    if (!fs.existsSync('/proc/modules')) return true;
+    try {
+      return /(^|\/)nf_tables\.ko$/m.test(fs.readFileSync(`/lib/modules/${os.release()}/modules.builtin`, 'utf8'));
+    } catch {
+      return false;
+    }
+  })();
+  return builtIn;
+}
+let builtIn: boolean | undefined;
+
 const NETLINK_NETFILTER = 12;
 const NFNL_SUBSYS_NFTABLES = 10;
 const NFT_MSG_GETTABLE = 1;
@@ -141,6 +160,8 @@ const NFPROTO_INET = 1;
  * millisecond to make), so a snapshot lists only the tables that are there.
  */
 export function hasTable(netFd: number, name: string): boolean {
+  // asking would make the kernel load nf_tables: where it is not there, no table is
+  if (!nfTablesPresent()) return false;
   const fd = withNetns(netFd, () => socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER));
   try {
     bind(fd, sockaddrNl(0, 0));
