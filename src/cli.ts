@@ -54,8 +54,14 @@ export type { Io };
  * `-e` text's lab is `inline-N`, the first N that no lab has (each run's lab is its own).
  */
 async function labName(opts: { name?: string; file?: string }): Promise<string> {
+  if (opts.name === undefined && opts.file === undefined) return (await import('./runtime/journal.js')).freeLabName('inline');
+  return scriptLabName(opts);
+}
+
+/** The same without taking a name (explaining makes no lab): an `-e` text's lab is `inline`. */
+function scriptLabName(opts: { name?: string; file?: string }): string {
   if (opts.name !== undefined) return opts.name;
-  if (opts.file === undefined) return (await import('./runtime/journal.js')).freeLabName('inline');
+  if (opts.file === undefined) return 'inline';
   return labNameOfFile(opts.file);
 }
 
@@ -205,7 +211,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (!program) return 2;
       const title = opts.file ? path.basename(opts.file) : 'the -e text';
       const { explainProgram } = await import('./pipeline.js');
-      io.stdout.write(await explainProgram(program, title, io.env));
+      io.stdout.write(await explainProgram(program, title, io.env, scriptLabName(opts)));
       return 0;
     }
     case 'run': {

@@ -56,7 +56,7 @@ export async function checkAndPicture(l: Loaded, opts: CheckOptions): Promise<{ 
   return { diagnostics: sortDiagnostics([...l.diagnostics, ...found]), snapshot: r.snapshot };
 }
 
-/** The iproute2 / shell text of a checked program. */
-export async function explainProgram(program: Program, title: string, env: CheckOptions['env']): Promise<string> {
-  return (await explainStatements(program.statements, { env, title })) + '\n';
+/** The iproute2 / shell text of a checked program (`labName`: the lab it would build, whose nftables table it names). */
+export async function explainProgram(program: Program, title: string, env: CheckOptions['env'], labName?: string): Promise<string> {
+  return (await explainStatements(program.statements, { env, title, ...(labName === undefined ? {} : { labName }) })) + '\n';
 }

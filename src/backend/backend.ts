@@ -36,6 +36,8 @@ export interface Backend {
   flush?(): Promise<void>;
   /** Before a script runs: how many namespaces its text says it will make (a hint, for speed); 0 once it has ended. */
   prepare?(hint: { readonly namespaces: number }): void;
+  /** The lab the backend acts for (its nftables table, `nsh_NAME`, is part of the lab's state). */
+  forLab?(name: string): void;
 
   // ---- what a lab's life needs --------------------------------------------------------------------
   /** A mark in the environment (NSH_RUN=…) of every program the backend starts, to find them at teardown. */

@@ -80,6 +80,36 @@ export interface SysctlOp extends At {
   readonly ns: string;
   readonly settings: readonly { readonly key: string; readonly value: string }[];
 }
+export type MacvlanMode = 'bridge' | 'private' | 'vepa' | 'passthru';
+export interface MacvlanOp extends At {
+  readonly kind: 'macvlan';
+  /** The link it is on (a NIC of the host, usually). */
+  readonly parent: Endpoint;
+  /** Where it goes and its name there. */
+  readonly target: Endpoint;
+  readonly mode: MacvlanMode;
+  readonly addrs: readonly Cidr[];
+}
+export interface NatOp extends At {
+  readonly kind: 'nat';
+  readonly ns: string;
+  /** The lab's nftables table (family inet) in NS: `nsh_LAB`. */
+  readonly table: string;
+  /**
+   * The lab's links in NS, which NAT leaves alone (what leaves through any other is masqueraded):
+   * `all` where NS is a namespace the lab made (every link there, read when the op runs).
+   */
+  readonly lan: readonly string[] | 'all';
+}
+export interface PublishOp extends At {
+  readonly kind: 'publish';
+  readonly ns: string;
+  /** The lab's nftables table (family inet) in NS: `nsh_LAB`. */
+  readonly table: string;
+  readonly proto: 'tcp' | 'udp';
+  readonly port: number;
+  readonly to: { readonly address: string; readonly family: 4 | 6; readonly port: number };
+}
 export interface ExecOp extends At {
   readonly kind: 'exec';
   readonly ref: NsRef;
@@ -178,19 +208,30 @@ export interface SleepOp extends At {
 
 export type Op =
   | NsAddOp | NsDelOp | LinkDelOp | VethOp | BridgeOp | AttachOp | AddrOp | LinkStateOp | MoveOp | RouteOp | SysctlOp
+  | MacvlanOp | NatOp | PublishOp
   | ExecOp | PingOp | NcOp | PingallOp | ShowOp | InfoOp | SameOp | PinOp | SpawnOp | JobsOp | WaitOp | KillOp
   | PrintOp | SleepOp;
 
 export type OpKind = Op['kind'];
 export type OpOf<K extends OpKind> = Extract<Op, { readonly kind: K }>;
 
-/** What an operation gives back: a job for what may run in the background, whether a pin made its file. */
+/** Sysctls an operation set, each with the value it had before (what a teardown puts back). */
+export interface Replaced {
+  readonly replaced: readonly { readonly key: string; readonly value: string }[];
+}
+
+/**
+ * What an operation gives back: a job for what may run in the background, whether a pin made its
+ * file, the sysctls nat and publish changed (undefined from the backends that change nothing).
+ */
 interface Results {
   exec: Job | undefined;
   ping: Job | undefined;
   nc: Job | undefined;
   spawn: Job | undefined;
   pin: { readonly madeFile: boolean } | undefined;
+  nat: Replaced | undefined;
+  publish: Replaced | undefined;
 }
 export type ResultOf<K extends OpKind> = K extends keyof Results ? Results[K] : void;
 

@@ -37,7 +37,15 @@ export type LabObject =
   /** every process whose environment holds NSH_RUN=`marker`: the programs a run started (recorded before the first) */
   | { readonly kind: 'procs'; readonly marker: string }
   /** `madeFile`: nsh created the file it mounted onto (teardown removes it; a file that was there stays) */
-  | { readonly kind: 'mount'; readonly path: string; readonly madeFile?: boolean };
+  | { readonly kind: 'mount'; readonly path: string; readonly madeFile?: boolean }
+  /** the lab's nftables table (`inet TABLE`) in a namespace it did not make (its own namespaces take theirs with them) */
+  | { readonly kind: 'nft'; readonly at: NsRef; readonly table: string }
+  /**
+   * a sysctl the lab changed in a namespace it did not make, and the value teardown puts back;
+   * recorded before the change without `value` (the old value is not known yet: teardown then
+   * leaves the sysctl as it is) and confirmed with it
+   */
+  | { readonly kind: 'sysctl'; readonly at: NsRef; readonly key: string; readonly value?: string };
 
 export interface TeardownReport {
   /** Objects removed. */
@@ -56,13 +64,17 @@ export function describeObject(o: LabObject): string {
     case 'uts':
       return `uts namespace of ${o.name}`;
     case 'link':
-      return `link ${o.at.kind === 'name' ? o.at.name : o.at.kind === 'pid' ? `pid ${String(o.at.pid)}` : o.at.path}.${o.ifname}`;
+      return `link ${refText(o.at)}.${o.ifname}`;
     case 'job':
       return `process ${o.pid}`;
     case 'procs':
       return 'programs it started';
     case 'mount':
       return `pin at ${o.path}`;
+    case 'nft':
+      return `nftables table inet ${o.table} in ${refText(o.at)}`;
+    case 'sysctl':
+      return `${o.key} in ${refText(o.at)}${o.value === undefined ? '' : ` (back to ${o.value})`}`;
   }
 }
 
@@ -70,4 +82,14 @@ export function describeObject(o: LabObject): string {
 export function labNameOfFile(file: string): string {
   const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.ns$/, '');
   return base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1').slice(0, 64);
+}
+
+/** A namespace reference as a word: a name, `pid N`, or a path. */
+function refText(at: NsRef): string {
+  return at.kind === 'name' ? at.name : at.kind === 'pid' ? `pid ${String(at.pid)}` : at.path;
+}
+
+/** The name of a lab's own nftables table (family inet) in every namespace where it uses nftables. */
+export function labTable(lab: string): string {
+  return `nsh_${lab}`;
 }

@@ -33,6 +33,10 @@ export interface InterpreterOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Namespaces the lab already has (a re-opened lab). */
   readonly lab?: Iterable<string>;
+  /** The lab's name: its nftables table in a namespace is `nsh_NAME` (core/lab.ts labTable). */
+  readonly labName?: string;
+  /** The lab's links in a namespace it did not make (the host's ends of its veths …), as its record holds them. */
+  readonly labLinks?: (ns: string) => string[];
   /** Asked before each statement: true stops the run (Ctrl-C). */
   readonly interrupted?: () => boolean;
 }

@@ -29,6 +29,11 @@ export function objectKey(o: LabObject): string {
       return `procs:${o.marker}`;
     case 'mount':
       return `mount:${o.path}`;
+    case 'nft':
+      return `nft:${JSON.stringify(o.at)}:${o.table}`;
+    case 'sysctl':
+      // (not the value: the confirmation, which holds it, stands for the intent recorded without it)
+      return `sysctl:${JSON.stringify(o.at)}:${o.key}`;
   }
 }
 

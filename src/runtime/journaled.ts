@@ -4,14 +4,16 @@
  * down. What an operation makes is read from the operation itself (made()), for every kind alike.
  */
 import type { Backend, Endpoint, Job, LabObject, NsRef } from '../backend/backend.js';
-import type { Op, OpKind, OpOf, ResultOf } from '../backend/ops.js';
-import type { Journal } from './journal.js';
+import { FORWARDING } from '../backend/nat-rules.js';
+import type { Op, OpKind, OpOf, Replaced, ResultOf } from '../backend/ops.js';
+import { objectKey, type Journal } from './journal.js';
+
 
 /** What an operation does to the record of the lab. */
 interface Made {
   /** Objects it makes: recorded before, confirmed after. */
   readonly objects: readonly LabObject[];
-  /** What is confirmed, when the operation tells more than was known ahead. */
+  /** What is confirmed, when the operation tells more than was known ahead (the rest of `objects` is cancelled). */
   readonly confirmed?: (result: unknown) => readonly LabObject[];
   /** Objects it removes: forgotten after. */
   readonly forgets?: readonly LabObject[];
@@ -40,6 +42,7 @@ export class JournaledBackend implements Backend {
   begin: Backend['begin'] = s => this.inner.begin?.(s);
   flush: Backend['flush'] = async () => this.inner.flush?.();
   prepare: Backend['prepare'] = h => this.inner.prepare?.(h);
+  forLab: Backend['forLab'] = name => this.inner.forLab?.(name);
   expectFailure: Backend['expectFailure'] = b => this.inner.expectFailure(b);
   snapshot: Backend['snapshot'] = lab => this.inner.snapshot!(lab);
   namespaces: Backend['namespaces'] = () => this.inner.namespaces?.() ?? [];
@@ -65,6 +68,11 @@ export class JournaledBackend implements Backend {
         return { objects: [...this.outside(op.left), ...this.outside(op.right)] };
       case 'bridge':
         return { objects: this.outside(op.br) };
+      case 'macvlan':
+        return { objects: this.outside(op.target) };
+      case 'nat':
+      case 'publish':
+        return this.tableAndForwarding(op);
       case 'move': {
         const ifname = op.newName ?? op.ep.ifname;
         const to: NsRef = op.to;
@@ -92,6 +100,32 @@ export class JournaledBackend implements Backend {
   }
 
   /**
+   * nat and publish outside the lab's namespaces: the lab's table there, and each forwarding
+   * sysctl they turn on — recorded before without its value, confirmed with the value it had
+   * (the op gives it back), or cancelled when it was on already. What the journal holds already
+   * (an earlier nat there) is not recorded again: its first record keeps the value to restore.
+   */
+  private tableAndForwarding(op: OpOf<'nat'> | OpOf<'publish'>): Made {
+    if (this.mine.has(op.ns)) return { objects: [] };
+    const at: NsRef = { kind: 'name', name: op.ns };
+    const keys = op.kind === 'nat' ? [FORWARDING[4], FORWARDING[6]] : [FORWARDING[op.to.family]];
+    const held = new Set(this.journal.objects().map(objectKey));
+    const objects = [{ kind: 'nft', at, table: op.table } as LabObject, ...keys.map(key => ({ kind: 'sysctl', at, key }) as LabObject)]
+      .filter(o => !held.has(objectKey(o)));
+    return {
+      objects,
+      confirmed: r => {
+        const replaced = (r as Replaced | undefined)?.replaced ?? [];
+        return objects.flatMap((o): LabObject[] => {
+          if (o.kind !== 'sysctl') return [o];
+          const was = replaced.find(x => x.key === o.key);
+          return was ? [{ ...o, value: was.value }] : [];
+        });
+      },
+    };
+  }
+
+  /**
    * Records what `op` makes, runs it, confirms. An operation that fails has made nothing (the
    * backend undoes its own partial work), so a failure cancels the records: a namespace that
    * existed before (EEXIST) must never be taken for the lab's.
@@ -107,7 +141,12 @@ export class JournaledBackend implements Backend {
       for (const o of m.objects) this.journal.cancel(o);
       throw e;
     }
-    for (const o of m.confirmed?.(r) ?? m.objects) this.journal.confirm(o);
+    const confirmed = m.confirmed?.(r) ?? m.objects;
+    for (const o of confirmed) this.journal.confirm(o);
+    if (m.confirmed) {
+      const keys = new Set(confirmed.map(objectKey));
+      for (const o of m.objects) if (!keys.has(objectKey(o))) this.journal.cancel(o);
+    }
     for (const o of m.forgets ?? []) this.journal.forget(o);
     if (m.ours !== undefined) this.mine.add(m.ours);
     if (m.notOurs !== undefined) this.mine.delete(m.notOurs);

@@ -10,10 +10,10 @@ import type { Backend } from '../backend/backend.js';
 import type { ForItems, Statement } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { Interpreter, type Outcome } from './interpreter.js';
-import { Journal, JOURNAL_DIR, objectKey, readObjects, removeJournal, labFile } from './journal.js';
+import { Journal, JOURNAL_DIR, listLabs, objectKey, readObjects, removeJournal, labFile } from './journal.js';
 import { JournaledBackend } from './journaled.js';
 import { Scope } from './environment.js';
-import { checkStatements, explainStatements } from './check.js';
+import { checkStatements, explainStatements, type CheckOptions } from './check.js';
 
 export interface LabOptions {
   readonly name: string;
@@ -47,11 +47,14 @@ export class Lab {
     this.backend = opts.backend;
     this.journal = journal;
     this.journaled = journal ? new JournaledBackend(opts.backend, journal) : undefined;
+    opts.backend.forLab?.(opts.name);
     this.interp = new Interpreter({
       backend: this.journaled ?? opts.backend,
       mode: 'run',
       env: opts.env,
       lab: journal?.objects().flatMap(o => (o.kind === 'netns' ? [o.name] : [])) ?? [],
+      labName: opts.name,
+      labLinks: ns => this.linksIn(ns),
       ...(opts.interrupted ? { interrupted: opts.interrupted } : {}),
     });
   }
@@ -75,6 +78,11 @@ export class Lab {
   /** The lab's namespaces, in the order they were made. */
   get namespaces(): ReadonlySet<string> {
     return this.interp.lab;
+  }
+
+  /** The links the lab's record holds in a namespace (those outside the lab's own namespaces: the host's ends …). */
+  linksIn(ns: string): string[] {
+    return this.objects().flatMap(o => (o.kind === 'link' && o.at.kind === 'name' && o.at.name === ns ? [o.ifname] : []));
   }
 
   /** The session's variables and defs. */
@@ -117,12 +125,16 @@ export class Lab {
 
   /** Every problem of statements about to run in this lab: the dry run, with the session's variables, defs and namespaces. */
   check(statements: readonly Statement[]): Promise<Diagnostic[]> {
-    return checkStatements(statements, { env: this.env, lab: this.interp.lab, scope: new Scope(this.interp.global) });
+    return checkStatements(statements, this.checkOptions());
   }
 
   /** The iproute2 / shell text of statements about to run in this lab. */
   explain(statements: readonly Statement[]): Promise<string> {
-    return explainStatements(statements, { env: this.env, lab: this.interp.lab, scope: new Scope(this.interp.global) });
+    return explainStatements(statements, this.checkOptions());
+  }
+
+  private checkOptions(): CheckOptions {
+    return { env: this.env, lab: this.interp.lab, scope: new Scope(this.interp.global), labName: this.name, labLinks: ns => this.linksIn(ns) };
   }
 
   /** Ctrl-C: ends what runs in the foreground. */
@@ -143,10 +155,41 @@ export class Lab {
 /** Removes objects through the backend and marks them gone in the journal. */
 async function tearDown(backend: Backend, journal: Journal, objects: readonly LabObject[]): Promise<TeardownReport> {
   if (!backend.teardown) throw new Error('this backend cannot tear down');
-  const report = await backend.teardown(objects);
+  const handed = handOver(objects, journal);
+  for (const o of handed) journal.forget(o);
+  const report = await backend.teardown(objects.filter(o => !handed.includes(o)));
   const failed = new Set(report.failed.map(f => objectKey(f.object)));
   for (const o of objects) if (!failed.has(objectKey(o))) journal.forget(o);
   return report;
+}
+
+/**
+ * Forwarding that this lab turned on in a namespace where another lab has its nftables table
+ * (whose nat or publish needs it) stays on: the record of the value to put back goes to that
+ * lab's journal (unless it holds one already), and its teardown puts it back. Gives the
+ * objects handed over.
+ */
+function handOver(objects: readonly LabObject[], journal: Journal): LabObject[] {
+  const sysctls = objects.filter(o => o.kind === 'sysctl' && o.value !== undefined);
+  if (sysctls.length === 0) return [];
+  const dir = path.dirname(journal.file);
+  const handed: LabObject[] = [];
+  for (const other of listLabs(dir)) {
+    if (other === journal.lab) continue;
+    const theirs = readObjects(labFile(dir, other));
+    const keys = new Set(theirs.map(objectKey));
+    const tableAt = new Set(theirs.flatMap(t => (t.kind === 'nft' ? [JSON.stringify(t.at)] : [])));
+    const take = sysctls.filter(o => !handed.includes(o) && o.kind === 'sysctl' && tableAt.has(JSON.stringify(o.at)));
+    if (take.length === 0) continue;
+    const j = Journal.open(other, dir);
+    try {
+      for (const o of take) if (!keys.has(objectKey(o))) j.confirm(o);
+    } finally {
+      j.close();
+    }
+    handed.push(...take);
+  }
+  return handed;
 }
 
 /** `nsh down LAB`: everything the lab's journal holds; the journal goes when all of it is gone. */

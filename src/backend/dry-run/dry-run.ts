@@ -34,6 +34,15 @@ export class DryRunBackend implements Backend {
     'link-del': this.follow,
     veth: this.follow,
     bridge: this.follow,
+    macvlan: this.follow,
+    nat: async op => {
+      this.model.apply(op);
+      return undefined;
+    },
+    publish: async op => {
+      this.model.apply(op);
+      return undefined;
+    },
     attach: this.follow,
     addr: this.follow,
     'link-state': this.follow,

@@ -12,8 +12,9 @@ import ipaddr from 'ipaddr.js';
 import { cidrText, type Cidr } from '../../core/net.js';
 import type { Endpoint } from '../../core/lab.js';
 import type { Shaping } from '../../core/shape.js';
-import { shapeSnapshot, type LabSnapshot, type LinkSnapshot, type NsSnapshot, type RouteSnapshot, type TunnelSnapshot, type VlanSnapshot } from '../../core/snapshot.js';
+import { shapeSnapshot, type LabSnapshot, type LinkSnapshot, type NsSnapshot, type Published, type RouteSnapshot, type TunnelSnapshot, type VlanSnapshot } from '../../core/snapshot.js';
 import { OpError } from '../backend.js';
+import { FORWARDING } from '../nat-rules.js';
 import type { Op, OpOf } from '../ops.js';
 
 const q = JSON.stringify;
@@ -41,6 +42,10 @@ interface Namespace {
   readonly links: Map<string, Link>;
   readonly routes: RouteSnapshot[];
   readonly sysctls: Map<string, string>;
+  /** The lab masquerades what the namespace forwards (nat). */
+  nat: boolean;
+  /** Ports published there (publish). */
+  readonly published: Published[];
 }
 
 export class LabModel {
@@ -53,7 +58,7 @@ export class LabModel {
   }
 
   private space(name: string, known: boolean): Namespace {
-    const ns: Namespace = { name, known, links: new Map(), routes: [], sysctls: new Map() };
+    const ns: Namespace = { name, known, links: new Map(), routes: [], sysctls: new Map(), nat: false, published: [] };
     if (known) ns.links.set('lo', { name: 'lo', kind: 'loopback', up: false, mtu: 65536, addrs: [] });
     this.spaces.set(name, ns);
     return ns;
@@ -99,9 +104,17 @@ export class LabModel {
     if (l.peer) this.spaces.get(l.peer.ns)?.links.delete(l.peer.ifname);
     for (const other of ns.links.values()) {
       if (other.master === l.name) delete other.master;
-      const onIt = (other.vlan?.kind === 'link' && other.vlan.parent === l.name) || (other.macvlan?.parent.ns === ep.ns && other.macvlan.parent.ifname === l.name);
-      if (onIt) ns.links.delete(other.name);
+      if (other.vlan?.kind === 'link' && other.vlan.parent === l.name) ns.links.delete(other.name);
     }
+    // a macvlan goes with its parent, wherever it was placed
+    for (const space of this.spaces.values()) {
+      for (const other of space.links.values()) if (other.macvlan?.parent.ns === ep.ns && other.macvlan.parent.ifname === ep.ifname) space.links.delete(other.name);
+    }
+  }
+
+  /** The names of the links the model holds in a namespace: all of them in one it knows, else those the script made there. */
+  linkNames(ns: string): string[] {
+    return [...(this.spaces.get(ns)?.links.keys() ?? [])];
   }
 
   /** After a program ran: it may have changed any namespace. */
@@ -136,6 +149,21 @@ export class LabModel {
         for (const p of op.ports) this.master(p, op.br.ifname);
         return;
       }
+      case 'macvlan': {
+        this.existing(op.parent);
+        this.free(op.target);
+        const parent = { ns: op.parent.ns, ifname: op.parent.ifname };
+        this.put(op.target, { name: op.target.ifname, kind: 'macvlan', up: true, addrs: [...op.addrs], macvlan: { mode: op.mode, parent } });
+        return;
+      }
+      case 'nat': {
+        const ns = this.spaceOf(op.ns);
+        ns.nat = true;
+        for (const key of [FORWARDING[4], FORWARDING[6]]) ns.sysctls.set(key, '1');
+        return;
+      }
+      case 'publish':
+        return this.publish(op);
       case 'attach': {
         const br = this.existing(op.br);
         if (br && br.kind !== 'bridge') throw new OpError(`${op.br.ns}.${op.br.ifname} is not a bridge`, { at: op.br.span });
@@ -217,6 +245,16 @@ export class LabModel {
     });
     this.put(op.left, end(op.left, op.right, op.leftAddrs));
     this.put(op.right, end(op.right, op.left, op.rightAddrs));
+  }
+
+  /** A port published twice in one namespace would send its connections two ways: the second one fails. */
+  private publish(op: OpOf<'publish'>): void {
+    const ns = this.spaceOf(op.ns);
+    if (ns.published.some(p => p.proto === op.proto && p.port === op.port)) {
+      throw new OpError(`${op.proto} port ${op.port} is already published in namespace ${q(op.ns)}`);
+    }
+    ns.published.push({ proto: op.proto, port: op.port, to: op.to.address, toPort: op.to.port });
+    ns.sysctls.set(FORWARDING[op.to.family], '1');
   }
 
   private addr(op: OpOf<'addr'>): void {
@@ -309,7 +347,7 @@ export class LabModel {
     const names = ['host', ...lab.filter(n => n !== 'host')];
     const namespaces = names.flatMap(name => {
       const ns = this.spaces.get(name);
-      if (!ns || (name === 'host' && ns.links.size === 0)) return [];
+      if (!ns || (name === 'host' && ns.links.size === 0 && !ns.nat && ns.published.length === 0)) return [];
       return [this.nsSnapshot(ns, new Set(names))];
     });
     return { namespaces };
@@ -337,6 +375,8 @@ export class LabModel {
       forwarding: { ipv4: on('net.ipv4.ip_forward'), ipv6: on('net.ipv6.conf.all.forwarding') },
       links,
       routes: [...ns.routes],
+      ...(ns.nat ? { nat: true } : {}),
+      ...(ns.published.length > 0 ? { published: [...ns.published] } : {}),
     };
   }
 }

@@ -24,6 +24,8 @@ export class ExplainContext {
   readonly uts = new Set<string>();
   /** The lab as the commands so far build it (pingall names its targets from it). */
   readonly model = new LabModel();
+  /** Namespaces with NAT: the lab's table there and the links in its set. */
+  readonly nat = new Map<string, { readonly table: string; readonly lan: Set<string> }>();
 
   constructor(readonly out: (text: string) => void) {}
 

@@ -5,9 +5,11 @@
  */
 import type { Backend, StatementInfo } from '../backend.js';
 import { dispatch, type Handlers, type OpKind, type OpOf, type ResultOf } from '../ops.js';
+import type { LabModel } from '../dry-run/model.js';
 import { ExplainContext } from './context.js';
 import { identityHandlers } from './identities.js';
 import { linkHandlers } from './links.js';
+import { natHandlers } from './nat.js';
 import { programHandlers } from './programs.js';
 import { commentText } from './shell.js';
 
@@ -22,7 +24,12 @@ export class ExplainBackend implements Backend {
 
   constructor(opts: ExplainOptions) {
     this.x = new ExplainContext(opts.write);
-    this.handlers = { ...linkHandlers(this.x), ...programHandlers(this.x), ...identityHandlers(this.x) };
+    this.handlers = { ...linkHandlers(this.x), ...natHandlers(this.x), ...programHandlers(this.x), ...identityHandlers(this.x) };
+  }
+
+  /** The lab as the commands so far build it. */
+  get model(): LabModel {
+    return this.x.model;
   }
 
   header(source: string): void {

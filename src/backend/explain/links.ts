@@ -2,9 +2,10 @@
 import { cidrText } from '../../core/net.js';
 import type { Handlers } from '../ops.js';
 import { ip, nodad, UTS_DIR, type ExplainContext } from './context.js';
+import { lanJoin, lanLeave } from './nat.js';
 import { q } from './shell.js';
 
-type LinkHandlers = Pick<Handlers, 'ns-add' | 'ns-del' | 'link-del' | 'veth' | 'bridge' | 'attach' | 'addr' | 'link-state' | 'move' | 'route' | 'sysctl'>;
+type LinkHandlers = Pick<Handlers, 'ns-add' | 'ns-del' | 'link-del' | 'veth' | 'bridge' | 'macvlan' | 'attach' | 'addr' | 'link-state' | 'move' | 'route' | 'sysctl'>;
 
 export function linkHandlers(x: ExplainContext): LinkHandlers {
   return {
@@ -21,9 +22,13 @@ export function linkHandlers(x: ExplainContext): LinkHandlers {
     },
     'ns-del': async op => {
       x.emit(`ip netns del ${q(op.name)}`);
+      x.nat.delete(op.name);
       if (x.uts.delete(op.name)) x.emit(`umount ${q(`${UTS_DIR}/${op.name}`)} && rm -f ${q(`${UTS_DIR}/${op.name}`)}`);
     },
-    'link-del': async ({ ep }) => x.emit(`${ip(ep.ns)} link del dev ${q(ep.ifname)}`),
+    'link-del': async ({ ep }) => {
+      x.emit(`${ip(ep.ns)} link del dev ${q(ep.ifname)}`);
+      lanLeave(x, ep.ns, [ep.ifname]);
+    },
     veth: async op => {
       const mtu = op.mtu === undefined ? '' : ` mtu ${op.mtu}`;
       // Create from the host side when one end is there, so no netns argument names the host.
@@ -34,11 +39,20 @@ export function linkHandlers(x: ExplainContext): LinkHandlers {
         for (const c of addrs) x.emit(`${ip(ep.ns)} addr add ${cidrText(c)} dev ${q(ep.ifname)}${nodad(c)}`);
       }
       x.emit(`${ip(op.left.ns)} link set dev ${q(op.left.ifname)} up`, `${ip(op.right.ns)} link set dev ${q(op.right.ifname)} up`);
+      for (const ep of [op.left, op.right]) lanJoin(x, ep.ns, [ep.ifname]);
     },
     bridge: async ({ br, ports }) => {
       x.emit(`${ip(br.ns)} link add name ${q(br.ifname)} type bridge`);
       for (const p of ports) x.emit(`${ip(br.ns)} link set dev ${q(p.ifname)} master ${q(br.ifname)}`);
       x.emit(`${ip(br.ns)} link set dev ${q(br.ifname)} up`);
+      lanJoin(x, br.ns, [br.ifname]);
+    },
+    macvlan: async ({ parent, target, mode, addrs }) => {
+      const netns = target.ns === parent.ns ? '' : ` netns ${x.netnsArg({ kind: 'name', name: target.ns })}`;
+      x.emit(`${ip(parent.ns)} link add link ${q(parent.ifname)} name ${q(target.ifname)}${netns} type macvlan mode ${mode}`);
+      for (const c of addrs) x.emit(`${ip(target.ns)} addr add ${cidrText(c)} dev ${q(target.ifname)}${nodad(c)}`);
+      x.emit(`${ip(target.ns)} link set dev ${q(target.ifname)} up`);
+      lanJoin(x, target.ns, [target.ifname]);
     },
     attach: async ({ ports, br }) => {
       for (const p of ports) x.emit(`${ip(p.ns)} link set dev ${q(p.ifname)} master ${q(br.ifname)}`);
@@ -52,6 +66,8 @@ export function linkHandlers(x: ExplainContext): LinkHandlers {
     move: async ({ ep, to, newName }) => {
       const rename = newName === undefined ? '' : ` name ${q(newName)}`;
       x.emit(`${ip(ep.ns)} link set dev ${q(ep.ifname)} netns ${x.netnsArg(to)}${rename}`);
+      lanLeave(x, ep.ns, [ep.ifname]);
+      if (to.kind === 'name') lanJoin(x, to.name, [newName ?? ep.ifname]);
     },
     route: async r => {
       const dest = r.dest === 'default' ? 'default' : cidrText(r.dest);

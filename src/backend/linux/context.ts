@@ -29,6 +29,13 @@ export class LinuxContext {
   behind: WriteBehind | undefined;
   /** The statement running: what a request queued now belongs to. */
   origin: Span | undefined;
+  /** The lab's nftables table (`nsh_LAB`), once known: the snapshot reads it. */
+  table: string | undefined;
+  /**
+   * Namespaces where this process set up NAT, with the table: links it makes there later join
+   * the table's set of the lab's links (nat.ts).
+   */
+  readonly natTables = new Map<string, string>();
 
   constructor(
     readonly opts: LinuxOptions,

@@ -3,18 +3,21 @@
  * per-namespace Handle): the namespace's fd (and its UTS namespace's, where it has one), one
  * rtnetlink socket opened inside it and kept open, and what nsh knows of the links there — the
  * ifindex of each name it made or looked up, and, in namespaces it made itself, the next ifindex
- * to give a link it creates (so that a new link's index is known without asking).
+ * to give a link it creates (so that a new link's index is known without asking) — and, once
+ * nftables is used there, a libnftables context made inside it.
  */
 import { OpError } from '../backend.js';
 import { close, O_RDONLY, open } from './libc.js';
 import { errorCode } from './errors.js';
 import { hostNetnsFd, namedUtsExists, nsPath, NETNS_RUN_DIR, UTS_RUN_DIR } from './netns.js';
 import { RtnlSocket, dumpLinks, getLink } from './netlink/index.js';
+import { Nft } from './nftables.js';
 
 export class NsHandle {
   private net: number | undefined;
   private uts: number | undefined;
   private sock: RtnlSocket | undefined;
+  private nftCtx: Nft | undefined;
   /** ifname → ifindex, for links made or looked up since the last forgetLinks(). */
   readonly links = new Map<string, number>();
   /** The next ifindex to choose here; only in namespaces this process made. */
@@ -49,6 +52,12 @@ export class NsHandle {
   socket(): RtnlSocket {
     this.sock ??= RtnlSocket.open(this.netFd());
     return this.sock;
+  }
+
+  /** The libnftables context of this namespace (made inside it on first use). */
+  nft(): Nft {
+    this.nftCtx ??= Nft.open(this.netFd());
+    return this.nftCtx;
   }
 
   /** A namespace just made: its fd and a socket opened inside it are kept. */
@@ -91,6 +100,8 @@ export class NsHandle {
   close(): void {
     this.sock?.close();
     this.sock = undefined;
+    this.nftCtx?.close();
+    this.nftCtx = undefined;
     if (this.net !== undefined) close(this.net);
     this.net = undefined;
     this.forgetUts();

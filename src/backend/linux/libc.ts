@@ -102,6 +102,8 @@ export function strerrorText(errno: number): string {
 // ---- the lazily bound functions ----
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Fn = (...args: any[]) => any;
+/** A C function bound through koffi. */
+export type ForeignFunction = Fn;
 interface Bound {
   koffi: any;
   open: Fn; close: Fn; setns: Fn; unshare: Fn; mount: Fn; umount2: Fn; socket: Fn; bind: Fn;
@@ -158,6 +160,19 @@ function lib(): Bound {
     unlink: c.func('int unlink(const char *path)'),
     mkdir: c.func('int mkdir(const char *path, uint32_t mode)'),
   };
+  return bound;
+}
+
+/**
+ * Functions of another shared library, bound through koffi (which only this file loads): each
+ * entry is the function's C prototype (`int f(void *ctx, const char *s)`; `void *` passes opaque
+ * pointers through, `const char *` returns come back as strings). Throws when the library cannot
+ * be loaded or lacks a function.
+ */
+export function bindLibrary<K extends string>(file: string, prototypes: Readonly<Record<K, string>>): Record<K, ForeignFunction> {
+  const l = lib().koffi.load(file);
+  const bound = {} as Record<K, ForeignFunction>;
+  for (const name of Object.keys(prototypes) as K[]) bound[name] = l.func(prototypes[name]);
   return bound;
 }
 

@@ -3,15 +3,16 @@ import type { Cidr, Endpoint } from '../backend.js';
 import type { Handlers, OpOf } from '../ops.js';
 import { byNamespace, describeRef, pidOf, type LinuxContext } from './context.js';
 import { translate, type Doing } from './errors.js';
+import { lanJoin, lanLeave } from './nat.js';
 import { hostNetnsFd } from './netns.js';
 import {
   AF_INET, AF_INET6, addrAdd, addrDel, bridgeCreate, getLink, IFINFOMSG_LEN, IFLA_LINK, linkDelete, linkMove,
-  linkSetMaster, linkSetUp, messageAttrs, parseIfinfomsg, routeAdd, routeDel, vethCreate, type NlRequest, type VethEnd,
+  linkSetMaster, linkSetUp, macvlanCreate, messageAttrs, parseIfinfomsg, routeAdd, routeDel, vethCreate, type NlRequest, type VethEnd,
 } from './netlink/index.js';
 
 const q = JSON.stringify;
 
-type LinkHandlers = Pick<Handlers, 'link-del' | 'veth' | 'bridge' | 'attach' | 'addr' | 'link-state' | 'move' | 'route'>;
+type LinkHandlers = Pick<Handlers, 'link-del' | 'veth' | 'bridge' | 'macvlan' | 'attach' | 'addr' | 'link-state' | 'move' | 'route'>;
 
 export function linkHandlers(x: LinuxContext): LinkHandlers {
   const attach = (ports: readonly Endpoint[], br: Endpoint): void => {
@@ -53,6 +54,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
         codes: { ENODEV: `there is no interface ${q(ep.ifname)} in namespace ${q(ep.ns)}` },
       }));
       x.handles.forgetLinks(); // a veth's other end went too, wherever it was
+      lanLeave(x, ep.ns, [ep.ifname]);
     },
 
     veth: async s => {
@@ -75,6 +77,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
           upWithAddrs(peer);
         }
         x.carrierPending([s.left, s.right]);
+        for (const ep of [s.left, s.right]) lanJoin(x, ep.ns, [ep.ifname]);
       } catch (e) {
         // made nothing: deleting one end deletes the pair
         x.handles.socket(s.left.ns).batch([linkDelete(s.left.ifname)]);
@@ -101,9 +104,45 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
       try {
         attach(ports, br);
         if (ports.length > 0) x.carrierPending([br]);
+        lanJoin(x, br.ns, [br.ifname]);
       } catch (e) {
         x.handles.socket(br.ns).batch([linkDelete(br.ifname)]);
         x.handles.forgetLinks(br.ns);
+        throw e;
+      }
+    },
+
+    macvlan: async ({ parent, target, mode, addrs }) => {
+      const lower = x.index(parent);
+      const h = x.handles.get(target.ns);
+      const [r, { index }] = x.createLinks(parent.ns, [target.ns], () => {
+        const index = h.choose();
+        const req = macvlanCreate(lower, mode, {
+          name: target.ifname,
+          ...(target.ns === parent.ns ? {} : { netns: { fd: x.handles.netFd(target.ns) } }),
+          ...(index === undefined ? { group: x.linkGroup } : { index }),
+        });
+        return { req, chosen: index !== undefined, index };
+      });
+      const where = `${parent.ns}.${parent.ifname}`;
+      if (!r.ok) {
+        translate(r.error, {
+          what: `create the macvlan ${target.ns}.${target.ifname} on ${where}`,
+          codes: {
+            EEXIST: `interface ${q(target.ifname)} already exists in namespace ${q(target.ns)}`,
+            EBUSY: `${where} cannot take a macvlan: it is a port of a bridge (or of another device that takes its packets)`,
+            EINVAL: `${where} cannot take this macvlan: it must be an Ethernet link (not a loopback), and a macvlan in passthru mode must be its only one`,
+          },
+        });
+      }
+      if (index !== undefined) x.handles.learn(target.ns, target.ifname, index);
+      try {
+        upWithAddrs({ ep: target, addrs });
+        x.carrierPending([target]);
+        lanJoin(x, target.ns, [target.ifname]);
+      } catch (e) {
+        x.handles.socket(target.ns).batch([linkDelete(target.ifname)]);
+        x.handles.forgetLinks(target.ns);
         throw e;
       }
     },
@@ -141,6 +180,8 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
           },
           hints: { EEXIST: 'give it another name: move … as NEWNAME' },
         }));
+        lanLeave(x, ep.ns, [ep.ifname]);
+        if (to.kind === 'name') lanJoin(x, to.name, [name]);
       } finally {
         fds?.close?.();
       }

@@ -6,11 +6,13 @@
  */
 import * as fs from 'node:fs';
 import { failsWithOpError, type Backend, type LabObject, type LabSnapshot, type StatementInfo, type TeardownReport } from '../backend.js';
+import { labTable } from '../../core/lab.js';
 import { dispatch, type Handlers, type OpKind, type OpOf, type ResultOf } from '../ops.js';
 import { LinuxContext, type LinuxOptions } from './context.js';
 import { identityHandlers } from './identities.js';
 import { linkHandlers } from './links.js';
 import { namespaceHandlers } from './namespaces.js';
+import { natHandlers } from './nat.js';
 import { listNamedNetns } from './netns.js';
 import { NetnsPool, POOL_MIN } from './netns-pool.js';
 import { programHandlers } from './programs.js';
@@ -51,6 +53,7 @@ export class LinuxBackend implements Backend {
       ...linkHandlers(x),
       ...programHandlers(x),
       ...identityHandlers(x),
+      ...natHandlers(x),
       show: async q => {
         x.settle();
         x.out(renderShow(q, ns => x.handles.socket(ns), x.opts.color));
@@ -68,6 +71,11 @@ export class LinuxBackend implements Backend {
 
   apply<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
     return dispatch(this.handlers, op);
+  }
+
+  /** The lab it acts for: its nftables table is read back into snapshots. */
+  forLab(name: string): void {
+    this.x.table = labTable(name);
   }
 
   /**
@@ -116,7 +124,7 @@ export class LinuxBackend implements Backend {
 
   async snapshot(lab: readonly string[]): Promise<LabSnapshot> {
     this.x.settle();
-    return readSnapshot(lab);
+    return readSnapshot(lab, this.x.table);
   }
 
   namespaces(): string[] {

@@ -54,6 +54,7 @@ export function namespaceHandlers(x: LinuxContext): Pick<Handlers, 'ns-add' | 'n
     },
     'ns-del': async ({ name }) => {
       x.handles.drop(name);
+      x.natTables.delete(name);
       attempt({ what: `delete namespace ${q(name)}`, codes: { ENOENT: `namespace ${q(name)} does not exist` } }, () =>
         deleteNamedNetns(name),
       );
@@ -65,17 +66,45 @@ export function namespaceHandlers(x: LinuxContext): Pick<Handlers, 'ns-add' | 'n
   };
 }
 
+const sysctlFile = (key: string): string => `/proc/sys/${key.replace(/\./g, '/')}`;
+
+/** Reads /proc/sys/KEY inside the namespace (its value without the line break); undefined when the kernel has no such sysctl. */
+export function readSysctl(x: LinuxContext, ns: string, key: string): string | undefined {
+  return attempt({ what: `read ${key} in namespace ${q(ns)}` }, () => {
+    try {
+      return withNetns(x.handles.netFd(ns), () => fs.readFileSync(sysctlFile(key), 'utf8')).trim();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  });
+}
+
 /** Writes /proc/sys/KEY, opened inside the namespace (net.* files belong to the opener's namespace). */
 export function writeSysctl(x: LinuxContext, ns: string, key: string, value: string): void {
-  const file = `/proc/sys/${key.replace(/\./g, '/')}`;
   const fd = attempt(
     { what: `set ${key} in namespace ${q(ns)}`, codes: { ENOENT: `there is no sysctl ${key}` } },
-    () => withNetns(x.handles.netFd(ns), () => fs.openSync(file, 'w')),
+    () => openSysctl(x.handles.netFd(ns), key),
   );
   try {
     fs.writeSync(fd, `${value}\n`);
   } catch (e) {
     throw new OpError(`cannot set ${key}=${value} in namespace ${q(ns)}: ${(e as NodeJS.ErrnoException).code === 'EINVAL' ? 'the kernel refused the value' : (e as Error).message}`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** /proc/sys/KEY of the namespace `netFd`, opened for writing. */
+function openSysctl(netFd: number, key: string): number {
+  return withNetns(netFd, () => fs.openSync(sysctlFile(key), 'w'));
+}
+
+/** Writes a sysctl of the namespace `netFd`; node's errors as they come (teardown sorts them). */
+export function setSysctlIn(netFd: number, key: string, value: string): void {
+  const fd = openSysctl(netFd, key);
+  try {
+    fs.writeSync(fd, `${value}\n`);
   } finally {
     fs.closeSync(fd);
   }

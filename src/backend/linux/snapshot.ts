@@ -15,6 +15,7 @@ import {
 } from './netlink/index.js';
 import { dumpAddrs, dumpLinks, dumpRoutes } from './netlink/query.js';
 import type { LinkInfo } from './netlink/decode.js';
+import { readNat } from './nat.js';
 
 /** IFLA_STATS64: struct rtnl_link_stats64, whose first four u64 are rx/tx packets, rx/tx bytes. */
 const IFLA_STATS64 = 23;
@@ -112,8 +113,8 @@ function kindOf(l: LinkInfo): string {
   return l.kind ?? (l.ifname === 'lo' ? 'loopback' : 'device');
 }
 
-/** The live state of the host and of the lab's namespaces. */
-export function readSnapshot(lab: readonly string[]): LabSnapshot {
+/** The live state of the host and of the lab's namespaces; with `table`, the NAT and published ports of the lab's nftables table. */
+export function readSnapshot(lab: readonly string[], table?: string): LabSnapshot {
   const names = ['host', ...lab.filter(n => n !== 'host')];
   const opened: Opened[] = [];
   try {
@@ -182,6 +183,7 @@ export function readSnapshot(lab: readonly string[]): LabSnapshot {
         forwarding: { ipv4: readSysctl(o.fd, 'net.ipv4.ip_forward'), ipv6: readSysctl(o.fd, 'net.ipv6.conf.all.forwarding') },
         links: linkViews,
         routes,
+        ...(table === undefined ? {} : readNat(o.fd, table)),
       };
     });
     return { namespaces };

@@ -1,9 +1,13 @@
-/** Removing what a lab made: programs first, then links by group, namespaces, the links left, pins. */
+/**
+ * Removing what a lab made: programs first, then links by group, namespaces, the links left, the
+ * lab's nftables tables and changed sysctls in namespaces it did not make, pins.
+ */
 import type { LabObject, TeardownReport } from '../backend.js';
 import { pidOf, type LinuxContext } from './context.js';
 import { errorCode } from './errors.js';
 import { close, MNT_DETACH, umount2, unlink } from './libc.js';
 import { deleteGroups } from './link-groups.js';
+import { deleteTableAt, restoreSysctlAt } from './nat.js';
 import { deleteNamedNetns, deleteNamedUts, openNetns } from './netns.js';
 import { RtnlSocket, linkDelete } from './netlink/index.js';
 import { killMarked, signalGroup, startTime } from './processes.js';
@@ -26,7 +30,7 @@ export async function teardown(x: LinuxContext, objects: readonly LabObject[]): 
   // Links of a link group first, a group at a time (their pairs go with them); then namespaces:
   // deleting one removes everything inside it, and a veth pair goes with either end; then the
   // links still left, one by one.
-  const order: LabObject['kind'][] = ['job', 'procs', 'netns', 'link', 'uts', 'mount'];
+  const order: LabObject['kind'][] = ['job', 'procs', 'netns', 'link', 'nft', 'sysctl', 'uts', 'mount'];
   const sorted = [...objects].reverse().sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   await x.procs.killAll();
   const done = new Set<LabObject>();
@@ -64,6 +68,14 @@ export async function teardown(x: LinuxContext, objects: readonly LabObject[]): 
       case 'uts':
         x.handles.get(o.name).forgetUts();
         tally(o, () => deleteNamedUts(o.name));
+        break;
+      case 'nft':
+        tally(o, () => deleteTableAt(x, o.at, o.table));
+        break;
+      case 'sysctl':
+        // recorded before the change and never confirmed: the old value is unknown, it stays
+        if (o.value === undefined) gone++;
+        else tally(o, () => restoreSysctlAt(o.at, o.key, o.value!));
         break;
       case 'mount':
         tally(o, () => {
