@@ -1,7 +1,10 @@
-/** Turns the parser's CST into the typed AST, splitting words into their parts. */
+/** Turns the parser's CST into the typed AST, splitting words into their parts: a Chevrotain CST visitor. */
 import { tokenMatcher, type CstNode, type IToken } from 'chevrotain';
 import type * as A from './ast.js';
+import type * as C from './cst.js';
+import type { NshCstVisitor } from './cst.js';
 import { error, type Diagnostic } from './diagnostics.js';
+import { theParser } from './parser.js';
 import * as T from './tokens.js';
 import { usage } from './usage.js';
 import { show } from './values.js';
@@ -24,13 +27,24 @@ function damaged(node: CstNode): boolean {
   return false;
 }
 
-export class AstBuilder {
+/** Chevrotain's visitor base for this grammar: `visit` dispatches on the rule name; the rule names are known for `validateVisitor`. */
+const Visitor = theParser(false).getBaseCstVisitorConstructor<Span, unknown>();
+
+/**
+ * The CST visitor: one method per parser rule, each given the rule node's typed children (cst.ts,
+ * generated from the grammar) and the node's span. The constructor checks that every rule has its
+ * method, so a rule added to the parser without one fails at the first parse.
+ */
+export class AstBuilder extends Visitor implements NshCstVisitor<Span, unknown> {
   readonly diagnostics: Diagnostic[] = [];
   /** `recovered`: the parser reported errors, so nodes may hold tokens it made up. */
   constructor(
     private readonly at: Origin,
     private readonly recovered: boolean,
-  ) {}
+  ) {
+    super();
+    this.validateVisitor();
+  }
 
   private span(node: CstNode): Span {
     const loc = node.location;
@@ -45,56 +59,49 @@ export class AstBuilder {
     };
   }
 
-  private toks(node: CstNode, key: string): IToken[] {
-    return (node.children[key] as IToken[] | undefined) ?? [];
-  }
-  private nodes(node: CstNode, key: string): CstNode[] {
-    return (node.children[key] as CstNode[] | undefined) ?? [];
-  }
-  private has(node: CstNode, key: string): boolean {
-    return this.toks(node, key).length > 0;
-  }
-
   word(tok: IToken): A.Word {
     const { word, diagnostics } = parseWord(this.at, tok);
     for (const d of diagnostics) this.diagnostics.push(d);
     return word;
   }
-  private words(node: CstNode, key: string): A.Word[] {
-    return this.toks(node, key).map(t => this.word(t));
+  private words(toks: readonly IToken[] | undefined): A.Word[] {
+    return (toks ?? []).map(t => this.word(t));
   }
-  private optWord(node: CstNode, key: string): A.Word | undefined {
-    const t = this.toks(node, key)[0];
+  private optWord(toks: readonly IToken[] | undefined): A.Word | undefined {
+    const t = toks?.[0];
     return t && this.word(t);
   }
-  private oneWord(node: CstNode, key: string): A.Word {
-    return this.word(this.toks(node, key)[0]!);
+  /** An option that may be given once (`via`, `dev`, `hostname`, `as`). */
+  private lastWord(toks: readonly IToken[] | undefined, what: string): A.Word | undefined {
+    const ts = toks ?? [];
+    if (ts.length > 1) this.diagnostics.push(error(`${what} is given twice`, tokenSpan(this.at, ts[1]!)));
+    const t = ts[ts.length - 1];
+    return t && this.word(t);
   }
 
-  program(node: CstNode): A.Program {
-    const statements = this.statements(this.nodes(node, 'statements')[0]!);
+  program(c: C.ProgramCstChildren): A.Program {
+    const statements = this.statements(c.statements[0]?.children);
     const { source } = this.at;
     return { kind: 'program', statements, span: { source, start: 0, end: source.text.length, line: 1, col: 1 } };
   }
 
-  statements(node: CstNode | undefined): A.Statement[] {
-    if (!node) return [];
+  statements(c: C.StatementsCstChildren | undefined): A.Statement[] {
     const out: A.Statement[] = [];
-    for (const s of this.nodes(node, 'statement')) {
+    for (const s of c?.statement ?? []) {
       if (this.recovered && damaged(s)) {
         this.wordProblems(s);
         continue;
       }
-      out.push(this.statement(s));
+      out.push(this.statement(s.children, this.span(s)));
     }
     return out;
   }
 
-  private statement(node: CstNode): A.Statement {
+  statement(c: C.StatementCstChildren, span: Span): A.Statement {
     // the one child that is a rule node is the statement itself ("!" is a token)
-    const inner = Object.values(node.children).find(list => !isToken(list[0] as Child))![0] as CstNode;
-    const stmt = this.command(inner);
-    if (this.has(node, 'Bang')) return { kind: 'not', statement: stmt, span: this.span(node) };
+    const inner = Object.values(c).find(list => !isToken(list[0] as Child))![0] as CstNode;
+    const stmt = this.visit(inner, this.span(inner)) as A.Statement;
+    if (c.Bang) return { kind: 'not', statement: stmt, span };
     return stmt;
   }
 
@@ -108,25 +115,138 @@ export class AstBuilder {
     }
   }
 
-  private nsRef(node: CstNode): A.NsRefNode {
-    const span = this.span(node);
-    const pid = this.toks(node, 'pid')[0];
-    if (pid) return { kind: 'pid', pid: this.word(pid), span };
-    const w = this.oneWord(node, 'name');
+  nsRef(c: C.NsRefCstChildren, span: Span): A.NsRefNode {
+    if (c.pid) return { kind: 'pid', pid: this.word(c.pid[0]!), span };
+    const w = this.word(c.name![0]!);
     // A quoted word, or one that starts like a path, names a namespace file.
     if (w.quoted || /^[./]/.test(w.raw)) return { kind: 'path', path: w, span };
     return { kind: 'name', name: w, span };
   }
-
-  private tail(node: CstNode): { stdin?: A.Word; background: boolean } {
-    const t = this.nodes(node, 'commandTail')[0];
-    if (!t) return { background: false };
-    return { stdin: this.optWord(t, 'stdin'), background: this.has(t, 'Amp') };
+  private ref(nodes: readonly C.NsRefCstNode[]): A.NsRefNode {
+    return this.nsRef(nodes[0]!.children, this.span(nodes[0]!));
   }
 
-  private block(node: CstNode): A.Statement[] {
-    const b = this.nodes(node, 'block')[0]!;
-    return this.statements(this.nodes(b, 'statements')[0]);
+  commandTail(c: C.CommandTailCstChildren): { stdin?: A.Word; background: boolean } {
+    return { stdin: this.optWord(c.stdin), background: c.Amp !== undefined };
+  }
+  private tail(nodes: readonly C.CommandTailCstNode[]): { stdin?: A.Word; background: boolean } {
+    return this.commandTail(nodes[0]!.children);
+  }
+
+  block(c: C.BlockCstChildren): A.Statement[] {
+    return this.statements(c.statements?.[0]?.children);
+  }
+  private body(nodes: readonly C.BlockCstNode[]): A.Statement[] {
+    return this.block(nodes[0]!.children);
+  }
+
+  nsStmt(c: C.NsStmtCstChildren, span: Span): A.NsStmt {
+    return { kind: 'ns', names: this.words(c.names), hostname: this.optWord(c.hostname), span };
+  }
+
+  delStmt(c: C.DelStmtCstChildren, span: Span): A.DelStmt {
+    return { kind: 'del', targets: this.words(c.targets), span };
+  }
+
+  vethStmt(c: C.VethStmtCstChildren, span: Span): A.VethStmt {
+    return {
+      kind: 'veth',
+      left: this.word(c.left[0]!),
+      leftAddrs: this.words(c.leftAddrs),
+      right: this.word(c.right[0]!),
+      rightAddrs: this.words(c.rightAddrs),
+      mtu: this.optWord(c.mtu),
+      span,
+    };
+  }
+
+  bridgeStmt(c: C.BridgeStmtCstChildren, span: Span): A.BridgeStmt {
+    return { kind: 'bridge', bridge: this.word(c.bridge[0]!), ports: this.words(c.ports), span };
+  }
+
+  attachStmt(c: C.AttachStmtCstChildren, span: Span): A.AttachStmt {
+    return { kind: 'attach', ports: this.words(c.ports), bridge: this.word(c.bridge[0]!), span };
+  }
+
+  addrStmt(c: C.AddrStmtCstChildren, span: Span): A.AddrStmt {
+    return { kind: 'addr', endpoint: this.word(c.endpoint[0]!), del: c.Del !== undefined, addrs: this.words(c.addrs), span };
+  }
+
+  upStmt(c: C.UpStmtCstChildren, span: Span): A.LinkStateStmt {
+    return { kind: 'link-state', up: true, endpoints: this.words(c.endpoints), span };
+  }
+
+  downStmt(c: C.DownStmtCstChildren, span: Span): A.LinkStateStmt {
+    return { kind: 'link-state', up: false, endpoints: this.words(c.endpoints), span };
+  }
+
+  moveStmt(c: C.MoveStmtCstChildren, span: Span): A.MoveStmt {
+    return { kind: 'move', endpoint: this.word(c.endpoint[0]!), to: this.ref(c.to), newName: this.optWord(c.newName), span };
+  }
+
+  routeStmt(c: C.RouteStmtCstChildren, span: Span): A.RouteStmt {
+    return {
+      kind: 'route',
+      ns: this.word(c.ns[0]!),
+      del: c.Del !== undefined,
+      dest: this.word(c.dest[0]!),
+      via: this.lastWord(c.via, 'via'),
+      dev: this.lastWord(c.dev, 'dev'),
+      span,
+    };
+  }
+
+  forwardStmt(c: C.ForwardStmtCstChildren, span: Span): A.ForwardStmt {
+    return { kind: 'forward', namespaces: this.words(c.namespaces), span };
+  }
+
+  sysctlStmt(c: C.SysctlStmtCstChildren, span: Span): A.SysctlStmt {
+    return { kind: 'sysctl', ns: this.word(c.ns[0]!), settings: this.words(c.settings), span };
+  }
+
+  inStmt(c: C.InStmtCstChildren, span: Span): A.InStmt {
+    return { kind: 'in', ref: this.ref(c.ref), argv: this.words(c.argv), ...this.tail(c.commandTail), span };
+  }
+
+  pingallStmt(c: C.PingallStmtCstChildren, span: Span): A.PingallStmt {
+    return { kind: 'pingall', args: this.words(c.args), span };
+  }
+
+  showStmt(c: C.ShowStmtCstChildren, span: Span): A.ShowStmt {
+    return { kind: 'show', args: this.words(c.args), span };
+  }
+
+  infoStmt(c: C.InfoStmtCstChildren, span: Span): A.InfoStmt {
+    return { kind: 'info', ref: this.ref(c.ref), span };
+  }
+
+  sameStmt(c: C.SameStmtCstChildren, span: Span): A.SameStmt {
+    return { kind: 'same', a: this.ref(c.a), b: this.ref(c.b), type: this.optWord(c.type), span };
+  }
+
+  pinStmt(c: C.PinStmtCstChildren, span: Span): A.PinStmt {
+    const ref = this.ref(c.ref);
+    const name = this.optWord(c.name);
+    const target = name ? { kind: 'as' as const, name } : { kind: 'at' as const, path: this.word(c.path![0]!) };
+    return { kind: 'pin', ref, target, span };
+  }
+
+  spawnStmt(c: C.SpawnStmtCstChildren, span: Span): A.SpawnStmt {
+    return {
+      kind: 'spawn',
+      flags: (c.flags ?? []).map(t => ({ name: t.image as A.SpawnFlag, span: tokenSpan(this.at, t) })),
+      hostname: this.lastWord(c.hostname, 'hostname'),
+      as: this.lastWord(c.as, 'as'),
+      argv: this.words(c.argv),
+      ...this.tail(c.commandTail),
+      span,
+    };
+  }
+
+  forStmt(c: C.ForStmtCstChildren, span: Span): A.ForStmt {
+    const items = this.words(c.items);
+    const itemSpan = joinSpans(items[0]!.span, items[items.length - 1]!.span);
+    return { kind: 'for', variable: this.word(c.variable[0]!), items: this.forItems(items, itemSpan), body: this.body(c.block), span };
   }
 
   private forItems(words: A.Word[], span: Span): A.ForItems {
@@ -141,139 +261,13 @@ export class AstBuilder {
     return { kind: 'list', words, span };
   }
 
-  private command(node: CstNode): A.Statement {
-    const span = this.span(node);
-    switch (node.name) {
-      case 'nsStmt':
-        return { kind: 'ns', names: this.words(node, 'names'), hostname: this.optWord(node, 'hostname'), span };
-      case 'delStmt':
-        return { kind: 'del', targets: this.words(node, 'targets'), span };
-      case 'vethStmt':
-        return {
-          kind: 'veth',
-          left: this.oneWord(node, 'left'),
-          leftAddrs: this.words(node, 'leftAddrs'),
-          right: this.oneWord(node, 'right'),
-          rightAddrs: this.words(node, 'rightAddrs'),
-          mtu: this.optWord(node, 'mtu'),
-          span,
-        };
-      case 'bridgeStmt':
-        return { kind: 'bridge', bridge: this.oneWord(node, 'bridge'), ports: this.words(node, 'ports'), span };
-      case 'attachStmt':
-        return { kind: 'attach', ports: this.words(node, 'ports'), bridge: this.oneWord(node, 'bridge'), span };
-      case 'addrStmt':
-        return { kind: 'addr', endpoint: this.oneWord(node, 'endpoint'), del: this.has(node, 'Del'), addrs: this.words(node, 'addrs'), span };
-      case 'upStmt':
-        return { kind: 'link-state', up: true, endpoints: this.words(node, 'endpoints'), span };
-      case 'downStmt':
-        return { kind: 'link-state', up: false, endpoints: this.words(node, 'endpoints'), span };
-      case 'moveStmt':
-        return {
-          kind: 'move',
-          endpoint: this.oneWord(node, 'endpoint'),
-          to: this.nsRef(this.nodes(node, 'to')[0]!),
-          newName: this.optWord(node, 'newName'),
-          span,
-        };
-      case 'routeStmt':
-        return {
-          kind: 'route',
-          ns: this.oneWord(node, 'ns'),
-          del: this.has(node, 'Del'),
-          dest: this.oneWord(node, 'dest'),
-          via: this.lastWord(node, 'via'),
-          dev: this.lastWord(node, 'dev'),
-          span,
-        };
-      case 'forwardStmt':
-        return { kind: 'forward', namespaces: this.words(node, 'namespaces'), span };
-      case 'sysctlStmt':
-        return { kind: 'sysctl', ns: this.oneWord(node, 'ns'), settings: this.words(node, 'settings'), span };
-      case 'inStmt':
-        return { kind: 'in', ref: this.nsRef(this.nodes(node, 'ref')[0]!), argv: this.words(node, 'argv'), ...this.tail(node), span };
-      case 'pingallStmt':
-        return { kind: 'pingall', args: this.words(node, 'args'), span };
-      case 'showStmt':
-        return { kind: 'show', args: this.words(node, 'args'), span };
-      case 'infoStmt':
-        return { kind: 'info', ref: this.nsRef(this.nodes(node, 'ref')[0]!), span };
-      case 'sameStmt':
-        return {
-          kind: 'same',
-          a: this.nsRef(this.nodes(node, 'a')[0]!),
-          b: this.nsRef(this.nodes(node, 'b')[0]!),
-          type: this.optWord(node, 'type'),
-          span,
-        };
-      case 'pinStmt': {
-        const ref = this.nsRef(this.nodes(node, 'ref')[0]!);
-        const name = this.optWord(node, 'name');
-        const target = name ? { kind: 'as' as const, name } : { kind: 'at' as const, path: this.oneWord(node, 'path') };
-        return { kind: 'pin', ref, target, span };
-      }
-      case 'spawnStmt':
-        return {
-          kind: 'spawn',
-          flags: this.toks(node, 'flags').map(t => ({ name: t.image as A.SpawnFlag, span: tokenSpan(this.at, t) })),
-          hostname: this.lastWord(node, 'hostname'),
-          as: this.lastWord(node, 'as'),
-          argv: this.words(node, 'argv'),
-          ...this.tail(node),
-          span,
-        };
-      case 'forStmt': {
-        const items = this.words(node, 'items');
-        const itemSpan = joinSpans(items[0]!.span, items[items.length - 1]!.span);
-        return {
-          kind: 'for',
-          variable: this.oneWord(node, 'variable'),
-          items: this.forItems(items, itemSpan),
-          body: this.block(node),
-          span,
-        };
-      }
-      case 'defStmt':
-        return { kind: 'def', name: this.oneWord(node, 'name'), params: this.words(node, 'params'), body: this.block(node), span };
-      case 'letStmt':
-        return this.letStmt(node, span);
-      case 'includeStmt':
-        return { kind: 'include', path: this.oneWord(node, 'path'), span };
-      case 'echoStmt':
-        return { kind: 'echo', words: this.words(node, 'words'), span };
-      case 'sleepStmt':
-        return { kind: 'sleep', args: this.words(node, 'args'), span };
-      case 'jobsStmt':
-        return { kind: 'jobs', args: this.words(node, 'args'), span };
-      case 'waitStmt':
-        return { kind: 'wait', targets: this.words(node, 'targets'), span };
-      case 'killStmt':
-        return { kind: 'kill', targets: this.words(node, 'targets'), span };
-      case 'callStmt': {
-        const name = this.toks(node, 'name')[0]!;
-        const rule = `${name.image}Stmt`;
-        if (name.tokenType !== T.Word && usage[rule]) {
-          // A keyword whose statement did not parse (`up` alone) reaches here as a call.
-          this.diagnostics.push(error(`${name.image} is missing its arguments`, tokenSpan(this.at, name), `usage: ${usage[rule]}`));
-        }
-        return { kind: 'call', name: this.word(name), args: this.words(node, 'args'), span };
-      }
-      default:
-        throw new Error(`no AST for rule ${node.name}`);
-    }
-  }
-
-  /** An option that may be given once (`via`, `dev`, `hostname`, `as`). */
-  private lastWord(node: CstNode, key: string): A.Word | undefined {
-    const ts = this.toks(node, key);
-    if (ts.length > 1) this.diagnostics.push(error(`${key} is given twice`, tokenSpan(this.at, ts[1]!)));
-    const t = ts[ts.length - 1];
-    return t && this.word(t);
+  defStmt(c: C.DefStmtCstChildren, span: Span): A.DefStmt {
+    return { kind: 'def', name: this.word(c.name[0]!), params: this.words(c.params), body: this.body(c.block), span };
   }
 
   /** `let n = 4` or `let n=4`. */
-  private letStmt(node: CstNode, span: Span): A.Statement {
-    const words = this.words(node, 'words');
+  letStmt(c: C.LetStmtCstChildren, span: Span): A.LetStmt {
+    const words = this.words(c.words);
     const [first, second, third, extra] = words;
     if (words.length === 3 && second!.literal === '=') return { kind: 'let', name: first!, value: third!, span };
     if (words.length === 1) {
@@ -288,6 +282,40 @@ export class AstBuilder {
     else this.diagnostics.push(error('let needs "= VALUE" after the name', end, hint));
     // the interpreter skips a let with an empty value: the problem is reported here
     return { kind: 'let', name: first!, value: makeWord([], '', end), span };
+  }
+
+  includeStmt(c: C.IncludeStmtCstChildren, span: Span): A.IncludeStmt {
+    return { kind: 'include', path: this.word(c.path[0]!), span };
+  }
+
+  echoStmt(c: C.EchoStmtCstChildren, span: Span): A.EchoStmt {
+    return { kind: 'echo', words: this.words(c.words), span };
+  }
+
+  sleepStmt(c: C.SleepStmtCstChildren, span: Span): A.SleepStmt {
+    return { kind: 'sleep', args: this.words(c.args), span };
+  }
+
+  jobsStmt(c: C.JobsStmtCstChildren, span: Span): A.JobsStmt {
+    return { kind: 'jobs', args: this.words(c.args), span };
+  }
+
+  waitStmt(c: C.WaitStmtCstChildren, span: Span): A.WaitStmt {
+    return { kind: 'wait', targets: this.words(c.targets), span };
+  }
+
+  killStmt(c: C.KillStmtCstChildren, span: Span): A.KillStmt {
+    return { kind: 'kill', targets: this.words(c.targets), span };
+  }
+
+  callStmt(c: C.CallStmtCstChildren, span: Span): A.CallStmt {
+    const name = c.name[0]!;
+    const rule = `${name.image}Stmt`;
+    if (name.tokenType !== T.PlainWord && usage[rule]) {
+      // A keyword whose statement did not parse (`up` alone) reaches here as a call.
+      this.diagnostics.push(error(`${name.image} is missing its arguments`, tokenSpan(this.at, name), `usage: ${usage[rule]}`));
+    }
+    return { kind: 'call', name: this.word(name), args: this.words(c.args), span };
   }
 }
 

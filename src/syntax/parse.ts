@@ -2,6 +2,7 @@
 import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import type { Program, Statement } from './ast.js';
 import { AstBuilder } from './cst-to-ast.js';
+import type { ProgramCstNode } from './cst.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { tokenize } from './lexer.js';
 import { UNCLOSED } from './parse-messages.js';
@@ -77,7 +78,7 @@ function parsePiece(at: Origin, text: string, recovering: boolean): PieceResult 
   }
   const builder = new AstBuilder(at, parser.errors.length > 0);
   // without recovery, a failed parse returns no tree at all
-  const statements = cst ? builder.statements(cst.children.statements?.[0] as never) : [];
+  const statements = cst ? [...builder.program((cst as ProgramCstNode).children).statements] : [];
   if (builder.diagnostics.length > 0) incomplete = false;
   // A broken word (an unterminated string) explains a parse error on its line: keep only the cause.
   const wordLines = new Set(builder.diagnostics.map(d => d.span?.line));
