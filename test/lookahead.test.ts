@@ -1,30 +1,25 @@
 /**
  * The parser's own lookahead (src/syntax/lookahead.ts) chooses as Chevrotain's LLk strategy does,
- * with the paths computed at start-up or taken from the table that the bundle build bakes in;
- * and a parser built from the baked grammar tree (src/syntax/baked-grammar.ts) parses as one that
- * recorded it: the same trees and the same errors, with and without recovery.
+ * with the paths computed at start-up or taken from the table that the bundle build bakes in:
+ * the same trees and the same errors, with and without recovery.
  */
 import * as assert from 'node:assert/strict';
 import { LLkLookaheadStrategy } from 'chevrotain';
 import fc from 'fast-check';
 import { theLexer } from '../src/syntax/lexer.js';
 import { TableLookahead } from '../src/syntax/lookahead.js';
-import { bake, unbake } from '../src/syntax/baked-grammar.js';
-import { bakedGrammar, lookaheadTable, NshParser } from '../src/syntax/parser.js';
+import { lookaheadTable, NshParser } from '../src/syntax/parser.js';
 import { allTokens } from '../src/syntax/tokens.js';
 import { allScripts } from './helpers/scripts.js';
 
-const table = JSON.parse(JSON.stringify(lookaheadTable()));
 // as the bundle holds it: through JSON
-const grammar = JSON.parse(JSON.stringify(bakedGrammar()));
+const table = JSON.parse(JSON.stringify(lookaheadTable()));
 
 function parsers(recovering: boolean): NshParser[] {
   return [
     new NshParser(recovering, new LLkLookaheadStrategy({ maxLookahead: 1 })),
     new NshParser(recovering, new TableLookahead(allTokens, undefined, 1)),
     new NshParser(recovering, new TableLookahead(allTokens, table, 1)),
-    new NshParser(recovering, new TableLookahead(allTokens, table, 1), grammar),
-    new NshParser(recovering, new LLkLookaheadStrategy({ maxLookahead: 1 }), grammar),
   ];
 }
 const plain = parsers(false);
@@ -48,17 +43,6 @@ describe('the parser lookahead', () => {
   it('has a table entry for every choice of the grammar', () => {
     assert.ok(Object.keys(table).length > 40);
     assert.ok(Object.keys(table).some(k => k.startsWith('statement/Alternation/')));
-  });
-
-  it('rebuilds from the baked grammar the tree Chevrotain records', () => {
-    const recorded = Object.values(new NshParser(false, undefined, null).getGAstProductions());
-    const rebuilt = [...unbake(grammar, allTokens).values()];
-    assert.ok(recorded.length > 30);
-    assert.deepEqual(bake(rebuilt), bake(recorded));
-    // Chevrotain's own classes (bake() also checks each node's)
-    assert.deepEqual(rebuilt.map(r => r.constructor), recorded.map(r => r.constructor));
-    const baked = Object.values(new NshParser(false, undefined, grammar).getGAstProductions());
-    assert.deepEqual(bake(baked), bake(recorded));
   });
 
   it('parses the examples and the golden inputs as Chevrotain does', () => {

@@ -2,8 +2,7 @@
  * The nsh grammar as a Chevrotain parser producing a CST. Rule names match grammar/nsh.ebnf.
  * Keywords are Words by category, so a keyword is accepted wherever a plain word is.
  */
-import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type ILookaheadStrategy, type Rule, type TokenType } from 'chevrotain';
-import { bake, unbake, type BakedNode } from './baked-grammar.js';
+import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type ILookaheadStrategy, type TokenType } from 'chevrotain';
 import { TableLookahead, type LookaheadTable } from './lookahead.js';
 import { messageProvider } from './parse-messages.js';
 import * as T from './tokens.js';
@@ -11,28 +10,15 @@ import * as T from './tokens.js';
 declare const NSH_BUNDLED: boolean | undefined;
 /** The lookahead paths of this grammar, computed by the bundle build (scripts/build.mjs). */
 declare const NSH_LOOKAHEAD: LookaheadTable | undefined;
-/** The grammar's tree, recorded by the bundle build (see baked-grammar.ts). */
-declare const NSH_GRAMMAR: readonly BakedNode[] | undefined;
-
-/** Chevrotain's grammar recorder (its GastRecorder trait), which NshParser bypasses when its grammar is baked. */
-interface Recorder {
-  enableRecording(): void;
-  disableRecording(): void;
-  topLevelRuleRecord(name: string, def: () => void): Rule;
-}
-const recorder = CstParser.prototype as unknown as Recorder;
 
 export class NshParser extends CstParser {
   /**
    * `recovering`: after an error, resynchronise and go on, to report several errors in one pass.
    * `lookahead`: by default from the bundle's table of lookahead paths (see lookahead.ts), if any.
-   * `grammar`: the grammar's tree, by default the bundle's (see baked-grammar.ts), if any;
-   * with null, Chevrotain records it from the rules.
    */
   constructor(
     recovering: boolean,
     lookahead: ILookaheadStrategy = new TableLookahead(T.allTokens, typeof NSH_LOOKAHEAD === 'undefined' ? undefined : NSH_LOOKAHEAD, 1),
-    grammar: readonly BakedNode[] | null = typeof NSH_GRAMMAR === 'undefined' ? null : NSH_GRAMMAR,
   ) {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: recovering,
@@ -43,25 +29,7 @@ export class NshParser extends CstParser {
       skipValidations: typeof NSH_BUNDLED !== 'undefined',
       nodeLocationTracking: 'full',
     });
-    this.baked = grammar ? unbake(grammar, T.allTokens) : undefined;
     this.performSelfAnalysis();
-  }
-
-  private baked: Map<string, Rule> | undefined;
-
-  // With a baked grammar, performSelfAnalysis takes each rule's tree from it instead of recording.
-  enableRecording(): void {
-    if (!this.baked) recorder.enableRecording.call(this);
-  }
-
-  disableRecording(): void {
-    if (!this.baked) recorder.disableRecording.call(this);
-  }
-
-  topLevelRuleRecord(name: string, def: () => void): Rule {
-    const rule = this.baked?.get(name);
-    if (this.baked && !rule) throw new Error(`the baked grammar has no rule ${name}: rebuild (npm run build)`);
-    return rule ?? recorder.topLevelRuleRecord.call(this, name, def);
   }
 
   /** The names of the rules being parsed, outermost first (for error messages). */
@@ -415,11 +383,6 @@ export function theParser(recovering: boolean): NshParser {
   let p = instances.get(recovering);
   if (!p) instances.set(recovering, (p = new NshParser(recovering)));
   return p;
-}
-
-/** The grammar's tree as Chevrotain records it, as the bundle build bakes it in. */
-export function bakedGrammar(): BakedNode[] {
-  return bake(Object.values(new NshParser(false, undefined, null).getGAstProductions()));
 }
 
 /** The lookahead paths of the grammar, as the bundle build bakes them in. */
