@@ -3,7 +3,6 @@ import type { Expr, Word } from '../syntax/ast.js';
 import { error } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { show } from '../syntax/values.js';
-import { BROKEN } from '../syntax/words.js';
 import type { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 
@@ -13,9 +12,19 @@ export interface VarSource {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** A variable's value that is not known: a def parameter while its body is checked without a call. */
+export interface Unknown {
+  readonly kind: 'unknown';
+}
 /** The value of a def parameter while its body is checked without a call: expansion stops there. */
-export const UNKNOWN = '\uE002';
-/** Thrown (never shown) when expansion meets UNKNOWN; cheap: no stack is captured. */
+export const UNKNOWN: Unknown = Object.freeze({ kind: 'unknown' });
+/** What a variable holds: text, or UNKNOWN. */
+export type VarValue = string | Unknown;
+
+/**
+ * Thrown (never shown) when expansion meets UNKNOWN or a word with a syntax error (its problem is
+ * reported by the parser): the statement ends quietly. Cheap: no stack is captured.
+ */
 export class UnknownValue {}
 const unknownValue = new UnknownValue();
 
@@ -25,10 +34,9 @@ function undefinedVar(name: string, span: Span): DiagnosticError {
 }
 
 function lookup(name: string, span: Span, vars: VarSource): string {
-  if (name === BROKEN) throw unknownValue;
   const v = vars.scope.get(name) ?? (name === '!' ? undefined : vars.env[name]);
   if (v === undefined) throw undefinedVar(name, span);
-  if (v === UNKNOWN) throw unknownValue;
+  if (typeof v !== 'string') throw unknownValue;
   return v;
 }
 
@@ -70,7 +78,8 @@ export function expandWord(w: Word, vars: VarSource): string {
   for (const p of w.parts) {
     if (p.kind === 'text') out += p.value;
     else if (p.kind === 'var') out += lookup(p.name, p.span, vars);
-    else out += evaluate(p.expr, vars).toString();
+    else if (p.kind === 'expr') out += evaluate(p.expr, vars).toString();
+    else throw unknownValue;
   }
   return out;
 }

@@ -22,7 +22,12 @@ export interface ExprPart {
   readonly expr: Expr;
   readonly span: Span;
 }
-export type WordPart = TextPart | VarPart | ExprPart;
+/** Where a word has a syntax error (reported by the parser): expanding the word ends its statement quietly. */
+export interface BrokenPart {
+  readonly kind: 'broken';
+  readonly span: Span;
+}
+export type WordPart = TextPart | VarPart | ExprPart | BrokenPart;
 
 export interface Word {
   readonly kind: 'word';

@@ -280,9 +280,6 @@ class ExprReader {
 const PLAIN = /^[^"'\\$]*$/;
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 
-/** The variable a word with a syntax error stands on: expanding it ends the statement quietly. */
-export const BROKEN = '\u0000broken';
-
 export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
   if (PLAIN.test(tok.image)) {
     // the common case: no quotes, escapes or variables
@@ -293,7 +290,7 @@ export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: D
   const r = new WordReader(at, tok);
   r.read();
   const span = tokenSpan(at, tok);
-  const parts = r.diagnostics.length > 0 ? [...r.parts, { kind: 'var' as const, name: BROKEN, span }] : r.parts;
+  const parts = r.diagnostics.length > 0 ? [...r.parts, { kind: 'broken' as const, span }] : r.parts;
   return { word: makeWord(parts, tok.image, span), diagnostics: r.diagnostics };
 }
 
