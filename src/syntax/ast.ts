@@ -202,8 +202,6 @@ export type Statement =
   | PinStmt | SpawnStmt | ForStmt | DefStmt | CallStmt | LetStmt | IncludeStmt | EchoStmt
   | SleepStmt | JobsStmt | WaitStmt | KillStmt | NotStmt;
 
-export type StatementKind = Statement['kind'];
-
 export interface Program {
   readonly kind: 'program';
   readonly statements: readonly Statement[];

@@ -6,7 +6,6 @@ import type { NshCstVisitor } from './cst.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { theParser } from './parser.js';
 import * as T from './tokens.js';
-import { usage } from './usage.js';
 import { show } from './values.js';
 import { type Origin, type Span, joinSpans } from './source.js';
 import { makeWord, parseWord, tokenSpan } from './words.js';
@@ -309,13 +308,7 @@ export class AstBuilder extends Visitor implements NshCstVisitor<Span, unknown> 
   }
 
   callStmt(c: C.CallStmtCstChildren, span: Span): A.CallStmt {
-    const name = c.name[0]!;
-    const rule = `${name.image}Stmt`;
-    if (name.tokenType !== T.PlainWord && usage[rule]) {
-      // A keyword whose statement did not parse (`up` alone) reaches here as a call.
-      this.diagnostics.push(error(`${name.image} is missing its arguments`, tokenSpan(this.at, name), `usage: ${usage[rule]}`));
-    }
-    return { kind: 'call', name: this.word(name), args: this.words(c.args), span };
+    return { kind: 'call', name: this.word(c.name[0]!), args: this.words(c.args), span };
   }
 }
 

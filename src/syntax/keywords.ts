@@ -1,13 +1,12 @@
 /**
- * nsh's keywords as plain names, for what needs them without the lexer (the interpreter's check
- * that a `def` does not take one, completion). tokens.ts makes a token of each and checks at
- * load that the two lists agree.
+ * nsh's keywords as plain names: the one list. tokens.ts makes a token of each; the interpreter
+ * (a def may not take a statement's name), the REPL and completion read the names.
  */
 
-/** Statement keywords, in the order the lexer tries them (longer ones that share a prefix first). */
+/** The words that start a statement. */
 export const statementKeywordNames: readonly string[] = [
-  'ns', 'del', 'veth', 'bridge', 'attach', 'addr', 'up', 'down', 'move', 'route', 'forward', 'sysctl', 'include', 'info', 'in',
-  'pingall', 'pin', 'show', 'same', 'spawn', 'for', 'def', 'let', 'echo', 'sleep', 'jobs', 'wait', 'kill',
+  'ns', 'del', 'veth', 'bridge', 'attach', 'addr', 'up', 'down', 'move', 'route', 'forward', 'sysctl', 'in', 'pingall',
+  'show', 'info', 'same', 'pin', 'spawn', 'for', 'def', 'let', 'include', 'echo', 'sleep', 'jobs', 'wait', 'kill',
 ];
 /** Words with a meaning inside statements. */
 export const subKeywordNames: readonly string[] = ['hostname', 'mtu', 'as', 'at', 'pid', 'via', 'dev', 'uts', 'ipc', 'mnt', 'net', 'user'];

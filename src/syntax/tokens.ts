@@ -3,7 +3,7 @@
  * (token category), so `in a hostname` or `ns up` still work where a plain word is expected.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
-import { statementKeywordNames, subKeywordNames } from './keywords.js';
+import { keywordNames } from './keywords.js';
 
 // Every token gives its first characters (a string pattern, or start_chars_hint) and says whether
 // it can hold a line break (line_breaks): otherwise Chevrotain's Lexer works both out from each
@@ -96,15 +96,30 @@ export const PlainWord = createToken({
   label: 'a word',
 });
 
-function keyword(name: string): TokenType {
-  return createToken({
-    name: name[0]!.toUpperCase() + name.slice(1),
-    pattern: name,
-    line_breaks: false,
-    longer_alt: PlainWord,
-    categories: [Word],
-    label: `"${name}"`,
-  });
+// One token per keyword of keywords.ts. The lexer takes the first pattern that matches (a longer
+// word only through longer_alt), so a keyword comes before every keyword it starts with: "include"
+// before "in", "pingall" before "pin".
+const keywordTokens = new Map<string, TokenType>(
+  [...keywordNames]
+    .sort((a, b) => b.length - a.length)
+    .map(name => [
+      name,
+      createToken({
+        name: name[0]!.toUpperCase() + name.slice(1),
+        pattern: name,
+        line_breaks: false,
+        longer_alt: PlainWord,
+        categories: [Word],
+        label: `"${name}"`,
+      }),
+    ]),
+);
+
+/** The token of a keyword listed in keywords.ts. */
+export function keyword(name: string): TokenType {
+  const t = keywordTokens.get(name);
+  if (!t) throw new Error(`"${name}" is not in the keyword list (keywords.ts)`);
+  return t;
 }
 
 export const Ns = keyword('ns');
@@ -149,25 +164,10 @@ export const Mnt = keyword('mnt');
 export const Net = keyword('net');
 export const User = keyword('user');
 
-/** Statement keywords, in the order the lexer tries them (longer ones that share a prefix first). */
-export const statementKeywords: readonly TokenType[] = [
-  Ns, Del, Veth, Bridge, Attach, Addr, Up, Down, Move, Route, Forward, Sysctl, Include, Info, In,
-  Pingall, Pin, Show, Same, Spawn, For, Def, Let, Echo, Sleep, Jobs, Wait, Kill,
-];
-export const subKeywords: readonly TokenType[] = [Hostname, Mtu, As, At, Pid, Via, Dev, Uts, Ipc, Mnt, Net, User];
-export const spawnFlags: readonly TokenType[] = [Uts, Ipc, Pid, Mnt, Net, User];
-
 export const allTokens: readonly TokenType[] = [
   WhiteSpace, LineContinuation, Comment, Newline, Semicolon, LBrace, RBrace,
   BiArrow, Arrow, HereString, AndAnd, Amp, Bang,
-  ...statementKeywords, ...subKeywords,
+  ...keywordTokens.values(),
   PlainWord,
   Word,
 ];
-
-// the plain names (keywords.ts) are the same, in the same order
-const labels = (ts: readonly TokenType[]) => ts.map(t => String(t.LABEL).slice(1, -1)).join(' ');
-if (labels(statementKeywords) !== statementKeywordNames.join(' ') || labels(subKeywords) !== subKeywordNames.join(' ')) {
-  throw new Error('tokens.ts and keywords.ts list different keywords');
-}
-export { keywordNames, statementKeywordNames } from './keywords.js';

@@ -32,7 +32,3 @@ export const usage: Readonly<Record<string, string>> = {
   block: '{ statements }',
 };
 
-/** The statement keyword for each rule, e.g. vethStmt → veth. */
-export function ruleKeyword(rule: string): string | undefined {
-  return rule.endsWith('Stmt') ? rule.slice(0, -4) : undefined;
-}
