@@ -21,30 +21,45 @@ const c = (line: string) => complete(line, world)[0];
 
 describe('REPL completion', () => {
   it('completes statement keywords and def names at the start of a statement', () => {
-    assert.deepEqual(c('ve'), ['veth']);
-    assert.deepEqual(c('ro'), ['route', 'router']);
-    assert.deepEqual(c('ns a; p'), ['pin', 'pingall']);
-    assert.deepEqual(c('for i in 1..2 { ec'), ['echo']);
-    assert.deepEqual(c('! in'), ['in', 'include', 'info']);
+    assert.deepEqual(c('ve'), ['veth ']);
+    assert.deepEqual(c('ro'), ['route ', 'router ']);
+    assert.deepEqual(c('ns a; p'), ['pin ', 'pingall ']);
+    assert.deepEqual(c('for i in 1..2 { ec'), ['echo ']);
+    assert.deepEqual(c('! in'), ['in ', 'include ', 'info ']);
+    assert.deepEqual(c('!ve'), ['!veth ']);
   });
 
   it('completes namespaces and the interfaces after NS.', () => {
     assert.deepEqual(c('veth '), ['alpha.', 'beta.', 'host.']);
     assert.deepEqual(c('veth alpha.'), ['alpha.eth0', 'alpha.lo', 'alpha.v0']);
-    assert.deepEqual(c('veth alpha.v0 '), ['<->']);
+    assert.deepEqual(c('veth alpha.v0 '), ['<-> ']);
     assert.deepEqual(c('veth alpha.v0 <-> host.'), ['host.lo', 'host.v1']);
     assert.deepEqual(c('up *.'), ['*.br0', '*.eth0', '*.lo', '*.p1', '*.v0']);
     assert.deepEqual(c('in b'), ['beta']);
-    assert.deepEqual(c('in '), ['alpha', 'beta', 'host', 'pid']);
+    assert.deepEqual(c('in '), ['alpha', 'beta', 'host', 'pid ']);
+    assert.deepEqual(c('in pid '), []);
+    assert.ok(c('in pid 1 ').includes('ping'));
     assert.ok(c('in alpha pi').includes('ping'));
     assert.deepEqual(c('in alpha '), ['hostname', 'ip', 'nc', 'ping', 'sh', 'ss', 'tcpdump']);
-    assert.deepEqual(c('route alpha '), ['default', 'del']);
-    assert.deepEqual(c('route alpha default '), ['dev', 'via']);
+    assert.deepEqual(c('route alpha '), ['default ', 'del ']);
+    assert.deepEqual(c('route alpha default '), ['dev ', 'via ']);
+    assert.deepEqual(c('route alpha del '), ['default ']);
     assert.deepEqual(c('route alpha default dev '), ['eth0', 'lo', 'v0']);
     assert.deepEqual(c('bridge beta.br0 '), ['br0', 'p1']);
-    assert.deepEqual(c('move alpha.v0 -> '), ['alpha', 'beta', 'host', 'pid']);
-    assert.deepEqual(c('show '), ['--json', 'addrs', 'alpha', 'beta', 'host', 'links', 'routes']);
-    assert.deepEqual(c('ns x '), ['hostname']);
+    assert.deepEqual(c('move alpha.v0 -> '), ['alpha', 'beta', 'host', 'pid ']);
+    assert.deepEqual(c('show '), ['--json ', 'addrs ', 'alpha', 'beta', 'host', 'links ', 'routes ']);
+    assert.deepEqual(c('ns x '), ['hostname ']);
+  });
+
+  it('offers option words where they may stand, each once', () => {
+    assert.deepEqual(c('veth alpha.v0 <-> beta.v0 '), ['mtu ']);
+    assert.deepEqual(c('veth alpha.v0 <-> beta.v0 mtu '), []);
+    assert.deepEqual(c('veth alpha.v0 <-> beta.v0 mtu 9000 '), []);
+    assert.deepEqual(c('move alpha.v0 -> beta '), ['as ']);
+    assert.deepEqual(c('spawn uts '), ['as ', 'hostname', 'hostname ', 'ip', 'ipc ', 'mnt ', 'nc', 'net ', 'pid ', 'ping', 'sh', 'ss', 'tcpdump', 'user ']);
+    assert.deepEqual(c('spawn sh '), []);
+    assert.deepEqual(c('pin pid 7 '), ['as ']);
+    assert.deepEqual(c('addr alpha.v0 '), ['del ']);
   });
 
   it('completes variables', () => {
@@ -58,6 +73,7 @@ describe('REPL completion', () => {
     assert.deepEqual(c('.save la'), ['lab.ns', 'labs/']);
     assert.deepEqual(c('.ex'), ['.exit', '.explain']);
     assert.deepEqual(c('.help ro'), ['route']);
+    assert.deepEqual(c('.help .s'), ['.save', '.show']);
   });
 
   it('returns the part of the line it replaces', () => {
