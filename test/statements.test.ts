@@ -33,6 +33,6 @@ describe('the statement registry', () => {
       for (const e of s.examples) assert.ok(e.split('\n').some(l => l.startsWith(`${s.name} `) || l === s.name), `${s.name}: ${e}`);
       assert.equal(usage[s.rule], usageLines(s).join('  or  '));
     }
-    assert.deepEqual(usageLines(statements.find(s => s.name === 'veth')!), ['veth NS.IF [ADDR…] <-> NS.IF [ADDR…] [mtu N]']);
+    assert.deepEqual(usageLines(statements.find(s => s.name === 'veth')!), ['veth NS.IF [ADDR…] <-> NS.IF [ADDR…] [mtu N] [shaping options]']);
   });
 });

@@ -127,7 +127,7 @@ function follow(spec: StatementSpec, words: readonly string[]) {
     // a keyword of a form takes the word before a word slot could (as the parser does)
     const keywordHere = places.some(p => {
       const s = forms[p.form]![p.slot];
-      return s?.kind === 'keyword' && s.text === w;
+      return s?.kind === 'keyword' && s.words.includes(w);
     });
     const next: Place[] = [];
     for (const p of places) {
@@ -135,7 +135,7 @@ function follow(spec: StatementSpec, words: readonly string[]) {
       if (!s) continue;
       if (p.pid) next.push({ form: p.form, slot: p.slot, count: p.count + 1 });
       else if (s.kind === 'keyword') {
-        if (s.text === w) next.push({ form: p.form, slot: p.slot + 1, count: 0 });
+        if (s.words.includes(w)) next.push({ form: p.form, slot: p.slot + 1, count: 0 });
       } else if (s.kind === 'word' && !keywordHere && p.count < s.max) {
         if (s.complete === 'nsref' && w === 'pid') next.push({ ...p, pid: true });
         else {
@@ -162,7 +162,7 @@ function candidates(spec: StatementSpec, words: readonly string[], current: stri
     if (p.pid) continue;
     const s = spec.forms[p.form]![p.slot];
     if (!s) offer(spec.options);
-    else if (s.kind === 'keyword') out.push(`${s.text} `);
+    else if (s.kind === 'keyword') out.push(...s.words.map(w => `${w} `));
     else if (s.kind === 'word' && p.count < s.max) {
       out.push(...fill(s.complete), ...(s.choices ?? []).map(c => `${c} `));
     }

@@ -5,7 +5,7 @@
 import * as A from '../syntax/ast.js';
 import { error, type Diagnostic } from '../syntax/diagnostics.js';
 import { subSpan, type Span } from '../syntax/source.js';
-import { keywordNames } from '../syntax/keywords.js';
+import { statementKeywordNames } from '../syntax/keywords.js';
 import { usage } from '../syntax/usage.js';
 import * as V from '../syntax/values.js';
 import { show } from '../syntax/values.js';
@@ -16,6 +16,7 @@ import {
 import { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 import { expandWord, UNKNOWN, UnknownValue } from './expand.js';
+import { checkStatementValues, type ValuedStatement } from './statement-values.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
 export class StatementFailed extends DiagnosticError {
@@ -370,7 +371,7 @@ export class Interpreter {
         return this.forStmt(s, scope);
       case 'def': {
         const name = this.value(s.name, scope, V.checkVarName);
-        if (keywordNames.has(name)) this.fail(`${show(name)} is an nsh keyword and cannot name a def`, s.name.span);
+        if (statementKeywordNames.includes(name)) this.fail(`${show(name)} is the name of a statement and cannot name a def`, s.name.span);
         const params = s.params.map(w => this.value(w, scope, V.checkVarName));
         this.unique(params, s.params, 'parameter');
         scope.define(s, name);
@@ -399,7 +400,7 @@ export class Interpreter {
         if (s.args.length !== 1) {
           this.fail(`sleep takes one number of seconds, got ${s.args.length}`, s.args[1]?.span ?? s.span, `usage: ${usage.sleepStmt}`);
         }
-        const sec = this.value(s.args[0]!, scope, t => V.checkSeconds(t, 'sleep time', { min: 0, max: 86400 }));
+        const sec = this.value(s.args[0]!, scope, t => V.checkTime(t, 'sleep time', { min: 0, max: 86400 }));
         this.begin(s);
         await this.backend.sleep(sec);
         return;
@@ -423,11 +424,27 @@ export class Interpreter {
       }
       case 'not':
         return this.not(s, scope);
+      case 'shape':
+      case 'capture':
+      case 'await':
+      case 'vlan':
+      case 'macvlan':
+      case 'nat':
+      case 'publish':
+      case 'machine':
+        return this.notYet(s, scope);
       default: {
         const never: never = s;
         throw new Error(`unhandled statement ${(never as A.Statement).kind}`);
       }
     }
+  }
+
+  /** A statement whose words are checked but that does not run yet. */
+  private notYet(s: ValuedStatement, scope: Scope): void {
+    if (s.kind === 'await') this.nsRef(s.ref, scope);
+    checkStatementValues(s, (w, check) => this.value(w, scope, check));
+    if (this.opts.mode === 'run') this.fail(`${s.kind} is not available yet`, s.span);
   }
 
   private labAdd(ns: string): void {

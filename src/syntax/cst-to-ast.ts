@@ -6,8 +6,11 @@ import type { NshCstVisitor } from './cst.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { theParser } from './parser.js';
 import * as T from './tokens.js';
+import { SHAPE_OPTIONS, statementSpec } from './statements.js';
+import * as V from './values.js';
 import { show } from './values.js';
-import { type Origin, type Span, joinSpans } from './source.js';
+import { type Origin, type Span, joinSpans, subSpan } from './source.js';
+import { usage } from './usage.js';
 import { makeWord, parseWord, tokenSpan } from './words.js';
 
 type Child = CstNode | IToken;
@@ -70,12 +73,52 @@ export class AstBuilder extends Visitor implements NshCstVisitor<Span, unknown> 
     const t = toks?.[0];
     return t && this.word(t);
   }
-  /** An option that may be given once (`via`, `dev`, `hostname`, `as`). */
-  private lastWord(toks: readonly IToken[] | undefined, what: string): A.Word | undefined {
-    const ts = toks ?? [];
-    if (ts.length > 1) this.diagnostics.push(error(`${what} is given twice`, tokenSpan(this.at, ts[1]!)));
+  /** An option that may be given once (`via`, `dev`, `hostname`, `as`): `keywords` are its keyword tokens, `values` its value words. */
+  private lastWord(values: readonly IToken[] | undefined, what: string, keywords?: readonly IToken[]): A.Word | undefined {
+    const ts = values ?? [];
+    if (ts.length > 1) this.diagnostics.push(error(`${what} is given twice`, tokenSpan(this.at, (keywords ?? ts)[1]!)));
     const t = ts[ts.length - 1];
     return t && this.word(t);
+  }
+
+  /**
+   * Checks a word that holds no variable with `check`, as the interpreter checks an expanded one:
+   * a problem becomes a diagnostic under the word (or the part at fault). A word with variables is
+   * checked when it is expanded.
+   */
+  private literal<T>(w: A.Word | undefined, check: (text: string) => T | V.Problem): void {
+    if (w?.literal === undefined) return;
+    const r = check(w.literal);
+    if (!V.isProblem(r)) return;
+    const span = r.from !== undefined && !w.quoted && w.raw === w.literal ? subSpan(w.span, r.from, r.to ?? r.from + 1) : w.span;
+    this.diagnostics.push(error(r.problem, span, r.hint));
+  }
+
+  /** An option word's value, checked by the kind the registry gives it (TIME, PCT …). */
+  private optionValue(statement: string, option: string, w: A.Word | undefined): A.Word | undefined {
+    const spec = [...(statementSpec(statement)?.options ?? []), ...SHAPE_OPTIONS].find(o => o.word === option);
+    if (spec) this.literal(w, t => V.checkOptionValue(spec, t));
+    return w;
+  }
+
+  /** The shaping options of `shape` or `veth`: each once; jitter and reorder need delay. */
+  private shapeOptions(nodes: readonly C.ShapeOptionCstNode[] | undefined): A.ShapeOptions | undefined {
+    if (!nodes) return undefined;
+    const out: { [K in A.ShapeOptionName]?: A.OptionNode } = {};
+    for (const n of nodes) {
+      const { keyword, name, value } = this.shapeOption(n.children);
+      if (out[name]) {
+        this.diagnostics.push(error(`${name} is given twice`, tokenSpan(this.at, keyword)));
+        continue;
+      }
+      out[name] = { value, span: joinSpans(tokenSpan(this.at, keyword), value.span) };
+    }
+    const needsDelay = { jitter: 'netem varies the delay it adds', reorder: 'netem sends the reordered packets ahead of the delayed ones' };
+    for (const [name, why] of Object.entries(needsDelay) as [A.ShapeOptionName, string][]) {
+      const o = out[name];
+      if (o && !out.delay) this.diagnostics.push(error(`${name} needs delay: ${why}`, o.span, `e.g. delay 10ms ${name} ${name === 'jitter' ? '2ms' : '25%'}`));
+    }
+    return out;
   }
 
   program(c: C.ProgramCstChildren): A.Program {
@@ -140,7 +183,10 @@ export class AstBuilder extends Visitor implements NshCstVisitor<Span, unknown> 
   }
 
   nsStmt(c: C.NsStmtCstChildren, span: Span): A.NsStmt {
-    return { kind: 'ns', names: this.words(c.names), hostname: this.optWord(c.hostname), span };
+    const names = this.words(c.names);
+    const hostname = this.lastWord(c.hostname, 'hostname', c.Hostname);
+    const machine = this.optionValue('ns', 'on', this.lastWord(c.machine, 'on', c.On));
+    return { kind: 'ns', names, hostname, machine, span };
   }
 
   delStmt(c: C.DelStmtCstChildren, span: Span): A.DelStmt {
@@ -148,23 +194,60 @@ export class AstBuilder extends Visitor implements NshCstVisitor<Span, unknown> 
   }
 
   vethStmt(c: C.VethStmtCstChildren, span: Span): A.VethStmt {
+    const shape = this.shapeOptions(c.shapeOption);
     return {
       kind: 'veth',
       left: this.word(c.left[0]!),
       leftAddrs: this.words(c.leftAddrs),
       right: this.word(c.right[0]!),
       rightAddrs: this.words(c.rightAddrs),
-      mtu: this.optWord(c.mtu),
+      mtu: this.lastWord(c.mtu, 'mtu', c.Mtu),
+      shape,
       span,
     };
   }
 
+  shapeOption(c: C.ShapeOptionCstChildren): { keyword: IToken; name: A.ShapeOptionName; value: A.Word } {
+    const keyword = c.option![0]!;
+    const name = keyword.image as A.ShapeOptionName;
+    return { keyword, name, value: this.optionValue('shape', name, this.word(c.value[0]!))! };
+  }
+
+  shapeStmt(c: C.ShapeStmtCstChildren, span: Span): A.ShapeStmt {
+    const endpoints = this.words(c.endpoints);
+    const options = this.shapeOptions(c.shapeOption);
+    const off = c.Off?.[0];
+    if (c.Off && c.Off.length > 1) this.diagnostics.push(error('off is given twice', tokenSpan(this.at, c.Off[1]!)));
+    if (off) {
+      const other = Object.values(options ?? {})[0];
+      if (other) this.diagnostics.push(error('off removes the shaping; it takes no other option', other.span));
+      return { kind: 'shape', endpoints, shaping: { kind: 'off', span: tokenSpan(this.at, off) }, span };
+    }
+    if (!options) {
+      const last = endpoints[endpoints.length - 1]!.span;
+      const end = { ...last, start: last.end, end: last.end + 1, col: last.col + (last.end - last.start) };
+      this.diagnostics.push(error('shape needs a shaping option (delay, jitter, loss, duplicate, reorder, corrupt, rate, limit) or off', end, `usage: ${usage.shapeStmt}`));
+    }
+    return { kind: 'shape', endpoints, shaping: { kind: 'set', options: options ?? {} }, span };
+  }
+
   bridgeStmt(c: C.BridgeStmtCstChildren, span: Span): A.BridgeStmt {
-    return { kind: 'bridge', bridge: this.word(c.bridge[0]!), ports: this.words(c.ports), span };
+    return { kind: 'bridge', bridge: this.word(c.bridge[0]!), ports: this.words(c.ports), vlanFiltering: c.Vlan !== undefined, span };
   }
 
   attachStmt(c: C.AttachStmtCstChildren, span: Span): A.AttachStmt {
-    return { kind: 'attach', ports: this.words(c.ports), bridge: this.word(c.bridge[0]!), span };
+    const ports = this.words(c.ports);
+    const bridge = this.word(c.bridge[0]!);
+    const ids = this.optWord(c.vlan);
+    if (!ids) return { kind: 'attach', ports, bridge, span };
+    const untagged = c.Untagged?.[0];
+    const vlanSpan = joinSpans(tokenSpan(this.at, c.Vlan![0]!), untagged ? tokenSpan(this.at, untagged) : ids.span);
+    if (untagged) {
+      this.literal(ids, t => (t.includes(',') ? { problem: 'an untagged (access) port takes one VLAN ID', hint: 'a trunk port takes a list: vlan 10,20 (without untagged)' } : V.checkVlanId(t)));
+      return { kind: 'attach', ports, bridge, vlans: { kind: 'access', id: ids, span: vlanSpan }, span };
+    }
+    this.literal(ids, V.checkVlanList);
+    return { kind: 'attach', ports, bridge, vlans: { kind: 'trunk', ids, span: vlanSpan }, span };
   }
 
   addrStmt(c: C.AddrStmtCstChildren, span: Span): A.AddrStmt {
@@ -305,6 +388,70 @@ export class AstBuilder extends Visitor implements NshCstVisitor<Span, unknown> 
 
   killStmt(c: C.KillStmtCstChildren, span: Span): A.KillStmt {
     return { kind: 'kill', targets: this.words(c.targets), span };
+  }
+
+  captureStmt(c: C.CaptureStmtCstChildren, span: Span): A.CaptureStmt {
+    const file = this.lastWord(c.file, 'to', c.To);
+    this.literal(file, V.checkPath);
+    return {
+      kind: 'capture',
+      endpoint: this.word(c.endpoint[0]!),
+      file,
+      count: this.optionValue('capture', 'count', this.lastWord(c.count, 'count', c.Count)),
+      duration: this.optionValue('capture', 'for', this.lastWord(c.duration, 'for', c.For)),
+      background: c.Amp !== undefined,
+      span,
+    };
+  }
+
+  awaitStmt(c: C.AwaitStmtCstChildren, span: Span): A.AwaitStmt {
+    const ref = this.ref(c.ref);
+    const timeout = this.optionValue('await', 'timeout', this.optWord(c.timeout));
+    const protocol = c.protocol?.[0];
+    let target: A.AwaitTarget;
+    if (protocol) {
+      const port = this.word(c.port![0]!);
+      this.literal(port, V.checkPort);
+      target = { kind: 'listen', protocol: protocol.image as 'tcp' | 'udp', port, span: joinSpans(tokenSpan(this.at, protocol), port.span) };
+    } else {
+      const address = this.word(c.address![0]!);
+      target = { kind: 'reach', address, span: joinSpans(tokenSpan(this.at, c.Reach![0]!), address.span) };
+    }
+    return { kind: 'await', ref, target, timeout, span };
+  }
+
+  vlanStmt(c: C.VlanStmtCstChildren, span: Span): A.VlanStmt {
+    const id = this.word(c.id[0]!);
+    this.literal(id, V.checkVlanId);
+    const name = this.lastWord(c.name, 'as', c.As);
+    return { kind: 'vlan', endpoint: this.word(c.endpoint[0]!), id, name, addrs: this.words(c.addrs), span };
+  }
+
+  macvlanStmt(c: C.MacvlanStmtCstChildren, span: Span): A.MacvlanStmt {
+    const mode = this.optionValue('macvlan', 'mode', this.lastWord(c.mode, 'mode', c.Mode));
+    return { kind: 'macvlan', parent: this.word(c.parent[0]!), endpoint: this.word(c.endpoint[0]!), mode, addrs: this.words(c.addrs), span };
+  }
+
+  natStmt(c: C.NatStmtCstChildren, span: Span): A.NatStmt {
+    return { kind: 'nat', ns: this.word(c.ns[0]!), span };
+  }
+
+  publishStmt(c: C.PublishStmtCstChildren, span: Span): A.PublishStmt {
+    const port = this.word(c.port[0]!);
+    const target = this.word(c.target[0]!);
+    this.literal(port, V.checkPort);
+    this.literal(target, V.checkPublishTarget);
+    const protocol = (c.protocol?.[0]?.image ?? 'tcp') as 'tcp' | 'udp';
+    return { kind: 'publish', ns: this.word(c.ns[0]!), protocol, port, target, span };
+  }
+
+  machineStmt(c: C.MachineStmtCstChildren, span: Span): A.MachineStmt {
+    const name = this.word(c.name[0]!);
+    const target = this.word(c.target[0]!);
+    this.literal(name, V.checkMachineName);
+    this.literal(target, V.checkSshTarget);
+    const port = this.optionValue('machine', 'port', this.optWord(c.port));
+    return { kind: 'machine', name, target, port, span };
   }
 
   callStmt(c: C.CallStmtCstChildren, span: Span): A.CallStmt {

@@ -56,6 +56,14 @@ export type StatementCstChildren = {
   jobsStmt?: JobsStmtCstNode[];
   waitStmt?: WaitStmtCstNode[];
   killStmt?: KillStmtCstNode[];
+  shapeStmt?: ShapeStmtCstNode[];
+  captureStmt?: CaptureStmtCstNode[];
+  awaitStmt?: AwaitStmtCstNode[];
+  vlanStmt?: VlanStmtCstNode[];
+  macvlanStmt?: MacvlanStmtCstNode[];
+  natStmt?: NatStmtCstNode[];
+  publishStmt?: PublishStmtCstNode[];
+  machineStmt?: MachineStmtCstNode[];
   callStmt?: CallStmtCstNode[];
 };
 
@@ -69,6 +77,8 @@ export type NsStmtCstChildren = {
   names: IToken[];
   Hostname?: IToken[];
   hostname?: IToken[];
+  On?: IToken[];
+  machine?: IToken[];
 };
 
 export interface DelStmtCstNode extends CstNode {
@@ -95,6 +105,29 @@ export type VethStmtCstChildren = {
   rightAddrs?: IToken[];
   Mtu?: IToken[];
   mtu?: IToken[];
+  shapeOption?: ShapeOptionCstNode[];
+};
+
+export interface ShapeOptionCstNode extends CstNode {
+  name: "shapeOption";
+  children: ShapeOptionCstChildren;
+}
+
+export type ShapeOptionCstChildren = {
+  option?: (IToken)[];
+  value: IToken[];
+};
+
+export interface ShapeStmtCstNode extends CstNode {
+  name: "shapeStmt";
+  children: ShapeStmtCstChildren;
+}
+
+export type ShapeStmtCstChildren = {
+  Shape: IToken[];
+  endpoints: IToken[];
+  Off?: IToken[];
+  shapeOption?: ShapeOptionCstNode[];
 };
 
 export interface BridgeStmtCstNode extends CstNode {
@@ -105,6 +138,7 @@ export interface BridgeStmtCstNode extends CstNode {
 export type BridgeStmtCstChildren = {
   Bridge: IToken[];
   bridge: IToken[];
+  Vlan?: IToken[];
   ports?: IToken[];
 };
 
@@ -118,6 +152,9 @@ export type AttachStmtCstChildren = {
   ports: IToken[];
   Arrow: IToken[];
   bridge: IToken[];
+  Vlan?: IToken[];
+  vlan?: IToken[];
+  Untagged?: IToken[];
 };
 
 export interface AddrStmtCstNode extends CstNode {
@@ -415,6 +452,106 @@ export type KillStmtCstChildren = {
   targets: IToken[];
 };
 
+export interface CaptureStmtCstNode extends CstNode {
+  name: "captureStmt";
+  children: CaptureStmtCstChildren;
+}
+
+export type CaptureStmtCstChildren = {
+  Capture: IToken[];
+  endpoint: IToken[];
+  To?: IToken[];
+  file?: IToken[];
+  Count?: IToken[];
+  count?: IToken[];
+  For?: IToken[];
+  duration?: IToken[];
+  Amp?: IToken[];
+};
+
+export interface AwaitStmtCstNode extends CstNode {
+  name: "awaitStmt";
+  children: AwaitStmtCstChildren;
+}
+
+export type AwaitStmtCstChildren = {
+  Await: IToken[];
+  ref: NsRefCstNode[];
+  protocol?: (IToken)[];
+  port?: IToken[];
+  Reach?: IToken[];
+  address?: IToken[];
+  Timeout?: IToken[];
+  timeout?: IToken[];
+};
+
+export interface VlanStmtCstNode extends CstNode {
+  name: "vlanStmt";
+  children: VlanStmtCstChildren;
+}
+
+export type VlanStmtCstChildren = {
+  Vlan: IToken[];
+  endpoint: IToken[];
+  id: IToken[];
+  As?: IToken[];
+  name?: IToken[];
+  addrs?: IToken[];
+};
+
+export interface MacvlanStmtCstNode extends CstNode {
+  name: "macvlanStmt";
+  children: MacvlanStmtCstChildren;
+}
+
+export type MacvlanStmtCstChildren = {
+  Macvlan: IToken[];
+  parent: IToken[];
+  Arrow: IToken[];
+  endpoint: IToken[];
+  Mode?: IToken[];
+  mode?: IToken[];
+  addrs?: IToken[];
+};
+
+export interface NatStmtCstNode extends CstNode {
+  name: "natStmt";
+  children: NatStmtCstChildren;
+}
+
+export type NatStmtCstChildren = {
+  Nat: IToken[];
+  ns: IToken[];
+};
+
+export interface PublishStmtCstNode extends CstNode {
+  name: "publishStmt";
+  children: PublishStmtCstChildren;
+}
+
+export type PublishStmtCstChildren = {
+  Publish: IToken[];
+  ns: IToken[];
+  protocol?: (IToken)[];
+  port: IToken[];
+  Arrow: IToken[];
+  target: IToken[];
+};
+
+export interface MachineStmtCstNode extends CstNode {
+  name: "machineStmt";
+  children: MachineStmtCstChildren;
+}
+
+export type MachineStmtCstChildren = {
+  Machine: IToken[];
+  name: IToken[];
+  Ssh: IToken[];
+  target: IToken[];
+  Port?: IToken[];
+  port?: IToken[];
+};
+
 export interface CallStmtCstNode extends CstNode {
   name: "callStmt";
   children: CallStmtCstChildren;
@@ -432,6 +569,8 @@ export interface NshCstVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   nsStmt(children: NsStmtCstChildren, param?: IN): OUT;
   delStmt(children: DelStmtCstChildren, param?: IN): OUT;
   vethStmt(children: VethStmtCstChildren, param?: IN): OUT;
+  shapeOption(children: ShapeOptionCstChildren, param?: IN): OUT;
+  shapeStmt(children: ShapeStmtCstChildren, param?: IN): OUT;
   bridgeStmt(children: BridgeStmtCstChildren, param?: IN): OUT;
   attachStmt(children: AttachStmtCstChildren, param?: IN): OUT;
   addrStmt(children: AddrStmtCstChildren, param?: IN): OUT;
@@ -460,5 +599,12 @@ export interface NshCstVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   jobsStmt(children: JobsStmtCstChildren, param?: IN): OUT;
   waitStmt(children: WaitStmtCstChildren, param?: IN): OUT;
   killStmt(children: KillStmtCstChildren, param?: IN): OUT;
+  captureStmt(children: CaptureStmtCstChildren, param?: IN): OUT;
+  awaitStmt(children: AwaitStmtCstChildren, param?: IN): OUT;
+  vlanStmt(children: VlanStmtCstChildren, param?: IN): OUT;
+  macvlanStmt(children: MacvlanStmtCstChildren, param?: IN): OUT;
+  natStmt(children: NatStmtCstChildren, param?: IN): OUT;
+  publishStmt(children: PublishStmtCstChildren, param?: IN): OUT;
+  machineStmt(children: MachineStmtCstChildren, param?: IN): OUT;
   callStmt(children: CallStmtCstChildren, param?: IN): OUT;
 }

@@ -49,6 +49,10 @@ export interface OptionSpec {
   readonly meta?: string;
   /** The values allowed, for a MODE. */
   readonly choices?: readonly string[];
+  /** The lowest and highest value, for a TIME (in seconds) or an N. */
+  readonly range?: readonly [number, number];
+  /** A group of options that a statement may show as one in its usage (`[shaping options]`). */
+  readonly group?: string;
   readonly help: string;
 }
 
@@ -57,7 +61,7 @@ export interface OptionSpec {
  * (`min`..`max` of them) that `complete` completes.
  */
 export type Slot =
-  | { readonly kind: 'keyword'; readonly text: string; readonly optional: boolean }
+  | { readonly kind: 'keyword'; readonly words: readonly string[]; readonly optional: boolean }
   | {
       readonly kind: 'word';
       /** How it is shown in usage (`NS.IF`, `ADDR`). */
@@ -83,12 +87,15 @@ export interface StatementSpec {
   readonly options: readonly OptionSpec[];
   /** Option words before the positional words, in any order (spawn's namespace types). */
   readonly leadingOptions?: readonly OptionSpec[];
+  /** Option groups shown as one in usage: `[shaping options]`. */
+  readonly collapse?: readonly string[];
   readonly examples: readonly string[];
 }
 
 // ---- building blocks ------------------------------------------------------------------------------
 
-const kw = (text: string, optional = false): Slot => ({ kind: 'keyword', text, optional });
+/** A keyword (or one of several: `tcp|udp`), or an operator. */
+const kw = (text: string, optional = false): Slot => ({ kind: 'keyword', words: text.split('|'), optional });
 const op = kw;
 const block: Slot = { kind: 'block' };
 /** One word. */
@@ -109,6 +116,20 @@ const background: OptionSpec = { word: '&', help: 'run in the background ([1] PI
 
 export const NS_TYPE_NAMES = ['net', 'uts', 'ipc', 'pid', 'mnt', 'user', 'cgroup', 'time'] as const;
 
+const SHAPING = 'shaping options';
+/** The shaping options of `shape` and `veth`. */
+export const SHAPE_OPTIONS: readonly OptionSpec[] = [
+  { word: 'delay', value: 'TIME', range: [0, 3600], group: SHAPING, help: 'delay what leaves by this much (netem)' },
+  { word: 'jitter', value: 'TIME', range: [0, 3600], group: SHAPING, help: 'vary the delay by up to this much (needs delay)' },
+  { word: 'loss', value: 'PCT', group: SHAPING, help: 'drop this share of the packets' },
+  { word: 'duplicate', value: 'PCT', group: SHAPING, help: 'send this share of the packets twice' },
+  { word: 'reorder', value: 'PCT', group: SHAPING, help: 'send this share of the packets at once, ahead of the delayed ones (needs delay)' },
+  { word: 'corrupt', value: 'PCT', group: SHAPING, help: 'flip a bit in this share of the packets' },
+  { word: 'rate', value: 'RATE', group: SHAPING, help: 'limit the rate (alone: a token bucket, tbf, which needs no netem)' },
+  { word: 'limit', value: 'N', range: [1, 4294967295], group: SHAPING, help: 'the length of the queue, in packets (netem)' },
+];
+export const MACVLAN_MODE_NAMES = ['bridge', 'private', 'vepa', 'passthru'] as const;
+
 // ---- the statements ---------------------------------------------------------------------------------
 
 export const statements: readonly StatementSpec[] = [
@@ -117,8 +138,11 @@ export const statements: readonly StatementSpec[] = [
     rule: 'nsStmt',
     help: 'create network namespaces (persisted like `ip netns add`); optionally with their own hostname',
     forms: [[some('NAME')]],
-    options: [{ word: 'hostname', value: 'HOST', help: 'a UTS namespace of its own with this hostname' }],
-    examples: ['ns a b', 'ns r hostname router'],
+    options: [
+      { word: 'hostname', value: 'HOST', help: 'a UTS namespace of its own with this hostname' },
+      { word: 'on', value: 'MACHINE', help: 'the namespaces live on that machine (declared with machine)' },
+    ],
+    examples: ['ns a b', 'ns r hostname router', 'ns c d on m2'],
   },
   {
     name: 'del',
@@ -133,24 +157,33 @@ export const statements: readonly StatementSpec[] = [
     rule: 'vethStmt',
     help: 'a veth pair, each end in its namespace, addressed and up; one address on the right gives both ends one',
     forms: [[one('NS.IF', 'endpoint'), any('ADDR', 'address'), op('<->'), one('NS.IF', 'endpoint'), any('ADDR', 'address')]],
-    options: [{ word: 'mtu', value: 'N', help: 'the MTU of both ends' }],
-    examples: ['veth a.v0 <-> host.v1 10.1.1.1/24', 'veth a.eth0 10.0.0.1/24 <-> b.eth0 10.0.0.2/24 mtu 9000'],
+    options: [{ word: 'mtu', value: 'N', range: [68, 65535], help: 'the MTU of both ends' }, ...SHAPE_OPTIONS],
+    collapse: [SHAPING],
+    examples: [
+      'veth a.v0 <-> host.v1 10.1.1.1/24',
+      'veth a.eth0 10.0.0.1/24 <-> b.eth0 10.0.0.2/24 mtu 9000',
+      'veth a.v0 <-> b.v0 10.0.0.1/30 delay 10ms rate 10mbit',
+    ],
   },
   {
     name: 'bridge',
     rule: 'bridgeStmt',
-    help: 'a Linux bridge, up, with interfaces of its namespace as ports',
-    forms: [[one('NS.BR', 'endpoint'), any('IF', 'port')]],
+    help: 'a Linux bridge, up, with interfaces of its namespace as ports; vlan turns VLAN filtering on',
+    forms: [[one('NS.BR', 'endpoint'), kw('vlan', true), any('IF', 'port')]],
     options: [],
-    examples: ['bridge s.br0 p1 p2'],
+    examples: ['bridge s.br0 p1 p2', 'bridge s.br1 vlan'],
   },
   {
     name: 'attach',
     rule: 'attachStmt',
-    help: 'make interfaces ports of a bridge in the same namespace',
-    forms: [[some('NS.IF', 'endpoint'), op('->'), one('NS.BR', 'endpoint')]],
+    help: 'make interfaces ports of a bridge in the same namespace; with vlan, an access or a trunk port',
+    forms: [
+      [some('NS.IF', 'endpoint'), op('->'), one('NS.BR', 'endpoint')],
+      [some('NS.IF', 'endpoint'), op('->'), one('NS.BR', 'endpoint'), kw('vlan'), one('ID'), kw('untagged')],
+      [some('NS.IF', 'endpoint'), op('->'), one('NS.BR', 'endpoint'), kw('vlan'), one('ID[,ID…]')],
+    ],
     options: [],
-    examples: ['attach s.p3 -> s.br0'],
+    examples: ['attach s.p3 -> s.br0', 'attach s.p1 -> s.br1 vlan 10 untagged', 'attach s.up -> s.br1 vlan 10,20'],
   },
   {
     name: 'addr',
@@ -327,9 +360,9 @@ export const statements: readonly StatementSpec[] = [
     name: 'sleep',
     rule: 'sleepStmt',
     help: 'wait',
-    forms: [[one('SECONDS')]],
+    forms: [[one('TIME')]],
     options: [],
-    examples: ['sleep 0.5'],
+    examples: ['sleep 0.5', 'sleep 250ms'],
   },
   {
     name: 'jobs',
@@ -354,6 +387,78 @@ export const statements: readonly StatementSpec[] = [
     forms: [[some('%N | PID')]],
     options: [],
     examples: ['kill %1'],
+  },
+  {
+    name: 'shape',
+    rule: 'shapeStmt',
+    help: 'shape what leaves each endpoint (delay, loss, rate …), replacing any shaping it had; off removes it',
+    forms: [[some('NS.IF', 'endpoint')]],
+    options: [...SHAPE_OPTIONS, { word: 'off', help: 'remove the shaping (alone)' }],
+    examples: ['shape a.v0 delay 50ms jitter 5ms loss 1%', 'shape a.v0 b.v0 rate 1mbit', 'shape a.v0 off'],
+  },
+  {
+    name: 'capture',
+    rule: 'captureStmt',
+    help: 'built-in packet capture on an interface: one line per packet, or a pcap file',
+    forms: [[one('NS.IF', 'endpoint')]],
+    options: [
+      { word: 'to', value: 'FILE', meta: '"FILE"', help: 'write a pcap file (tcpdump and Wireshark read it)' },
+      { word: 'count', value: 'N', range: [1, 1_000_000_000], help: 'end after this many packets' },
+      { word: 'for', value: 'TIME', range: [1e-6, 86400], help: 'end after this long' },
+      background,
+    ],
+    examples: ['capture a.v0 count 5', 'capture b.eth0 to "b.pcap" for 10s &'],
+  },
+  {
+    name: 'await',
+    rule: 'awaitStmt',
+    help: 'wait until something listens on a port in a namespace, or until an address answers a ping from it',
+    forms: [
+      [one('NSREF', 'nsref'), kw('tcp|udp'), one('PORT')],
+      [one('NSREF', 'nsref'), kw('reach'), one('ADDR', 'address')],
+    ],
+    options: [{ word: 'timeout', value: 'TIME', range: [1e-6, 86400], help: 'how long to wait at most (10s)' }],
+    examples: ['await b tcp 8080', 'await a reach 10.0.2.2 timeout 5s'],
+  },
+  {
+    name: 'vlan',
+    rule: 'vlanStmt',
+    help: 'an 802.1Q sub-interface (IF.ID unless named with as), in the same namespace, up, addressed',
+    forms: [[one('NS.IF', 'endpoint'), one('ID'), any('ADDR', 'address')]],
+    options: [{ word: 'as', value: 'NAME', help: 'its name (default IF.ID)' }],
+    examples: ['vlan a.eth0 10 10.0.10.1/24', 'vlan a.eth0 20 as mgmt'],
+  },
+  {
+    name: 'macvlan',
+    rule: 'macvlanStmt',
+    help: 'a macvlan of an interface (a NIC of the host: host.eth0), placed in a namespace, up, addressed',
+    forms: [[one('NS.IF', 'endpoint'), op('->'), one('NS.NAME', 'endpoint'), any('ADDR', 'address')]],
+    options: [{ word: 'mode', value: 'MODE', choices: MACVLAN_MODE_NAMES, help: 'the macvlan mode (bridge)' }],
+    examples: ['macvlan host.eth0 -> a.mv0 192.168.1.50/24', 'macvlan host@m2.eth0 -> b.mv0 mode vepa'],
+  },
+  {
+    name: 'nat',
+    rule: 'natStmt',
+    help: 'masquerade what a namespace forwards out of interfaces that are not links of the lab',
+    forms: [[one('NS', 'namespace')]],
+    options: [],
+    examples: ['nat host'],
+  },
+  {
+    name: 'publish',
+    rule: 'publishStmt',
+    help: 'connections to a port on a namespace\'s own addresses go to ADDR:PORT inside the lab',
+    forms: [[one('NS', 'namespace'), kw('tcp|udp', true), one('PORT'), op('->'), one('ADDR[:PORT]', 'address')]],
+    options: [],
+    examples: ['publish host 8080 -> 10.0.0.2:80', 'publish host udp 5353 -> [fd00::2]:53'],
+  },
+  {
+    name: 'machine',
+    rule: 'machineStmt',
+    help: 'a machine the lab may use, reached with OpenSSH',
+    forms: [[one('NAME'), kw('ssh'), one('[USER@]HOST')]],
+    options: [{ word: 'port', value: 'PORT', help: 'the ssh port (22)' }],
+    examples: ['machine m2 ssh root@10.0.0.5', 'machine m3 ssh m3.example.org port 2222'],
   },
 ];
 
@@ -385,7 +490,7 @@ function optionText(o: OptionSpec): string {
 function slotText(s: Slot): string {
   switch (s.kind) {
     case 'keyword':
-      return s.optional ? `[${s.text}]` : s.text;
+      return s.optional ? `[${s.words.join('|')}]` : s.words.join('|');
     case 'block':
       return '{ … }';
     case 'word': {
@@ -398,7 +503,8 @@ function slotText(s: Slot): string {
 /** Each form of a statement as one line of usage: `veth NS.IF [ADDR…] <-> NS.IF [ADDR…] [mtu N]`. */
 export function usageLines(s: StatementSpec): string[] {
   const lead = (s.leadingOptions ?? []).map(optionText);
-  const tail = s.options.map(optionText);
+  const collapsed = (o: OptionSpec) => o.group !== undefined && (s.collapse ?? []).includes(o.group);
+  const tail = s.options.map(o => (collapsed(o) ? `[${o.group}]` : optionText(o))).filter((t, i, all) => all.indexOf(t) === i);
   return s.forms.map(f => [s.name, ...lead, ...f.map(slotText), ...tail].join(' '));
 }
 
@@ -408,7 +514,7 @@ export function keywordsOf(specs: readonly StatementSpec[]): { statements: strin
   const others = new Set<string>();
   for (const s of specs) {
     for (const o of [...(s.leadingOptions ?? []), ...s.options]) if (isWord(o.word)) others.add(o.word);
-    for (const f of s.forms) for (const slot of f) if (slot.kind === 'keyword' && isWord(slot.text)) others.add(slot.text);
+    for (const f of s.forms) for (const slot of f) if (slot.kind === 'keyword') for (const w of slot.words) if (isWord(w)) others.add(w);
   }
   const names = specs.map(s => s.name);
   for (const n of names) others.delete(n);
@@ -427,7 +533,7 @@ export function innerWords(specs: readonly StatementSpec[]): string[] {
     for (const o of [...(s.leadingOptions ?? []), ...s.options]) for (const w of [o.word, ...(o.choices ?? [])]) if (isWord(w)) out.add(w);
     for (const f of s.forms) {
       for (const slot of f) {
-        if (slot.kind === 'keyword' && isWord(slot.text)) out.add(slot.text);
+        if (slot.kind === 'keyword') for (const w of slot.words) if (isWord(w)) out.add(w);
         if (slot.kind === 'word') for (const c of slot.choices ?? []) if (isWord(c)) out.add(c);
       }
     }

@@ -163,6 +163,27 @@ export const Ipc = keyword('ipc');
 export const Mnt = keyword('mnt');
 export const Net = keyword('net');
 export const User = keyword('user');
+// v2
+export const Shape = keyword('shape');
+export const Capture = keyword('capture');
+export const Await = keyword('await');
+export const Vlan = keyword('vlan');
+export const Macvlan = keyword('macvlan');
+export const Nat = keyword('nat');
+export const Publish = keyword('publish');
+export const Machine = keyword('machine');
+export const On = keyword('on');
+export const Off = keyword('off');
+export const Untagged = keyword('untagged');
+export const To = keyword('to');
+export const Count = keyword('count');
+export const Tcp = keyword('tcp');
+export const Udp = keyword('udp');
+export const Reach = keyword('reach');
+export const Timeout = keyword('timeout');
+export const Mode = keyword('mode');
+export const Ssh = keyword('ssh');
+export const Port = keyword('port');
 
 export const allTokens: readonly TokenType[] = [
   WhiteSpace, LineContinuation, Comment, Newline, Semicolon, LBrace, RBrace,

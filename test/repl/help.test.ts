@@ -14,8 +14,8 @@ describe('REPL help', () => {
   it('shows a statement with its forms, options and example', () => {
     const text = helpFor('veth')!;
     assert.match(text, /^veth: /);
-    assert.match(text, /forms:\n {2}veth NS\.IF \[ADDR…\] <-> NS\.IF \[ADDR…\] \[mtu N\]\n/);
-    assert.match(text, /options:\n {2}mtu N +the MTU of both ends\n/);
+    assert.match(text, /forms:\n {2}veth NS\.IF \[ADDR…\] <-> NS\.IF \[ADDR…\] \[mtu N\] \[shaping options\]\n/);
+    assert.match(text, /options:\n {2}mtu N +the MTU of both ends\n {2}delay TIME +delay what leaves/);
     assert.match(text, /example:\n {2}veth a\.v0 <-> host\.v1 10\.1\.1\.1\/24\n/);
   });
 
