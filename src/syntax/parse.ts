@@ -11,7 +11,7 @@ import { LBrace, RBrace } from './tokens.js';
 import { splitTopLevel } from './pieces.js';
 import { spanAt, type Origin, type Source, type Span } from './source.js';
 import { usage } from './usage.js';
-import { tokenSpan } from './words.js';
+import { tokenSpan, UNTERMINATED } from './words.js';
 
 export interface ParseResult {
   readonly program: Program;
@@ -63,11 +63,9 @@ function parsePiece(at: Origin, text: string, recovering: boolean): PieceResult 
   parser.input = lexed.tokens;
   const cst = parser.program();
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
-  let incomplete = parser.errors.length > 0 && lexed.diagnostics.length === 0;
   let lastLine = -1;
   const lexLines = new Set(lexed.diagnostics.map(d => d.span?.line));
   for (const e of parser.errors) {
-    if (!atEnd(text, e.token)) incomplete = false;
     // After recovery the parser often stumbles again on the same line, or at the end of the
     // input: those are echoes of the first error, not news.
     const span = e.message === UNCLOSED ? unclosedBrace(at, lexed.tokens) : errorSpan(at, text, e.token);
@@ -79,13 +77,22 @@ function parsePiece(at: Origin, text: string, recovering: boolean): PieceResult 
   const builder = new AstBuilder(at, parser.errors.length > 0);
   // without recovery, a failed parse returns no tree at all
   const statements = cst ? [...builder.program((cst as ProgramCstNode).children).statements] : [];
-  if (builder.diagnostics.length > 0) incomplete = false;
   // A broken word (an unterminated string) explains a parse error on its line: keep only the cause.
+  // An unterminated string runs to the end of the input: it explains every parse error after it,
+  // and a "{" that is never closed.
   const wordLines = new Set(builder.diagnostics.map(d => d.span?.line));
-  const kept = diagnostics.filter(d => lexed.diagnostics.includes(d) || !wordLines.has(d.span?.line));
+  const open = builder.diagnostics.find(d => d.code === UNTERMINATED)?.span;
+  const echo = (d: Diagnostic) => wordLines.has(d.span?.line) || (open !== undefined && (d.message === UNCLOSED || (d.span?.start ?? 0) >= open.start));
+  const kept = diagnostics.filter(d => lexed.diagnostics.includes(d) || !echo(d));
   kept.push(...builder.diagnostics);
   diagnostics.length = 0;
   diagnostics.push(...kept);
+  // Unfinished, so that more text could complete it (the REPL's "..."): only a "{" that is not
+  // closed yet, or a string that is not; a statement that misses words is an error at once.
+  const unfinished = open
+    ? builder.diagnostics.every(d => d.code === UNTERMINATED)
+    : builder.diagnostics.length === 0 && parser.errors.length > 0 && parser.errors.every(e => e.message === UNCLOSED);
+  const incomplete = lexed.diagnostics.length === 0 && unfinished;
   return { statements, diagnostics, incomplete };
 }
 

@@ -50,9 +50,10 @@ export const Bang = createToken({ name: 'Bang', pattern: '!', line_breaks: false
 // One shell-like word: bare characters, "double" and 'single' quoted parts, ${…} and \x escapes.
 // A word may not start with # (a comment) or ! (negation); "-" is part of a word unless it starts "->".
 // Unterminated quotes and ${ are taken in whole so the word checker can name them precisely.
-// Strings end on their line: an unterminated one is reported where it starts, not at the end of the file.
-const dq = String.raw`"(?:[^"\\\n]|\\[^\n])*"?`;
-const sq = String.raw`'[^'\n]*'?`;
+// Strings may span lines (an unterminated one runs to the end of the input and is reported where
+// it starts); ${…} ends on its line.
+const dq = String.raw`"(?:[^"\\]|\\[\s\S])*"?`;
+const sq = String.raw`'[^']*'?`;
 const brace = String.raw`\$\{[^}\n]*\}?`;
 const esc = String.raw`\\[^\n]`;
 // A run of plain characters comes first: most words are nothing else, and match in one step.
@@ -92,7 +93,8 @@ export const PlainWord = createToken({
   categories: [Word],
   pattern: new RegExp(`${firstPiece}${restPiece}*`),
   start_chars_hint: wordStarts,
-  line_breaks: false,
+  // a string in it may span lines
+  line_breaks: true,
   label: 'a word',
 });
 

@@ -29,6 +29,9 @@ export function tokenSpan(at: Origin, tok: IToken): Span {
   };
 }
 
+/** The code of the diagnostic of a string that is not closed: it runs to the end of the input. */
+export const UNTERMINATED = 'unterminated-string';
+
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const BARE = /[^"'\\$]+/y;
 
@@ -134,7 +137,7 @@ class WordReader {
           }
         }
         if (!closed) {
-          this.diagnostics.push(error('unterminated string: expected a closing "', this.span(open, open + 1)));
+          this.diagnostics.push(error('unterminated string: expected a closing "', this.span(open, open + 1), undefined, UNTERMINATED));
         } else if (i === open + 2) {
           this.flush(open);
           this.parts.push({ kind: 'text', value: '', quoted: 'double', span: this.span(open, i) });
@@ -142,7 +145,7 @@ class WordReader {
       } else if (c === "'") {
         const close = img.indexOf("'", i + 1);
         if (close === -1) {
-          this.diagnostics.push(error("unterminated string: expected a closing '", this.span(i, i + 1)));
+          this.diagnostics.push(error("unterminated string: expected a closing '", this.span(i, i + 1), undefined, UNTERMINATED));
           i = img.length;
         } else {
           if (close === i + 1) {
