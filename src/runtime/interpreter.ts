@@ -17,6 +17,7 @@ import { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 import { expandWord, UNKNOWN, UnknownValue } from './expand.js';
 import { checkStatementValues, type ValuedStatement } from './statement-values.js';
+import { DryRunLoops, loopSize } from './dry-run-limit.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
 export class StatementFailed extends DiagnosticError {
@@ -636,11 +637,13 @@ export class Interpreter {
   private async forStmt(s: A.ForStmt, scope: Scope): Promise<void> {
     const name = this.value(s.variable, scope, V.checkVarName);
     let values: Iterable<string>;
+    let count = 0;
     if (s.items.kind === 'range') {
       const from = this.value(s.items.from, scope, t => V.checkInt(t, 'range start', -1e15, 1e15));
       const to = this.value(s.items.to, scope, t => V.checkInt(t, 'range end', -1e15, 1e15));
-      if (Math.abs(to - from) + 1 > MAX_RANGE) {
-        this.fail(`range ${from}..${to} has ${Math.abs(to - from) + 1} values; nsh allows at most ${MAX_RANGE}`, s.items.span);
+      count = Math.abs(to - from) + 1;
+      if (count > MAX_RANGE) {
+        this.fail(`range ${from}..${to} has ${count} values; nsh allows at most ${MAX_RANGE}`, s.items.span);
       }
       const step = to >= from ? 1 : -1;
       values = (function* () {
@@ -648,12 +651,22 @@ export class Interpreter {
       })();
     } else {
       values = s.items.words.map(w => this.expand(w, scope));
+      count = s.items.words.length;
     }
-    for (const v of values) {
-      scope.set(name, v);
-      await this.block(s.body, scope);
+    const dryRun = this.opts.mode === 'check' ? this.dryRunLoops : undefined;
+    dryRun?.enter(s, count, f => loopSize(f, w => this.expand(w, scope)));
+    try {
+      for (const v of values) {
+        if (dryRun && !dryRun.pass(s)) break;
+        scope.set(name, v);
+        await this.block(s.body, scope);
+      }
+    } finally {
+      dryRun?.exit();
     }
   }
+
+  private readonly dryRunLoops = new DryRunLoops();
 
   private async call(s: A.CallStmt, scope: Scope): Promise<void> {
     const name = this.expand(s.name, scope);
