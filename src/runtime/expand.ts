@@ -2,6 +2,7 @@
 import type { Expr, Word } from '../syntax/ast.js';
 import { error } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
+import { grouped, MAX_WORD } from '../syntax/limits.js';
 import { show } from '../syntax/values.js';
 import type { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
@@ -76,10 +77,18 @@ export function expandWord(w: Word, vars: VarSource): string {
   if (w.literal !== undefined) return w.literal;
   let out = '';
   for (const p of w.parts) {
-    if (p.kind === 'text') out += p.value;
-    else if (p.kind === 'var') out += lookup(p.name, p.span, vars);
-    else if (p.kind === 'expr') out += evaluate(p.expr, vars).toString();
+    let piece: string;
+    if (p.kind === 'text') piece = p.value;
+    else if (p.kind === 'var') piece = lookup(p.name, p.span, vars);
+    else if (p.kind === 'expr') piece = evaluate(p.expr, vars).toString();
     else throw unknownValue;
+    // `let a = $a$a`, again and again, doubles a value until no string can hold it
+    if (out.length + piece.length > MAX_WORD) {
+      throw new DiagnosticError(
+        error(`the value of this word is more than ${grouped(MAX_WORD)} characters, the most nsh allows`, w.span, undefined, 'value-too-long'),
+      );
+    }
+    out += piece;
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { error, type Diagnostic } from './diagnostics.js';
 import { tokenize } from './lexer.js';
 import { UNCLOSED } from './parse-messages.js';
 import { theParser } from './parser.js';
+import { MAX_NESTING } from './limits.js';
 import { LBrace, RBrace } from './tokens.js';
 import { splitTopLevel } from './pieces.js';
 import { spanAt, type Origin, type Source, type Span } from './source.js';
@@ -57,8 +58,24 @@ function atEnd(text: string, tok: IToken): boolean {
   return text.slice(tok.startOffset).trim() === '';
 }
 
+/** The first "{" that opens a block nested more than MAX_NESTING deep, if any. */
+function tooDeep(tokens: readonly IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.tokenType === LBrace && ++depth > MAX_NESTING) return t;
+    if (t.tokenType === RBrace && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 function parsePiece(at: Origin, text: string, recovering: boolean): PieceResult {
   const lexed = tokenize(at, text);
+  // the parser, the tree and the interpreter go one level deeper on the stack per block
+  const deep = tooDeep(lexed.tokens);
+  if (deep) {
+    const d = error(`blocks nest more than ${MAX_NESTING} deep`, tokenSpan(at, deep), 'move the inner part into a def');
+    return { statements: [], diagnostics: [...lexed.diagnostics, d], incomplete: false };
+  }
   const parser = theParser(recovering);
   parser.input = lexed.tokens;
   const cst = parser.program();

@@ -52,7 +52,9 @@ export const Bang = createToken({ name: 'Bang', pattern: '!', line_breaks: false
 // Unterminated quotes and ${ are taken in whole so the word checker can name them precisely.
 // Strings may span lines (an unterminated one runs to the end of the input and is reported where
 // it starts); ${…} ends on its line.
-const dq = String.raw`"(?:[^"\\]|\\[\s\S])*"?`;
+// (written as runs of plain characters between escapes, so that a long string is one step of
+// the regular expression engine per escape, not per character)
+const dq = String.raw`"[^"\\]*(?:\\[\s\S][^"\\]*)*"?`;
 const sq = String.raw`'[^']*'?`;
 const brace = String.raw`\$\{[^}\n]*\}?`;
 const esc = String.raw`\\[^\n]`;
