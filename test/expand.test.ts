@@ -23,6 +23,17 @@ describe('expansion', () => {
     assert.equal(expand('h${i+1}', { i: '4' }), 'h5');
   });
 
+  it('computes exactly with nsh\'s integers, from -10^15 to 10^15, and stops outside', () => {
+    assert.equal(expand('${999999999999999+1}'), '1000000000000000');
+    assert.equal(expand('${-1000000000000000}'), '-1000000000000000');
+    assert.equal(expand('${n*2}', { n: '500000000000000' }), '1000000000000000');
+    assert.equal(expand('${7/2} ${-7/2} ${-7%3}'.split(' ').join('_')), '3_-3_-1');
+    assert.throws(() => expand('${n*3}', { n: '500000000000000' }), /the result 1500000000000000 is out of range: nsh's integers are between -10\^15 and 10\^15/);
+    assert.throws(() => expand('${n+1}', { n: '9007199254740993' }), /\$n is 9007199254740993, out of range/);
+    const w = word('${9007199254740993}');
+    assert.match(w.diagnostics[0]!.message, /the number 9007199254740993 is out of range/);
+  });
+
   it('stops at an unknown value (a def parameter checked without a call)', () => {
     assert.throws(() => expand('a.$p', { p: UNKNOWN }), UnknownValue);
     assert.throws(() => expand('${p*2}', { p: UNKNOWN }), UnknownValue);

@@ -157,4 +157,11 @@ describe('values', () => {
     assert.deepEqual(ok(V.checkMacvlanMode('vepa')), 'vepa');
     bad(V.checkMacvlanMode('bridged'));
   });
+
+  it('reads nsh\'s integers, from -10^15 to 10^15', () => {
+    assert.equal(ok(V.checkInteger('1000000000000000', 'range end')), 1e15);
+    assert.equal(ok(V.checkInteger('-1000000000000000', 'range start')), -1e15);
+    assert.equal(bad(V.checkInteger('1000000000000001', 'range end')).problem, "range end 1000000000000001 is out of range: nsh's integers are between -10^15 and 10^15");
+    assert.match(bad(V.checkInteger('1.5', 'range end')).problem, /not a whole number/);
+  });
 });

@@ -3,7 +3,7 @@ import type { Expr, Word } from '../syntax/ast.js';
 import { error } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { grouped, MAX_WORD } from '../syntax/limits.js';
-import { show } from '../syntax/values.js';
+import { INT_RANGE, inIntRange, outOfIntRange, show } from '../syntax/values.js';
 import type { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 
@@ -41,16 +41,24 @@ function lookup(name: string, span: Span, vars: VarSource): string {
   return v;
 }
 
+/** A value of nsh's integers, or an error at `span` (`what` names it). */
+function integer(n: bigint, what: string, span: Span): bigint {
+  if (inIntRange(n)) return n;
+  throw new DiagnosticError(error(outOfIntRange(what, n).problem, span, undefined, 'integer-range'));
+}
+
 function evaluate(e: Expr, vars: VarSource): bigint {
   switch (e.kind) {
     case 'num':
-      return BigInt(e.value);
+      return e.value;
     case 'ref': {
       const v = lookup(e.name, e.span, vars).trim();
       if (!/^-?\d+$/.test(v)) {
         throw new DiagnosticError(error(`$${e.name} is ${show(v)}, not a whole number`, e.span));
       }
-      return BigInt(v);
+      const n = BigInt(v);
+      if (!inIntRange(n)) throw new DiagnosticError(error(`$${e.name} is ${v}, out of range: nsh's integers are ${INT_RANGE}`, e.span, undefined, 'integer-range'));
+      return n;
     }
     case 'neg':
       return -evaluate(e.operand, vars);
@@ -59,11 +67,11 @@ function evaluate(e: Expr, vars: VarSource): bigint {
       const b = evaluate(e.right, vars);
       switch (e.op) {
         case '+':
-          return a + b;
+          return integer(a + b, 'the result', e.span);
         case '-':
-          return a - b;
+          return integer(a - b, 'the result', e.span);
         case '*':
-          return a * b;
+          return integer(a * b, 'the result', e.span);
         case '/':
         case '%':
           if (b === 0n) throw new DiagnosticError(error('division by zero', e.span));

@@ -639,8 +639,8 @@ export class Interpreter {
     let values: Iterable<string>;
     let count = 0;
     if (s.items.kind === 'range') {
-      const from = this.value(s.items.from, scope, t => V.checkInt(t, 'range start', -1e15, 1e15));
-      const to = this.value(s.items.to, scope, t => V.checkInt(t, 'range end', -1e15, 1e15));
+      const from = this.value(s.items.from, scope, t => V.checkInteger(t, 'range start'));
+      const to = this.value(s.items.to, scope, t => V.checkInteger(t, 'range end'));
       count = Math.abs(to - from) + 1;
       if (count > MAX_RANGE) {
         this.fail(`range ${from}..${to} has ${count} values; nsh allows at most ${MAX_RANGE}`, s.items.span);

@@ -16,7 +16,7 @@ export interface VarPart {
   readonly name: string;
   readonly span: Span;
 }
-/** `${i+1}`: integer arithmetic. */
+/** `${i+1}`: integer arithmetic (nsh's integers: values.ts INT_LIMIT). */
 export interface ExprPart {
   readonly kind: 'expr';
   readonly expr: Expr;
@@ -42,7 +42,7 @@ export interface Word {
 }
 
 export type Expr =
-  | { readonly kind: 'num'; readonly value: number; readonly span: Span }
+  | { readonly kind: 'num'; readonly value: bigint; readonly span: Span }
   | { readonly kind: 'ref'; readonly name: string; readonly span: Span }
   | { readonly kind: 'neg'; readonly operand: Expr; readonly span: Span }
   | {

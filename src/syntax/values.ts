@@ -235,6 +235,28 @@ export function shorthandPair(c: Cidr): [Cidr, Cidr] | Problem {
   return [mk(left), mk(right)];
 }
 
+/**
+ * nsh's integers (arithmetic in ${…}, the ends of a `for` range): whole numbers from -10^15 to
+ * 10^15, computed exactly (BigInt); a number or a result outside is an error.
+ */
+export const INT_LIMIT = 10n ** 15n;
+export const INT_RANGE = 'between -10^15 and 10^15';
+
+export function inIntRange(n: bigint): boolean {
+  return n >= -INT_LIMIT && n <= INT_LIMIT;
+}
+
+/** The problem of a number outside nsh's integers: `the number 9007199254740993 is out of range: …`. */
+export function outOfIntRange(what: string, n: bigint | string): Problem {
+  return problem(`${what} ${n} is out of range: nsh's integers are ${INT_RANGE}`);
+}
+
+/** One of nsh's integers, written in decimal. */
+export function checkInteger(text: string, what: string): number | Problem {
+  if (!/^-?\d+$/.test(text)) return problem(`${what} ${show(text)} is not a whole number`);
+  return inIntRange(BigInt(text)) ? Number(text) : outOfIntRange(what, text);
+}
+
 export function checkInt(text: string, what: string, min: number, max: number): number | Problem {
   if (!/^-?\d+$/.test(text)) return problem(`${what} ${show(text)} is not a whole number`);
   const n = Number(text);

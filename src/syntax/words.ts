@@ -3,6 +3,7 @@ import type { IToken } from 'chevrotain';
 import type { Expr, TextPart, Word, WordPart } from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { MAX_EXPR_DEPTH } from './limits.js';
+import { inIntRange, outOfIntRange } from './values.js';
 import type { Origin, Span } from './source.js';
 
 /** The span of characters [from, to) of a token's image. */
@@ -177,6 +178,8 @@ class WordReader {
   }
 }
 
+const EXPR_HINT = 'expressions use integers, variable names, + - * / % and parentheses, e.g. ${i+1}';
+
 /** Integer expressions inside ${…}: + - * / % and parentheses over integers and variable names. */
 class ExprReader {
   private pos = 0;
@@ -194,10 +197,9 @@ class ExprReader {
   private at(from: number, to = this.pos): Span {
     return this.span(this.base + from, this.base + to);
   }
-  private fail(message: string, from: number, to: number): undefined {
-    this.diagnostics.push(
-      error(message, this.at(from, Math.max(to, from + 1)), 'expressions use integers, variable names, + - * / % and parentheses, e.g. ${i+1}'),
-    );
+  /** `hint` null: none. */
+  private fail(message: string, from: number, to: number, hint: string | null = EXPR_HINT): undefined {
+    this.diagnostics.push(error(message, this.at(from, Math.max(to, from + 1)), hint ?? undefined));
     return undefined;
   }
 
@@ -294,7 +296,9 @@ class ExprReader {
       if (glued && /^[A-Za-z_]/.test(glued[0])) {
         return this.fail(`"${m[0]}${glued[0]}" is not a number or a name`, start, this.pos + 1);
       }
-      return { kind: 'num', value: Number(m[0]), span: this.at(start) };
+      const value = BigInt(m[0]);
+      if (!inIntRange(value)) return this.fail(outOfIntRange('the number', m[0]).problem, start, this.pos, null);
+      return { kind: 'num', value, span: this.at(start) };
     }
     m = this.match(REF);
     if (m) {
