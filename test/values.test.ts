@@ -164,4 +164,15 @@ describe('values', () => {
     assert.equal(bad(V.checkInteger('1000000000000001', 'range end')).problem, "range end 1000000000000001 is out of range: nsh's integers are between -10^15 and 10^15");
     assert.match(bad(V.checkInteger('1.5', 'range end')).problem, /not a whole number/);
   });
+
+  it('shows a whole character, and an invisible one as U+XXXX', () => {
+    assert.equal(bad(V.checkNsName('a😀', { allowHost: false })).problem, 'namespace name "a😀" may not contain "😀"');
+    assert.deepEqual([bad(V.checkNsName('a😀', { allowHost: false })).from, bad(V.checkNsName('a😀', { allowHost: false })).to], [1, 3]);
+    assert.equal(bad(V.checkNsName('a\u200bb', { allowHost: false })).problem, 'namespace name "a<U+200B>b" may not contain U+200B');
+    assert.equal(bad(V.checkIfName('v\ufeff')).problem, 'interface name "v<U+FEFF>" may not contain U+FEFF');
+    assert.equal(V.showChar('\u00a0'), 'U+00A0');
+    assert.equal(V.showChar(' '), '" "');
+    // a long value is cut between characters, never inside one
+    assert.equal(V.show('😀'.repeat(50)), JSON.stringify(`${'😀'.repeat(24)}…${'😀'.repeat(15)}`));
+  });
 });

@@ -690,17 +690,27 @@ export class Interpreter {
     if (this.callsAborted) return;
     if (this.depth >= MAX_CALL_DEPTH) {
       this.callsAborted = true;
-      this.fail(`calls nest more than ${MAX_CALL_DEPTH} deep (is ${name} calling itself?)`, s.span);
+      // a chain of defs reaches the limit again from each def's own check: it is said once
+      if (this.tooDeepSaid) return;
+      this.tooDeepSaid = this.opts.mode === 'check';
+      this.fail(`calls nest more than ${MAX_CALL_DEPTH} deep${this.calling.includes(def) ? ` (${name} calls itself)` : ''}`, s.span);
     }
     const inner = new Scope(defScope);
     def.params.forEach((p, i) => inner.set(p.literal ?? p.raw, this.expand(s.args[i]!, scope)));
     this.depth++;
+    this.calling.push(def);
     try {
       await this.block(def.body, inner);
     } finally {
+      this.calling.pop();
       if (--this.depth === 0) this.callsAborted = false;
     }
   }
+
+  /** The defs being called, outermost first. */
+  private readonly calling: A.DefStmt[] = [];
+  /** In check mode: calls nesting too deep were reported. */
+  private tooDeepSaid = false;
 
   /**
    * Checks a def body where it is defined, its parameters unknown: each statement whose words need

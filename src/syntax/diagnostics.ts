@@ -69,7 +69,8 @@ export function renderDiagnostic(d: Diagnostic, paint: Painter = plain): string 
   const label = d.severity === 'error' ? paint.red(paint.bold('error')) : paint.yellow(paint.bold('warning'));
   const out: string[] = [];
   if (!d.span) {
-    out.push(`${label}: ${d.message}`);
+    // a problem with no place in a script (a file that cannot be read) is the command's
+    out.push(`${paint.bold('nsh')}: ${label}: ${d.message}`);
   } else {
     const s = d.span;
     out.push(`${paint.bold(`${s.source.name}:${s.line}:${s.col}`)}: ${label}: ${d.message}`);

@@ -4,6 +4,7 @@ import { allTokens, whiteSpaceCodes } from './tokens.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { grouped, MAX_WORD } from './limits.js';
 import { spanAt, type Origin } from './source.js';
+import { charAt, showChar } from './values.js';
 
 let lexer: Lexer | undefined;
 
@@ -54,10 +55,10 @@ export function tokenize(at: Origin, text: string): LexResult {
   const result = theLexer().tokenize(text);
   const diagnostics = result.tokens.filter(t => t.image.length > MAX_WORD).map(t => tooLong(at, t.startOffset, t.startOffset + t.image.length));
   for (const e of result.errors) {
-    let shown = text.slice(e.offset, e.offset + 1);
+    let shown = charAt(text, e.offset);
     if (shown === '|' && text[e.offset + 1] === '|') shown = '||';
     const where = spanAt(at.source, at.offset + e.offset, at.offset + e.offset + shown.length);
-    diagnostics.push(error(`unexpected character ${JSON.stringify(shown)}`, where, strayHints[shown]));
+    diagnostics.push(error(`unexpected character ${showChar(shown)}`, where, strayHints[shown]));
   }
   return { tokens: result.tokens, diagnostics };
 }

@@ -17,11 +17,35 @@ export function isProblem(x: unknown): x is Problem {
   return typeof x === 'object' && x !== null && 'problem' in x;
 }
 
-/** A value quoted for a message: control characters escaped, long values cut. */
+/** Characters that show nothing or look like a space (format characters, spaces but " "). */
+const INVISIBLE = /[\p{Cf}\p{Z}]/u;
+const INVISIBLES = /[\p{Cf}\p{Z}]/gu;
+
+/** `U+200B`. */
+function codePoint(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * A value quoted for a message: control characters escaped, invisible ones written U+XXXX, long
+ * values cut (never inside a character).
+ */
 export function show(text: string): string {
   // cut from the middle: the end of a generated name is often what differs
-  const cut = text.length > 40 ? `${text.slice(0, 24)}…${text.slice(-15)}` : text;
-  return JSON.stringify(cut);
+  const chars = text.length > 40 ? Array.from(text) : undefined;
+  const cut = chars && chars.length > 40 ? `${chars.slice(0, 24).join('')}…${chars.slice(-15).join('')}` : text;
+  return JSON.stringify(cut).replace(INVISIBLES, c => (c === ' ' ? c : `<${codePoint(c)}>`));
+}
+
+/** One character for a message: `"😀"`, or `U+200B` for one that shows nothing. */
+export function showChar(c: string): string {
+  return c !== ' ' && INVISIBLE.test(c) ? codePoint(c) : show(c);
+}
+
+/** The whole character (code point) at `index` of `text`. */
+export function charAt(text: string, index: number): string {
+  const cp = text.codePointAt(index);
+  return cp === undefined ? '' : String.fromCodePoint(cp);
 }
 
 function problem(message: string, hint?: string, from?: number, to?: number): Problem {
@@ -36,15 +60,15 @@ export function checkNsName(text: string, opts: { allowHost: boolean }): string 
   if (text.length > NS_NAME_MAX) {
     return problem(`namespace name ${show(text)} is ${text.length} characters; nsh allows at most ${NS_NAME_MAX}`);
   }
-  const bad = /[^A-Za-z0-9_-]/.exec(text);
+  const bad = /[^A-Za-z0-9_-]/u.exec(text);
   if (bad || !/^[A-Za-z_]/.test(text)) {
     const at = bad && /^[A-Za-z_]/.test(text) ? bad.index : 0;
-    const shown = bad && at === bad.index ? bad[0] : text[0]!;
+    const shown = bad && at === bad.index ? bad[0] : charAt(text, 0);
     return problem(
-      `namespace name ${show(text)} may not ${at === 0 ? 'start with' : 'contain'} ${show(shown)}`,
+      `namespace name ${show(text)} may not ${at === 0 ? 'start with' : 'contain'} ${showChar(shown)}`,
       'a namespace name is a letter or _ followed by letters, digits, _ or -',
       at,
-      at + 1,
+      at + shown.length,
     );
   }
   if (!opts.allowHost && text === 'host') {
@@ -61,13 +85,13 @@ export function checkIfName(text: string): string | Problem {
   if (text.length > IFNAME_MAX) {
     return problem(`interface name ${show(text)} is ${text.length} characters; Linux allows at most ${IFNAME_MAX}`);
   }
-  const bad = /[^A-Za-z0-9_.-]/.exec(text);
+  const bad = /[^A-Za-z0-9_.-]/u.exec(text);
   if (bad) {
     return problem(
-      `interface name ${show(text)} may not contain ${show(bad[0])}`,
+      `interface name ${show(text)} may not contain ${showChar(bad[0])}`,
       'an interface name is letters, digits, _ . and -',
       bad.index,
-      bad.index + 1,
+      bad.index + bad[0].length,
     );
   }
   if (text === '.' || text === '..') return problem(`${show(text)} is not a valid interface name`);

@@ -3,7 +3,7 @@ import type { IToken } from 'chevrotain';
 import type { Expr, TextPart, Word, WordPart } from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { MAX_EXPR_DEPTH } from './limits.js';
-import { inIntRange, outOfIntRange } from './values.js';
+import { charAt, inIntRange, outOfIntRange, showChar } from './values.js';
 import type { Origin, Span } from './source.js';
 
 /** The span of characters [from, to) of a token's image. */
@@ -197,6 +197,11 @@ class ExprReader {
   private at(from: number, to = this.pos): Span {
     return this.span(this.base + from, this.base + to);
   }
+  private unexpected(): undefined {
+    const c = charAt(this.text, this.pos);
+    return this.fail(`unexpected ${showChar(c)} in expression`, this.pos, this.pos + c.length);
+  }
+
   /** `hint` null: none. */
   private fail(message: string, from: number, to: number, hint: string | null = EXPR_HINT): undefined {
     this.diagnostics.push(error(message, this.at(from, Math.max(to, from + 1)), hint ?? undefined));
@@ -209,7 +214,7 @@ class ExprReader {
     if (!e) return undefined;
     this.skip();
     if (this.pos < this.text.length) {
-      return this.fail(`unexpected "${this.text[this.pos]}" in expression`, this.pos, this.pos + 1);
+      return this.unexpected();
     }
     return e;
   }
@@ -306,7 +311,7 @@ class ExprReader {
       return { kind: 'ref', name: m[1]!, span: this.at(start) };
     }
     if (this.pos >= this.text.length) return this.fail('expression ends too early', this.pos - 1, this.pos);
-    return this.fail(`unexpected "${this.text[this.pos]}" in expression`, this.pos, this.pos + 1);
+    return this.unexpected();
   }
 }
 
