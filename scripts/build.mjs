@@ -1,16 +1,15 @@
 // Bundles the CLI into dist/ with esbuild: a few files load much faster than chevrotain's many modules.
 // Code splitting: dist/cli.js holds what `nsh check` needs; the REPL, the tutorial and the Linux
-// backend are chunks that cli.ts imports only when a command needs them. The parser's grammar
-// tree and lookahead paths are computed here and baked in (src/syntax/baked-grammar.ts,
-// src/syntax/lookahead.ts).
+// backend are chunks that cli.ts imports only when a command needs them. The parser's lookahead
+// paths are computed here and baked in (src/syntax/lookahead.ts).
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
-// the parser's grammar tree and lookahead paths, from the grammar as tsc just compiled it
-const { bakedGrammar, lookaheadTable } = await import(new URL('build/src/syntax/parser.js', root).href);
+// the parser's lookahead paths, from the grammar as tsc just compiled it
+const { lookaheadTable } = await import(new URL('build/src/syntax/parser.js', root).href);
 
 rmSync(new URL('dist', root), { recursive: true, force: true });
 await build({
@@ -26,6 +25,6 @@ await build({
   sourcemap: true,
   external: ['koffi'],
   banner: { js: "import { createRequire as __nshCreateRequire } from 'node:module'; const require = __nshCreateRequire(import.meta.url);" },
-  define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true', NSH_LOOKAHEAD: JSON.stringify(lookaheadTable()), NSH_GRAMMAR: JSON.stringify(bakedGrammar()) },
+  define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true', NSH_LOOKAHEAD: JSON.stringify(lookaheadTable()) },
   logLevel: 'warning',
 });

@@ -13,10 +13,10 @@ const ebnfPath = `${root}grammar/nsh.ebnf`;
 const htmlPath = `${root}grammar/diagrams.html`;
 const checkOnly = process.argv.includes('--check');
 
-let parserModule, tokensModule;
+let parserModule, keywordsModule;
 try {
   parserModule = await import('../build/src/syntax/parser.js');
-  tokensModule = await import('../build/src/syntax/tokens.js');
+  keywordsModule = await import('../build/src/syntax/keywords.js');
 } catch (e) {
   console.error(`gen-diagrams: cannot load the compiled parser (${e.message}); run \`npx tsc -p .\` first`);
   process.exit(2);
@@ -56,7 +56,7 @@ for (const n of used) if (!defined.includes(n)) problems.push(`grammar/nsh.ebnf 
 
 // the quoted lower-case words of the EBNF are exactly the lexer's keywords
 const ebnfKeywords = [...new Set(terminals.filter(t => /^[a-z]+$/.test(t)))].sort();
-const lexerKeywords = [...tokensModule.keywordNames].sort();
+const lexerKeywords = [...keywordsModule.keywordNames].sort();
 for (const k of missing(lexerKeywords, ebnfKeywords)) problems.push(`keyword "${k}" is missing from grammar/nsh.ebnf`);
 for (const k of missing(ebnfKeywords, lexerKeywords)) problems.push(`grammar/nsh.ebnf quotes "${k}", which is not a keyword of the lexer`);
 

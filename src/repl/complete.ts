@@ -1,13 +1,15 @@
 /**
- * Tab completion for the REPL: statement keywords and the words that may follow them, namespace
- * names, interface names after `NS.`, $variables, def names, and file paths after `include` and
- * `.save`. What exists is asked of a CompletionWorld (live: /run/netns and rtnetlink dumps).
+ * Tab completion for the REPL, from the statement registry (src/syntax/statements.ts): statement
+ * keywords, then what each position of the statement's forms takes (namespace names, interface
+ * names after `NS.`, addresses …), and its option words where they may stand; $variables, def
+ * names, and file paths. What exists is asked of a CompletionWorld (live: /run/netns and rtnetlink
+ * dumps). A keyword completes with the space after it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { statementKeywordNames } from '../syntax/keywords.js';
+import { statementSpec, type Completion, type OptionSpec, type Slot, type StatementSpec } from '../syntax/statements.js';
 import { REPL_COMMANDS, statementNames } from './help.js';
-
 export interface CompletionWorld {
   /** Namespace names: the lab's and those under /run/netns. */
   namespaces(): string[];
@@ -18,8 +20,6 @@ export interface CompletionWorld {
   readonly cwd: string;
 }
 
-const NS_TYPES = ['net', 'uts', 'ipc', 'pid', 'mnt', 'user', 'cgroup', 'time'];
-const SPAWN_WORDS = ['uts', 'ipc', 'pid', 'mnt', 'net', 'user', 'hostname', 'as'];
 const SYSCTLS = ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv6.conf.all.disable_ipv6=1'];
 const PROGRAMS = ['ping', 'nc', 'ip', 'sh', 'ss', 'hostname', 'tcpdump'];
 
@@ -32,8 +32,15 @@ export function complete(line: string, world: CompletionWorld): [string[], strin
   const words = stmt.split(/\s+/).filter(Boolean);
   const current = /\s$/.test(stmt) || words.length === 0 ? '' : words.pop()!;
   while (words[0] === '!') words.shift();
-  if (words.length === 0 && current.startsWith('!')) return pick(current, statementKeywordNames.concat(world.defs()).map(k => `!${k}`));
-  return pick(current, candidates(words, current, world));
+  const starts = () => [...statementKeywordNames, ...world.defs()].map(k => `${k} `);
+  if (words.length === 0 && current.startsWith('!')) return pick(current, starts().map(k => `!${k}`));
+  if (current.startsWith('$')) {
+    const braced = current.startsWith('${');
+    return pick(current, world.variables().concat('!').map(v => (braced ? `\${${v}}` : `$${v}`)));
+  }
+  if (words.length === 0) return pick(current, starts());
+  const spec = statementSpec(words[0]!);
+  return pick(current, spec ? candidates(spec, words.slice(1), current, world) : []);
 }
 
 function pick(current: string, all: readonly string[]): [string[], string] {
@@ -67,88 +74,137 @@ function completeCommand(text: string, world: CompletionWorld): [string[], strin
   const m = /^\.(\S*)(\s+)?(.*)$/.exec(text)!;
   if (m[2] === undefined) return pick(text, Object.keys(REPL_COMMANDS).map(k => `.${k}`));
   const arg = m[3] ?? '';
-  if (m[1] === 'help') return pick(arg, statementNames);
+  if (m[1] === 'help') return pick(arg, [...statementNames, '!', ...Object.keys(REPL_COMMANDS).map(k => `.${k}`)]);
   if (m[1] === 'save') return pick(arg, paths(arg, world.cwd));
   return [[], arg];
 }
 
-function candidates(words: readonly string[], current: string, world: CompletionWorld): string[] {
-  if (current.startsWith('$')) {
-    const braced = current.startsWith('${');
-    return world.variables().concat('!').map(v => (braced ? `\${${v}}` : `$${v}`));
+// ---- the words of a statement against its forms --------------------------------------------------
+
+/** A place in a form: before slot `slot`, with `count` words already in it; `pid` after the `pid` of an NSREF. */
+interface Place {
+  readonly form: number;
+  readonly slot: number;
+  readonly count: number;
+  readonly pid?: boolean;
+}
+
+/** The places reachable from `p` without taking a word: optional slots may be skipped. */
+function reach(forms: readonly (readonly Slot[])[], p: Place): Place[] {
+  const out: Place[] = [p];
+  const form = forms[p.form]!;
+  for (let i = p.slot, count = p.count; i < form.length; i++, count = 0) {
+    const s = form[i]!;
+    const skippable = s.kind === 'keyword' ? s.optional : s.kind === 'word' ? count >= s.min : false;
+    if (!skippable) break;
+    out.push({ form: p.form, slot: i + 1, count: 0 });
   }
-  const namespaces = () => world.namespaces();
-  const nsrefs = () => [...namespaces(), 'host', 'pid'];
+  return out;
+}
+
+const atEnd = (forms: readonly (readonly Slot[])[], p: Place) => !p.pid && p.slot >= forms[p.form]!.length;
+
+/** Where the words leave the statement: its places in the forms, the options used, an option waiting for its value. */
+function follow(spec: StatementSpec, words: readonly string[]) {
+  const forms = spec.forms;
+  let places: Place[] = forms.map((_, form) => ({ form, slot: 0, count: 0 })).flatMap(p => reach(forms, p));
+  const used = new Set<string>();
+  let waiting: OptionSpec | undefined;
+  let leading = (spec.leadingOptions ?? []).length > 0;
+  let ns: string | undefined;
+  for (const w of words) {
+    if (waiting) {
+      waiting = undefined;
+      continue;
+    }
+    const option = (leading ? spec.leadingOptions! : places.some(p => atEnd(forms, p)) ? spec.options : []).find(o => o.word === w);
+    if (option) {
+      used.add(option.word);
+      if (option.value) waiting = option;
+      continue;
+    }
+    leading = false;
+    // a keyword of a form takes the word before a word slot could (as the parser does)
+    const keywordHere = places.some(p => {
+      const s = forms[p.form]![p.slot];
+      return s?.kind === 'keyword' && s.words.includes(w);
+    });
+    const next: Place[] = [];
+    for (const p of places) {
+      const s = forms[p.form]![p.slot];
+      if (!s) continue;
+      if (p.pid) next.push({ form: p.form, slot: p.slot, count: p.count + 1 });
+      else if (s.kind === 'keyword') {
+        if (s.words.includes(w)) next.push({ form: p.form, slot: p.slot + 1, count: 0 });
+      } else if (s.kind === 'word' && !keywordHere && p.count < s.max) {
+        if (s.complete === 'nsref' && w === 'pid') next.push({ ...p, pid: true });
+        else {
+          next.push({ form: p.form, slot: p.slot, count: p.count + 1 });
+          if (ns === undefined && (s.complete === 'namespace' || s.complete === 'endpoint')) ns = w.split('.')[0];
+        }
+      }
+    }
+    places = next.flatMap(p => reach(forms, p));
+  }
+  return { places, used, waiting, leading, ns };
+}
+
+function candidates(spec: StatementSpec, words: readonly string[], current: string, world: CompletionWorld): string[] {
+  const { places, used, waiting, leading, ns } = follow(spec, words);
+  const fill = (kind: Completion) => completion(kind, current, ns, world);
+  if (waiting) return waiting.value === 'FILE' ? fill('file') : (waiting.choices ?? []).map(c => `${c} `);
+  const out: string[] = [];
+  const offer = (options: readonly OptionSpec[]) => {
+    for (const o of options) if (!used.has(o.word) && /^[a-z-]+$/.test(o.word)) out.push(`${o.word} `);
+  };
+  if (leading) offer(spec.leadingOptions!);
+  for (const p of places) {
+    if (p.pid) continue;
+    const s = spec.forms[p.form]![p.slot];
+    if (!s) offer(spec.options);
+    else if (s.kind === 'keyword') out.push(...s.words.map(w => `${w} `));
+    else if (s.kind === 'word' && p.count < s.max) {
+      out.push(...fill(s.complete), ...(s.choices ?? []).map(c => `${c} `));
+    }
+  }
+  return out;
+}
+
+function completion(kind: Completion, current: string, ns: string | undefined, world: CompletionWorld): string[] {
+  const namespaces = () => [...world.namespaces(), 'host'];
   const endpoints = () => {
     const dot = current.indexOf('.');
-    if (dot < 0) return [...namespaces(), 'host'].map(n => `${n}.`);
-    const ns = current.slice(0, dot);
-    const names = ns === '*' ? [...new Set(namespaces().flatMap(n => world.interfaces(n)))] : world.interfaces(ns);
-    return names.map(i => `${ns}.${i}`);
+    if (dot < 0) return namespaces().map(n => `${n}.`);
+    const at = current.slice(0, dot);
+    const names = at === '*' ? [...new Set(world.namespaces().flatMap(n => world.interfaces(n)))] : world.interfaces(at);
+    return names.map(i => `${at}.${i}`);
   };
-  if (words.length === 0) return [...statementKeywordNames, ...world.defs()];
-  const kw = words[0]!;
-  const n = words.length - 1; // arguments before the one being typed
-  const prev = words[words.length - 1]!;
-  const after = (w: string) => words.indexOf(w) > 0;
-  switch (kw) {
-    case 'ns':
-      return n >= 1 && prev !== 'hostname' ? ['hostname'] : [];
-    case 'del':
-      return current.includes('.') ? endpoints() : [...namespaces(), ...endpoints()];
-    case 'veth':
-      if (prev === 'mtu') return [];
-      if (after('<->')) return prev === '<->' ? endpoints() : ['mtu'];
-      return n === 0 ? endpoints() : ['<->'];
-    case 'bridge':
-      if (n === 0) return endpoints();
-      return world.interfaces(words[1]!.split('.')[0]!).filter(i => i !== 'lo');
-    case 'attach':
-      if (after('->')) return prev === '->' ? endpoints() : [];
-      return n === 0 ? endpoints() : [...endpoints(), '->'];
-    case 'addr':
-      return n === 0 ? endpoints() : n === 1 ? ['del'] : [];
-    case 'up':
-    case 'down':
-      return [...endpoints(), '*.lo'];
-    case 'move':
-      if (n === 0) return endpoints();
-      if (prev === '->') return nsrefs();
-      if (prev === 'as') return [];
-      return after('->') ? ['as'] : ['->'];
-    case 'route':
-      if (n === 0) return [...namespaces(), 'host'];
-      if (n === 1) return ['default', 'del'];
-      if (prev === 'dev') return world.interfaces(words[1]!);
-      if (prev === 'via') return [];
-      return prev === 'del' ? ['default'] : ['via', 'dev'];
-    case 'forward':
-      return [...namespaces(), 'host'];
-    case 'sysctl':
-      return n === 0 ? [...namespaces(), 'host'] : SYSCTLS;
-    case 'in': {
-      if (n === 0) return current.includes('.') ? [] : nsrefs();
-      if (prev === 'pid') return [];
-      const cmdAt = words[1] === 'pid' ? 3 : 2;
-      return words.length === cmdAt ? programs(current) : [];
-    }
-    case 'show':
-      return n === 0 ? [...namespaces(), 'host', 'links', 'addrs', 'routes', '--json'] : [...namespaces(), 'host', '--json'];
-    case 'info':
-      return n === 0 ? nsrefs() : [];
-    case 'same':
-      return n >= 2 && prev !== 'pid' ? NS_TYPES : prev === 'pid' ? [] : nsrefs();
-    case 'pin':
-      if (n === 0) return nsrefs();
-      if (prev === 'as' || prev === 'at' || prev === 'pid') return current.startsWith('"') || prev === 'at' ? paths(current, world.cwd) : [];
-      return words[1] === 'pid' ? ['as'] : ['at'];
-    case 'spawn':
-      return SPAWN_WORDS;
-    case 'for':
-      return n === 1 ? ['in'] : [];
-    case 'include':
+  switch (kind) {
+    case 'namespace':
+      return namespaces();
+    case 'endpoint':
+      return endpoints();
+    case 'target':
+      return current.includes('.') ? endpoints() : [...world.namespaces(), ...endpoints()];
+    case 'nsref':
+      return current.includes('.') ? [] : [...namespaces(), 'pid '];
+    case 'interface':
+      return ns === undefined ? [] : world.interfaces(ns);
+    case 'port':
+      return ns === undefined ? [] : world.interfaces(ns).filter(i => i !== 'lo');
+    case 'file':
       return paths(current, world.cwd);
-    default:
+    case 'program':
+      return programs(current);
+    case 'sysctl':
+      return SYSCTLS;
+    case 'def':
+      return world.defs();
+    case 'variable':
+      return world.variables().map(v => `$${v}`);
+    case 'address':
+    case 'machine':
+    case 'none':
       return [];
   }
 }

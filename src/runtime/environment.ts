@@ -1,13 +1,14 @@
 /** Variables and user-defined statements, in nested scopes (a call gets its own scope). */
 import type { DefStmt } from '../syntax/ast.js';
+import type { VarValue } from './expand.js';
 
 export class Scope {
-  private readonly vars = new Map<string, string>();
+  private readonly vars = new Map<string, VarValue>();
   private readonly defs = new Map<string, { def: DefStmt; scope: Scope }>();
 
   constructor(readonly parent?: Scope) {}
 
-  get(name: string): string | undefined {
+  get(name: string): VarValue | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
       const v = s.vars.get(name);
       if (v !== undefined) return v;
@@ -15,7 +16,7 @@ export class Scope {
     return undefined;
   }
 
-  set(name: string, value: string): void {
+  set(name: string, value: VarValue): void {
     this.vars.set(name, value);
   }
 

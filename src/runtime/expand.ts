@@ -2,8 +2,8 @@
 import type { Expr, Word } from '../syntax/ast.js';
 import { error } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
-import { show } from '../syntax/values.js';
-import { BROKEN } from '../syntax/words.js';
+import { grouped, MAX_WORD } from '../syntax/limits.js';
+import { INT_RANGE, inIntRange, outOfIntRange, show } from '../syntax/values.js';
 import type { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 
@@ -13,9 +13,19 @@ export interface VarSource {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** A variable's value that is not known: a def parameter while its body is checked without a call. */
+export interface Unknown {
+  readonly kind: 'unknown';
+}
 /** The value of a def parameter while its body is checked without a call: expansion stops there. */
-export const UNKNOWN = '\uE002';
-/** Thrown (never shown) when expansion meets UNKNOWN; cheap: no stack is captured. */
+export const UNKNOWN: Unknown = Object.freeze({ kind: 'unknown' });
+/** What a variable holds: text, or UNKNOWN. */
+export type VarValue = string | Unknown;
+
+/**
+ * Thrown (never shown) when expansion meets UNKNOWN or a word with a syntax error (its problem is
+ * reported by the parser): the statement ends quietly. Cheap: no stack is captured.
+ */
 export class UnknownValue {}
 const unknownValue = new UnknownValue();
 
@@ -25,23 +35,30 @@ function undefinedVar(name: string, span: Span): DiagnosticError {
 }
 
 function lookup(name: string, span: Span, vars: VarSource): string {
-  if (name === BROKEN) throw unknownValue;
   const v = vars.scope.get(name) ?? (name === '!' ? undefined : vars.env[name]);
   if (v === undefined) throw undefinedVar(name, span);
-  if (v === UNKNOWN) throw unknownValue;
+  if (typeof v !== 'string') throw unknownValue;
   return v;
+}
+
+/** A value of nsh's integers, or an error at `span` (`what` names it). */
+function integer(n: bigint, what: string, span: Span): bigint {
+  if (inIntRange(n)) return n;
+  throw new DiagnosticError(error(outOfIntRange(what, n).problem, span, undefined, 'integer-range'));
 }
 
 function evaluate(e: Expr, vars: VarSource): bigint {
   switch (e.kind) {
     case 'num':
-      return BigInt(e.value);
+      return e.value;
     case 'ref': {
       const v = lookup(e.name, e.span, vars).trim();
       if (!/^-?\d+$/.test(v)) {
         throw new DiagnosticError(error(`$${e.name} is ${show(v)}, not a whole number`, e.span));
       }
-      return BigInt(v);
+      const n = BigInt(v);
+      if (!inIntRange(n)) throw new DiagnosticError(error(`$${e.name} is ${v}, out of range: nsh's integers are ${INT_RANGE}`, e.span, undefined, 'integer-range'));
+      return n;
     }
     case 'neg':
       return -evaluate(e.operand, vars);
@@ -50,11 +67,11 @@ function evaluate(e: Expr, vars: VarSource): bigint {
       const b = evaluate(e.right, vars);
       switch (e.op) {
         case '+':
-          return a + b;
+          return integer(a + b, 'the result', e.span);
         case '-':
-          return a - b;
+          return integer(a - b, 'the result', e.span);
         case '*':
-          return a * b;
+          return integer(a * b, 'the result', e.span);
         case '/':
         case '%':
           if (b === 0n) throw new DiagnosticError(error('division by zero', e.span));
@@ -68,9 +85,18 @@ export function expandWord(w: Word, vars: VarSource): string {
   if (w.literal !== undefined) return w.literal;
   let out = '';
   for (const p of w.parts) {
-    if (p.kind === 'text') out += p.value;
-    else if (p.kind === 'var') out += lookup(p.name, p.span, vars);
-    else out += evaluate(p.expr, vars).toString();
+    let piece: string;
+    if (p.kind === 'text') piece = p.value;
+    else if (p.kind === 'var') piece = lookup(p.name, p.span, vars);
+    else if (p.kind === 'expr') piece = evaluate(p.expr, vars).toString();
+    else throw unknownValue;
+    // `let a = $a$a`, again and again, doubles a value until no string can hold it
+    if (out.length + piece.length > MAX_WORD) {
+      throw new DiagnosticError(
+        error(`the value of this word is more than ${grouped(MAX_WORD)} characters, the most nsh allows`, w.span, undefined, 'value-too-long'),
+      );
+    }
+    out += piece;
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import * as A from '../syntax/ast.js';
 import { error, type Diagnostic } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
-import { keywordNames } from '../syntax/keywords.js';
+import { statementKeywordNames } from '../syntax/keywords.js';
 import { usage } from '../syntax/usage.js';
 import * as V from '../syntax/values.js';
 import { show } from '../syntax/values.js';
@@ -16,6 +16,8 @@ import { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 import { UNKNOWN, UnknownValue } from './expand.js';
 import { fail, Roles } from './roles.js';
+import { checkStatementValues, type ValuedStatement } from './statement-values.js';
+import { DryRunLoops, loopSize } from './dry-run-limit.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
 export class StatementFailed extends DiagnosticError {
@@ -305,7 +307,7 @@ export class Interpreter {
         return this.forStmt(s, scope);
       case 'def': {
         const name = r.value(s.name, scope, V.checkVarName);
-        if (keywordNames.has(name)) fail(`${show(name)} is an nsh keyword and cannot name a def`, s.name.span);
+        if (statementKeywordNames.includes(name)) fail(`${show(name)} is the name of a statement and cannot name a def`, s.name.span);
         const params = s.params.map(w => r.value(w, scope, V.checkVarName));
         this.unique(params, s.params, 'parameter');
         scope.define(s, name);
@@ -333,7 +335,7 @@ export class Interpreter {
         if (s.args.length !== 1) {
           fail(`sleep takes one number of seconds, got ${s.args.length}`, s.args[1]?.span ?? s.span, `usage: ${usage.sleepStmt}`);
         }
-        const seconds = r.value(s.args[0]!, scope, t => V.checkSeconds(t, 'sleep time', { min: 0, max: 86400 }));
+        const seconds = r.value(s.args[0]!, scope, t => V.checkTime(t, 'sleep time', { min: 0, max: 86400 }));
         await this.apply(s, { kind: 'sleep', span, seconds });
         return;
       }
@@ -353,11 +355,27 @@ export class Interpreter {
       }
       case 'not':
         return this.not(s, scope);
+      case 'shape':
+      case 'capture':
+      case 'await':
+      case 'vlan':
+      case 'macvlan':
+      case 'nat':
+      case 'publish':
+      case 'machine':
+        return this.notYet(s, scope);
       default: {
         const never: never = s;
         throw new Error(`unhandled statement ${(never as A.Statement).kind}`);
       }
     }
+  }
+
+  /** A statement whose words are checked but that does not run yet. */
+  private notYet(s: ValuedStatement, scope: Scope): void {
+    if (s.kind === 'await') this.roles.nsRef(s.ref, scope);
+    checkStatementValues(s, (w, check) => this.roles.value(w, scope, check));
+    if (this.opts.mode === 'run') fail(`${s.kind} is not available yet`, s.span);
   }
 
   private labAdd(ns: string): void {
@@ -494,11 +512,13 @@ export class Interpreter {
     const r = this.roles;
     const name = r.value(s.variable, scope, V.checkVarName);
     let values: Iterable<string>;
+    let count = 0;
     if (s.items.kind === 'range') {
-      const from = r.value(s.items.from, scope, t => V.checkInt(t, 'range start', -1e15, 1e15));
-      const to = r.value(s.items.to, scope, t => V.checkInt(t, 'range end', -1e15, 1e15));
-      if (Math.abs(to - from) + 1 > MAX_RANGE) {
-        fail(`range ${from}..${to} has ${Math.abs(to - from) + 1} values; nsh allows at most ${MAX_RANGE}`, s.items.span);
+      const from = r.value(s.items.from, scope, t => V.checkInteger(t, 'range start'));
+      const to = r.value(s.items.to, scope, t => V.checkInteger(t, 'range end'));
+      count = Math.abs(to - from) + 1;
+      if (count > MAX_RANGE) {
+        fail(`range ${from}..${to} has ${count} values; nsh allows at most ${MAX_RANGE}`, s.items.span);
       }
       const step = to >= from ? 1 : -1;
       values = (function* () {
@@ -506,12 +526,22 @@ export class Interpreter {
       })();
     } else {
       values = s.items.words.map(w => r.expand(w, scope));
+      count = s.items.words.length;
     }
-    for (const v of values) {
-      scope.set(name, v);
-      await this.block(s.body, scope);
+    const dryRun = this.opts.mode === 'check' ? this.dryRunLoops : undefined;
+    dryRun?.enter(s, count, f => loopSize(f, w => r.expand(w, scope)));
+    try {
+      for (const v of values) {
+        if (dryRun && !dryRun.pass(s)) break;
+        scope.set(name, v);
+        await this.block(s.body, scope);
+      }
+    } finally {
+      dryRun?.exit();
     }
   }
+
+  private readonly dryRunLoops = new DryRunLoops();
 
   private async call(s: A.CallStmt, scope: Scope): Promise<void> {
     const name = this.roles.expand(s.name, scope);
@@ -535,17 +565,27 @@ export class Interpreter {
     if (this.callsAborted) return;
     if (this.depth >= MAX_CALL_DEPTH) {
       this.callsAborted = true;
-      fail(`calls nest more than ${MAX_CALL_DEPTH} deep (is ${name} calling itself?)`, s.span);
+      // a chain of defs reaches the limit again from each def's own check: it is said once
+      if (this.tooDeepSaid) return;
+      this.tooDeepSaid = this.opts.mode === 'check';
+      fail(`calls nest more than ${MAX_CALL_DEPTH} deep${this.calling.includes(def) ? ` (${name} calls itself)` : ''}`, s.span);
     }
     const inner = new Scope(defScope);
     def.params.forEach((p, i) => inner.set(p.literal ?? p.raw, this.roles.expand(s.args[i]!, scope)));
     this.depth++;
+    this.calling.push(def);
     try {
       await this.block(def.body, inner);
     } finally {
+      this.calling.pop();
       if (--this.depth === 0) this.callsAborted = false;
     }
   }
+
+  /** The defs being called, outermost first. */
+  private readonly calling: A.DefStmt[] = [];
+  /** In check mode: calls nesting too deep were reported. */
+  private tooDeepSaid = false;
 
   /**
    * Checks a def body where it is defined, its parameters unknown: each statement whose words need

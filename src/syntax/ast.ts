@@ -16,13 +16,18 @@ export interface VarPart {
   readonly name: string;
   readonly span: Span;
 }
-/** `${i+1}`: integer arithmetic. */
+/** `${i+1}`: integer arithmetic (nsh's integers: values.ts INT_LIMIT). */
 export interface ExprPart {
   readonly kind: 'expr';
   readonly expr: Expr;
   readonly span: Span;
 }
-export type WordPart = TextPart | VarPart | ExprPart;
+/** Where a word has a syntax error (reported by the parser): expanding the word ends its statement quietly. */
+export interface BrokenPart {
+  readonly kind: 'broken';
+  readonly span: Span;
+}
+export type WordPart = TextPart | VarPart | ExprPart | BrokenPart;
 
 export interface Word {
   readonly kind: 'word';
@@ -37,7 +42,7 @@ export interface Word {
 }
 
 export type Expr =
-  | { readonly kind: 'num'; readonly value: number; readonly span: Span }
+  | { readonly kind: 'num'; readonly value: bigint; readonly span: Span }
   | { readonly kind: 'ref'; readonly name: string; readonly span: Span }
   | { readonly kind: 'neg'; readonly operand: Expr; readonly span: Span }
   | {
@@ -66,24 +71,53 @@ interface Node<K extends string> {
 export interface NsStmt extends Node<'ns'> {
   readonly names: readonly Word[];
   readonly hostname?: Word;
+  /** `on MACHINE`: the namespaces live on that machine. */
+  readonly machine?: Word;
 }
 export interface DelStmt extends Node<'del'> {
   readonly targets: readonly Word[];
 }
+/** An option and its value word: `delay 10ms`; `span` covers both. */
+export interface OptionNode {
+  readonly value: Word;
+  readonly span: Span;
+}
+/** The shaping options of `shape` and `veth` (each at most once; jitter and reorder only with delay). */
+export interface ShapeOptions {
+  readonly delay?: OptionNode;
+  readonly jitter?: OptionNode;
+  readonly loss?: OptionNode;
+  readonly duplicate?: OptionNode;
+  readonly reorder?: OptionNode;
+  readonly corrupt?: OptionNode;
+  readonly rate?: OptionNode;
+  readonly limit?: OptionNode;
+}
+export type ShapeOptionName = keyof ShapeOptions;
+
 export interface VethStmt extends Node<'veth'> {
   readonly left: Word;
   readonly leftAddrs: readonly Word[];
   readonly right: Word;
   readonly rightAddrs: readonly Word[];
   readonly mtu?: Word;
+  /** Shaping of both ends; absent when no shaping option is given. */
+  readonly shape?: ShapeOptions;
 }
 export interface BridgeStmt extends Node<'bridge'> {
   readonly bridge: Word;
   readonly ports: readonly Word[];
+  /** `bridge NS.BR vlan`: VLAN filtering on. */
+  readonly vlanFiltering: boolean;
 }
+/** `vlan ID untagged` (an access port) or `vlan ID[,ID…]` (a trunk port); `span` covers the words from `vlan`. */
+export type PortVlans =
+  | { readonly kind: 'access'; readonly id: Word; readonly span: Span }
+  | { readonly kind: 'trunk'; readonly ids: Word; readonly span: Span };
 export interface AttachStmt extends Node<'attach'> {
   readonly ports: readonly Word[];
   readonly bridge: Word;
+  readonly vlans?: PortVlans;
 }
 export interface AddrStmt extends Node<'addr'> {
   readonly endpoint: Word;
@@ -191,13 +225,71 @@ export interface NotStmt extends Node<'not'> {
   readonly statement: Statement;
 }
 
+// ---- v2 ----------------------------------------------------------------------------------------------
+
+export type Shaping =
+  | { readonly kind: 'off'; readonly span: Span }
+  | { readonly kind: 'set'; readonly options: ShapeOptions };
+export interface ShapeStmt extends Node<'shape'> {
+  readonly endpoints: readonly Word[];
+  readonly shaping: Shaping;
+}
+export interface CaptureStmt extends Node<'capture'> {
+  readonly endpoint: Word;
+  /** `to "FILE"`: a pcap file. */
+  readonly file?: Word;
+  readonly count?: Word;
+  /** `for TIME`. */
+  readonly duration?: Word;
+  readonly background: boolean;
+}
+export type AwaitTarget =
+  | { readonly kind: 'listen'; readonly protocol: 'tcp' | 'udp'; readonly port: Word; readonly span: Span }
+  | { readonly kind: 'reach'; readonly address: Word; readonly span: Span };
+export interface AwaitStmt extends Node<'await'> {
+  readonly ref: NsRefNode;
+  readonly target: AwaitTarget;
+  readonly timeout?: Word;
+}
+export interface VlanStmt extends Node<'vlan'> {
+  readonly endpoint: Word;
+  readonly id: Word;
+  /** `as NAME`; the default is IF.ID. */
+  readonly name?: Word;
+  readonly addrs: readonly Word[];
+}
+export interface MacvlanStmt extends Node<'macvlan'> {
+  /** The interface it is a macvlan of (may be `host@MACHINE.IF`). */
+  readonly parent: Word;
+  /** NS.NAME: where it is placed, and its name. */
+  readonly endpoint: Word;
+  readonly mode?: Word;
+  readonly addrs: readonly Word[];
+}
+export interface NatStmt extends Node<'nat'> {
+  readonly ns: Word;
+}
+export interface PublishStmt extends Node<'publish'> {
+  readonly ns: Word;
+  /** tcp unless written. */
+  readonly protocol: 'tcp' | 'udp';
+  readonly port: Word;
+  /** ADDR[:PORT], `[IPv6]:PORT`. */
+  readonly target: Word;
+}
+export interface MachineStmt extends Node<'machine'> {
+  readonly name: Word;
+  /** `[USER@]HOST` after `ssh`. */
+  readonly target: Word;
+  readonly port?: Word;
+}
+
 export type Statement =
   | NsStmt | DelStmt | VethStmt | BridgeStmt | AttachStmt | AddrStmt | LinkStateStmt | MoveStmt
   | RouteStmt | ForwardStmt | SysctlStmt | InStmt | PingallStmt | ShowStmt | InfoStmt | SameStmt
   | PinStmt | SpawnStmt | ForStmt | DefStmt | CallStmt | LetStmt | IncludeStmt | EchoStmt
-  | SleepStmt | JobsStmt | WaitStmt | KillStmt | NotStmt;
-
-export type StatementKind = Statement['kind'];
+  | SleepStmt | JobsStmt | WaitStmt | KillStmt | NotStmt
+  | ShapeStmt | CaptureStmt | AwaitStmt | VlanStmt | MacvlanStmt | NatStmt | PublishStmt | MachineStmt;
 
 export interface Program {
   readonly kind: 'program';

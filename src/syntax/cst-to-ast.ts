@@ -1,11 +1,16 @@
-/** Turns the parser's CST into the typed AST, splitting words into their parts. */
+/** Turns the parser's CST into the typed AST, splitting words into their parts: a Chevrotain CST visitor. */
 import { tokenMatcher, type CstNode, type IToken } from 'chevrotain';
 import type * as A from './ast.js';
+import type * as C from './cst.js';
+import type { NshCstVisitor } from './cst.js';
 import { error, type Diagnostic } from './diagnostics.js';
+import { theParser } from './parser.js';
 import * as T from './tokens.js';
-import { usage } from './usage.js';
+import { SHAPE_OPTIONS, statementSpec } from './statements.js';
+import * as V from './values.js';
 import { show } from './values.js';
-import { type Origin, type Span, joinSpans } from './source.js';
+import { type Origin, type Span, joinSpans, subSpan } from './source.js';
+import { usage } from './usage.js';
 import { makeWord, parseWord, tokenSpan } from './words.js';
 
 type Child = CstNode | IToken;
@@ -24,13 +29,24 @@ function damaged(node: CstNode): boolean {
   return false;
 }
 
-export class AstBuilder {
+/** Chevrotain's visitor base for this grammar: `visit` dispatches on the rule name; the rule names are known for `validateVisitor`. */
+const Visitor = theParser(false).getBaseCstVisitorConstructor<Span, unknown>();
+
+/**
+ * The CST visitor: one method per parser rule, each given the rule node's typed children (cst.ts,
+ * generated from the grammar) and the node's span. The constructor checks that every rule has its
+ * method, so a rule added to the parser without one fails at the first parse.
+ */
+export class AstBuilder extends Visitor implements NshCstVisitor<Span, unknown> {
   readonly diagnostics: Diagnostic[] = [];
   /** `recovered`: the parser reported errors, so nodes may hold tokens it made up. */
   constructor(
     private readonly at: Origin,
     private readonly recovered: boolean,
-  ) {}
+  ) {
+    super();
+    this.validateVisitor();
+  }
 
   private span(node: CstNode): Span {
     const loc = node.location;
@@ -45,56 +61,89 @@ export class AstBuilder {
     };
   }
 
-  private toks(node: CstNode, key: string): IToken[] {
-    return (node.children[key] as IToken[] | undefined) ?? [];
-  }
-  private nodes(node: CstNode, key: string): CstNode[] {
-    return (node.children[key] as CstNode[] | undefined) ?? [];
-  }
-  private has(node: CstNode, key: string): boolean {
-    return this.toks(node, key).length > 0;
-  }
-
   word(tok: IToken): A.Word {
     const { word, diagnostics } = parseWord(this.at, tok);
     for (const d of diagnostics) this.diagnostics.push(d);
     return word;
   }
-  private words(node: CstNode, key: string): A.Word[] {
-    return this.toks(node, key).map(t => this.word(t));
+  private words(toks: readonly IToken[] | undefined): A.Word[] {
+    return (toks ?? []).map(t => this.word(t));
   }
-  private optWord(node: CstNode, key: string): A.Word | undefined {
-    const t = this.toks(node, key)[0];
+  private optWord(toks: readonly IToken[] | undefined): A.Word | undefined {
+    const t = toks?.[0];
     return t && this.word(t);
   }
-  private oneWord(node: CstNode, key: string): A.Word {
-    return this.word(this.toks(node, key)[0]!);
+  /** An option that may be given once (`via`, `dev`, `hostname`, `as`): `keywords` are its keyword tokens, `values` its value words. */
+  private lastWord(values: readonly IToken[] | undefined, what: string, keywords?: readonly IToken[]): A.Word | undefined {
+    const ts = values ?? [];
+    if (ts.length > 1) this.diagnostics.push(error(`${what} is given twice`, tokenSpan(this.at, (keywords ?? ts)[1]!)));
+    const t = ts[ts.length - 1];
+    return t && this.word(t);
   }
 
-  program(node: CstNode): A.Program {
-    const statements = this.statements(this.nodes(node, 'statements')[0]!);
-    const { source } = this.at;
-    return { kind: 'program', statements, span: { source, start: 0, end: source.text.length, line: 1, col: 1 } };
+  /**
+   * Checks a word that holds no variable with `check`, as the interpreter checks an expanded one:
+   * a problem becomes a diagnostic under the word (or the part at fault). A word with variables is
+   * checked when it is expanded.
+   */
+  private literal<T>(w: A.Word | undefined, check: (text: string) => T | V.Problem): void {
+    if (w?.literal === undefined) return;
+    const r = check(w.literal);
+    if (!V.isProblem(r)) return;
+    const span = r.from !== undefined && !w.quoted && w.raw === w.literal ? subSpan(w.span, r.from, r.to ?? r.from + 1) : w.span;
+    this.diagnostics.push(error(r.problem, span, r.hint));
   }
 
-  statements(node: CstNode | undefined): A.Statement[] {
-    if (!node) return [];
-    const out: A.Statement[] = [];
-    for (const s of this.nodes(node, 'statement')) {
-      if (this.recovered && damaged(s)) {
-        this.wordProblems(s);
+  /** An option word's value, checked by the kind the registry gives it (TIME, PCT …). */
+  private optionValue(statement: string, option: string, w: A.Word | undefined): A.Word | undefined {
+    const spec = [...(statementSpec(statement)?.options ?? []), ...SHAPE_OPTIONS].find(o => o.word === option);
+    if (spec) this.literal(w, t => V.checkOptionValue(spec, t));
+    return w;
+  }
+
+  /** The shaping options of `shape` or `veth`: each once; jitter and reorder need delay. */
+  private shapeOptions(nodes: readonly C.ShapeOptionCstNode[] | undefined): A.ShapeOptions | undefined {
+    if (!nodes) return undefined;
+    const out: { [K in A.ShapeOptionName]?: A.OptionNode } = {};
+    for (const n of nodes) {
+      const { keyword, name, value } = this.shapeOption(n.children);
+      if (out[name]) {
+        this.diagnostics.push(error(`${name} is given twice`, tokenSpan(this.at, keyword)));
         continue;
       }
-      out.push(this.statement(s));
+      out[name] = { value, span: joinSpans(tokenSpan(this.at, keyword), value.span) };
+    }
+    const needsDelay = { jitter: 'netem varies the delay it adds', reorder: 'netem sends the reordered packets ahead of the delayed ones' };
+    for (const [name, why] of Object.entries(needsDelay) as [A.ShapeOptionName, string][]) {
+      const o = out[name];
+      if (o && !out.delay) this.diagnostics.push(error(`${name} needs delay: ${why}`, o.span, `e.g. delay 10ms ${name} ${name === 'jitter' ? '2ms' : '25%'}`));
     }
     return out;
   }
 
-  private statement(node: CstNode): A.Statement {
+  program(c: C.ProgramCstChildren): A.Program {
+    const statements = this.statements(c.statements[0]?.children);
+    const { source } = this.at;
+    return { kind: 'program', statements, span: { source, start: 0, end: source.text.length, line: 1, col: 1 } };
+  }
+
+  statements(c: C.StatementsCstChildren | undefined): A.Statement[] {
+    const out: A.Statement[] = [];
+    for (const s of c?.statement ?? []) {
+      if (this.recovered && damaged(s)) {
+        this.wordProblems(s);
+        continue;
+      }
+      out.push(this.statement(s.children, this.span(s)));
+    }
+    return out;
+  }
+
+  statement(c: C.StatementCstChildren, span: Span): A.Statement {
     // the one child that is a rule node is the statement itself ("!" is a token)
-    const inner = Object.values(node.children).find(list => !isToken(list[0] as Child))![0] as CstNode;
-    const stmt = this.command(inner);
-    if (this.has(node, 'Bang')) return { kind: 'not', statement: stmt, span: this.span(node) };
+    const inner = Object.values(c).find(list => !isToken(list[0] as Child))![0] as CstNode;
+    const stmt = this.visit(inner, this.span(inner)) as A.Statement;
+    if (c.Bang) return { kind: 'not', statement: stmt, span };
     return stmt;
   }
 
@@ -108,25 +157,178 @@ export class AstBuilder {
     }
   }
 
-  private nsRef(node: CstNode): A.NsRefNode {
-    const span = this.span(node);
-    const pid = this.toks(node, 'pid')[0];
-    if (pid) return { kind: 'pid', pid: this.word(pid), span };
-    const w = this.oneWord(node, 'name');
+  nsRef(c: C.NsRefCstChildren, span: Span): A.NsRefNode {
+    if (c.pid) return { kind: 'pid', pid: this.word(c.pid[0]!), span };
+    const w = this.word(c.name![0]!);
     // A quoted word, or one that starts like a path, names a namespace file.
     if (w.quoted || /^[./]/.test(w.raw)) return { kind: 'path', path: w, span };
     return { kind: 'name', name: w, span };
   }
-
-  private tail(node: CstNode): { stdin?: A.Word; background: boolean } {
-    const t = this.nodes(node, 'commandTail')[0];
-    if (!t) return { background: false };
-    return { stdin: this.optWord(t, 'stdin'), background: this.has(t, 'Amp') };
+  private ref(nodes: readonly C.NsRefCstNode[]): A.NsRefNode {
+    return this.nsRef(nodes[0]!.children, this.span(nodes[0]!));
   }
 
-  private block(node: CstNode): A.Statement[] {
-    const b = this.nodes(node, 'block')[0]!;
-    return this.statements(this.nodes(b, 'statements')[0]);
+  commandTail(c: C.CommandTailCstChildren): { stdin?: A.Word; background: boolean } {
+    return { stdin: this.optWord(c.stdin), background: c.Amp !== undefined };
+  }
+  private tail(nodes: readonly C.CommandTailCstNode[]): { stdin?: A.Word; background: boolean } {
+    return this.commandTail(nodes[0]!.children);
+  }
+
+  block(c: C.BlockCstChildren): A.Statement[] {
+    return this.statements(c.statements?.[0]?.children);
+  }
+  private body(nodes: readonly C.BlockCstNode[]): A.Statement[] {
+    return this.block(nodes[0]!.children);
+  }
+
+  nsStmt(c: C.NsStmtCstChildren, span: Span): A.NsStmt {
+    const names = this.words(c.names);
+    const hostname = this.lastWord(c.hostname, 'hostname', c.Hostname);
+    const machine = this.optionValue('ns', 'on', this.lastWord(c.machine, 'on', c.On));
+    return { kind: 'ns', names, hostname, machine, span };
+  }
+
+  delStmt(c: C.DelStmtCstChildren, span: Span): A.DelStmt {
+    return { kind: 'del', targets: this.words(c.targets), span };
+  }
+
+  vethStmt(c: C.VethStmtCstChildren, span: Span): A.VethStmt {
+    const shape = this.shapeOptions(c.shapeOption);
+    return {
+      kind: 'veth',
+      left: this.word(c.left[0]!),
+      leftAddrs: this.words(c.leftAddrs),
+      right: this.word(c.right[0]!),
+      rightAddrs: this.words(c.rightAddrs),
+      mtu: this.lastWord(c.mtu, 'mtu', c.Mtu),
+      shape,
+      span,
+    };
+  }
+
+  shapeOption(c: C.ShapeOptionCstChildren): { keyword: IToken; name: A.ShapeOptionName; value: A.Word } {
+    const keyword = c.option![0]!;
+    const name = keyword.image as A.ShapeOptionName;
+    return { keyword, name, value: this.optionValue('shape', name, this.word(c.value[0]!))! };
+  }
+
+  shapeStmt(c: C.ShapeStmtCstChildren, span: Span): A.ShapeStmt {
+    const endpoints = this.words(c.endpoints);
+    const options = this.shapeOptions(c.shapeOption);
+    const off = c.Off?.[0];
+    if (c.Off && c.Off.length > 1) this.diagnostics.push(error('off is given twice', tokenSpan(this.at, c.Off[1]!)));
+    if (off) {
+      const other = Object.values(options ?? {})[0];
+      if (other) this.diagnostics.push(error('off removes the shaping; it takes no other option', other.span));
+      return { kind: 'shape', endpoints, shaping: { kind: 'off', span: tokenSpan(this.at, off) }, span };
+    }
+    if (!options) {
+      const last = endpoints[endpoints.length - 1]!.span;
+      const end = { ...last, start: last.end, end: last.end + 1, col: last.col + (last.end - last.start) };
+      this.diagnostics.push(error('shape needs a shaping option (delay, jitter, loss, duplicate, reorder, corrupt, rate, limit) or off', end, `usage: ${usage.shapeStmt}`));
+    }
+    return { kind: 'shape', endpoints, shaping: { kind: 'set', options: options ?? {} }, span };
+  }
+
+  bridgeStmt(c: C.BridgeStmtCstChildren, span: Span): A.BridgeStmt {
+    return { kind: 'bridge', bridge: this.word(c.bridge[0]!), ports: this.words(c.ports), vlanFiltering: c.Vlan !== undefined, span };
+  }
+
+  attachStmt(c: C.AttachStmtCstChildren, span: Span): A.AttachStmt {
+    const ports = this.words(c.ports);
+    const bridge = this.word(c.bridge[0]!);
+    const ids = this.optWord(c.vlan);
+    if (!ids) return { kind: 'attach', ports, bridge, span };
+    const untagged = c.Untagged?.[0];
+    const vlanSpan = joinSpans(tokenSpan(this.at, c.Vlan![0]!), untagged ? tokenSpan(this.at, untagged) : ids.span);
+    if (untagged) {
+      this.literal(ids, t => (t.includes(',') ? { problem: 'an untagged (access) port takes one VLAN ID', hint: 'a trunk port takes a list: vlan 10,20 (without untagged)' } : V.checkVlanId(t)));
+      return { kind: 'attach', ports, bridge, vlans: { kind: 'access', id: ids, span: vlanSpan }, span };
+    }
+    this.literal(ids, V.checkVlanList);
+    return { kind: 'attach', ports, bridge, vlans: { kind: 'trunk', ids, span: vlanSpan }, span };
+  }
+
+  addrStmt(c: C.AddrStmtCstChildren, span: Span): A.AddrStmt {
+    return { kind: 'addr', endpoint: this.word(c.endpoint[0]!), del: c.Del !== undefined, addrs: this.words(c.addrs), span };
+  }
+
+  upStmt(c: C.UpStmtCstChildren, span: Span): A.LinkStateStmt {
+    return { kind: 'link-state', up: true, endpoints: this.words(c.endpoints), span };
+  }
+
+  downStmt(c: C.DownStmtCstChildren, span: Span): A.LinkStateStmt {
+    return { kind: 'link-state', up: false, endpoints: this.words(c.endpoints), span };
+  }
+
+  moveStmt(c: C.MoveStmtCstChildren, span: Span): A.MoveStmt {
+    return { kind: 'move', endpoint: this.word(c.endpoint[0]!), to: this.ref(c.to), newName: this.optWord(c.newName), span };
+  }
+
+  routeStmt(c: C.RouteStmtCstChildren, span: Span): A.RouteStmt {
+    return {
+      kind: 'route',
+      ns: this.word(c.ns[0]!),
+      del: c.Del !== undefined,
+      dest: this.word(c.dest[0]!),
+      via: this.lastWord(c.via, 'via'),
+      dev: this.lastWord(c.dev, 'dev'),
+      span,
+    };
+  }
+
+  forwardStmt(c: C.ForwardStmtCstChildren, span: Span): A.ForwardStmt {
+    return { kind: 'forward', namespaces: this.words(c.namespaces), span };
+  }
+
+  sysctlStmt(c: C.SysctlStmtCstChildren, span: Span): A.SysctlStmt {
+    return { kind: 'sysctl', ns: this.word(c.ns[0]!), settings: this.words(c.settings), span };
+  }
+
+  inStmt(c: C.InStmtCstChildren, span: Span): A.InStmt {
+    return { kind: 'in', ref: this.ref(c.ref), argv: this.words(c.argv), ...this.tail(c.commandTail), span };
+  }
+
+  pingallStmt(c: C.PingallStmtCstChildren, span: Span): A.PingallStmt {
+    return { kind: 'pingall', args: this.words(c.args), span };
+  }
+
+  showStmt(c: C.ShowStmtCstChildren, span: Span): A.ShowStmt {
+    return { kind: 'show', args: this.words(c.args), span };
+  }
+
+  infoStmt(c: C.InfoStmtCstChildren, span: Span): A.InfoStmt {
+    return { kind: 'info', ref: this.ref(c.ref), span };
+  }
+
+  sameStmt(c: C.SameStmtCstChildren, span: Span): A.SameStmt {
+    return { kind: 'same', a: this.ref(c.a), b: this.ref(c.b), type: this.optWord(c.type), span };
+  }
+
+  pinStmt(c: C.PinStmtCstChildren, span: Span): A.PinStmt {
+    const ref = this.ref(c.ref);
+    const name = this.optWord(c.name);
+    const target = name ? { kind: 'as' as const, name } : { kind: 'at' as const, path: this.word(c.path![0]!) };
+    return { kind: 'pin', ref, target, span };
+  }
+
+  spawnStmt(c: C.SpawnStmtCstChildren, span: Span): A.SpawnStmt {
+    return {
+      kind: 'spawn',
+      flags: (c.flags ?? []).map(t => ({ name: t.image as A.SpawnFlag, span: tokenSpan(this.at, t) })),
+      hostname: this.lastWord(c.hostname, 'hostname'),
+      as: this.lastWord(c.as, 'as'),
+      argv: this.words(c.argv),
+      ...this.tail(c.commandTail),
+      span,
+    };
+  }
+
+  forStmt(c: C.ForStmtCstChildren, span: Span): A.ForStmt {
+    const items = this.words(c.items);
+    const itemSpan = joinSpans(items[0]!.span, items[items.length - 1]!.span);
+    return { kind: 'for', variable: this.word(c.variable[0]!), items: this.forItems(items, itemSpan), body: this.body(c.block), span };
   }
 
   private forItems(words: A.Word[], span: Span): A.ForItems {
@@ -141,139 +343,13 @@ export class AstBuilder {
     return { kind: 'list', words, span };
   }
 
-  private command(node: CstNode): A.Statement {
-    const span = this.span(node);
-    switch (node.name) {
-      case 'nsStmt':
-        return { kind: 'ns', names: this.words(node, 'names'), hostname: this.optWord(node, 'hostname'), span };
-      case 'delStmt':
-        return { kind: 'del', targets: this.words(node, 'targets'), span };
-      case 'vethStmt':
-        return {
-          kind: 'veth',
-          left: this.oneWord(node, 'left'),
-          leftAddrs: this.words(node, 'leftAddrs'),
-          right: this.oneWord(node, 'right'),
-          rightAddrs: this.words(node, 'rightAddrs'),
-          mtu: this.optWord(node, 'mtu'),
-          span,
-        };
-      case 'bridgeStmt':
-        return { kind: 'bridge', bridge: this.oneWord(node, 'bridge'), ports: this.words(node, 'ports'), span };
-      case 'attachStmt':
-        return { kind: 'attach', ports: this.words(node, 'ports'), bridge: this.oneWord(node, 'bridge'), span };
-      case 'addrStmt':
-        return { kind: 'addr', endpoint: this.oneWord(node, 'endpoint'), del: this.has(node, 'Del'), addrs: this.words(node, 'addrs'), span };
-      case 'upStmt':
-        return { kind: 'link-state', up: true, endpoints: this.words(node, 'endpoints'), span };
-      case 'downStmt':
-        return { kind: 'link-state', up: false, endpoints: this.words(node, 'endpoints'), span };
-      case 'moveStmt':
-        return {
-          kind: 'move',
-          endpoint: this.oneWord(node, 'endpoint'),
-          to: this.nsRef(this.nodes(node, 'to')[0]!),
-          newName: this.optWord(node, 'newName'),
-          span,
-        };
-      case 'routeStmt':
-        return {
-          kind: 'route',
-          ns: this.oneWord(node, 'ns'),
-          del: this.has(node, 'Del'),
-          dest: this.oneWord(node, 'dest'),
-          via: this.lastWord(node, 'via'),
-          dev: this.lastWord(node, 'dev'),
-          span,
-        };
-      case 'forwardStmt':
-        return { kind: 'forward', namespaces: this.words(node, 'namespaces'), span };
-      case 'sysctlStmt':
-        return { kind: 'sysctl', ns: this.oneWord(node, 'ns'), settings: this.words(node, 'settings'), span };
-      case 'inStmt':
-        return { kind: 'in', ref: this.nsRef(this.nodes(node, 'ref')[0]!), argv: this.words(node, 'argv'), ...this.tail(node), span };
-      case 'pingallStmt':
-        return { kind: 'pingall', args: this.words(node, 'args'), span };
-      case 'showStmt':
-        return { kind: 'show', args: this.words(node, 'args'), span };
-      case 'infoStmt':
-        return { kind: 'info', ref: this.nsRef(this.nodes(node, 'ref')[0]!), span };
-      case 'sameStmt':
-        return {
-          kind: 'same',
-          a: this.nsRef(this.nodes(node, 'a')[0]!),
-          b: this.nsRef(this.nodes(node, 'b')[0]!),
-          type: this.optWord(node, 'type'),
-          span,
-        };
-      case 'pinStmt': {
-        const ref = this.nsRef(this.nodes(node, 'ref')[0]!);
-        const name = this.optWord(node, 'name');
-        const target = name ? { kind: 'as' as const, name } : { kind: 'at' as const, path: this.oneWord(node, 'path') };
-        return { kind: 'pin', ref, target, span };
-      }
-      case 'spawnStmt':
-        return {
-          kind: 'spawn',
-          flags: this.toks(node, 'flags').map(t => ({ name: t.image as A.SpawnFlag, span: tokenSpan(this.at, t) })),
-          hostname: this.lastWord(node, 'hostname'),
-          as: this.lastWord(node, 'as'),
-          argv: this.words(node, 'argv'),
-          ...this.tail(node),
-          span,
-        };
-      case 'forStmt': {
-        const items = this.words(node, 'items');
-        const itemSpan = joinSpans(items[0]!.span, items[items.length - 1]!.span);
-        return {
-          kind: 'for',
-          variable: this.oneWord(node, 'variable'),
-          items: this.forItems(items, itemSpan),
-          body: this.block(node),
-          span,
-        };
-      }
-      case 'defStmt':
-        return { kind: 'def', name: this.oneWord(node, 'name'), params: this.words(node, 'params'), body: this.block(node), span };
-      case 'letStmt':
-        return this.letStmt(node, span);
-      case 'includeStmt':
-        return { kind: 'include', path: this.oneWord(node, 'path'), span };
-      case 'echoStmt':
-        return { kind: 'echo', words: this.words(node, 'words'), span };
-      case 'sleepStmt':
-        return { kind: 'sleep', args: this.words(node, 'args'), span };
-      case 'jobsStmt':
-        return { kind: 'jobs', args: this.words(node, 'args'), span };
-      case 'waitStmt':
-        return { kind: 'wait', targets: this.words(node, 'targets'), span };
-      case 'killStmt':
-        return { kind: 'kill', targets: this.words(node, 'targets'), span };
-      case 'callStmt': {
-        const name = this.toks(node, 'name')[0]!;
-        const rule = `${name.image}Stmt`;
-        if (name.tokenType !== T.Word && usage[rule]) {
-          // A keyword whose statement did not parse (`up` alone) reaches here as a call.
-          this.diagnostics.push(error(`${name.image} is missing its arguments`, tokenSpan(this.at, name), `usage: ${usage[rule]}`));
-        }
-        return { kind: 'call', name: this.word(name), args: this.words(node, 'args'), span };
-      }
-      default:
-        throw new Error(`no AST for rule ${node.name}`);
-    }
-  }
-
-  /** An option that may be given once (`via`, `dev`, `hostname`, `as`). */
-  private lastWord(node: CstNode, key: string): A.Word | undefined {
-    const ts = this.toks(node, key);
-    if (ts.length > 1) this.diagnostics.push(error(`${key} is given twice`, tokenSpan(this.at, ts[1]!)));
-    const t = ts[ts.length - 1];
-    return t && this.word(t);
+  defStmt(c: C.DefStmtCstChildren, span: Span): A.DefStmt {
+    return { kind: 'def', name: this.word(c.name[0]!), params: this.words(c.params), body: this.body(c.block), span };
   }
 
   /** `let n = 4` or `let n=4`. */
-  private letStmt(node: CstNode, span: Span): A.Statement {
-    const words = this.words(node, 'words');
+  letStmt(c: C.LetStmtCstChildren, span: Span): A.LetStmt {
+    const words = this.words(c.words);
     const [first, second, third, extra] = words;
     if (words.length === 3 && second!.literal === '=') return { kind: 'let', name: first!, value: third!, span };
     if (words.length === 1) {
@@ -288,6 +364,98 @@ export class AstBuilder {
     else this.diagnostics.push(error('let needs "= VALUE" after the name', end, hint));
     // the interpreter skips a let with an empty value: the problem is reported here
     return { kind: 'let', name: first!, value: makeWord([], '', end), span };
+  }
+
+  includeStmt(c: C.IncludeStmtCstChildren, span: Span): A.IncludeStmt {
+    return { kind: 'include', path: this.word(c.path[0]!), span };
+  }
+
+  echoStmt(c: C.EchoStmtCstChildren, span: Span): A.EchoStmt {
+    return { kind: 'echo', words: this.words(c.words), span };
+  }
+
+  sleepStmt(c: C.SleepStmtCstChildren, span: Span): A.SleepStmt {
+    return { kind: 'sleep', args: this.words(c.args), span };
+  }
+
+  jobsStmt(c: C.JobsStmtCstChildren, span: Span): A.JobsStmt {
+    return { kind: 'jobs', args: this.words(c.args), span };
+  }
+
+  waitStmt(c: C.WaitStmtCstChildren, span: Span): A.WaitStmt {
+    return { kind: 'wait', targets: this.words(c.targets), span };
+  }
+
+  killStmt(c: C.KillStmtCstChildren, span: Span): A.KillStmt {
+    return { kind: 'kill', targets: this.words(c.targets), span };
+  }
+
+  captureStmt(c: C.CaptureStmtCstChildren, span: Span): A.CaptureStmt {
+    const file = this.lastWord(c.file, 'to', c.To);
+    this.literal(file, V.checkPath);
+    return {
+      kind: 'capture',
+      endpoint: this.word(c.endpoint[0]!),
+      file,
+      count: this.optionValue('capture', 'count', this.lastWord(c.count, 'count', c.Count)),
+      duration: this.optionValue('capture', 'for', this.lastWord(c.duration, 'for', c.For)),
+      background: c.Amp !== undefined,
+      span,
+    };
+  }
+
+  awaitStmt(c: C.AwaitStmtCstChildren, span: Span): A.AwaitStmt {
+    const ref = this.ref(c.ref);
+    const timeout = this.optionValue('await', 'timeout', this.optWord(c.timeout));
+    const protocol = c.protocol?.[0];
+    let target: A.AwaitTarget;
+    if (protocol) {
+      const port = this.word(c.port![0]!);
+      this.literal(port, V.checkPort);
+      target = { kind: 'listen', protocol: protocol.image as 'tcp' | 'udp', port, span: joinSpans(tokenSpan(this.at, protocol), port.span) };
+    } else {
+      const address = this.word(c.address![0]!);
+      target = { kind: 'reach', address, span: joinSpans(tokenSpan(this.at, c.Reach![0]!), address.span) };
+    }
+    return { kind: 'await', ref, target, timeout, span };
+  }
+
+  vlanStmt(c: C.VlanStmtCstChildren, span: Span): A.VlanStmt {
+    const id = this.word(c.id[0]!);
+    this.literal(id, V.checkVlanId);
+    const name = this.lastWord(c.name, 'as', c.As);
+    return { kind: 'vlan', endpoint: this.word(c.endpoint[0]!), id, name, addrs: this.words(c.addrs), span };
+  }
+
+  macvlanStmt(c: C.MacvlanStmtCstChildren, span: Span): A.MacvlanStmt {
+    const mode = this.optionValue('macvlan', 'mode', this.lastWord(c.mode, 'mode', c.Mode));
+    return { kind: 'macvlan', parent: this.word(c.parent[0]!), endpoint: this.word(c.endpoint[0]!), mode, addrs: this.words(c.addrs), span };
+  }
+
+  natStmt(c: C.NatStmtCstChildren, span: Span): A.NatStmt {
+    return { kind: 'nat', ns: this.word(c.ns[0]!), span };
+  }
+
+  publishStmt(c: C.PublishStmtCstChildren, span: Span): A.PublishStmt {
+    const port = this.word(c.port[0]!);
+    const target = this.word(c.target[0]!);
+    this.literal(port, V.checkPort);
+    this.literal(target, V.checkPublishTarget);
+    const protocol = (c.protocol?.[0]?.image ?? 'tcp') as 'tcp' | 'udp';
+    return { kind: 'publish', ns: this.word(c.ns[0]!), protocol, port, target, span };
+  }
+
+  machineStmt(c: C.MachineStmtCstChildren, span: Span): A.MachineStmt {
+    const name = this.word(c.name[0]!);
+    const target = this.word(c.target[0]!);
+    this.literal(name, V.checkMachineName);
+    this.literal(target, V.checkSshTarget);
+    const port = this.optionValue('machine', 'port', this.optWord(c.port));
+    return { kind: 'machine', name, target, port, span };
+  }
+
+  callStmt(c: C.CallStmtCstChildren, span: Span): A.CallStmt {
+    return { kind: 'call', name: this.word(c.name[0]!), args: this.words(c.args), span };
   }
 }
 

@@ -1,5 +1,5 @@
 /** Diagnostics are data: a message, where it applies, and an optional hint. Rendering is separate. */
-import { lineText, type Span } from './source.js';
+import { lineBounds, type Span } from './source.js';
 
 export interface Diagnostic {
   readonly severity: 'error' | 'warning';
@@ -35,6 +35,28 @@ export interface Painter {
 
 const plain: Painter = { red: s => s, yellow: s => s, bold: s => s, dim: s => s, cyan: s => s };
 
+/** The most characters of a source line shown under a message. */
+const SHOWN = 120;
+/** How many characters before the culprit a cut line keeps. */
+const BEFORE = 40;
+
+/**
+ * The source line of a span as shown, with the column and width of the caret in it. A line longer
+ * than SHOWN is cut around the culprit, with … where it is cut, and the caret at most as wide.
+ */
+function shownLine(s: Span): { text: string; startCol: number; width: number } {
+  const { begin, stop } = lineBounds(s);
+  const col = Math.min(s.col - 1, stop - begin);
+  const width = Math.max(1, Math.min(s.end - s.start, stop - begin - col));
+  if (stop - begin <= SHOWN) return { text: s.source.text.slice(begin, stop), startCol: col, width };
+  const from = col <= BEFORE ? 0 : col - BEFORE;
+  const to = Math.min(stop - begin, from + SHOWN);
+  const head = from > 0 ? '…' : '';
+  const text = `${head}${s.source.text.slice(begin + from, begin + to)}${to < stop - begin ? '…' : ''}`;
+  const startCol = col - from + head.length;
+  return { text, startCol, width: Math.max(1, Math.min(width, to - col)) };
+}
+
 /**
  * Renders one diagnostic in nsh's error form:
  *
@@ -47,15 +69,14 @@ export function renderDiagnostic(d: Diagnostic, paint: Painter = plain): string 
   const label = d.severity === 'error' ? paint.red(paint.bold('error')) : paint.yellow(paint.bold('warning'));
   const out: string[] = [];
   if (!d.span) {
-    out.push(`${label}: ${d.message}`);
+    // a problem with no place in a script (a file that cannot be read) is the command's
+    out.push(`${paint.bold('nsh')}: ${label}: ${d.message}`);
   } else {
     const s = d.span;
     out.push(`${paint.bold(`${s.source.name}:${s.line}:${s.col}`)}: ${label}: ${d.message}`);
-    const text = lineText(s);
+    const { text, startCol, width } = shownLine(s);
     const gutter = String(s.line);
     const pad = ' '.repeat(gutter.length);
-    const startCol = Math.min(s.col - 1, text.length);
-    const width = Math.max(1, Math.min(s.end - s.start, text.length - startCol));
     // keep tabs so the caret lines up under the culprit
     const lead = text.slice(0, startCol).replace(/[^\t]/g, ' ');
     out.push(`  ${paint.dim(gutter + ' |')} ${text}`);

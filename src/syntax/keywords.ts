@@ -1,15 +1,16 @@
 /**
- * nsh's keywords as plain names, for what needs them without the lexer (the interpreter's check
- * that a `def` does not take one, completion). tokens.ts makes a token of each and checks at
- * load that the two lists agree.
+ * nsh's keywords as plain names, derived from the statement registry (statements.ts): the
+ * statement names, and the words with a meaning inside statements (option words, and keywords of
+ * the forms such as `via`). tokens.ts makes a token of each; the interpreter, the REPL and
+ * completion read the names.
  */
+import { keywordsOf, statements } from './statements.js';
 
-/** Statement keywords, in the order the lexer tries them (longer ones that share a prefix first). */
-export const statementKeywordNames: readonly string[] = [
-  'ns', 'del', 'veth', 'bridge', 'attach', 'addr', 'up', 'down', 'move', 'route', 'forward', 'sysctl', 'include', 'info', 'in',
-  'pingall', 'pin', 'show', 'same', 'spawn', 'for', 'def', 'let', 'echo', 'sleep', 'jobs', 'wait', 'kill',
-];
+const { statements: names, others } = keywordsOf(statements);
+
+/** The words that start a statement. */
+export const statementKeywordNames: readonly string[] = names;
 /** Words with a meaning inside statements. */
-export const subKeywordNames: readonly string[] = ['hostname', 'mtu', 'as', 'at', 'pid', 'via', 'dev', 'uts', 'ipc', 'mnt', 'net', 'user'];
+export const subKeywordNames: readonly string[] = others;
 
 export const keywordNames: ReadonlySet<string> = new Set([...statementKeywordNames, ...subKeywordNames]);

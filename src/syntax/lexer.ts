@@ -1,8 +1,10 @@
 /** Turns nsh text into tokens; lexing errors become diagnostics. */
 import { Lexer, type IToken } from 'chevrotain';
-import { allTokens } from './tokens.js';
+import { allTokens, whiteSpaceCodes } from './tokens.js';
 import { error, type Diagnostic } from './diagnostics.js';
+import { grouped, MAX_WORD } from './limits.js';
 import { spanAt, type Origin } from './source.js';
+import { charAt, showChar } from './values.js';
 
 let lexer: Lexer | undefined;
 
@@ -27,14 +29,36 @@ export interface LexResult {
   readonly diagnostics: Diagnostic[];
 }
 
+const space = new Uint8Array(0x10000);
+for (const c of whiteSpaceCodes) space[c] = 1;
+
+/** Where a run of characters with no white space is longer than any word may be, if one is. */
+function overlong(text: string): { start: number; end: number } | undefined {
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && !space[text.charCodeAt(i)]) continue;
+    if (i - start > MAX_WORD) return { start, end: i };
+    start = i + 1;
+  }
+  return undefined;
+}
+
+function tooLong(at: Origin, start: number, end: number): Diagnostic {
+  return error(`this word is ${grouped(end - start)} characters; nsh allows at most ${grouped(MAX_WORD)}`, spanAt(at.source, at.offset + start, at.offset + end));
+}
+
 /** Tokens of `text`, which starts at `at` in its source. */
 export function tokenize(at: Origin, text: string): LexResult {
+  // A word so long would take the lexer's regular expressions deeper than the stack goes.
+  const long = overlong(text);
+  if (long) return { tokens: [], diagnostics: [tooLong(at, long.start, long.end)] };
   const result = theLexer().tokenize(text);
-  const diagnostics = result.errors.map(e => {
-    let shown = text.slice(e.offset, e.offset + 1);
+  const diagnostics = result.tokens.filter(t => t.image.length > MAX_WORD).map(t => tooLong(at, t.startOffset, t.startOffset + t.image.length));
+  for (const e of result.errors) {
+    let shown = charAt(text, e.offset);
     if (shown === '|' && text[e.offset + 1] === '|') shown = '||';
     const where = spanAt(at.source, at.offset + e.offset, at.offset + e.offset + shown.length);
-    return error(`unexpected character ${JSON.stringify(shown)}`, where, strayHints[shown]);
-  });
+    diagnostics.push(error(`unexpected character ${showChar(shown)}`, where, strayHints[shown]));
+  }
   return { tokens: result.tokens, diagnostics };
 }

@@ -3,6 +3,7 @@
  * e.g. `veth needs the second end (NS.IF) after "<->", found end of line`.
  */
 import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { statementSpec, type OptionSpec, type ValueKind } from './statements.js';
 import * as T from './tokens.js';
 
 /** How a token reads in a message. */
@@ -31,7 +32,7 @@ const needs: Record<string, Record<string, string>> = {
   '->': { '*': '"->" before the target' },
   in: { '*': '"in" after the variable' },
   bridgeStmt: { '*': 'the bridge (NS.BR)' },
-  attachStmt: { '*': `${EP} and "->" then the bridge`, '->': 'the bridge (NS.BR) after "->"' },
+  attachStmt: { '*': `${EP} and "->" then the bridge`, '->': 'the bridge (NS.BR) after "->"', vlan: 'a VLAN ID, or a list (10,20), after "vlan"' },
   addrStmt: { '*': 'an address', addr: EP },
   upStmt: { '*': EP },
   downStmt: { '*': EP },
@@ -49,7 +50,39 @@ const needs: Record<string, Record<string, string>> = {
   letStmt: { '*': 'NAME = VALUE' },
   includeStmt: { '*': 'a file name' },
   killStmt: { '*': 'a job (%N) or a process id' },
+  shapeStmt: { '*': `${EP}, then shaping options or off` },
+  captureStmt: { '*': EP },
+  awaitStmt: { '*': 'tcp PORT, udp PORT or reach ADDR', await: NSREF, tcp: 'a port after "tcp"', udp: 'a port after "udp"', reach: 'an address after "reach"', pid: 'a process id after "pid"' },
+  vlanStmt: { '*': 'a VLAN ID (1-4094)', vlan: EP },
+  macvlanStmt: { '*': 'the interface it is a macvlan of (NS.IF) and "->"', '->': 'the namespace and name (NS.NAME) after "->"' },
+  natStmt: { '*': 'a namespace' },
+  publishStmt: { '*': 'a port', publish: 'a namespace', '->': 'the target (ADDR or ADDR:PORT) after "->"' },
+  machineStmt: { '*': 'ssh [USER@]HOST', machine: 'a name for the machine', ssh: '[USER@]HOST after "ssh"' },
 };
+
+/** What each kind of option value reads as in a message. */
+const valueNeeds: Record<ValueKind, string> = {
+  TIME: 'a time (250us, 10ms, 1.5s)',
+  PCT: 'a percentage (1%)',
+  RATE: 'a rate (10mbit)',
+  N: 'a number',
+  PORT: 'a port',
+  NAME: 'a name',
+  HOST: 'a hostname',
+  ADDR: 'an address',
+  MACHINE: 'a machine',
+  MODE: 'a mode',
+  FILE: 'a file name',
+  TEXT: 'a word',
+};
+
+/** What follows an option word of the statement, if `word` is one that takes a value. */
+function optionNeed(stmt: string, word: string): string | undefined {
+  const spec = statementSpec(stmt);
+  const o: OptionSpec | undefined = [...(spec?.leadingOptions ?? []), ...(spec?.options ?? [])].find(x => x.word === word);
+  if (!o?.value) return undefined;
+  return `${o.choices ? `one of ${o.choices.join(', ')}` : valueNeeds[o.value]} after "${word}"`;
+}
 
 function need(ruleStack: readonly string[], previous: IToken | undefined, expected?: TokenType): { stmt: string; what: string } | undefined {
   const rule = [...ruleStack].reverse().find(r => r.endsWith('Stmt') && needs[r]);
@@ -57,7 +90,8 @@ function need(ruleStack: readonly string[], previous: IToken | undefined, expect
   const byExpected = expected && needs[String(expected.LABEL ?? '').replace(/"/g, '')];
   const table = byExpected ?? needs[rule]!;
   const prev = previous && previous.tokenType !== EOF ? previous.image : '';
-  return { stmt: rule.slice(0, -4), what: table[prev] ?? table['*']! };
+  const stmt = rule.slice(0, -4);
+  return { stmt, what: table[prev] ?? (byExpected ? undefined : optionNeed(stmt, prev)) ?? table['*']! };
 }
 
 /** Chevrotain tells only the innermost rule; the parser keeps the whole stack for us. */

@@ -2,15 +2,17 @@
 import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import type { Program, Statement } from './ast.js';
 import { AstBuilder } from './cst-to-ast.js';
+import type { ProgramCstNode } from './cst.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { tokenize } from './lexer.js';
 import { UNCLOSED } from './parse-messages.js';
 import { theParser } from './parser.js';
+import { MAX_NESTING } from './limits.js';
 import { LBrace, RBrace } from './tokens.js';
 import { splitTopLevel } from './pieces.js';
 import { spanAt, type Origin, type Source, type Span } from './source.js';
 import { usage } from './usage.js';
-import { tokenSpan } from './words.js';
+import { tokenSpan, UNTERMINATED } from './words.js';
 
 export interface ParseResult {
   readonly program: Program;
@@ -56,17 +58,31 @@ function atEnd(text: string, tok: IToken): boolean {
   return text.slice(tok.startOffset).trim() === '';
 }
 
+/** The first "{" that opens a block nested more than MAX_NESTING deep, if any. */
+function tooDeep(tokens: readonly IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.tokenType === LBrace && ++depth > MAX_NESTING) return t;
+    if (t.tokenType === RBrace && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 function parsePiece(at: Origin, text: string, recovering: boolean): PieceResult {
   const lexed = tokenize(at, text);
+  // the parser, the tree and the interpreter go one level deeper on the stack per block
+  const deep = tooDeep(lexed.tokens);
+  if (deep) {
+    const d = error(`blocks nest more than ${MAX_NESTING} deep`, tokenSpan(at, deep), 'move the inner part into a def');
+    return { statements: [], diagnostics: [...lexed.diagnostics, d], incomplete: false };
+  }
   const parser = theParser(recovering);
   parser.input = lexed.tokens;
   const cst = parser.program();
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
-  let incomplete = parser.errors.length > 0 && lexed.diagnostics.length === 0;
   let lastLine = -1;
   const lexLines = new Set(lexed.diagnostics.map(d => d.span?.line));
   for (const e of parser.errors) {
-    if (!atEnd(text, e.token)) incomplete = false;
     // After recovery the parser often stumbles again on the same line, or at the end of the
     // input: those are echoes of the first error, not news.
     const span = e.message === UNCLOSED ? unclosedBrace(at, lexed.tokens) : errorSpan(at, text, e.token);
@@ -77,14 +93,23 @@ function parsePiece(at: Origin, text: string, recovering: boolean): PieceResult 
   }
   const builder = new AstBuilder(at, parser.errors.length > 0);
   // without recovery, a failed parse returns no tree at all
-  const statements = cst ? builder.statements(cst.children.statements?.[0] as never) : [];
-  if (builder.diagnostics.length > 0) incomplete = false;
+  const statements = cst ? [...builder.program((cst as ProgramCstNode).children).statements] : [];
   // A broken word (an unterminated string) explains a parse error on its line: keep only the cause.
+  // An unterminated string runs to the end of the input: it explains every parse error after it,
+  // and a "{" that is never closed.
   const wordLines = new Set(builder.diagnostics.map(d => d.span?.line));
-  const kept = diagnostics.filter(d => lexed.diagnostics.includes(d) || !wordLines.has(d.span?.line));
+  const open = builder.diagnostics.find(d => d.code === UNTERMINATED)?.span;
+  const echo = (d: Diagnostic) => wordLines.has(d.span?.line) || (open !== undefined && (d.message === UNCLOSED || (d.span?.start ?? 0) >= open.start));
+  const kept = diagnostics.filter(d => lexed.diagnostics.includes(d) || !echo(d));
   kept.push(...builder.diagnostics);
   diagnostics.length = 0;
   diagnostics.push(...kept);
+  // Unfinished, so that more text could complete it (the REPL's "..."): only a "{" that is not
+  // closed yet, or a string that is not; a statement that misses words is an error at once.
+  const unfinished = open
+    ? builder.diagnostics.every(d => d.code === UNTERMINATED)
+    : builder.diagnostics.length === 0 && parser.errors.length > 0 && parser.errors.every(e => e.message === UNCLOSED);
+  const incomplete = lexed.diagnostics.length === 0 && unfinished;
   return { statements, diagnostics, incomplete };
 }
 

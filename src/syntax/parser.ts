@@ -2,37 +2,27 @@
  * The nsh grammar as a Chevrotain parser producing a CST. Rule names match grammar/nsh.ebnf.
  * Keywords are Words by category, so a keyword is accepted wherever a plain word is.
  */
-import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type ILookaheadStrategy, type Rule, type TokenType } from 'chevrotain';
-import { bake, unbake, type BakedNode } from './baked-grammar.js';
+import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type ILookaheadStrategy, type TokenType } from 'chevrotain';
 import { TableLookahead, type LookaheadTable } from './lookahead.js';
 import { messageProvider } from './parse-messages.js';
+import { SHAPE_OPTIONS } from './statements.js';
 import * as T from './tokens.js';
+
+/** The keywords of the shaping options (shape, veth). */
+const shapeWords: readonly TokenType[] = SHAPE_OPTIONS.map(o => T.keyword(o.word));
 
 declare const NSH_BUNDLED: boolean | undefined;
 /** The lookahead paths of this grammar, computed by the bundle build (scripts/build.mjs). */
 declare const NSH_LOOKAHEAD: LookaheadTable | undefined;
-/** The grammar's tree, recorded by the bundle build (see baked-grammar.ts). */
-declare const NSH_GRAMMAR: readonly BakedNode[] | undefined;
-
-/** Chevrotain's grammar recorder (its GastRecorder trait), which NshParser bypasses when its grammar is baked. */
-interface Recorder {
-  enableRecording(): void;
-  disableRecording(): void;
-  topLevelRuleRecord(name: string, def: () => void): Rule;
-}
-const recorder = CstParser.prototype as unknown as Recorder;
 
 export class NshParser extends CstParser {
   /**
    * `recovering`: after an error, resynchronise and go on, to report several errors in one pass.
    * `lookahead`: by default from the bundle's table of lookahead paths (see lookahead.ts), if any.
-   * `grammar`: the grammar's tree, by default the bundle's (see baked-grammar.ts), if any;
-   * with null, Chevrotain records it from the rules.
    */
   constructor(
     recovering: boolean,
     lookahead: ILookaheadStrategy = new TableLookahead(T.allTokens, typeof NSH_LOOKAHEAD === 'undefined' ? undefined : NSH_LOOKAHEAD, 1),
-    grammar: readonly BakedNode[] | null = typeof NSH_GRAMMAR === 'undefined' ? null : NSH_GRAMMAR,
   ) {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: recovering,
@@ -43,25 +33,7 @@ export class NshParser extends CstParser {
       skipValidations: typeof NSH_BUNDLED !== 'undefined',
       nodeLocationTracking: 'full',
     });
-    this.baked = grammar ? unbake(grammar, T.allTokens) : undefined;
     this.performSelfAnalysis();
-  }
-
-  private baked: Map<string, Rule> | undefined;
-
-  // With a baked grammar, performSelfAnalysis takes each rule's tree from it instead of recording.
-  enableRecording(): void {
-    if (!this.baked) recorder.enableRecording.call(this);
-  }
-
-  disableRecording(): void {
-    if (!this.baked) recorder.disableRecording.call(this);
-  }
-
-  topLevelRuleRecord(name: string, def: () => void): Rule {
-    const rule = this.baked?.get(name);
-    if (this.baked && !rule) throw new Error(`the baked grammar has no rule ${name}: rebuild (npm run build)`);
-    return rule ?? recorder.topLevelRuleRecord.call(this, name, def);
   }
 
   /** The names of the rules being parsed, outermost first (for error messages). */
@@ -135,6 +107,14 @@ export class NshParser extends CstParser {
         { ALT: () => this.SUBRULE(this.jobsStmt) },
         { ALT: () => this.SUBRULE(this.waitStmt) },
         { ALT: () => this.SUBRULE(this.killStmt) },
+        { ALT: () => this.SUBRULE(this.shapeStmt) },
+        { ALT: () => this.SUBRULE(this.captureStmt) },
+        { ALT: () => this.SUBRULE(this.awaitStmt) },
+        { ALT: () => this.SUBRULE(this.vlanStmt) },
+        { ALT: () => this.SUBRULE(this.macvlanStmt) },
+        { ALT: () => this.SUBRULE(this.natStmt) },
+        { ALT: () => this.SUBRULE(this.publishStmt) },
+        { ALT: () => this.SUBRULE(this.machineStmt) },
         { ALT: () => this.SUBRULE(this.callStmt) },
       ],
       ERR_MSG: 'a statement',
@@ -143,11 +123,23 @@ export class NshParser extends CstParser {
 
   public nsStmt = this.RULE('nsStmt', () => {
     this.CONSUME(T.Ns);
-    this.AT_LEAST_ONE({ GATE: this.isNot(T.Hostname), DEF: () => this.CONSUME(T.Word, { LABEL: 'names' }) });
-    this.OPTION(() => {
-      this.CONSUME(T.Hostname);
-      this.CONSUME2(T.Word, { LABEL: 'hostname' });
-    });
+    this.AT_LEAST_ONE({ GATE: this.isNot(T.Hostname, T.On), DEF: () => this.CONSUME(T.Word, { LABEL: 'names' }) });
+    this.MANY(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Hostname);
+            this.CONSUME2(T.Word, { LABEL: 'hostname' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.On);
+            this.CONSUME3(T.Word, { LABEL: 'machine' });
+          },
+        },
+      ]),
+    );
   });
 
   public delStmt = this.RULE('delStmt', () => {
@@ -161,16 +153,41 @@ export class NshParser extends CstParser {
     this.MANY(() => this.CONSUME2(T.Word, { LABEL: 'leftAddrs' }));
     this.CONSUME(T.BiArrow);
     this.CONSUME3(T.Word, { LABEL: 'right' });
-    this.MANY2({ GATE: this.isNot(T.Mtu), DEF: () => this.CONSUME4(T.Word, { LABEL: 'rightAddrs' }) });
-    this.OPTION(() => {
-      this.CONSUME(T.Mtu);
-      this.CONSUME5(T.Word, { LABEL: 'mtu' });
-    });
+    this.MANY2({ GATE: this.isNot(T.Mtu, ...shapeWords), DEF: () => this.CONSUME4(T.Word, { LABEL: 'rightAddrs' }) });
+    this.MANY3(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Mtu);
+            this.CONSUME5(T.Word, { LABEL: 'mtu' });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.shapeOption) },
+      ]),
+    );
+  });
+
+  /** One shaping option and its value: `delay 10ms`. */
+  public shapeOption = this.RULE('shapeOption', () => {
+    this.OR(shapeWords.map(t => ({ ALT: () => this.CONSUME(t, { LABEL: 'option' }) })));
+    this.CONSUME(T.Word, { LABEL: 'value' });
+  });
+
+  public shapeStmt = this.RULE('shapeStmt', () => {
+    this.CONSUME(T.Shape);
+    this.AT_LEAST_ONE({ GATE: this.isNot(T.Off, ...shapeWords), DEF: () => this.CONSUME(T.Word, { LABEL: 'endpoints' }) });
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(T.Off) },
+        { ALT: () => this.SUBRULE(this.shapeOption) },
+      ]),
+    );
   });
 
   public bridgeStmt = this.RULE('bridgeStmt', () => {
     this.CONSUME(T.Bridge);
     this.CONSUME(T.Word, { LABEL: 'bridge' });
+    this.OPTION(() => this.CONSUME(T.Vlan));
     this.MANY(() => this.CONSUME2(T.Word, { LABEL: 'ports' }));
   });
 
@@ -179,6 +196,11 @@ export class NshParser extends CstParser {
     this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'ports' }));
     this.CONSUME(T.Arrow);
     this.CONSUME2(T.Word, { LABEL: 'bridge' });
+    this.OPTION(() => {
+      this.CONSUME(T.Vlan);
+      this.CONSUME3(T.Word, { LABEL: 'vlan' });
+      this.OPTION2(() => this.CONSUME(T.Untagged));
+    });
   });
 
   public addrStmt = this.RULE('addrStmt', () => {
@@ -399,8 +421,120 @@ export class NshParser extends CstParser {
     this.AT_LEAST_ONE(() => this.CONSUME(T.Word, { LABEL: 'targets' }));
   });
 
+  public captureStmt = this.RULE('captureStmt', () => {
+    this.CONSUME(T.Capture);
+    this.CONSUME(T.Word, { LABEL: 'endpoint' });
+    this.MANY(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.To);
+            this.CONSUME2(T.Word, { LABEL: 'file' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Count);
+            this.CONSUME3(T.Word, { LABEL: 'count' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.For);
+            this.CONSUME4(T.Word, { LABEL: 'duration' });
+          },
+        },
+      ]),
+    );
+    this.OPTION(() => this.CONSUME(T.Amp));
+  });
+
+  public awaitStmt = this.RULE('awaitStmt', () => {
+    this.CONSUME(T.Await);
+    this.SUBRULE(this.nsRef, { LABEL: 'ref' });
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.Tcp, { LABEL: 'protocol' }) }, { ALT: () => this.CONSUME(T.Udp, { LABEL: 'protocol' }) }]);
+          this.CONSUME(T.Word, { LABEL: 'port' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Reach);
+          this.CONSUME2(T.Word, { LABEL: 'address' });
+        },
+      },
+    ]);
+    this.OPTION(() => {
+      this.CONSUME(T.Timeout);
+      this.CONSUME3(T.Word, { LABEL: 'timeout' });
+    });
+  });
+
+  /** `{ KEYWORD WORD | WORD }`: an option word and its value (labelled `label`) anywhere among addresses. */
+  private optionAmongAddrs(keyword: TokenType, label: string): void {
+    this.MANY(() =>
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(keyword);
+              this.CONSUME3(T.Word, { LABEL: label });
+            },
+          },
+          { ALT: () => this.CONSUME4(T.Word, { LABEL: 'addrs' }) },
+        ],
+      }),
+    );
+  }
+
+  public vlanStmt = this.RULE('vlanStmt', () => {
+    this.CONSUME(T.Vlan);
+    this.CONSUME(T.Word, { LABEL: 'endpoint' });
+    this.CONSUME2(T.Word, { LABEL: 'id' });
+    this.optionAmongAddrs(T.As, 'name');
+  });
+
+  public macvlanStmt = this.RULE('macvlanStmt', () => {
+    this.CONSUME(T.Macvlan);
+    this.CONSUME(T.Word, { LABEL: 'parent' });
+    this.CONSUME(T.Arrow);
+    this.CONSUME2(T.Word, { LABEL: 'endpoint' });
+    this.optionAmongAddrs(T.Mode, 'mode');
+  });
+
+  public natStmt = this.RULE('natStmt', () => {
+    this.CONSUME(T.Nat);
+    this.CONSUME(T.Word, { LABEL: 'ns' });
+  });
+
+  public publishStmt = this.RULE('publishStmt', () => {
+    this.CONSUME(T.Publish);
+    this.CONSUME(T.Word, { LABEL: 'ns' });
+    this.OPTION(() =>
+      this.OR([{ ALT: () => this.CONSUME(T.Tcp, { LABEL: 'protocol' }) }, { ALT: () => this.CONSUME(T.Udp, { LABEL: 'protocol' }) }]),
+    );
+    this.CONSUME2(T.Word, { LABEL: 'port' });
+    this.CONSUME(T.Arrow);
+    this.CONSUME3(T.Word, { LABEL: 'target' });
+  });
+
+  public machineStmt = this.RULE('machineStmt', () => {
+    this.CONSUME(T.Machine);
+    this.CONSUME(T.Word, { LABEL: 'name' });
+    this.CONSUME(T.Ssh);
+    this.CONSUME2(T.Word, { LABEL: 'target' });
+    this.OPTION(() => {
+      this.CONSUME(T.Port);
+      this.CONSUME3(T.Word, { LABEL: 'port' });
+    });
+  });
+
+  /** A call of a def: any word but a statement keyword (those start their statements, chosen first). */
   public callStmt = this.RULE('callStmt', () => {
-    this.CONSUME(T.PlainWord, { LABEL: 'name' });
+    this.CONSUME(T.Word, { LABEL: 'name' });
     this.MANY(() => this.CONSUME2(T.Word, { LABEL: 'args' }));
   });
 }
@@ -415,11 +549,6 @@ export function theParser(recovering: boolean): NshParser {
   let p = instances.get(recovering);
   if (!p) instances.set(recovering, (p = new NshParser(recovering)));
   return p;
-}
-
-/** The grammar's tree as Chevrotain records it, as the bundle build bakes it in. */
-export function bakedGrammar(): BakedNode[] {
-  return bake(Object.values(new NshParser(false, undefined, null).getGAstProductions()));
 }
 
 /** The lookahead paths of the grammar, as the bundle build bakes them in. */

@@ -37,12 +37,18 @@ export function joinSpans(a: Span, b: Span): Span {
   return { source: a.source, start: a.start, end: Math.max(a.end, b.end), line: a.line, col: a.col };
 }
 
-/** The text of the line a span starts on, without its line break. */
-export function lineText(span: Span): string {
+/** Where the line a span starts on begins and ends (without its line break), as offsets. */
+export function lineBounds(span: Span): { begin: number; stop: number } {
   const text = span.source.text;
   const begin = span.start - (span.col - 1);
   let stop = text.indexOf('\n', begin);
   if (stop === -1) stop = text.length;
   if (stop > begin && text[stop - 1] === '\r') stop--;
-  return text.slice(begin, stop);
+  return { begin, stop };
+}
+
+/** The text of the line a span starts on, without its line break. */
+export function lineText(span: Span): string {
+  const { begin, stop } = lineBounds(span);
+  return span.source.text.slice(begin, stop);
 }

@@ -3,7 +3,7 @@
  * (token category), so `in a hostname` or `ns up` still work where a plain word is expected.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
-import { statementKeywordNames, subKeywordNames } from './keywords.js';
+import { keywordNames } from './keywords.js';
 
 // Every token gives its first characters (a string pattern, or start_chars_hint) and says whether
 // it can hold a line break (line_breaks): otherwise Chevrotain's Lexer works both out from each
@@ -50,9 +50,12 @@ export const Bang = createToken({ name: 'Bang', pattern: '!', line_breaks: false
 // One shell-like word: bare characters, "double" and 'single' quoted parts, ${…} and \x escapes.
 // A word may not start with # (a comment) or ! (negation); "-" is part of a word unless it starts "->".
 // Unterminated quotes and ${ are taken in whole so the word checker can name them precisely.
-// Strings end on their line: an unterminated one is reported where it starts, not at the end of the file.
-const dq = String.raw`"(?:[^"\\\n]|\\[^\n])*"?`;
-const sq = String.raw`'[^'\n]*'?`;
+// Strings may span lines (an unterminated one runs to the end of the input and is reported where
+// it starts); ${…} ends on its line.
+// (written as runs of plain characters between escapes, so that a long string is one step of
+// the regular expression engine per escape, not per character)
+const dq = String.raw`"[^"\\]*(?:\\[\s\S][^"\\]*)*"?`;
+const sq = String.raw`'[^']*'?`;
 const brace = String.raw`\$\{[^}\n]*\}?`;
 const esc = String.raw`\\[^\n]`;
 // A run of plain characters comes first: most words are nothing else, and match in one step.
@@ -92,19 +95,35 @@ export const PlainWord = createToken({
   categories: [Word],
   pattern: new RegExp(`${firstPiece}${restPiece}*`),
   start_chars_hint: wordStarts,
-  line_breaks: false,
+  // a string in it may span lines
+  line_breaks: true,
   label: 'a word',
 });
 
-function keyword(name: string): TokenType {
-  return createToken({
-    name: name[0]!.toUpperCase() + name.slice(1),
-    pattern: name,
-    line_breaks: false,
-    longer_alt: PlainWord,
-    categories: [Word],
-    label: `"${name}"`,
-  });
+// One token per keyword of keywords.ts. The lexer takes the first pattern that matches (a longer
+// word only through longer_alt), so a keyword comes before every keyword it starts with: "include"
+// before "in", "pingall" before "pin".
+const keywordTokens = new Map<string, TokenType>(
+  [...keywordNames]
+    .sort((a, b) => b.length - a.length)
+    .map(name => [
+      name,
+      createToken({
+        name: name[0]!.toUpperCase() + name.slice(1),
+        pattern: name,
+        line_breaks: false,
+        longer_alt: PlainWord,
+        categories: [Word],
+        label: `"${name}"`,
+      }),
+    ]),
+);
+
+/** The token of a keyword listed in keywords.ts. */
+export function keyword(name: string): TokenType {
+  const t = keywordTokens.get(name);
+  if (!t) throw new Error(`"${name}" is not in the keyword list (keywords.ts)`);
+  return t;
 }
 
 export const Ns = keyword('ns');
@@ -148,26 +167,32 @@ export const Ipc = keyword('ipc');
 export const Mnt = keyword('mnt');
 export const Net = keyword('net');
 export const User = keyword('user');
-
-/** Statement keywords, in the order the lexer tries them (longer ones that share a prefix first). */
-export const statementKeywords: readonly TokenType[] = [
-  Ns, Del, Veth, Bridge, Attach, Addr, Up, Down, Move, Route, Forward, Sysctl, Include, Info, In,
-  Pingall, Pin, Show, Same, Spawn, For, Def, Let, Echo, Sleep, Jobs, Wait, Kill,
-];
-export const subKeywords: readonly TokenType[] = [Hostname, Mtu, As, At, Pid, Via, Dev, Uts, Ipc, Mnt, Net, User];
-export const spawnFlags: readonly TokenType[] = [Uts, Ipc, Pid, Mnt, Net, User];
+// v2
+export const Shape = keyword('shape');
+export const Capture = keyword('capture');
+export const Await = keyword('await');
+export const Vlan = keyword('vlan');
+export const Macvlan = keyword('macvlan');
+export const Nat = keyword('nat');
+export const Publish = keyword('publish');
+export const Machine = keyword('machine');
+export const On = keyword('on');
+export const Off = keyword('off');
+export const Untagged = keyword('untagged');
+export const To = keyword('to');
+export const Count = keyword('count');
+export const Tcp = keyword('tcp');
+export const Udp = keyword('udp');
+export const Reach = keyword('reach');
+export const Timeout = keyword('timeout');
+export const Mode = keyword('mode');
+export const Ssh = keyword('ssh');
+export const Port = keyword('port');
 
 export const allTokens: readonly TokenType[] = [
   WhiteSpace, LineContinuation, Comment, Newline, Semicolon, LBrace, RBrace,
   BiArrow, Arrow, HereString, AndAnd, Amp, Bang,
-  ...statementKeywords, ...subKeywords,
+  ...keywordTokens.values(),
   PlainWord,
   Word,
 ];
-
-// the plain names (keywords.ts) are the same, in the same order
-const labels = (ts: readonly TokenType[]) => ts.map(t => String(t.LABEL).slice(1, -1)).join(' ');
-if (labels(statementKeywords) !== statementKeywordNames.join(' ') || labels(subKeywords) !== subKeywordNames.join(' ')) {
-  throw new Error('tokens.ts and keywords.ts list different keywords');
-}
-export { keywordNames, statementKeywordNames } from './keywords.js';

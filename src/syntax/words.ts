@@ -2,19 +2,23 @@
 import type { IToken } from 'chevrotain';
 import type { Expr, TextPart, Word, WordPart } from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
+import { MAX_EXPR_DEPTH } from './limits.js';
+import { charAt, inIntRange, outOfIntRange, showChar } from './values.js';
 import type { Origin, Span } from './source.js';
 
 /** The span of characters [from, to) of a token's image. */
 export function spanInToken(at: Origin, tok: IToken, from: number, to: number): Span {
   const img = tok.image;
+  const upTo = Math.min(from, img.length);
   let line = at.line + (tok.startLine ?? 1) - 1;
-  let col = tok.startColumn ?? 1;
-  for (let i = 0; i < from && i < img.length; i++) {
-    if (img[i] === '\n') {
-      line++;
-      col = 1;
-    } else col++;
+  // the line breaks before `from` (a string may span lines; most tokens hold none)
+  let lastBreak = -1;
+  const breaks = tok.endLine !== undefined && tok.endLine !== tok.startLine;
+  for (let nl = breaks ? img.indexOf('\n') : -1; nl !== -1 && nl < upTo; nl = img.indexOf('\n', nl + 1)) {
+    line++;
+    lastBreak = nl;
   }
+  const col = lastBreak === -1 ? (tok.startColumn ?? 1) + upTo : upTo - lastBreak;
   const start = at.offset + tok.startOffset;
   return { source: at.source, start: start + from, end: start + to, line, col };
 }
@@ -28,6 +32,9 @@ export function tokenSpan(at: Origin, tok: IToken): Span {
     col: tok.startColumn ?? 1,
   };
 }
+
+/** The code of the diagnostic of a string that is not closed: it runs to the end of the input. */
+export const UNTERMINATED = 'unterminated-string';
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const BARE = /[^"'\\$]+/y;
@@ -134,7 +141,7 @@ class WordReader {
           }
         }
         if (!closed) {
-          this.diagnostics.push(error('unterminated string: expected a closing "', this.span(open, open + 1)));
+          this.diagnostics.push(error('unterminated string: expected a closing "', this.span(open, open + 1), undefined, UNTERMINATED));
         } else if (i === open + 2) {
           this.flush(open);
           this.parts.push({ kind: 'text', value: '', quoted: 'double', span: this.span(open, i) });
@@ -142,7 +149,7 @@ class WordReader {
       } else if (c === "'") {
         const close = img.indexOf("'", i + 1);
         if (close === -1) {
-          this.diagnostics.push(error("unterminated string: expected a closing '", this.span(i, i + 1)));
+          this.diagnostics.push(error("unterminated string: expected a closing '", this.span(i, i + 1), undefined, UNTERMINATED));
           i = img.length;
         } else {
           if (close === i + 1) {
@@ -171,6 +178,8 @@ class WordReader {
   }
 }
 
+const EXPR_HINT = 'expressions use integers, variable names, + - * / % and parentheses, e.g. ${i+1}';
+
 /** Integer expressions inside ${…}: + - * / % and parentheses over integers and variable names. */
 class ExprReader {
   private pos = 0;
@@ -182,15 +191,20 @@ class ExprReader {
   ) {}
 
   private skip(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+    const m = this.match(SPACES);
+    if (m) this.pos += m[0].length;
   }
   private at(from: number, to = this.pos): Span {
     return this.span(this.base + from, this.base + to);
   }
-  private fail(message: string, from: number, to: number): undefined {
-    this.diagnostics.push(
-      error(message, this.at(from, Math.max(to, from + 1)), 'expressions use integers, variable names, + - * / % and parentheses, e.g. ${i+1}'),
-    );
+  private unexpected(): undefined {
+    const c = charAt(this.text, this.pos);
+    return this.fail(`unexpected ${showChar(c)} in expression`, this.pos, this.pos + c.length);
+  }
+
+  /** `hint` null: none. */
+  private fail(message: string, from: number, to: number, hint: string | null = EXPR_HINT): undefined {
+    this.diagnostics.push(error(message, this.at(from, Math.max(to, from + 1)), hint ?? undefined));
     return undefined;
   }
 
@@ -200,7 +214,7 @@ class ExprReader {
     if (!e) return undefined;
     this.skip();
     if (this.pos < this.text.length) {
-      return this.fail(`unexpected "${this.text[this.pos]}" in expression`, this.pos, this.pos + 1);
+      return this.unexpected();
     }
     return e;
   }
@@ -235,53 +249,79 @@ class ExprReader {
     }
   }
 
+  /** How deep the reading is in signs and parentheses: each level is a level of the stack. */
+  private depth = 0;
+
+  /** `read` one level deeper, or a problem past MAX_EXPR_DEPTH. */
+  private deeper(start: number, read: () => Expr | undefined): Expr | undefined {
+    if (this.depth >= MAX_EXPR_DEPTH) {
+      return this.fail(`the expression nests more than ${MAX_EXPR_DEPTH} deep`, start, start + 1);
+    }
+    this.depth++;
+    try {
+      return read();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private unary(): Expr | undefined {
     this.skip();
     const start = this.pos;
     if (this.text[this.pos] === '-') {
       this.pos++;
-      const operand = this.unary();
+      const operand = this.deeper(start, () => this.unary());
       return operand && { kind: 'neg', operand, span: this.at(start) };
     }
     return this.primary();
   }
 
+  /** The match of a sticky `re` at the reading position. */
+  private match(re: RegExp): RegExpExecArray | null {
+    re.lastIndex = this.pos;
+    return re.exec(this.text);
+  }
+
   private primary(): Expr | undefined {
     this.skip();
     const start = this.pos;
-    const rest = this.text.slice(this.pos);
-    if (rest.startsWith('(')) {
+    if (this.text[this.pos] === '(') {
       this.pos++;
-      const e = this.sum();
+      const e = this.deeper(start, () => this.sum());
       if (!e) return undefined;
       this.skip();
       if (this.text[this.pos] !== ')') return this.fail('expected ")" in expression', this.pos, this.pos + 1);
       this.pos++;
       return e;
     }
-    let m = /^\d+/.exec(rest);
+    let m = this.match(DIGITS);
     if (m) {
       this.pos += m[0].length;
-      if (/^[A-Za-z_]/.test(this.text.slice(this.pos))) {
-        return this.fail(`"${m[0]}${this.text.slice(this.pos).split(/[^A-Za-z0-9_]/)[0]}" is not a number or a name`, start, this.pos + 1);
+      const glued = this.match(NAME_CHARS);
+      if (glued && /^[A-Za-z_]/.test(glued[0])) {
+        return this.fail(`"${m[0]}${glued[0]}" is not a number or a name`, start, this.pos + 1);
       }
-      return { kind: 'num', value: Number(m[0]), span: this.at(start) };
+      const value = BigInt(m[0]);
+      if (!inIntRange(value)) return this.fail(outOfIntRange('the number', m[0]).problem, start, this.pos, null);
+      return { kind: 'num', value, span: this.at(start) };
     }
-    m = /^\$?([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+    m = this.match(REF);
     if (m) {
       this.pos += m[0].length;
       return { kind: 'ref', name: m[1]!, span: this.at(start) };
     }
     if (this.pos >= this.text.length) return this.fail('expression ends too early', this.pos - 1, this.pos);
-    return this.fail(`unexpected "${this.text[this.pos]}" in expression`, this.pos, this.pos + 1);
+    return this.unexpected();
   }
 }
 
+const SPACES = /\s+/y;
+const DIGITS = /\d+/y;
+const NAME_CHARS = /[A-Za-z0-9_]+/y;
+const REF = /\$?([A-Za-z_][A-Za-z0-9_]*)/y;
+
 const PLAIN = /^[^"'\\$]*$/;
 const NO_DIAGNOSTICS: Diagnostic[] = [];
-
-/** The variable a word with a syntax error stands on: expanding it ends the statement quietly. */
-export const BROKEN = '\u0000broken';
 
 export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
   if (PLAIN.test(tok.image)) {
@@ -293,7 +333,7 @@ export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: D
   const r = new WordReader(at, tok);
   r.read();
   const span = tokenSpan(at, tok);
-  const parts = r.diagnostics.length > 0 ? [...r.parts, { kind: 'var' as const, name: BROKEN, span }] : r.parts;
+  const parts = r.diagnostics.length > 0 ? [...r.parts, { kind: 'broken' as const, span }] : r.parts;
   return { word: makeWord(parts, tok.image, span), diagnostics: r.diagnostics };
 }
 

@@ -41,7 +41,7 @@ describeKernel('REPL on the kernel', function () {
     await session(d, ['ns a', 'veth a.v0 <-> host.v1 10.1.1.1/24']);
     ip('netns', 'add', 'other');
     ip('-n', 'a', 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
-    assert.deepEqual(await complete(d, 'in '), ['a', 'host', 'other', 'pid']);
+    assert.deepEqual(await complete(d, 'in '), ['a', 'host', 'other', 'pid ']);
     assert.deepEqual(await complete(d, 'veth a.'), ['a.d0', 'a.d1', 'a.lo', 'a.v0'], ip('-n', 'a', '-br', 'link') + ip('-br', 'link'));
     assert.deepEqual(await complete(d, 'del host.v'), ['host.v1']);
     await d.end();

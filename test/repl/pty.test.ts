@@ -57,8 +57,9 @@ describeKernel('REPL in a terminal (tmux)', function () {
     // Tab completes a keyword and an interface name
     type('ve');
     key('Tab');
+    // the keyword comes with its space (the screen shows no trailing space: a.'s completion needs it)
     await waitFor(/nsh> veth$/m);
-    type(' a.');
+    type('a.');
     key('Tab');
     key('Tab');
     await waitFor(/a\.lo\s+a\.v0/);
