@@ -68,13 +68,21 @@ function run(): Omit<Extract<CaptureWorkerMessage, { kind: 'end' }>, 'kind' | 'r
   let captured = 0;
   /** Packets stamped after this are not taken (set at the deadline or the stop). */
   let stopAt = d.deadline;
+  // the same as seconds and nanoseconds, the ring's own terms (no bigint made per packet)
+  let stopSec = Infinity;
+  let stopNsec = 0;
+  const stopAtNow = (at: bigint): void => {
+    stopAt = at;
+    stopSec = Number(at / 1_000_000_000n);
+    stopNsec = Number(at % 1_000_000_000n);
+  };
+  if (stopAt !== undefined) stopAtNow(stopAt);
   let stopping = false;
   let graceEnd = 0;
-  const stopNs = (): bigint => (stopAt === undefined ? -1n : stopAt);
 
   const take = (q: RingPacket): boolean => {
     if (d.skipOutgoing && q.pkttype === PACKET_OUTGOING) return true;
-    if (stopAt !== undefined && BigInt(q.sec) * 1_000_000_000n + BigInt(q.nsec) > stopNs()) return false;
+    if (q.sec > stopSec || (q.sec === stopSec && q.nsec > stopNsec)) return false;
     if (writer) writer.add(q);
     else lines.push(packetLine(bytes.subarray(q.frame, q.frame + q.kept), q, time));
     captured++;
@@ -93,7 +101,7 @@ function run(): Omit<Extract<CaptureWorkerMessage, { kind: 'end' }>, 'kind' | 'r
   try {
     for (let block = 0; ; ) {
       const at = Atomics.load(stopped, 0);
-      if (at !== 0n && (stopAt === undefined || at < stopAt)) stopAt = at;
+      if (at !== 0n && (stopAt === undefined || at < stopAt)) stopAtNow(at);
       if (ring.ready(block)) {
         const all = ring.walk(block, p, take);
         writer?.flush();
@@ -129,13 +137,8 @@ function run(): Omit<Extract<CaptureWorkerMessage, { kind: 'end' }>, 'kind' | 'r
         error = { syscall: 'recv', code: 'ENODEV', message: 'the interface went away' };
         break;
       }
-      if (wake && !stopping) {
-        readSync(d.eventFd, Buffer.alloc(8));
-        const at = Atomics.load(stopped, 0);
-        if (stopAt === undefined || at < stopAt) stopAt = at;
-        stopping = true;
-        graceEnd = performance.now() + 2 * g.retireMs + 5;
-      }
+      if (wake) readSync(d.eventFd, Buffer.alloc(8)); // a stop: the loop reads its time at the top
+
     }
   } catch (e) {
     const s = e instanceof SysError ? e : undefined;

@@ -99,9 +99,14 @@ export interface RingPacket {
   vlanTpid: number;
 }
 
-/** The ring through the mapping: which blocks are user space's, and the packets they hold. */
+/**
+ * The ring through the mapping: which blocks are user space's, and the packets they hold. The
+ * headers' fields are read as 32-bit words of the machine's (little-endian) order: every field
+ * read per packet lies at a multiple of 4 (a packet's header is 16-byte aligned).
+ */
 export class Ring {
   private readonly words: Int32Array;
+  private readonly u32: Uint32Array;
   private readonly view: Buffer;
 
   constructor(
@@ -109,6 +114,7 @@ export class Ring {
     readonly g: RingGeometry,
   ) {
     this.words = new Int32Array(buffer);
+    this.u32 = new Uint32Array(buffer);
     this.view = Buffer.from(buffer);
   }
 
@@ -124,7 +130,7 @@ export class Ring {
 
   /** Packets the kernel has put in block `i` so far (a hint while the kernel fills it). */
   filling(i: number): number {
-    return this.view.readUInt32LE(i * this.g.blockSize + BLOCK_NUM_PKTS);
+    return this.u32[(i * this.g.blockSize + BLOCK_NUM_PKTS) >> 2]!;
   }
 
   /**
@@ -132,23 +138,24 @@ export class Ring {
    * to stop early. Returns whether it went through all of them.
    */
   walk(i: number, p: RingPacket, each: (p: RingPacket) => boolean): boolean {
-    const v = this.view;
+    const w = this.u32;
     const base = i * this.g.blockSize;
-    const n = v.readUInt32LE(base + BLOCK_NUM_PKTS);
-    let at = base + v.readUInt32LE(base + BLOCK_FIRST);
+    const n = w[(base + BLOCK_NUM_PKTS) >> 2]!;
+    let at = base + w[(base + BLOCK_FIRST) >> 2]!;
     for (let k = 0; k < n; k++) {
-      const status = v.readUInt32LE(at + TP_STATUS);
-      p.frame = at + v.readUInt16LE(at + TP_MAC);
-      p.kept = v.readUInt32LE(at + TP_SNAPLEN);
-      p.wire = v.readUInt32LE(at + TP_LEN);
-      p.sec = v.readUInt32LE(at + TP_SEC);
-      p.nsec = v.readUInt32LE(at + TP_NSEC);
-      p.pkttype = v[at + TP_SLL + SLL_PKTTYPE]!;
+      const h = at >> 2;
+      const status = w[h + TP_STATUS / 4]!;
+      p.frame = at + (w[h + TP_MAC / 4]! & 0xffff);
+      p.kept = w[h + TP_SNAPLEN / 4]!;
+      p.wire = w[h + TP_LEN / 4]!;
+      p.sec = w[h + TP_SEC / 4]!;
+      p.nsec = w[h + TP_NSEC / 4]!;
+      p.pkttype = this.view[at + TP_SLL + SLL_PKTTYPE]!;
       const tagged = (status & TP_STATUS_VLAN_VALID) !== 0;
-      p.vlanTci = tagged ? v.readUInt32LE(at + TP_VLAN_TCI) & 0xffff : -1;
-      p.vlanTpid = tagged && status & TP_STATUS_VLAN_TPID_VALID ? v.readUInt16LE(at + TP_VLAN_TPID) : 0x8100;
+      p.vlanTci = tagged ? w[h + TP_VLAN_TCI / 4]! & 0xffff : -1;
+      p.vlanTpid = tagged && status & TP_STATUS_VLAN_TPID_VALID ? w[h + TP_VLAN_TPID / 4]! & 0xffff : 0x8100;
       if (!each(p)) return false;
-      at += v.readUInt32LE(at + TP_NEXT);
+      at += w[h + TP_NEXT / 4]!;
     }
     return true;
   }
@@ -156,7 +163,7 @@ export class Ring {
   /** Gives block `i` back to the kernel (its count cleared first, so filling() never reads a stale one). */
   release(i: number): void {
     const base = i * this.g.blockSize;
-    this.view.writeUInt32LE(0, base + BLOCK_NUM_PKTS);
+    this.u32[(base + BLOCK_NUM_PKTS) >> 2] = 0;
     Atomics.store(this.words, (base + BLOCK_STATUS) >> 2, TP_STATUS_KERNEL);
   }
 }

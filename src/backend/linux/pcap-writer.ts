@@ -6,7 +6,7 @@
  * put back between the MAC addresses and the ethertype, as libpcap does.
  */
 import { type Mapped, allocStable, freeStable, writev } from './libc.js';
-import { RECORD_HEADER_SIZE, SNAPLEN, writeRecordHeader } from './pcap.js';
+import { RECORD_HEADER_SIZE, SNAPLEN } from './pcap.js';
 import type { RingPacket } from './packet-ring.js';
 
 /** iovecs per writev() (IOV_MAX is 1024). */
@@ -19,8 +19,10 @@ const TAG = 4;
 
 export class PcapWriter {
   private readonly iov: Mapped;
-  private readonly iovView: Buffer;
+  /** The iovecs as 32-bit words: base low, base high, length low, length high. */
+  private readonly iovWords: Uint32Array;
   private readonly heads: Mapped;
+  private readonly headWords: Uint32Array;
   private readonly headView: Buffer;
   private n = 0;
   private used = 0;
@@ -34,8 +36,9 @@ export class PcapWriter {
     private readonly ringAddress: number,
   ) {
     this.iov = allocStable(IOVECS * IOVEC);
-    this.iovView = Buffer.from(this.iov.buffer);
+    this.iovWords = new Uint32Array(this.iov.buffer);
     this.heads = allocStable(HEADS);
+    this.headWords = new Uint32Array(this.heads.buffer);
     this.headView = Buffer.from(this.heads.buffer);
   }
 
@@ -45,7 +48,13 @@ export class PcapWriter {
     const tagged = p.vlanTci >= 0 && p.kept >= MACS;
     const kept = Math.min(p.kept + (tagged ? TAG : 0), SNAPLEN);
     const head = this.used;
-    writeRecordHeader(this.headView, head, p.sec, p.nsec, kept, p.wire + (tagged ? TAG : 0));
+    // the record header (pcap.ts's layout), as words of the machine's order, which the magic declares
+    const hw = this.headWords;
+    const h = head >> 2;
+    hw[h] = p.sec;
+    hw[h + 1] = p.nsec;
+    hw[h + 2] = kept;
+    hw[h + 3] = p.wire + (tagged ? TAG : 0);
     this.used += RECORD_HEADER_SIZE;
     this.vec(this.heads.address + head, RECORD_HEADER_SIZE);
     const frame = this.ringAddress + p.frame;
@@ -63,12 +72,13 @@ export class PcapWriter {
   }
 
   private vec(address: number, len: number): void {
-    const at = this.n * IOVEC;
+    const w = this.iovWords;
+    const at = this.n * 4;
     // addresses of user space fit in 47 bits: exact as numbers
-    this.iovView.writeUInt32LE(address % 0x1_0000_0000, at);
-    this.iovView.writeUInt32LE(Math.floor(address / 0x1_0000_0000), at + 4);
-    this.iovView.writeUInt32LE(len, at + 8);
-    this.iovView.writeUInt32LE(0, at + 12);
+    w[at] = address % 0x1_0000_0000;
+    w[at + 1] = Math.floor(address / 0x1_0000_0000);
+    w[at + 2] = len;
+    w[at + 3] = 0;
     this.n++;
     this.pendingBytes += len;
   }
@@ -89,22 +99,20 @@ export class PcapWriter {
 
   /** Drops the first `bytes` of the pending iovecs (after a short write). */
   private skip(bytes: number): void {
-    const v = this.iovView;
+    const w = this.iovWords;
     let i = 0;
     let left = bytes;
     for (; i < this.n; i++) {
-      const len = v.readUInt32LE(i * IOVEC + 8);
+      const len = w[i * 4 + 2]!;
       if (left < len) break;
       left -= len;
     }
-    v.copyWithin(0, i * IOVEC, this.n * IOVEC);
+    w.copyWithin(0, i * 4, this.n * 4);
     this.n -= i;
-    const lo = v.readUInt32LE(0) + left;
-    const hi = v.readUInt32LE(4);
-    const address = hi * 0x1_0000_0000 + lo;
-    v.writeUInt32LE(address % 0x1_0000_0000, 0);
-    v.writeUInt32LE(Math.floor(address / 0x1_0000_0000), 4);
-    v.writeUInt32LE(v.readUInt32LE(8) - left, 8);
+    const address = w[1]! * 0x1_0000_0000 + w[0]! + left;
+    w[0] = address % 0x1_0000_0000;
+    w[1] = Math.floor(address / 0x1_0000_0000);
+    w[2] = w[2]! - left;
     this.pendingBytes -= bytes;
   }
 
