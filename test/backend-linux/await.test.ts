@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { listeners, listensOn, openDiag } from '../../src/backend/linux/diag.js';
+import { listeners, listensOn, openDiag } from '../../src/backend/linux/netlink/index.js';
 import { NsHandles } from '../../src/backend/linux/handles.js';
 import { ncListen } from '../../src/backend/linux/nc.js';
 import { deleteNamedNetns } from '../../src/backend/linux/netns.js';

@@ -1,10 +1,10 @@
 /**
  * Waiting until a namespace is ready (`await`): until a socket listens on a port there (asked of
- * sock_diag every 10 ms, diag.ts), or until an address answers a ping sent from there (the
+ * sock_diag every 10 ms, netlink/diag.ts), or until an address answers a ping sent from there (the
  * built-in ping, one probe at a time). Each ends as soon as it is so, at its timeout, or at once
  * on abort (Ctrl-C).
  */
-import { openDiag, listensOn } from './diag.js';
+import { listensOn, openDiag } from './netlink/index.js';
 import { ping } from './ping.js';
 
 export type Readiness = 'ready' | 'timeout' | 'aborted';
