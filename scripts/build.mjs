@@ -13,8 +13,13 @@ const { lookaheadTable } = await import(new URL('build/src/syntax/parser.js', ro
 
 rmSync(new URL('dist', root), { recursive: true, force: true });
 await build({
-  // the worker of src/backend/linux/netns-pool.ts is a file of its own: dist/netns-pool-worker.js
-  entryPoints: { cli: 'src/cli.ts', 'netns-pool-worker': 'src/backend/linux/netns-pool-worker.ts' },
+  // the workers of src/backend/linux/netns-pool.ts and packet-capture.ts are files of their own:
+  // dist/netns-pool-worker.js, dist/capture-worker.js
+  entryPoints: {
+    cli: 'src/cli.ts',
+    'netns-pool-worker': 'src/backend/linux/netns-pool-worker.ts',
+    'capture-worker': 'src/backend/linux/capture-worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -147,6 +147,36 @@ export interface NcOp extends At {
   readonly stdin?: string;
   readonly background: boolean;
 }
+export interface CaptureOp extends At {
+  readonly kind: 'capture';
+  /** The interface to capture on. */
+  readonly ep: Endpoint;
+  /** A pcap file to write; without it, one line per packet is printed. */
+  readonly file?: string;
+  /** End after this many packets. */
+  readonly count?: number;
+  /** End after this many seconds. */
+  readonly seconds?: number;
+  readonly background: boolean;
+}
+interface AwaitBase extends At {
+  readonly kind: 'await';
+  readonly ref: NsRef;
+  /** Seconds before the statement fails. */
+  readonly timeout: number;
+}
+/** Until something listens on a TCP port (LISTEN) or a UDP port (bound, not connected) inside the namespace. */
+export interface AwaitListenOp extends AwaitBase {
+  readonly what: 'tcp' | 'udp';
+  readonly port: number;
+}
+/** Until an address answers a ping sent from the namespace. */
+export interface AwaitReachOp extends AwaitBase {
+  readonly what: 'reach';
+  readonly address: string;
+  readonly family: 4 | 6;
+}
+export type AwaitOp = AwaitListenOp | AwaitReachOp;
 export interface PingallOp extends At {
   readonly kind: 'pingall';
   /** The lab's namespaces, in the order they were made. */
@@ -210,7 +240,7 @@ export type Op =
   | NsAddOp | NsDelOp | LinkDelOp | VethOp | BridgeOp | AttachOp | AddrOp | LinkStateOp | MoveOp | RouteOp | SysctlOp
   | MacvlanOp | NatOp | PublishOp
   | ExecOp | PingOp | NcOp | PingallOp | ShowOp | InfoOp | SameOp | PinOp | SpawnOp | JobsOp | WaitOp | KillOp
-  | PrintOp | SleepOp;
+  | PrintOp | SleepOp | CaptureOp | AwaitOp;
 
 export type OpKind = Op['kind'];
 export type OpOf<K extends OpKind> = Extract<Op, { readonly kind: K }>;
@@ -228,6 +258,7 @@ interface Results {
   exec: Job | undefined;
   ping: Job | undefined;
   nc: Job | undefined;
+  capture: Job | undefined;
   spawn: Job | undefined;
   pin: { readonly madeFile: boolean } | undefined;
   nat: Replaced | undefined;

@@ -52,6 +52,8 @@ export class DryRunBackend implements Backend {
     exec: this.program,
     ping: this.program,
     nc: this.program,
+    capture: this.program,
+    await: this.follow,
     spawn: this.program,
     pingall: this.follow,
     show: this.follow,

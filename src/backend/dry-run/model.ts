@@ -198,6 +198,9 @@ export class LabModel {
       case 'pin':
         if (op.target.kind === 'name') this.space(op.target.name, false);
         return;
+      case 'capture':
+        this.existing(op.ep);
+        return;
       case 'ping':
       case 'nc':
       case 'pingall':
@@ -209,6 +212,7 @@ export class LabModel {
       case 'kill':
       case 'print':
       case 'sleep':
+      case 'await':
         return;
       default: {
         const never: never = op;

@@ -10,6 +10,7 @@ import { ExplainContext } from './context.js';
 import { identityHandlers } from './identities.js';
 import { linkHandlers } from './links.js';
 import { natHandlers } from './nat.js';
+import { observeHandlers } from './observe.js';
 import { programHandlers } from './programs.js';
 import { commentText } from './shell.js';
 
@@ -24,7 +25,9 @@ export class ExplainBackend implements Backend {
 
   constructor(opts: ExplainOptions) {
     this.x = new ExplainContext(opts.write);
-    this.handlers = { ...linkHandlers(this.x), ...natHandlers(this.x), ...programHandlers(this.x), ...identityHandlers(this.x) };
+    this.handlers = {
+      ...linkHandlers(this.x), ...natHandlers(this.x), ...programHandlers(this.x), ...identityHandlers(this.x), ...observeHandlers(this.x),
+    };
   }
 
   /** The lab as the commands so far build it. */

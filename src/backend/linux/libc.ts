@@ -462,3 +462,76 @@ export class MsgBuffer {
 export function setsockoptBuf(fd: number, level: number, name: number, value: Buffer): void {
   check('setsockopt', lib().setsockopt(fd, level, name, value, value.length));
 }
+
+// ---- packet capture: AF_PACKET sockets and their mmap()ed ring (appended; bound lazily) ----
+
+export const AF_PACKET = 17;
+export const ETH_P_ALL = 0x0003;
+export const SOL_PACKET = 263;
+export const PROT_READ = 0x1;
+export const PROT_WRITE = 0x2;
+export const MAP_SHARED = 0x1;
+
+interface PacketBound {
+  mmap: Fn; munmap: Fn; writev: Fn;
+}
+let packetBound: PacketBound | undefined;
+function packetLib(): PacketBound {
+  if (packetBound) return packetBound;
+  const c = lib().koffi.load('libc.so.6');
+  packetBound = {
+    mmap: c.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)'),
+    munmap: c.func('int munmap(void *addr, size_t len)'),
+    writev: c.func('intptr_t writev(int fd, void *iov, int iovcnt)'),
+  };
+  return packetBound;
+}
+
+/** Memory outside the JS heap: its address (for iovecs), and a view of it that copies nothing. */
+export interface Mapped {
+  readonly ptr: unknown;
+  readonly address: number;
+  readonly size: number;
+  readonly buffer: ArrayBuffer;
+}
+
+/** mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0): a packet socket's ring. */
+export function mmapShared(fd: number, size: number): Mapped {
+  const k = lib().koffi;
+  const ptr = packetLib().mmap(null, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  const address = ptr === null ? -1n : BigInt(k.address(ptr));
+  if (address === -1n || address === 0xffffffffffffffffn) throw new SysError('mmap', k.errno() as number);
+  return { ptr, address: Number(address), size, buffer: k.view(ptr, size) as ArrayBuffer };
+}
+export function munmap(m: Mapped): void {
+  check('munmap', packetLib().munmap(m.ptr, m.size));
+}
+/** koffi-allocated memory (stable, never moved by the GC); free it with freeMapped. */
+export function allocStable(size: number): Mapped {
+  const k = lib().koffi;
+  const ptr = k.alloc('uint8_t', size);
+  return { ptr, address: Number(BigInt(k.address(ptr))), size, buffer: k.view(ptr, size) as ArrayBuffer };
+}
+export function freeStable(m: Mapped): void {
+  lib().koffi.free(m.ptr);
+}
+/** writev(fd, iov, count) with the iovec array in stable memory; returns the bytes written. */
+export function writev(fd: number, iov: Mapped, count: number): number {
+  return check('writev', packetLib().writev(fd, iov.ptr, count));
+}
+/** getsockopt() into a buffer; returns the length the kernel wrote. */
+export function getsockoptBuf(fd: number, level: number, name: number, value: Buffer): number {
+  const len = [value.length];
+  check('getsockopt', lib().getsockopt(fd, level, name, value, len));
+  return len[0]!;
+}
+/** poll() several fds, blocking the calling thread (a worker's); revents per fd, all 0 on timeout or EINTR. */
+export function pollSync(fds: ReadonlyArray<{ fd: number; events: number }>, timeoutMs: number): number[] {
+  const b = Buffer.alloc(8 * fds.length);
+  fds.forEach((p, i) => {
+    b.writeInt32LE(p.fd, 8 * i);
+    b.writeInt16LE(p.events, 8 * i + 4);
+  });
+  const n = Number(lib().poll(b, fds.length, timeoutMs < 0 ? -1 : Math.min(0x7fffffff, Math.ceil(timeoutMs))));
+  return fds.map((_, i) => (n <= 0 ? 0 : b.readInt16LE(8 * i + 6)));
+}

@@ -2,12 +2,15 @@
  * The Linux backend: every operation in-process, on the real kernel. Links, addresses and routes
  * go through one rtnetlink socket per namespace; namespaces are made and pinned as `ip netns add`
  * does; programs are spawned from inside the namespaces. The handlers live in rooms of their own
- * by concern (namespaces, links, programs, identities, teardown); this file puts them together.
+ * by concern (namespaces, links, programs, identities, capture, await, teardown); this file puts
+ * them together.
  */
 import * as fs from 'node:fs';
 import { failsWithOpError, type Backend, type LabObject, type LabSnapshot, type StatementInfo, type TeardownReport } from '../backend.js';
 import { labTable } from '../../core/lab.js';
 import { dispatch, type Handlers, type OpKind, type OpOf, type ResultOf } from '../ops.js';
+import { awaitHandlers } from './await.js';
+import { captureHandlers } from './capture.js';
 import { LinuxContext, type LinuxOptions } from './context.js';
 import { identityHandlers } from './identities.js';
 import { linkHandlers } from './links.js';
@@ -54,6 +57,8 @@ export class LinuxBackend implements Backend {
       ...programHandlers(x),
       ...identityHandlers(x),
       ...natHandlers(x),
+      ...captureHandlers(x),
+      ...awaitHandlers(x),
       show: async q => {
         x.settle();
         x.out(renderShow(q, ns => x.handles.socket(ns), x.opts.color));

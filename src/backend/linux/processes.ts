@@ -23,6 +23,8 @@ interface Running {
   readonly exit: Promise<string | undefined>;
   /** Ends a built-in job (ping, nc), which runs inside nsh and has no process of its own. */
   readonly abort?: () => void;
+  /** A `wait` without job numbers does not wait for it (a capture, which may run until killed). */
+  readonly unwaited?: boolean;
   status?: string;
 }
 
@@ -149,11 +151,14 @@ export class Processes {
     return { id, pid };
   }
 
-  /** A built-in command run in the background (nc -l …): it runs inside nsh, so `$!` is nsh's pid. */
-  adopt(argv: readonly string[], exit: Promise<string | undefined>, abort: () => void): Job {
+  /**
+   * A built-in command run in the background (nc -l …): it runs inside nsh, so `$!` is nsh's pid.
+   * `unwaited`: a `wait` without job numbers passes it by.
+   */
+  adopt(argv: readonly string[], exit: Promise<string | undefined>, abort: () => void, opts: { readonly unwaited?: boolean } = {}): Job {
     const id = this.next++;
     const pid = process.pid;
-    const job: Running = { id, pid, argv, exit: exit.catch((e: Error) => e.message), abort };
+    const job: Running = { id, pid, argv, exit: exit.catch((e: Error) => e.message), abort, ...(opts.unwaited ? { unwaited: true } : {}) };
     void exit.then(s => (job.status = s ?? 'done'));
     this.jobs.set(id, job);
     this.io.stdout.write(`[${id}] ${pid}\n`);
@@ -183,7 +188,7 @@ export class Processes {
 
   /** Waits for the jobs (all when none are named); fails if one of them failed. */
   async wait(targets: readonly JobTarget[]): Promise<void> {
-    const jobs = targets.length === 0 ? [...this.jobs.values()] : targets.map(t => this.named(t));
+    const jobs = targets.length === 0 ? [...this.jobs.values()].filter(j => !j.unwaited) : targets.map(t => this.named(t));
     const failures: string[] = [];
     for (const j of jobs) {
       const failed = await j.exit;
