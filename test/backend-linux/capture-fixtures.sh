@@ -1,14 +1,15 @@
 #!/bin/sh
-# Regenerates test/backend-linux/fixtures.ts from iproute2 itself: every command of capture-commands.txt
-# runs under strace inside a throw-away sandbox (private net + mount + pid namespaces, tmpfs /run),
-# and the bytes it exchanged with the kernel over netlink become hex constants.
+# Regenerates test/backend-linux/fixtures.ts from iproute2 itself: every command of
+# capture-commands.txt runs under strace inside a throw-away sandbox (bin/nsh-sandbox: private
+# network, UTS, mount and pid namespaces, tmpfs /run), and the bytes it exchanged with the kernel
+# over netlink become hex constants.
 # Usage (as root, from the repository root): sh test/backend-linux/capture-fixtures.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d)
-unshare --net --mount --pid --fork --mount-proc sh -c '
+"$here/../../bin/nsh-sandbox" -- sh -c '
   set -u
-  mount -t tmpfs -o mode=755 nsh-run /run; mkdir -p /run/netns
+  mkdir -p /run/netns
   ip netns add a; ip netns add b; ip -n b link set lo up
   while IFS="|" read -r key cmd; do
     strace -o "$1/$key.log" -e trace=sendmsg,sendto,recvmsg -e write=all -e read=all -xx -s 65536 \
