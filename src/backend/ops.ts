@@ -5,6 +5,7 @@
  */
 import type { Cidr, NsType } from '../core/net.js';
 import type { Endpoint, Job, JobTarget, NsRef } from '../core/lab.js';
+import type { CollectingJob, NcReport, PingReport, ProgramResult, ShowNamespace } from '../core/results.js';
 import type { Shaping } from '../core/shape.js';
 import type { Span } from '../core/span.js';
 
@@ -84,8 +85,15 @@ export interface ExecOp extends At {
   readonly kind: 'exec';
   readonly ref: NsRef;
   readonly argv: readonly string[];
+  /** The text of `<<< "text"` (the program reads it with a newline added, as from a shell). */
   readonly stdin?: string;
   readonly background: boolean;
+  /**
+   * Collect instead of stream: the program's output and exit come back as a value (a
+   * ProgramResult; in the background a job whose `exited` gives it), and a non-zero exit is not
+   * a failure. `input` is its standard input, exactly (no newline added).
+   */
+  readonly collect?: { readonly input?: string };
 }
 export interface PingOp extends At {
   readonly kind: 'ping';
@@ -102,6 +110,8 @@ export interface PingOp extends At {
   /** Send from this interface (-I). */
   readonly iface?: string;
   readonly background: boolean;
+  /** Collect instead of print: the result is a PingReport, and no reply is not a failure (foreground only). */
+  readonly collect?: boolean;
 }
 export interface NcOp extends At {
   readonly kind: 'nc';
@@ -114,8 +124,14 @@ export interface NcOp extends At {
   readonly scan?: boolean;
   /** Seconds to wait for a connection and for quiet (-w). */
   readonly wait?: number;
+  /** The text of `<<< "text"`, sent with a newline added. */
   readonly stdin?: string;
   readonly background: boolean;
+  /**
+   * Collect instead of print: what arrives comes back as an NcReport (in the background, through
+   * the job's `exited`). `input` is what a connection sends, exactly (no newline added).
+   */
+  readonly collect?: { readonly input?: string };
 }
 export interface PingallOp extends At {
   readonly kind: 'pingall';
@@ -128,6 +144,8 @@ export interface ShowOp extends At {
   readonly ns?: string;
   readonly json: boolean;
   readonly lab: readonly string[];
+  /** Collect instead of print: the result is the value `--json` prints. */
+  readonly collect?: boolean;
 }
 export interface InfoOp extends At {
   readonly kind: 'info';
@@ -184,13 +202,22 @@ export type Op =
 export type OpKind = Op['kind'];
 export type OpOf<K extends OpKind> = Extract<Op, { readonly kind: K }>;
 
-/** What an operation gives back: a job for what may run in the background, whether a pin made its file. */
+/**
+ * What an operation gives back: a job for what may run in the background, whether a pin made its
+ * file, and what an operation asked to collect found (core/results.ts).
+ */
 interface Results {
-  exec: Job | undefined;
-  ping: Job | undefined;
-  nc: Job | undefined;
+  exec: Job | ProgramResult | CollectingJob<ProgramResult> | undefined;
+  ping: Job | PingReport | undefined;
+  nc: Job | NcReport | CollectingJob<NcReport> | undefined;
   spawn: Job | undefined;
   pin: { readonly madeFile: boolean } | undefined;
+  show: readonly ShowNamespace[] | undefined;
+}
+
+/** Whether an operation's result is a job (`$!` takes its pid). */
+export function isJob(r: unknown): r is Job {
+  return typeof r === 'object' && r !== null && 'id' in r && 'pid' in r;
 }
 export type ResultOf<K extends OpKind> = K extends keyof Results ? Results[K] : void;
 
