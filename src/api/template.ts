@@ -3,8 +3,9 @@
  * to it as `${name}`: the value is never spliced into the text, so it is exactly one word (or part
  * of one: `${ms}ms`), checked in its role as any expanded word is, and never a statement, an
  * option or a second word. The text is taken as written (as String.raw does): nsh's escapes
- * apply, JavaScript's do not. It is placed where it stands in its file (the call's site), so
- * diagnostics name that file, line and column.
+ * apply, JavaScript's do not, but for the two JavaScript makes one write: `\${…}` is nsh's own
+ * `${…}` (an nsh variable, arithmetic) and `\`` a backtick. It is placed where it stands in its
+ * file (the call's site), so diagnostics name that file, line and column.
  */
 import type { Statement } from '../syntax/ast.js';
 import { error, type Diagnostic } from '../syntax/diagnostics.js';
@@ -64,7 +65,7 @@ export function compose(
   let text = prefix;
   const bindings: { name: string; value: string; at: number }[] = [];
   raw.forEach((s, i) => {
-    text += s;
+    text += s.replace(/\\(\$\{|`)/g, '$1');
     if (i >= values.length) return;
     const name = fresh();
     bindings.push({ name, value: values[i]!, at: text.length });
