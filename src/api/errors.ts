@@ -34,7 +34,9 @@ export class NshError extends Error {
   constructor(
     readonly diagnostics: readonly NshDiagnostic[],
     readonly stage: 'check' | 'run',
+    /** The lab a failed first build left up (`keepOnError`): attach(lab) joins it, `nsh down LAB` removes it. */
+    readonly kept?: string,
   ) {
-    super(diagnostics.map(d => d.rendered).join('\n'));
+    super(diagnostics.map(d => d.rendered).join('\n') + (kept === undefined ? '' : `\n(what it made is kept: lab ${JSON.stringify(kept)})`));
   }
 }

@@ -313,8 +313,9 @@ async function build(opts: LabOptions, strings: TemplateStringsArray, values: re
     throw e;
   }
   if (outcome.ok) return make(core, true, counter);
-  const leftovers = await rollBack(core, Boolean(opts.keepOnError));
-  throw new NshError([fromDiagnostic(outcome.diagnostic), ...leftovers.map(s => atCall(s, site))], 'run');
+  const keep = Boolean(opts.keepOnError);
+  const leftovers = await rollBack(core, keep);
+  throw new NshError([fromDiagnostic(outcome.diagnostic), ...leftovers.map(s => atCall(s, site))], 'run', keep ? core.name : undefined);
 }
 
 /** A failed first build: what it made is removed (unless kept), as a script's is; the sentences say what could not be. */

@@ -196,14 +196,15 @@ in b false`);
     const e = await nshError(lab`ns a b; veth a.v0 <-> host.v9 10.9.0.1/24; in a false`);
     assert.equal(e.stage, 'run');
     assertClean();
-    await nshError(lab({ name: 'kept', keepOnError: true })`ns a b; in a false`);
+    const kept = await nshError(lab({ keepOnError: true })`ns a b; in a false`);
     assert.deepEqual(netnsList(), ['a', 'b']);
-    const l = await attach('kept');
+    assert.match(kept.message, /\(what it made is kept: lab "lab-\d+"\)$/);
+    const l = await attach(kept.kept!);
     assert.deepEqual(l.namespaces, ['a', 'b']);
     await l.down();
     assertClean();
     await l.down(); // a second time does nothing
-    await assert.rejects(l.exec('a', ['true']), /lab "kept" is down/);
+    await assert.rejects(l.exec('a', ['true']), /lab "lab-\d+" is down/);
   });
 
   it('await using tears the lab down when an assertion throws inside the block', async () => {
