@@ -7,7 +7,7 @@ import type { Program } from './syntax/ast.js';
 import { checkNsName, isProblem } from './syntax/values.js';
 import { labNameOfFile } from './core/lab.js';
 import { missingPrivileges } from './privileges.js';
-import { insideRootless, rerunRootless } from './rootless.js';
+import { insideRootless, rerunRootless, runRootless } from './rootless.js';
 // The lab commands, the REPL and the tutorial are imported where they are used, each a chunk of
 // its own in dist/: `nsh check` never loads the Linux backend, node:repl or child_process.
 import type { Statement } from './syntax/ast.js';
@@ -32,6 +32,8 @@ usage:
                             .svg .dot .mmd .json .html (DOT on stdout without -o)
   nsh web [LAB] [--port N]  a live view of the lab in the browser (127.0.0.1:7878)
   nsh tutorial              a guided walk through network namespaces
+  nsh --rootless -- CMD...  run CMD (a test runner, say) in the rootless sandbox, where nsh
+                            and its library act as root over a private network
 
 options:
   --name LAB          record the lab under this name (default: the script's base name)
@@ -72,7 +74,7 @@ function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
 class UsageError extends Error {}
 
 interface Options {
-  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web';
+  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web' | 'sandbox';
   file?: string;
   inline?: string;
   args: string[];
@@ -99,6 +101,7 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
       args: argv,
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -124,6 +127,15 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
   if (v.help) return 'help';
   if (v.version) return 'version';
   const pos = [...parsed.positionals];
+  // `nsh --rootless -- CMD…`: what follows `--` is a command, not a script
+  const end = parsed.tokens.find(t => t.kind === 'option-terminator');
+  if (end && v.rootless) {
+    const command = argv.slice(end.index + 1);
+    const others = parsed.tokens.filter(t => t.kind === 'option' && t.name !== 'rootless' && t.index < end.index);
+    if (others.length > 0 || pos.length > command.length) throw new UsageError('--rootless -- CMD takes nothing else before --');
+    if (command.length === 0) throw new UsageError('--rootless -- needs a command after --');
+    return { args: command, rm: false, keepOnError: false, replace: false, rootless: true, keep: false, interactive: false, all: false, auto: false, command: 'sandbox' };
+  }
   const base = {
     args: pos,
     rm: Boolean(v.rm),
@@ -191,6 +203,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return l.program;
   };
+
+  if (opts.command === 'sandbox') return runRootless(opts.args, io.env);
 
   const touchesKernel = opts.command === 'run' || opts.command === 'repl' || opts.command === 'tutorial';
   if (opts.rootless && touchesKernel && !insideRootless(io.env)) {

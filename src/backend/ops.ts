@@ -5,6 +5,7 @@
  */
 import type { Cidr, NsType } from '../core/net.js';
 import type { Endpoint, Job, JobTarget, NsRef } from '../core/lab.js';
+import type { CollectingJob, NcReport, PingReport, ProgramResult, ShowNamespace } from '../core/results.js';
 import type { Shaping } from '../core/shape.js';
 import type { Span } from '../core/span.js';
 
@@ -114,8 +115,15 @@ export interface ExecOp extends At {
   readonly kind: 'exec';
   readonly ref: NsRef;
   readonly argv: readonly string[];
+  /** The text of `<<< "text"` (the program reads it with a newline added, as from a shell). */
   readonly stdin?: string;
   readonly background: boolean;
+  /**
+   * Collect instead of stream: the program's output and exit come back as a value (a
+   * ProgramResult; in the background a job whose `exited` gives it), and a non-zero exit is not
+   * a failure. `input` is its standard input, exactly (no newline added).
+   */
+  readonly collect?: { readonly input?: string };
 }
 export interface PingOp extends At {
   readonly kind: 'ping';
@@ -132,6 +140,8 @@ export interface PingOp extends At {
   /** Send from this interface (-I). */
   readonly iface?: string;
   readonly background: boolean;
+  /** Collect instead of print: the result is a PingReport, and no reply is not a failure (foreground only). */
+  readonly collect?: boolean;
 }
 export interface NcOp extends At {
   readonly kind: 'nc';
@@ -144,8 +154,14 @@ export interface NcOp extends At {
   readonly scan?: boolean;
   /** Seconds to wait for a connection and for quiet (-w). */
   readonly wait?: number;
+  /** The text of `<<< "text"`, sent with a newline added. */
   readonly stdin?: string;
   readonly background: boolean;
+  /**
+   * Collect instead of print: what arrives comes back as an NcReport (in the background, through
+   * the job's `exited`). `input` is what a connection sends, exactly (no newline added).
+   */
+  readonly collect?: { readonly input?: string };
 }
 export interface CaptureOp extends At {
   readonly kind: 'capture';
@@ -188,6 +204,8 @@ export interface ShowOp extends At {
   readonly ns?: string;
   readonly json: boolean;
   readonly lab: readonly string[];
+  /** Collect instead of print: the result is the value `--json` prints. */
+  readonly collect?: boolean;
 }
 export interface InfoOp extends At {
   readonly kind: 'info';
@@ -252,17 +270,24 @@ export interface Replaced {
 
 /**
  * What an operation gives back: a job for what may run in the background, whether a pin made its
- * file, the sysctls nat and publish changed (undefined from the backends that change nothing).
+ * file, the sysctls nat and publish changed, and what an operation asked to collect found
+ * (core/results.ts); undefined from the backends that change nothing.
  */
 interface Results {
-  exec: Job | undefined;
-  ping: Job | undefined;
-  nc: Job | undefined;
+  exec: Job | ProgramResult | CollectingJob<ProgramResult> | undefined;
+  ping: Job | PingReport | undefined;
+  nc: Job | NcReport | CollectingJob<NcReport> | undefined;
   capture: Job | undefined;
   spawn: Job | undefined;
   pin: { readonly madeFile: boolean } | undefined;
   nat: Replaced | undefined;
   publish: Replaced | undefined;
+  show: readonly ShowNamespace[] | undefined;
+}
+
+/** Whether an operation's result is a job (`$!` takes its pid). */
+export function isJob(r: unknown): r is Job {
+  return typeof r === 'object' && r !== null && 'id' in r && 'pid' in r;
 }
 export type ResultOf<K extends OpKind> = K extends keyof Results ? Results[K] : void;
 

@@ -12,8 +12,11 @@ type NcArgs = Pick<NcOp, 'listen' | 'udp' | 'address' | 'port' | 'scan' | 'wait'
 const PING_HINT = 'the built-in ping takes ADDR [-c N] [-i SEC] [-W SEC] [-s SIZE] [-M do|dont] [-I IF]; run another ping by its path, e.g. /usr/bin/ping';
 const NC_HINT = 'the built-in nc takes -l [-u] [-w SEC] PORT, or [-u] [-z] [-w SEC] ADDR PORT';
 
-/** `ping ADDR [-c N] [-i SEC] [-W SEC] [-s SIZE] [-M do|dont] [-I IF]`; `words[0]` is `ping`. */
-export function pingArgs(roles: Roles, args: readonly string[], words: readonly A.Word[]): PingArgs {
+/**
+ * `ping ADDR [-c N] [-i SEC] [-W SEC] [-s SIZE] [-M do|dont] [-I IF]`; `words[0]` is `ping`. A
+ * word that is data (`data[i]`: a value of the embedding program) is never taken for an option.
+ */
+export function pingArgs(roles: Roles, args: readonly string[], words: readonly A.Word[], data: readonly boolean[] = []): PingArgs {
   let count = 3;
   let interval = 0.2;
   let timeout = 1;
@@ -24,21 +27,22 @@ export function pingArgs(roles: Roles, args: readonly string[], words: readonly 
   for (let i = 1; i < args.length; i++) {
     const a = args[i]!;
     const w = words[i]!;
+    const opt = data[i] ? undefined : a;
     const value = <T>(check: (t: string) => T | V.Problem): T => {
       if (args[i + 1] === undefined) fail(`ping option ${a} needs a value`, w.span, PING_HINT);
       i++;
       return roles.checked(words[i]!, args[i]!, check);
     };
-    if (a === '-c') count = value(t => V.checkInt(t, 'ping count', 1, 1_000_000));
-    else if (a === '-i') interval = value(t => V.checkSeconds(t, 'ping interval', { min: 0.001, max: 3600 }));
-    else if (a === '-W') timeout = value(t => V.checkSeconds(t, 'ping timeout', { min: 0.001, max: 3600 }));
-    else if (a === '-s') size = value(t => V.checkInt(t, 'ping size', 0, 65507));
-    else if (a === '-M') {
+    if (opt === '-c') count = value(t => V.checkInt(t, 'ping count', 1, 1_000_000));
+    else if (opt === '-i') interval = value(t => V.checkSeconds(t, 'ping interval', { min: 0.001, max: 3600 }));
+    else if (opt === '-W') timeout = value(t => V.checkSeconds(t, 'ping timeout', { min: 0.001, max: 3600 }));
+    else if (opt === '-s') size = value(t => V.checkInt(t, 'ping size', 0, 65507));
+    else if (opt === '-M') {
       dontFragment = value((t): boolean | V.Problem =>
         t === 'do' ? true : t === 'dont' ? false : { problem: `ping -M takes do or dont, not ${show(t)}`, hint: '-M do sets the don\'t-fragment bit, as iputils ping does' },
       );
-    } else if (a === '-I') iface = value(V.checkIfName);
-    else if (a.startsWith('-')) fail(`the built-in ping has no option ${a}`, w.span, PING_HINT);
+    } else if (opt === '-I') iface = value(V.checkIfName);
+    else if (opt?.startsWith('-')) fail(`the built-in ping has no option ${a}`, w.span, PING_HINT);
     else if (target) fail(`ping takes one address, found another: ${show(a)}`, w.span, PING_HINT);
     else target = roles.checked(w, a, V.checkIp);
   }
@@ -55,8 +59,8 @@ export function pingArgs(roles: Roles, args: readonly string[], words: readonly 
   };
 }
 
-/** `nc -l [-u] [-w SEC] PORT` or `nc [-u] [-z] [-w SEC] ADDR PORT`; `words[0]` is `nc`. */
-export function ncArgs(roles: Roles, args: readonly string[], words: readonly A.Word[]): NcArgs {
+/** `nc -l [-u] [-w SEC] PORT` or `nc [-u] [-z] [-w SEC] ADDR PORT`; `words[0]` is `nc`; `data` as for pingArgs. */
+export function ncArgs(roles: Roles, args: readonly string[], words: readonly A.Word[], data: readonly boolean[] = []): NcArgs {
   let listen = false;
   let udp = false;
   let scan = false;
@@ -65,7 +69,8 @@ export function ncArgs(roles: Roles, args: readonly string[], words: readonly A.
   for (let i = 1; i < args.length; i++) {
     const a = args[i]!;
     const w = words[i]!;
-    if (a === '-w') {
+    if (data[i]) rest.push([a, w]);
+    else if (a === '-w') {
       if (args[i + 1] === undefined) fail('nc option -w needs a value', w.span, NC_HINT);
       i++;
       wait = roles.checked(words[i]!, args[i]!, t => V.checkSeconds(t, 'nc wait', { min: 0.001, max: 86400 }));

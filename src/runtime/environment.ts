@@ -5,6 +5,8 @@ import type { VarValue } from './expand.js';
 export class Scope {
   private readonly vars = new Map<string, VarValue>();
   private readonly defs = new Map<string, { def: DefStmt; scope: Scope }>();
+  /** Variables that hold a value from the program embedding nsh (see bind()). */
+  private readonly bound = new Set<string>();
 
   constructor(readonly parent?: Scope) {}
 
@@ -18,6 +20,24 @@ export class Scope {
 
   set(name: string, value: VarValue): void {
     this.vars.set(name, value);
+    this.bound.delete(name);
+  }
+
+  /**
+   * A variable that holds a value from the program embedding nsh (a `${…}` of the library's
+   * templates): a word that uses it is data, never an option of a statement.
+   */
+  bind(name: string, value: string): void {
+    this.vars.set(name, value);
+    this.bound.add(name);
+  }
+
+  /** Whether `name`, where it is visible from here, is a variable made by bind(). */
+  isBound(name: string): boolean {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      if (s.vars.has(name)) return s.bound.has(name);
+    }
+    return false;
   }
 
   /** The variable names visible here (for completion). */

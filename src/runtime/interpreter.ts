@@ -10,7 +10,8 @@ import { statementKeywordNames } from '../syntax/keywords.js';
 import { usage } from '../syntax/usage.js';
 import * as V from '../syntax/values.js';
 import { show } from '../syntax/values.js';
-import { OpError, pidText, type Backend, type Job, type OpKind, type OpOf, type ResultOf, type SpawnFlag } from '../backend/backend.js';
+import { OpError, pidText, type Backend, type OpKind, type OpOf, type ResultOf, type SpawnFlag } from '../backend/backend.js';
+import { isJob } from '../backend/ops.js';
 import { ncArgs, pingArgs } from './builtin-args.js';
 import { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
@@ -161,8 +162,8 @@ export class Interpreter {
     if (first) fail(`${what} takes no arguments`, first.span, `usage: ${usage[`${what}Stmt`]}`);
   }
 
-  private setJob(job: Job | undefined, scope: Scope): void {
-    if (job) scope.set('!', pidText(job.pid));
+  private setJob(result: unknown, scope: Scope): void {
+    if (isJob(result)) scope.set('!', pidText(result.pid));
   }
 
   // ---- statements -------------------------------------------------------------------------------
@@ -446,12 +447,13 @@ export class Interpreter {
     const stdin = s.stdin && r.expand(s.stdin, scope);
     const io = { ...(stdin === undefined ? {} : { stdin }), background: s.background };
     const builtin = !s.argv[0]!.quoted ? argv[0] : undefined;
-    let job: Job | undefined;
+    const data = s.argv.map(w => r.isData(w, scope));
+    let job: ResultOf<'exec' | 'ping' | 'nc'>;
     if (builtin === 'ping') {
       if (s.stdin) fail('the built-in ping reads no standard input', s.stdin.span);
-      job = await this.apply(s, { kind: 'ping', span: s.span, ref, ...pingArgs(r, argv, s.argv), background: s.background });
+      job = await this.apply(s, { kind: 'ping', span: s.span, ref, ...pingArgs(r, argv, s.argv, data), background: s.background });
     } else if (builtin === 'nc') {
-      job = await this.apply(s, { kind: 'nc', span: s.span, ref, ...ncArgs(r, argv, s.argv), ...io });
+      job = await this.apply(s, { kind: 'nc', span: s.span, ref, ...ncArgs(r, argv, s.argv, data), ...io });
     } else job = await this.apply(s, { kind: 'exec', span: s.span, ref, argv, ...io });
     this.setJob(job, scope);
   }
@@ -460,14 +462,15 @@ export class Interpreter {
     const r = this.roles;
     let json = false;
     const rest: A.Word[] = [];
+    // (a word that is data, a value of the embedding program, is a namespace name, never an option or a table)
     for (const w of s.args) {
-      if (r.expand(w, scope) === '--json') json = true;
+      if (!r.isData(w, scope) && r.expand(w, scope) === '--json') json = true;
       else rest.push(w);
     }
     const lab = [...this.lab];
     const hint = `usage: ${usage.showStmt}`;
     if (rest.length === 0) return { what: 'tree', json, lab };
-    const first = r.expand(rest[0]!, scope);
+    const first = r.isData(rest[0]!, scope) ? undefined : r.expand(rest[0]!, scope);
     if (first === 'links' || first === 'addrs' || first === 'routes') {
       if (rest.length > 2) fail('show takes at most a table and a namespace', rest[2]!.span, hint);
       const ns = rest[1] && r.nsName(rest[1], scope);

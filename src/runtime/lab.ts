@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { describeObject, type LabObject, type TeardownReport } from '../core/lab.js';
 import type { Env } from '../core/io.js';
-import type { Backend } from '../backend/backend.js';
+import type { Backend, OpKind, OpOf, ResultOf } from '../backend/backend.js';
 import type { ForItems, Statement } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { Interpreter, type Outcome } from './interpreter.js';
@@ -114,6 +114,14 @@ export class Lab {
       // every program started has its pid recorded by now (or has ended)
       this.journaled?.finish();
     }
+  }
+
+  /**
+   * Hands one operation to the lab's backend outside any statement (the library's exec, spawn,
+   * ping, nc and show), recorded in the journal as a statement's would be.
+   */
+  apply<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
+    return (this.journaled ?? this.backend).apply(op);
   }
 
   /** Removes what this run made, or the whole lab. */

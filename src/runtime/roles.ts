@@ -28,6 +28,11 @@ export class Roles {
     return expandWord(w, { scope, env: this.env });
   }
 
+  /** Whether `w` uses a value bound by the embedding program: it is then data, never an option. */
+  isData(w: A.Word, scope: Scope): boolean {
+    return w.parts.some(p => p.kind === 'var' && scope.isBound(p.name));
+  }
+
   /** Expands `w` and checks it. */
   value<T>(w: A.Word, scope: Scope, check: (text: string) => T | V.Problem): T {
     return this.checked(w, this.expand(w, scope), check);

@@ -49,7 +49,7 @@ describeKernel('linux/capture and await operations (kernel)', () => {
     const lines = stdout.text.split('\n').filter(l => / (In|Out|B|M) /.test(l));
     assert.equal(lines.length, 4, stdout.text);
     assert.match(stderr.text, /^4 packets captured\n$/);
-    await b.apply({ kind: 'wait', span, targets: [{ kind: 'job', id: pings!.id }] });
+    await b.apply({ kind: 'wait', span, targets: [{ kind: 'job', id: (pings as Job).id }] });
   });
 
   it('capture as a job: a bare wait passes it by, jobs lists it, kill %N ends it and the file is whole', async () => {

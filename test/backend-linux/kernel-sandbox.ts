@@ -1,8 +1,9 @@
 import { closeSync } from 'node:fs';
 /**
- * Kernel tests of the Linux backend run only inside the sandbox started by run-in-sandbox.sh
- * (private network + mount + pid namespaces, tmpfs on /run), which sets NSH_SANDBOX=1. Anywhere
- * else (a plain `mocha` run) they are skipped with a message saying how to run them.
+ * Kernel tests run only inside the sandbox of bin/nsh-sandbox (private network + mount + pid
+ * namespaces, tmpfs on /run), which run-in-sandbox.sh and test/sandbox.sh start with
+ * NSH_SANDBOX=1. Anywhere else (a plain `mocha` run) they are skipped with a message saying how
+ * to run them.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,12 +28,12 @@ export function describeKernel(title: string, fn: (this: Mocha.Suite) => void): 
 
 /**
  * A last guard against running in the machine's real namespaces: PID 1 of our pid namespace
- * must be the sandbox shell of run-in-sandbox.sh (its command line mounts "nsh-run"), and /run
- * must be a tmpfs.
+ * must be the shell of bin/nsh-sandbox (its command line mounts "nsh-run"), and /run must be a
+ * tmpfs.
  */
 function assertFreshSandbox(): void {
   const init = readFileSync('/proc/1/cmdline', 'utf8');
-  if (!init.includes('nsh-run')) throw new Error('refusing to run: not inside run-in-sandbox.sh (PID 1 is not its shell)');
+  if (!init.includes('nsh-run')) throw new Error('refusing to run: not inside bin/nsh-sandbox (PID 1 is not its shell)');
   const fstype = execFileSync('findmnt', ['-n', '-o', 'FSTYPE', '/run'], { encoding: 'utf8' }).trim();
   if (!fstype.split('\n').includes('tmpfs')) throw new Error('refusing to run: /run is not the sandbox tmpfs');
 }

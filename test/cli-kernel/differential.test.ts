@@ -3,9 +3,9 @@
  * fresh network namespace of its own; the kernel states (ip -j, normalised) must be equal.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inSandbox } from '../helpers/sandbox.js';
 import { describeKernel, nsh, nshBin, root, writeScript } from './harness.js';
 
 const labs: Record<string, string> = {
@@ -20,9 +20,8 @@ const labs: Record<string, string> = {
 function stateAfter(command: string): unknown {
   const dump = `node --input-type=module -e "const h = await import('${path.join(root, 'build/test/cli-kernel/harness.js')}'); ` +
     `console.log(JSON.stringify(h.labState(['host', ...h.netnsList()])))"`;
-  const r = spawnSync('unshare', ['--net', '--mount', '--pid', '--fork', '--mount-proc', 'sh', '-c',
-    `mount -t tmpfs nsh-run /run && ${command} >/dev/null && ${dump}`], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
+  const r = inSandbox(`${command} >/dev/null && ${dump}`, { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 

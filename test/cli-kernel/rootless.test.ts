@@ -32,6 +32,17 @@ describeKernel('--rootless', function () {
     assertClean();
   });
 
+  it('nsh --rootless -- CMD runs CMD as root of the sandbox, not as its PID 1, and exits with its status', () => {
+    const r = asNobody(['--rootless', '--', 'sh', '-c', 'id -u; echo "$NSH_ROOTLESS"; tr "\\0" " " < /proc/1/cmdline; echo; ls /run; exit 7']);
+    assert.equal(r.code, 7, r.stderr);
+    const [uid, inside, init] = r.stdout.split('\n');
+    assert.equal(uid, '0');
+    assert.equal(inside, '1');
+    assert.match(init!, /nsh-run/, 'PID 1 is the launcher\'s shell');
+    assert.equal(asNobody(['--rootless', '--']).code, 2);
+    assert.equal(asNobody(['--rootless', '--name', 'x', '--', 'true']).code, 2);
+  });
+
   it('a syntax error is reported before anything starts (exit 2)', () => {
     const r = asNobody(['--rootless', '-e', 'veth a.averyveryverylongname <-> host.v1']);
     assert.equal(r.code, 2);

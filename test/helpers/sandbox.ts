@@ -1,9 +1,11 @@
 /**
- * Runs a bash script inside a private network + mount + pid namespace with a fresh tmpfs on /run,
- * so nothing it creates can reach the machine's network or outlive it. Without root, a user
- * namespace (--map-root-user) gives the same sandbox.
+ * Runs a bash script inside the sandbox of bin/nsh-sandbox (private network, UTS, mount and pid
+ * namespaces with a fresh tmpfs on /run), so nothing it creates can reach the machine's network
+ * or outlive it. Without root, a user namespace (--user) gives the same sandbox.
  */
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface SandboxResult {
   readonly code: number;
@@ -11,14 +13,19 @@ export interface SandboxResult {
   readonly stderr: string;
 }
 
-export function sandboxArgs(): string[] {
-  const user = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
-  return [...user, '--net', '--mount', '--pid', '--fork', '--mount-proc'];
+/** bin/nsh-sandbox, the one sandbox launcher. */
+export const launcher = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/nsh-sandbox');
+
+/** The launcher's command line for `command`: with a user namespace when not root. */
+export function sandboxed(command: readonly string[]): [string, string[]] {
+  const user = process.getuid?.() === 0 ? [] : ['--user'];
+  return [launcher, [...user, '--', ...command]];
 }
 
 export function inSandbox(script: string, opts: { input?: string; timeoutMs?: number } = {}): SandboxResult {
-  const prelude = 'set -e; mount -t tmpfs -o mode=755 nsh-run /run; mkdir -p /run/netns\n';
-  const r = spawnSync('unshare', [...sandboxArgs(), 'bash', '-c', prelude + script], {
+  const prelude = 'set -e; mkdir -p /run/netns\n';
+  const [file, args] = sandboxed(['bash', '-c', prelude + script]);
+  const r = spawnSync(file, args, {
     encoding: 'utf8',
     input: opts.input ?? '',
     timeout: opts.timeoutMs ?? 120_000,

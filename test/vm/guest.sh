@@ -2,8 +2,8 @@
 # PID 1 of the test VM once /init (test/vm/init.sh) has mounted everything and switched to the
 # host's root, read-only. Loads the modules listed in test/vm/modules, runs mocha over the files
 # and options listed in build/vm/out/args inside the sandbox the other kernel tests use (private
-# network, UTS, mount and pid namespaces, a tmpfs on /run: test/backend-linux/run-in-sandbox.sh, but
-# with mocha started directly, as npx took half a minute to start under emulation), writes
+# network, UTS, mount and pid namespaces, a tmpfs on /run: bin/nsh-sandbox, as run-in-sandbox.sh
+# starts it, but with mocha started directly, as npx took half a minute to start under emulation), writes
 # mocha's exit status to build/vm/out/status and powers the VM off. PID 1 must never exit (the
 # kernel would panic), so nothing here uses set -e.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -29,7 +29,6 @@ modprobe -a $modules || fail "modprobe failed for one of: $(echo $modules)"
 set --
 while IFS= read -r arg; do set -- "$@" "$arg"; done < "$out/args"
 echo "nsh-vm: kernel $(uname -r) up after $(cut -d' ' -f1 /proc/uptime) s, modules loaded"
-unshare --net --uts --mount --pid --fork --mount-proc \
-  sh -c 'mount -t tmpfs -o mode=755 nsh-run /run && NSH_SANDBOX=1 node_modules/.bin/mocha --no-config "$@"' -- "$@"
+bin/nsh-sandbox -- env NSH_SANDBOX=1 node_modules/.bin/mocha --no-config "$@"
 echo $? > "$out/status"
 poweroff_now

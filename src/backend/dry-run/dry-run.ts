@@ -22,7 +22,10 @@ export class DryRunBackend implements Backend {
     return { id, pid: { shell: `job${id}` } };
   }
 
-  private follow = async (op: Op): Promise<void> => this.model.apply(op);
+  private follow = async (op: Op): Promise<undefined> => {
+    this.model.apply(op);
+    return undefined;
+  };
   private program = async (op: Op & { background: boolean }): Promise<Job | undefined> => {
     this.model.apply(op);
     return this.job(op.background);

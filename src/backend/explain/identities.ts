@@ -14,6 +14,7 @@ export function identityHandlers(x: ExplainContext): IdentityHandlers {
       for (const ns of s.ns ? [s.ns] : ['host', ...s.lab]) {
         for (const w of what) x.emit(`${ip(ns)}${w === 'route' ? '' : json} ${w}${w === 'route' ? ' show' : ''}`);
       }
+      return undefined;
     },
     info: async ({ ref }) => {
       if (ref.kind === 'pid' || (ref.kind === 'name' && ref.name === 'host')) {

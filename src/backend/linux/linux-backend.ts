@@ -19,7 +19,7 @@ import { natHandlers } from './nat.js';
 import { listNamedNetns } from './netns.js';
 import { NetnsPool, POOL_MIN } from './netns-pool.js';
 import { programHandlers } from './programs.js';
-import { renderShow } from './show.js';
+import { renderShow, showJson } from './show.js';
 import { interfaceNames, readSnapshot } from './snapshot.js';
 import { teardown } from './teardown.js';
 import { WriteBehind } from './write-behind.js';
@@ -61,7 +61,10 @@ export class LinuxBackend implements Backend {
       ...awaitHandlers(x),
       show: async q => {
         x.settle();
-        x.out(renderShow(q, ns => x.handles.socket(ns), x.opts.color));
+        const sock = (ns: string) => x.handles.socket(ns);
+        if (q.collect) return showJson(q, sock);
+        x.out(renderShow(q, sock, x.opts.color));
+        return undefined;
       },
     };
   }

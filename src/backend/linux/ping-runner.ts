@@ -1,14 +1,21 @@
 /** The built-in ping and pingall on top of ping.ts: success rules, background jobs, the matrix. */
 import pc from 'picocolors';
-import { OpError, type Job, type PingOp } from '../backend.js';
+import { OpError, type Job, type PingOp, type PingReport } from '../backend.js';
 import { ping } from './ping.js';
 import type { Processes } from './processes.js';
 import { AF_INET6, RT_SCOPE_UNIVERSE, type RtnlSocket } from './netlink/index.js';
 import { dumpAddrs } from './netlink/query.js';
 
-/** `in NS ping …`: succeeds if any reply came. */
-export async function runPing(s: PingOp, netFd: number, out: NodeJS.WritableStream, procs: Processes): Promise<Job | undefined> {
+/** `in NS ping …`: succeeds if any reply came. Collecting, the report is the result, whatever it says. */
+export async function runPing(s: PingOp, netFd: number, out: NodeJS.WritableStream, procs: Processes): Promise<Job | PingReport | undefined> {
   const controller = new AbortController();
+  if (s.collect) {
+    const report = ping({
+      netFd, address: s.address, family: s.family, count: s.count, interval: s.interval, timeout: s.timeout, out, quiet: true,
+      signal: controller.signal,
+    });
+    return procs.whileForeground(() => controller.abort(), report);
+  }
   const run = async (): Promise<string | undefined> => {
     const r = await ping({
       netFd, address: s.address, family: s.family, count: s.count, interval: s.interval, timeout: s.timeout, out,

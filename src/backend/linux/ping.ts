@@ -8,6 +8,7 @@ import {
   AF_INET, AF_INET6, IPPROTO_UDP, MsgBuffer, POLLIN, type Received, SOCK_DGRAM, SysError, connect, realtimeNs, sendto,
 } from './libc.js';
 import { closeQuietly, errText, parseAddress, reactor, sockaddr, socketIn } from './sockets.js';
+import type { PingReply, PingReport } from '../backend.js';
 
 export interface PingOptions {
   readonly netFd: number;
@@ -25,12 +26,7 @@ export interface PingOptions {
   readonly signal?: AbortSignal;
 }
 
-export interface PingResult {
-  readonly transmitted: number;
-  readonly received: number;
-}
-
-export async function ping(o: PingOptions): Promise<PingResult> {
+export async function ping(o: PingOptions): Promise<PingReport> {
   const say = (s: string): void => {
     if (!o.quiet) o.out.write(s);
   };
@@ -44,7 +40,7 @@ export async function ping(o: PingOptions): Promise<PingResult> {
   const unroutable = routeError(o.netFd, target.family, to);
   if (unroutable) {
     say(`ping: connect: ${unroutable}\n`);
-    return { transmitted: 0, received: 0 };
+    return { ...new Stats().report(o.address, []), unreachable: unroutable };
   }
 
   let sock: IcmpSocket;
@@ -57,6 +53,7 @@ export async function ping(o: PingOptions): Promise<PingResult> {
   else say(`PING ${o.address}(${o.address}) ${ECHO_DATA} data bytes\n`);
 
   const st = new Stats();
+  const replies: PingReply[] = [];
   const sentAt = new Map<number, bigint>(); // seq → CLOCK_REALTIME ns of the send
   const msg = new MsgBuffer(2048);
   const t0 = performance.now();
@@ -97,6 +94,7 @@ export async function ping(o: PingOptions): Promise<PingResult> {
         if (!reply || sent === undefined) continue;
         const us = Math.max(0, Number(((reply.stamp ?? realtimeNs()) - sent) / 1000n));
         const dup = st.reply(reply.seq, us);
+        replies.push({ seq: reply.seq, from: reply.from, bytes: reply.bytes, ...(reply.ttl === undefined ? {} : { ttl: reply.ttl }), time: us / 1000, duplicate: dup });
         lastEvent = now;
         const ttl = reply.ttl === undefined ? '' : ` ttl=${reply.ttl}`;
         say(`${reply.bytes} bytes from ${reply.from}: icmp_seq=${reply.seq}${ttl} time=${replyTime(us)} ms${dup ? ' (DUP!)' : ''}\n`);
@@ -107,7 +105,7 @@ export async function ping(o: PingOptions): Promise<PingResult> {
     msg.free();
   }
   say(st.summary(o.address, Math.round(lastEvent - t0)));
-  return { transmitted: st.transmitted, received: st.received };
+  return st.report(o.address, replies);
 }
 
 /** The strerror text of connecting a UDP socket to `to` in the namespace, or undefined if routable. */
@@ -181,15 +179,35 @@ export class Stats {
     return false;
   }
 
+  /** Lost probes in percent. */
+  private loss(): number {
+    return this.transmitted ? ((this.transmitted - this.received) * 100) / this.transmitted : 0;
+  }
+
+  /** Average and mean deviation in µs, as iputils computes them (integer arithmetic). */
+  private spread(): { avg: number; mdev: number } {
+    const avg = Math.floor(this.sum / this.received);
+    return { avg, mdev: Math.floor(Math.sqrt(Math.max(0, Math.floor(this.sum2 / this.received) - avg * avg))) };
+  }
+
+  /** The summary as numbers (times in ms). */
+  report(address: string, replies: readonly PingReply[]): PingReport {
+    const { avg, mdev } = this.spread();
+    const rtt = this.received === 0 ? undefined : { min: this.min / 1000, avg: avg / 1000, max: this.max / 1000, mdev: mdev / 1000 };
+    return {
+      address, transmitted: this.transmitted, received: this.received, duplicates: this.dups, errors: this.errors, loss: this.loss(), replies,
+      ...(rtt ? { rtt } : {}),
+    };
+  }
+
   summary(address: string, elapsedMs: number): string {
     let s = `\n--- ${address} ping statistics ---\n${this.transmitted} packets transmitted, ${this.received} received`;
     if (this.dups) s += `, +${this.dups} duplicates`;
     if (this.errors) s += `, +${this.errors} errors`;
-    if (this.transmitted) s += `, ${g(((this.transmitted - this.received) * 100) / this.transmitted)}% packet loss`;
+    if (this.transmitted) s += `, ${g(this.loss())}% packet loss`;
     s += `, time ${elapsedMs}ms\n`;
     if (this.received === 0) return `${s}\n`;
-    const avg = Math.floor(this.sum / this.received);
-    const mdev = Math.floor(Math.sqrt(Math.max(0, Math.floor(this.sum2 / this.received) - avg * avg)));
+    const { avg, mdev } = this.spread();
     return `${s}rtt min/avg/max/mdev = ${ms3(this.min)}/${ms3(avg)}/${ms3(this.max)}/${ms3(mdev)} ms\n`;
   }
 }

@@ -6,7 +6,7 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { childProcess } from './builtins.js';
 import { readFileSync, readdirSync } from 'node:fs';
-import { OpError, type Job, type JobTarget } from '../backend.js';
+import { OpError, type CollectingJob, type Job, type JobTarget, type ProgramResult } from '../backend.js';
 import { withNamespaces } from './netns.js';
 
 export interface Streams {
@@ -28,10 +28,26 @@ interface Running {
   status?: string;
 }
 
+/** How a program ended. */
+interface Ended {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 /** "ls exited with status 2", or undefined for success. */
-function outcome(argv: readonly string[], code: number | null, signal: NodeJS.Signals | null): string | undefined {
+function outcome(argv: readonly string[], { code, signal }: Ended): string | undefined {
   if (code === 0) return undefined;
   return signal ? `${argv[0]} was ended by ${signal}` : `${argv[0]} exited with status ${code}`;
+}
+
+/** What a program wrote, kept to be given back with its exit. */
+class Collected {
+  readonly stdout: Buffer[] = [];
+  readonly stderr: Buffer[] = [];
+
+  result({ code, signal }: Ended): ProgramResult {
+    return { code, signal, stdout: Buffer.concat(this.stdout).toString('utf8'), stderr: Buffer.concat(this.stderr).toString('utf8') };
+  }
 }
 
 /** The start time of a process (field 22 of /proc/PID/stat), to tell it from a later one with its pid. */
@@ -57,7 +73,8 @@ export class Processes {
     private readonly marker?: string,
   ) {}
 
-  private stdio(stdin: string | undefined): StdioOptions {
+  private stdio(stdin: string | undefined, collecting: boolean): StdioOptions {
+    if (collecting) return [stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'];
     const useOwn = (s: NodeJS.WritableStream, own: NodeJS.WritableStream) => (s === own ? 'inherit' : 'pipe');
     return [
       stdin !== undefined ? 'pipe' : this.io.inheritStdin ? 'inherit' : 'ignore',
@@ -66,29 +83,39 @@ export class Processes {
     ];
   }
 
-  /** Starts argv inside the namespaces `fds`; resolves when it has started (or failed to). */
-  private start(fds: { net?: number; uts?: number }, argv: readonly string[], stdin: string | undefined, background: boolean) {
+  /**
+   * Starts argv inside the namespaces `fds`; `closed` settles when it has ended (or rejects when
+   * it could not start). Its output goes to nsh's streams, or, collecting, into `collect`; `stdin`
+   * is written as it is.
+   */
+  private start(
+    fds: { net?: number; uts?: number },
+    argv: readonly string[],
+    stdin: string | undefined,
+    background: boolean,
+    collect?: Collected,
+  ): { child: ChildProcess; closed: Promise<Ended> } {
     const child = withNamespaces(fds, () =>
       childProcess().spawn(argv[0]!, argv.slice(1), {
-        stdio: this.stdio(stdin),
+        stdio: this.stdio(stdin, collect !== undefined),
         detached: background,
         ...(this.marker === undefined ? {} : { env: { ...process.env, NSH_RUN: this.marker } }),
       }),
     );
     if (background) this.children.push(child);
-    child.stdout?.on('data', (d: Buffer) => this.io.stdout.write(d));
-    child.stderr?.on('data', (d: Buffer) => this.io.stderr.write(d));
-    if (stdin !== undefined) child.stdin?.end(`${stdin}\n`); // as a shell's <<< does
+    child.stdout?.on('data', (d: Buffer) => (collect ? collect.stdout.push(d) : this.io.stdout.write(d)));
+    child.stderr?.on('data', (d: Buffer) => (collect ? collect.stderr.push(d) : this.io.stderr.write(d)));
+    if (stdin !== undefined) child.stdin?.end(stdin);
     child.stdin?.on('error', () => {}); // the program may not read it
-    const exit = new Promise<string | undefined>((resolve, reject) => {
+    const closed = new Promise<Ended>((resolve, reject) => {
       child.once('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT') reject(new OpError(`command not found: ${argv[0]}`, { hint: 'give its full path if it is not on PATH' }));
         else if (e.code === 'EACCES') reject(new OpError(`${argv[0]} cannot be run: permission denied`));
         else reject(new OpError(`${argv[0]} could not be started: ${e.code ?? e.message}`));
       });
-      child.once('close', (code, signal) => resolve(outcome(argv, code, signal)));
+      child.once('close', (code, signal) => resolve({ code, signal }));
     });
-    return { child, exit };
+    return { child, closed };
   }
 
   /** Runs a program in the foreground; fails the statement on a non-zero exit. */
@@ -99,11 +126,27 @@ export class Processes {
     stdin?: string,
     started?: (pid: number) => Promise<void>,
   ): Promise<void> {
-    const { child, exit } = this.start(fds, argv, stdin, false);
+    // as a shell's <<< does
+    const { child, closed } = this.start(fds, argv, stdin === undefined ? undefined : `${stdin}\n`, false);
     const beside = child.pid !== undefined && started ? started(child.pid) : Promise.resolve();
-    const failed = await this.whileForeground(() => child.kill('SIGINT'), exit);
+    const failed = outcome(argv, await this.whileForeground(() => child.kill('SIGINT'), closed));
     await beside;
     if (failed) throw new OpError(failed);
+  }
+
+  /** Runs a program in the foreground and gives back its exit and what it wrote; `input` is its standard input. */
+  async collect(fds: { net?: number; uts?: number }, argv: readonly string[], input?: string): Promise<ProgramResult> {
+    const into = new Collected();
+    const { child, closed } = this.start(fds, argv, input, false, into);
+    return into.result(await this.whileForeground(() => child.kill('SIGINT'), closed));
+  }
+
+  /** Starts a background job whose exit and output are collected (nothing is printed). */
+  async collectJob(fds: { net?: number; uts?: number }, argv: readonly string[], input?: string): Promise<CollectingJob<ProgramResult>> {
+    const into = new Collected();
+    const { child, closed } = this.start(fds, argv, input, true, into);
+    const job = await this.enter(child, argv, closed, false);
+    return { ...job, exited: closed.then(e => into.result(e)) };
   }
 
   /** Awaits `p`; an interrupt meanwhile calls `stop`. */
@@ -136,32 +179,43 @@ export class Processes {
 
   /** Starts a background job: `[1] PID` is printed. */
   async background(fds: { net?: number; uts?: number }, argv: readonly string[], stdin?: string): Promise<Job> {
-    const { child, exit } = this.start(fds, argv, stdin, true);
+    const { child, closed } = this.start(fds, argv, stdin === undefined ? undefined : `${stdin}\n`, true);
+    return this.enter(child, argv, closed, true);
+  }
+
+  /** A background program into the job table (announced as `[1] PID`, or quietly). */
+  private async enter(child: ChildProcess, argv: readonly string[], closed: Promise<Ended>, announce: boolean): Promise<Job> {
     const pid = child.pid;
     if (pid === undefined) {
-      // spawn failed at once (ENOENT …): its error arrives through the exit promise
-      await exit;
+      // spawn failed at once (ENOENT …): its error arrives through the promise
+      await closed;
       throw new OpError(`${argv[0]} could not be started`);
     }
     const id = this.next++;
-    const job: Running = { id, pid, argv, exit: exit.catch((e: Error) => e.message) };
+    const exit = closed.then(e => outcome(argv, e)).catch((e: Error) => e.message);
+    const job: Running = { id, pid, argv, exit };
     void job.exit.then(s => (job.status = s ?? 'done'));
     this.jobs.set(id, job);
-    this.io.stdout.write(`[${id}] ${pid}\n`);
+    if (announce) this.io.stdout.write(`[${id}] ${pid}\n`);
     return { id, pid };
   }
 
   /**
    * A built-in command run in the background (nc -l …): it runs inside nsh, so `$!` is nsh's pid.
-   * `unwaited`: a `wait` without job numbers passes it by.
+   * `unwaited`: a `wait` without job numbers passes it by; `announce`: `[1] PID` is printed.
    */
-  adopt(argv: readonly string[], exit: Promise<string | undefined>, abort: () => void, opts: { readonly unwaited?: boolean } = {}): Job {
+  adopt(
+    argv: readonly string[],
+    exit: Promise<string | undefined>,
+    abort: () => void,
+    opts: { readonly unwaited?: boolean; readonly announce?: boolean } = {},
+  ): Job {
     const id = this.next++;
     const pid = process.pid;
     const job: Running = { id, pid, argv, exit: exit.catch((e: Error) => e.message), abort, ...(opts.unwaited ? { unwaited: true } : {}) };
     void exit.then(s => (job.status = s ?? 'done'));
     this.jobs.set(id, job);
-    this.io.stdout.write(`[${id}] ${pid}\n`);
+    if (opts.announce ?? true) this.io.stdout.write(`[${id}] ${pid}\n`);
     return { id, pid };
   }
 

@@ -15,6 +15,10 @@ export function programHandlers(x: LinuxContext): ProgramHandlers {
       x.settle();
       try {
         return await x.inside(s.ref, async fds => {
+          if (s.collect) {
+            const { input } = s.collect;
+            return s.background ? x.procs.collectJob(fds, s.argv, input) : x.procs.collect(fds, s.argv, input);
+          }
           if (s.background) return x.procs.background(fds, s.argv, s.stdin);
           await x.procs.run(fds, s.argv, s.stdin);
           return undefined;

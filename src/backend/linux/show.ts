@@ -1,26 +1,19 @@
 /** `show`: the lab as a tree (namespaces, links with their peer, state, addresses), or one table, or JSON. */
 import pc from 'picocolors';
-import type { ShowOp } from '../backend.js';
+import type { ShowLink, ShowNamespace, ShowOp } from '../backend.js';
 import { AF_INET6, RT_SCOPE_LINK, type RtnlSocket } from './netlink/index.js';
 import { dumpAddrs, dumpLinks, dumpRoutes } from './netlink/query.js';
 import type { LinkInfo } from './netlink/decode.js';
 
-interface LinkView {
-  readonly name: string;
-  readonly index: number;
-  readonly kind: string;
-  readonly state: 'up' | 'down' | 'no-carrier';
-  readonly mtu?: number;
-  readonly master?: string;
+/** A link as `--json` shows it, with what the kernel said of it (for the veth peers). */
+interface LinkView extends ShowLink {
+  /** Set once every namespace's links are known. */
   peer?: string;
-  readonly addresses: string[];
   readonly info: LinkInfo;
 }
 
-interface NsView {
-  readonly name: string;
+interface NsView extends ShowNamespace {
   readonly links: LinkView[];
-  readonly routes: { dest: string; via?: string; dev?: string }[];
 }
 
 function collect(names: readonly string[], sock: (ns: string) => RtnlSocket): NsView[] {
@@ -65,26 +58,27 @@ function namespaces(q: ShowOp): string[] {
   return ['host', ...q.lab.filter(n => n !== 'host')];
 }
 
-export function renderShow(q: ShowOp, sock: (ns: string) => RtnlSocket, color: boolean): string {
-  const c = pc.createColors(color);
-  let views = collect(namespaces(q), sock);
+/** The namespaces `q` asks about, as read from the kernel. */
+function shown(q: ShowOp, sock: (ns: string) => RtnlSocket): NsView[] {
+  const all = collect(namespaces(q), sock);
   // the host's own devices are not the lab's: keep the host links a lab namespace is paired with
-  if (!q.ns) {
-    views = views.map(v =>
-      v.name !== 'host' ? v : { ...v, links: v.links.filter(l => l.peer && !l.peer.startsWith('host.')) },
-    );
-  }
-  if (q.json) {
-    return JSON.stringify(
-      views.map(v => ({
-        name: v.name,
-        links: v.links.map(({ info: _info, ...l }) => l),
-        routes: v.routes,
-      })),
-      null,
-      2,
-    );
-  }
+  if (q.ns) return all;
+  return all.map(v => (v.name !== 'host' ? v : { ...v, links: v.links.filter(l => l.peer && !l.peer.startsWith('host.')) }));
+}
+
+/** What `show --json` prints, as a value. */
+export function showJson(q: ShowOp, sock: (ns: string) => RtnlSocket): ShowNamespace[] {
+  return shown(q, sock).map(v => ({
+    name: v.name,
+    links: v.links.map(({ info: _info, ...l }) => l),
+    routes: v.routes,
+  }));
+}
+
+export function renderShow(q: ShowOp, sock: (ns: string) => RtnlSocket, color: boolean): string {
+  if (q.json) return JSON.stringify(showJson(q, sock), null, 2);
+  const c = pc.createColors(color);
+  const views = shown(q, sock);
   const state = (s: LinkView['state']) => (s === 'up' ? c.green('UP') : s === 'down' ? c.red('DOWN') : c.yellow('NO-CARRIER'));
   switch (q.what) {
     case 'tree':

@@ -1,0 +1,81 @@
+/**
+ * What operations give back as values when asked to collect (the library's exec, spawn, ping, nc
+ * and show) instead of printing to a terminal: plain data, the same for every layer.
+ */
+import type { Job } from './lab.js';
+
+/** A program that ran to its end, its output collected. */
+export interface ProgramResult {
+  /** The exit status; null when a signal ended the program. */
+  readonly code: number | null;
+  /** The signal that ended it (`SIGTERM` …), or null. */
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A background job whose result is collected: `exited` settles when it ends. */
+export interface CollectingJob<R> extends Job {
+  readonly exited: Promise<R>;
+}
+
+/** One echo reply of the built-in ping. */
+export interface PingReply {
+  readonly seq: number;
+  readonly from: string;
+  readonly bytes: number;
+  readonly ttl?: number;
+  /** Round-trip time in milliseconds. */
+  readonly time: number;
+  /** A second reply to the same probe. */
+  readonly duplicate: boolean;
+}
+
+/** What the built-in ping found: iputils' summary as numbers, and each reply. */
+export interface PingReport {
+  readonly address: string;
+  readonly transmitted: number;
+  readonly received: number;
+  readonly duplicates: number;
+  /** Probes the kernel refused to send (iputils' "errors"). */
+  readonly errors: number;
+  /** Probes without a reply, in percent (0 to 100). */
+  readonly loss: number;
+  /** Round-trip times in milliseconds, when a reply came. */
+  readonly rtt?: { readonly min: number; readonly avg: number; readonly max: number; readonly mdev: number };
+  readonly replies: readonly PingReply[];
+  /** Why nothing was sent: there is no route (iputils' "connect: Network is unreachable"). */
+  readonly unreachable?: string;
+}
+
+/** What the built-in nc received (a listener: from its peer; a connection: the answer). */
+export interface NcReport {
+  readonly received: string;
+}
+
+/** `show --json`: one entry per namespace, the host first. */
+export interface ShowNamespace {
+  readonly name: string;
+  readonly links: readonly ShowLink[];
+  readonly routes: readonly ShowRoute[];
+}
+
+export interface ShowLink {
+  readonly name: string;
+  readonly index: number;
+  /** `veth`, `bridge`, `loopback`, another kernel kind, or `device`. */
+  readonly kind: string;
+  readonly state: 'up' | 'down' | 'no-carrier';
+  readonly mtu?: number;
+  readonly master?: string;
+  /** A veth's other end, `NS.IF`, when it is in one of the namespaces shown. */
+  readonly peer?: string;
+  /** Addresses other than IPv6 link-local ones, as `10.1.1.1/24`. */
+  readonly addresses: readonly string[];
+}
+
+export interface ShowRoute {
+  readonly dest: string;
+  readonly via?: string;
+  readonly dev?: string;
+}
