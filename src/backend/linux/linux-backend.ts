@@ -5,6 +5,7 @@
  * by concern (namespaces, links, programs, identities, teardown); this file puts them together.
  */
 import * as fs from 'node:fs';
+import { renderShow } from '../show-render.js';
 import { failsWithOpError, type Backend, type LabObject, type LabSnapshot, type StatementInfo, type TeardownReport } from '../backend.js';
 import { dispatch, type Handlers, type OpKind, type OpOf, type ResultOf } from '../ops.js';
 import { LinuxContext, type LinuxOptions } from './context.js';
@@ -14,7 +15,6 @@ import { namespaceHandlers } from './namespaces.js';
 import { listNamedNetns } from './netns.js';
 import { NetnsPool, POOL_MIN } from './netns-pool.js';
 import { programHandlers } from './programs.js';
-import { renderShow } from './show.js';
 import { interfaceNames, readSnapshot } from './snapshot.js';
 import { teardown } from './teardown.js';
 import { WriteBehind } from './write-behind.js';
@@ -53,7 +53,7 @@ export class LinuxBackend implements Backend {
       ...identityHandlers(x),
       show: async q => {
         x.settle();
-        x.out(renderShow(q, ns => x.handles.socket(ns), x.opts.color));
+        x.out(renderShow(readSnapshot(q.ns === undefined ? q.lab : [...q.lab, q.ns]), q, x.opts.color));
       },
     };
   }
