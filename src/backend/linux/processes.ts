@@ -32,6 +32,13 @@ function outcome(argv: readonly string[], code: number | null, signal: NodeJS.Si
   return signal ? `${argv[0]} was ended by ${signal}` : `${argv[0]} exited with status ${code}`;
 }
 
+/** Why a program could not be started, as a sentence (`code`: ENOENT, EACCES, another errno name). */
+export function startError(program: string, code: string): OpError {
+  if (code === 'ENOENT') return new OpError(`command not found: ${program}`, { hint: 'give its full path if it is not on PATH' });
+  if (code === 'EACCES') return new OpError(`${program} cannot be run: permission denied`);
+  return new OpError(`${program} could not be started: ${code}`);
+}
+
 /** The start time of a process (field 22 of /proc/PID/stat), to tell it from a later one with its pid. */
 export function startTime(pid: number): string | undefined {
   try {
@@ -64,10 +71,15 @@ export class Processes {
     ];
   }
 
-  /** Starts argv inside the namespaces `fds`; resolves when it has started (or failed to). */
-  private start(fds: { net?: number; uts?: number }, argv: readonly string[], stdin: string | undefined, background: boolean) {
+  /**
+   * Starts argv inside the namespaces `fds`, through the words `via` (a launcher that ends by
+   * exec'ing argv, mount-view.ts); resolves when it has started (or failed to). Sentences and the
+   * job table speak of argv.
+   */
+  private start(fds: { net?: number; uts?: number }, argv: readonly string[], stdin: string | undefined, background: boolean, via: readonly string[]) {
+    const line = [...via, ...argv];
     const child = withNamespaces(fds, () =>
-      childProcess().spawn(argv[0]!, argv.slice(1), {
+      childProcess().spawn(line[0]!, line.slice(1), {
         stdio: this.stdio(stdin),
         detached: background,
         ...(this.marker === undefined ? {} : { env: { ...process.env, NSH_RUN: this.marker } }),
@@ -80,24 +92,25 @@ export class Processes {
     child.stdin?.on('error', () => {}); // the program may not read it
     const exit = new Promise<string | undefined>((resolve, reject) => {
       child.once('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') reject(new OpError(`command not found: ${argv[0]}`, { hint: 'give its full path if it is not on PATH' }));
-        else if (e.code === 'EACCES') reject(new OpError(`${argv[0]} cannot be run: permission denied`));
-        else reject(new OpError(`${argv[0]} could not be started: ${e.code ?? e.message}`));
+        reject(startError(line[0]!, e.code ?? e.message));
       });
       child.once('close', (code, signal) => resolve(outcome(argv, code, signal)));
     });
     return { child, exit };
   }
 
-  /** Runs a program in the foreground; fails the statement on a non-zero exit. */
-  /** `started` runs beside the program once it has a pid (spawn pins its namespace so). */
+  /**
+   * Runs a program in the foreground; fails the statement on a non-zero exit. `started` runs
+   * beside the program once it has a pid (spawn pins its namespace so).
+   */
   async run(
     fds: { net?: number; uts?: number },
     argv: readonly string[],
     stdin?: string,
     started?: (pid: number) => Promise<void>,
+    via: readonly string[] = [],
   ): Promise<void> {
-    const { child, exit } = this.start(fds, argv, stdin, false);
+    const { child, exit } = this.start(fds, argv, stdin, false, via);
     const beside = child.pid !== undefined && started ? started(child.pid) : Promise.resolve();
     const failed = await this.whileForeground(() => child.kill('SIGINT'), exit);
     await beside;
@@ -133,8 +146,8 @@ export class Processes {
   }
 
   /** Starts a background job: `[1] PID` is printed. */
-  async background(fds: { net?: number; uts?: number }, argv: readonly string[], stdin?: string): Promise<Job> {
-    const { child, exit } = this.start(fds, argv, stdin, true);
+  async background(fds: { net?: number; uts?: number }, argv: readonly string[], stdin?: string, via: readonly string[] = []): Promise<Job> {
+    const { child, exit } = this.start(fds, argv, stdin, true, via);
     const pid = child.pid;
     if (pid === undefined) {
       // spawn failed at once (ENOENT …): its error arrives through the exit promise

@@ -2,7 +2,9 @@
 import type { Handlers } from '../ops.js';
 import { OpError } from '../backend.js';
 import type { LinuxContext } from './context.js';
+import { cannotRun, mountView } from './mount-view.js';
 import { hostNetnsFd } from './netns.js';
+import { startError } from './processes.js';
 import { runNc } from './nc-runner.js';
 import { runPing, runPingall } from './ping-runner.js';
 import { pinWhenReady, unshareArgv, whenUnshared } from './spawn.js';
@@ -13,10 +15,14 @@ export function programHandlers(x: LinuxContext): ProgramHandlers {
   return {
     exec: async s => {
       x.settle();
+      // the namespace's own /sys and /etc/netns files, as ip netns exec gives them (mount-view.ts)
+      const via = mountView(s.ref);
+      const missing = via.length > 0 ? cannotRun(s.argv[0]!) : undefined;
+      if (missing) throw startError(s.argv[0]!, missing);
       try {
         return await x.inside(s.ref, async fds => {
-          if (s.background) return x.procs.background(fds, s.argv, s.stdin);
-          await x.procs.run(fds, s.argv, s.stdin);
+          if (s.background) return x.procs.background(fds, s.argv, s.stdin, via);
+          await x.procs.run(fds, s.argv, s.stdin, undefined, via);
           return undefined;
         });
       } finally {
