@@ -65,7 +65,7 @@ describeKernel('linux/ping: ICMP echo from inside a namespace (kernel)', () => {
   it('pings over a veth pair (IPv4), printing what iputils prints', async () => {
     const out = new Capture();
     const r = await ping({ netFd: fa, address: '10.7.0.2', family: 4, ...base, out });
-    assert.deepEqual(r, { transmitted: 3, received: 3 });
+    assert.deepEqual(r, { transmitted: 3, received: 3, errors: 0 });
     const lines = out.text.split('\n');
     assert.equal(lines[0], 'PING 10.7.0.2 (10.7.0.2) 56(84) bytes of data.');
     for (let i = 1; i <= 3; i++) assert.match(lines[i]!, new RegExp(`^64 bytes from 10\\.7\\.0\\.2: icmp_seq=${i} ttl=64 time=\\d+(\\.\\d+)? ms$`));
@@ -79,7 +79,7 @@ describeKernel('linux/ping: ICMP echo from inside a namespace (kernel)', () => {
   it('pings over a veth pair (IPv6), the first probe answered at once', async () => {
     const out = new Capture();
     const r = await ping({ netFd: fa, address: 'fd07::2', family: 6, ...base, out });
-    assert.deepEqual(r, { transmitted: 3, received: 3 });
+    assert.deepEqual(r, { transmitted: 3, received: 3, errors: 0 });
     const lines = out.text.split('\n');
     assert.equal(lines[0], 'PING fd07::2(fd07::2) 56 data bytes');
     assert.match(lines[1]!, /^64 bytes from fd07::2: icmp_seq=1 ttl=64 time=\d+\.\d+ ms$/);
@@ -90,7 +90,7 @@ describeKernel('linux/ping: ICMP echo from inside a namespace (kernel)', () => {
   it('127.0.0.1 with lo down: the iputils "connect" line, nothing received', async () => {
     const out = new Capture();
     const r = await ping({ netFd: fa, address: '127.0.0.1', family: 4, ...base, out });
-    assert.deepEqual(r, { transmitted: 0, received: 0 });
+    assert.deepEqual(r, { transmitted: 0, received: 0, errors: 0 });
     assert.equal(out.text, 'ping: connect: Network is unreachable\n');
     // ::1 fails with EADDRNOTAVAIL in an empty namespace, ENETUNREACH once it has other addresses
     const out6 = new Capture();
@@ -114,7 +114,7 @@ describeKernel('linux/ping: ICMP echo from inside a namespace (kernel)', () => {
       const t = performance.now();
       const r = await ping({ netFd: fa, address: '10.7.0.2', family: 4, count: 2, interval: 0.2, timeout: 0.3, out });
       const took = performance.now() - t;
-      assert.deepEqual(r, { transmitted: 2, received: 0 });
+      assert.deepEqual(r, { transmitted: 2, received: 0, errors: 0 });
       assert.ok(took >= 480 && took < 700, `took ${took} ms`);
       assert.match(out.text, /\n2 packets transmitted, 0 received, 100% packet loss, time 2\d\dms\n\n$/);
       assert.ok(!out.text.includes('rtt'));

@@ -14,7 +14,9 @@ export async function runPing(s: PingOp, netFd: number, out: NodeJS.WritableStre
       netFd, address: s.address, family: s.family, count: s.count, interval: s.interval, timeout: s.timeout, out,
       signal: controller.signal,
     });
-    return r.received > 0 ? undefined : `no reply from ${s.address}`;
+    if (r.received > 0) return undefined;
+    // what ping printed said why nothing went out ("connect: Network is unreachable"): not again
+    return r.transmitted === r.errors ? `ping could not send to ${s.address}` : `no reply from ${s.address}`;
   };
   if (s.background) return procs.adopt(['ping', s.address], run(), () => controller.abort());
   const failed = await procs.whileForeground(() => controller.abort(), run());

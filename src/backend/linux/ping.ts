@@ -28,6 +28,8 @@ export interface PingOptions {
 export interface PingResult {
   readonly transmitted: number;
   readonly received: number;
+  /** Probes the kernel refused to send (iputils' "+N errors"), or all of them when there was no route at all. */
+  readonly errors: number;
 }
 
 export async function ping(o: PingOptions): Promise<PingResult> {
@@ -44,7 +46,7 @@ export async function ping(o: PingOptions): Promise<PingResult> {
   const unroutable = routeError(o.netFd, target.family, to);
   if (unroutable) {
     say(`ping: connect: ${unroutable}\n`);
-    return { transmitted: 0, received: 0 };
+    return { transmitted: 0, received: 0, errors: 0 };
   }
 
   let sock: IcmpSocket;
@@ -107,7 +109,7 @@ export async function ping(o: PingOptions): Promise<PingResult> {
     msg.free();
   }
   say(st.summary(o.address, Math.round(lastEvent - t0)));
-  return { transmitted: st.transmitted, received: st.received };
+  return { transmitted: st.transmitted, received: st.received, errors: st.errors };
 }
 
 /** The strerror text of connecting a UDP socket to `to` in the namespace, or undefined if routable. */
