@@ -8,15 +8,20 @@ export async function runNc(s: NcOp, netFd: number, out: NodeJS.WritableStream, 
   const signal = controller.signal;
   const run = async (): Promise<string | undefined> => {
     try {
-      if (s.listen) await ncListen({ netFd, udp: s.udp, port: s.port, out, signal });
-      else await ncConnect({ netFd, udp: s.udp, address: s.address!, port: s.port, ...(s.stdin === undefined ? {} : { input: `${s.stdin}\n` }), out, signal });
+      const wait = s.wait === undefined ? {} : { wait: s.wait };
+      if (s.listen) await ncListen({ netFd, udp: s.udp, port: s.port, ...wait, out, signal });
+      else {
+        const input = s.stdin === undefined ? {} : { input: `${s.stdin}\n` };
+        await ncConnect({ netFd, udp: s.udp, address: s.address!, port: s.port, ...input, ...wait, ...(s.scan ? { scan: true } : {}), out, signal });
+      }
       return undefined;
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
     }
   };
   if (s.background) {
-    const argv = s.listen ? ['nc', '-l', String(s.port)] : ['nc', s.address!, String(s.port)];
+    const flags = [...(s.udp ? ['-u'] : []), ...(s.scan ? ['-z'] : []), ...(s.wait === undefined ? [] : ['-w', String(s.wait)])];
+    const argv = s.listen ? ['nc', '-l', ...flags, String(s.port)] : ['nc', ...flags, s.address!, String(s.port)];
     return procs.adopt(argv, run(), () => controller.abort());
   }
   const failed = await procs.whileForeground(() => controller.abort(), run());

@@ -13,6 +13,9 @@ export async function runPing(s: PingOp, netFd: number, out: NodeJS.WritableStre
     const r = await ping({
       netFd, address: s.address, family: s.family, count: s.count, interval: s.interval, timeout: s.timeout, out,
       signal: controller.signal,
+      ...(s.size === undefined ? {} : { size: s.size }),
+      ...(s.dontFragment === undefined ? {} : { dontFragment: s.dontFragment }),
+      ...(s.iface === undefined ? {} : { iface: s.iface }),
     });
     if (r.received > 0) return undefined;
     // what ping printed said why nothing went out ("connect: Network is unreachable"): not again
