@@ -1,7 +1,7 @@
 /**
- * `show` as text: the lab as a tree (namespaces, links with their peer, state, addresses), one
- * table (links, addresses, routes), or JSON. It draws a LabSnapshot, whoever made it: the Linux
- * backend (read from the kernel) or the dry run's model.
+ * `show` as text: the lab as a tree (namespaces, links with their peer, state, addresses, the
+ * routes the lab added), one table (links, addresses, routes), or JSON. It draws a LabSnapshot,
+ * whoever made it: the Linux backend (read from the kernel) or the dry run's model.
  */
 import pc from 'picocolors';
 import type { LinkSnapshot, NsSnapshot, RouteSnapshot, LabSnapshot } from '../core/snapshot.js';
@@ -20,13 +20,14 @@ const endpoint = (l: LinkSnapshot): string | undefined => (l.peer ? `${l.peer.ns
 
 /**
  * The namespaces shown: the one asked for; or all, the host keeping only its links paired with a
- * lab namespace (its own devices are not the lab's).
+ * lab namespace (its own devices are not the lab's), and left out when it has none.
  */
 function shown(snap: LabSnapshot, q: ShowQuery): NsSnapshot[] {
   if (q.ns !== undefined) return snap.namespaces.filter(n => n.name === q.ns);
   return snap.namespaces.flatMap(n => {
     if (n.name !== 'host') return [n];
-    return [{ ...n, links: n.links.filter(l => l.peer && l.peer.ns !== 'host') }];
+    const links = n.links.filter(l => l.peer && l.peer.ns !== 'host');
+    return links.length === 0 ? [] : [{ ...n, links }];
   });
 }
 
@@ -34,6 +35,10 @@ function shown(snap: LabSnapshot, q: ShowQuery): NsSnapshot[] {
 function allRoutes(n: NsSnapshot): RouteSnapshot[] {
   const all = [...n.routes, ...(n.kernelRoutes ?? [])];
   return [...all.filter(r => r.family === 4), ...all.filter(r => r.family === 6)];
+}
+
+function routeText(r: RouteSnapshot): string {
+  return [r.dest, r.via === undefined ? '' : `via ${r.via}`, r.dev === undefined ? '' : `dev ${r.dev}`].filter(Boolean).join(' ');
 }
 
 function json(namespaces: readonly NsSnapshot[]): string {
@@ -78,6 +83,7 @@ export function renderShow(snap: LabSnapshot, q: ShowQuery, color: boolean): str
               const extra = [kind, peer ? `<-> ${c.cyan(peer)}` : '', l.master ? `master ${l.master}` : '', l.addresses.join(' ')].filter(Boolean);
               return `${l.name.padEnd(10)} ${state(stateOf(l))}${extra.length ? '  ' + extra.join('  ') : ''}`;
             }),
+            ...n.routes.map(r => `${c.dim('route')}      ${routeText(r)}`),
           ];
           const lines = [c.bold(n.name), ...items.map((item, i) => `${i === items.length - 1 ? '└─' : '├─'} ${item}`)];
           if (n.links.length === 0) lines.push(c.dim('   (no links)'));

@@ -58,7 +58,7 @@ describeKernel('Ctrl-C, pingall, show', function () {
     const r = nsh(['--rm', '-e', 'ns a b\nveth a.v0 10.1.0.1/24 <-> b.v0 10.1.0.2/24\nroute a default via 10.1.0.2\nshow\nshow addrs a\nshow routes a\nshow links --json']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^a$/m);
-    assert.match(r.stdout, /^└─ v0\s+UP\s+veth\s+<-> b\.v0\s+10\.1\.0\.1\/24$/m);
+    assert.match(r.stdout, /^├─ v0\s+UP\s+veth\s+<-> b\.v0\s+10\.1\.0\.1\/24\n└─ route\s+default via 10\.1\.0\.2 dev v0$/m);
     assert.match(r.stdout, /^a\s+v0\s+10\.1\.0\.1\/24$/m);
     assert.match(r.stdout, /^a\s+default\s+10\.1\.0\.2\s+v0$/m);
     const json = JSON.parse(r.stdout.slice(r.stdout.indexOf('[\n')));

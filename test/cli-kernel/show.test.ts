@@ -1,5 +1,6 @@
 /** `show` on the kernel: veth peers, checked against `ip -d link`, in labs whose interfaces share indexes. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { assertClean, describeKernel, ipJson, nsh, scrub } from './harness.js';
 
 interface IpDetail {
@@ -91,6 +92,54 @@ describeKernel('show', function () {
     const json = JSON.parse(r.stdout.slice(r.stdout.indexOf('[\n'))) as ShownNs[];
     assert.deepEqual(json.map(n => n.name), ['b']);
     assert.equal(json[0]!.links.find(l => l.name === 'v0')!.peer, 'a.v0');
+    assertClean();
+  });
+
+  it('show: the routes the lab added, in the tree; no host section when the lab has no link there', () => {
+    const r = nsh(['--rm', '-e', 'ns a b\nveth a.v0 10.1.0.1/24 <-> b.v0 10.1.0.2/24\nroute a default via 10.1.0.2\nroute a 10.9.0.0/16 via 10.1.0.2\nshow']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, [
+      'a',
+      '├─ lo         DOWN',
+      '├─ v0         UP  veth  <-> b.v0  10.1.0.1/24',
+      '├─ route      default via 10.1.0.2 dev v0',
+      '└─ route      10.9.0.0/16 via 10.1.0.2 dev v0',
+      'b',
+      '├─ lo         DOWN',
+      '└─ v0         UP  veth  <-> a.v0  10.1.0.2/24',
+      '',
+    ].join('\n'));
+    assertClean();
+  });
+
+  it('nsh show LAB [NS] [--json]: a running lab from another shell, without joining it', () => {
+    assert.equal(nsh(['--name', 'looked', '-e', 'ns a b\nveth a.v0 10.1.0.1/24 <-> b.v0 10.1.0.2/24\nveth b.h <-> host.hb 10.2.0.1/24\nroute a default via 10.1.0.2']).code, 0);
+    const journal = fs.readFileSync('/run/nsh/labs/looked.journal', 'utf8');
+    let r = nsh(['show', 'looked']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^host\n└─ hb\s+UP\s+veth\s+<-> b\.h\s+10\.2\.0\.2\/24$/m);
+    assert.match(r.stdout, /^a\n├─ lo\s+DOWN\n├─ v0\s+UP\s+veth\s+<-> b\.v0\s+10\.1\.0\.1\/24\n└─ route\s+default via 10\.1\.0\.2 dev v0$/m);
+    r = nsh(['show', 'looked', 'b']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^b\n(?:[├└]─ .*\n){3}$/, 'b alone');
+    assert.match(r.stdout, /─ v0\s+UP\s+veth\s+<-> a\.v0\s+10\.1\.0\.2\/24$/m);
+    assert.match(r.stdout, /─ h\s+UP\s+veth\s+<-> host\.hb\s+10\.2\.0\.1\/24$/m);
+    r = nsh(['show', 'looked', 'routes', 'a']);
+    assert.match(r.stdout, /^a\s+default\s+10\.1\.0\.2\s+v0$/m);
+    assert.match(r.stdout, /^a\s+10\.1\.0\.0\/24\s+v0$/m);
+    r = nsh(['show', 'looked', '--json']);
+    const json = JSON.parse(r.stdout) as ShownNs[];
+    assert.deepEqual(json.map(n => n.name), ['host', 'a', 'b']);
+    assert.equal(json[2]!.links.find(l => l.name === 'h')!.peer, 'host.hb');
+    // a namespace or lab it does not have
+    r = nsh(['show', 'looked', 'c']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^nsh: lab "looked" has no namespace "c" \(it has a, b\)$/m);
+    r = nsh(['show', 'other']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^nsh: there is no lab "other" \(labs: looked\)$/m);
+    assert.equal(fs.readFileSync('/run/nsh/labs/looked.journal', 'utf8'), journal, 'looking wrote to the journal');
+    assert.equal(nsh(['down', 'looked']).code, 0);
     assertClean();
   });
 });

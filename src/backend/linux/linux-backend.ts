@@ -14,7 +14,7 @@ import { linkHandlers } from './links.js';
 import { namespaceHandlers } from './namespaces.js';
 import { listNamedNetns } from './netns.js';
 import { NetnsPool, POOL_MIN } from './netns-pool.js';
-import { programHandlers } from './programs.js';
+import { launcher, programHandlers } from './programs.js';
 import { interfaceNames, readSnapshot } from './snapshot.js';
 import { teardown } from './teardown.js';
 import { WriteBehind } from './write-behind.js';
@@ -117,6 +117,16 @@ export class LinuxBackend implements Backend {
   async snapshot(lab: readonly string[]): Promise<LabSnapshot> {
     this.x.settle();
     return readSnapshot(lab);
+  }
+
+  /**
+   * `nsh exec`: argv in namespace `ns` as `in` runs it (with the namespace's own /sys and
+   * /etc/netns files), on nsh's own standard streams; resolves with its exit status.
+   */
+  execute(ns: string, argv: readonly string[]): Promise<number> {
+    const ref = { kind: 'name', name: ns } as const;
+    const via = launcher(ref, argv[0]!);
+    return this.x.inside(ref, fds => this.x.procs.status(fds, argv, via));
   }
 
   namespaces(): string[] {

@@ -6,6 +6,7 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { childProcess } from './builtins.js';
 import { readFileSync, readdirSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { OpError, type Job, type JobTarget } from '../backend.js';
 import { withNamespaces } from './netns.js';
 
@@ -32,11 +33,27 @@ function outcome(argv: readonly string[], code: number | null, signal: NodeJS.Si
   return signal ? `${argv[0]} was ended by ${signal}` : `${argv[0]} exited with status ${code}`;
 }
 
-/** Why a program could not be started, as a sentence (`code`: ENOENT, EACCES, another errno name). */
-export function startError(program: string, code: string): OpError {
-  if (code === 'ENOENT') return new OpError(`command not found: ${program}`, { hint: 'give its full path if it is not on PATH' });
-  if (code === 'EACCES') return new OpError(`${program} cannot be run: permission denied`);
-  return new OpError(`${program} could not be started: ${code}`);
+/** A program that could not be started; `code`: ENOENT, EACCES, another errno name. */
+export class StartError extends OpError {
+  constructor(
+    message: string,
+    readonly code: string,
+    hint?: string,
+  ) {
+    super(message, { hint });
+  }
+
+  /** The status a shell gives a command it could not run: 127 not found, 126 not executable. */
+  get status(): number {
+    return this.code === 'ENOENT' ? 127 : 126;
+  }
+}
+
+/** Why a program could not be started, as a sentence. */
+export function startError(program: string, code: string): StartError {
+  if (code === 'ENOENT') return new StartError(`command not found: ${program}`, code, 'give its full path if it is not on PATH');
+  if (code === 'EACCES') return new StartError(`${program} cannot be run: permission denied`, code);
+  return new StartError(`${program} could not be started: ${code}`, code);
 }
 
 /** The start time of a process (field 22 of /proc/PID/stat), to tell it from a later one with its pid. */
@@ -90,13 +107,26 @@ export class Processes {
     child.stderr?.on('data', (d: Buffer) => this.io.stderr.write(d));
     if (stdin !== undefined) child.stdin?.end(`${stdin}\n`); // as a shell's <<< does
     child.stdin?.on('error', () => {}); // the program may not read it
-    const exit = new Promise<string | undefined>((resolve, reject) => {
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
       child.once('error', (e: NodeJS.ErrnoException) => {
         reject(startError(line[0]!, e.code ?? e.message));
       });
-      child.once('close', (code, signal) => resolve(outcome(argv, code, signal)));
+      child.once('close', (code, signal) => resolve({ code, signal }));
     });
-    return { child, exit };
+    const exit = ended.then(e => outcome(argv, e.code, e.signal));
+    return { child, exit, ended };
+  }
+
+  /**
+   * Runs a program in the foreground and resolves with its exit status, as a shell gives it
+   * (128 + N after signal N): `nsh exec`, which exits with it as `ip netns exec` does. An
+   * interrupt() meanwhile sends it SIGTERM.
+   */
+  async status(fds: { net?: number; uts?: number }, argv: readonly string[], via: readonly string[] = []): Promise<number> {
+    const { child, ended, exit } = this.start(fds, argv, undefined, false, via);
+    exit.catch(() => {}); // (its failure is ended's, awaited here)
+    const e = await this.whileForeground(() => child.kill('SIGTERM'), ended);
+    return e.code ?? 128 + (e.signal ? osConstants.signals[e.signal] : 0);
   }
 
   /**

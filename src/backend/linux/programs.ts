@@ -1,6 +1,6 @@
 /** Programs inside namespaces, the built-in ping and nc, spawn, jobs, echo and sleep. */
 import type { Handlers } from '../ops.js';
-import { OpError } from '../backend.js';
+import { OpError, type NsRef } from '../backend.js';
 import type { LinuxContext } from './context.js';
 import { cannotRun, mountView } from './mount-view.js';
 import { hostNetnsFd } from './netns.js';
@@ -9,16 +9,25 @@ import { runNc } from './nc-runner.js';
 import { runPing, runPingall } from './ping-runner.js';
 import { pinWhenReady, unshareArgv, whenUnshared } from './spawn.js';
 
+/**
+ * The words that start a program in `ref` so that it sees the namespace's own /sys and /etc/netns
+ * files, as ip netns exec gives them (mount-view.ts). Through them a missing program would only be
+ * the shell's complaint, so it is looked up first: a sentence, as when node starts it itself.
+ */
+export function launcher(ref: NsRef, program: string): string[] {
+  const via = mountView(ref);
+  const missing = via.length > 0 ? cannotRun(program) : undefined;
+  if (missing) throw startError(program, missing);
+  return via;
+}
+
 type ProgramHandlers = Pick<Handlers, 'exec' | 'ping' | 'nc' | 'pingall' | 'spawn' | 'jobs' | 'wait' | 'kill' | 'print' | 'sleep'>;
 
 export function programHandlers(x: LinuxContext): ProgramHandlers {
   return {
     exec: async s => {
       x.settle();
-      // the namespace's own /sys and /etc/netns files, as ip netns exec gives them (mount-view.ts)
-      const via = mountView(s.ref);
-      const missing = via.length > 0 ? cannotRun(s.argv[0]!) : undefined;
-      if (missing) throw startError(s.argv[0]!, missing);
+      const via = launcher(s.ref, s.argv[0]!);
       try {
         return await x.inside(s.ref, async fds => {
           if (s.background) return x.procs.background(fds, s.argv, s.stdin, via);
