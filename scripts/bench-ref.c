@@ -25,6 +25,11 @@
  * its fresh namespace, h$i is HOST_INDEX0+i), so addresses and link-up need no lookup. All host
  * side messages go into big buffers, one send() per chunk, acks read after; each namespace gets
  * one send() of its three messages (address, v0 up, lo up), acks read after all sends.
+ *
+ * As nsh does, IPv6 duplicate address detection is off for every link (so link-local addresses
+ * are usable at once): each namespace's net.ipv6.conf.default.accept_dad is set to 0 while the
+ * thread is inside it, and each host end's own accept_dad before it comes up (the host's default
+ * is never changed).
  */
 #define _GNU_SOURCE
 #include <net/if.h> /* before the linux/ headers: IFF_UP, if_nameindex() */
@@ -236,6 +241,29 @@ static void veth_pair(struct msgbuf *b, const char *name, int index, int nsfd, u
   msg_end(b);
 }
 
+/* ---- IPv6 duplicate address detection off, as nsh does (src/backend/linux/dad.ts) ---- */
+
+/* Write "0" to a /proc/sys/net file: it belongs to the namespace of the thread that opens it. */
+static void write_zero(const char *path) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return; /* a kernel without IPv6 */
+    die("open %s: %s", path, strerror(errno));
+  }
+  if (write(fd, "0\n", 2) != 2) die("write %s: %s", path, strerror(errno));
+  close(fd);
+}
+
+/* In a namespace just made (the thread inside): links made there start without DAD. */
+static void no_dad_by_default(void) { write_zero("/proc/sys/net/ipv6/conf/default/accept_dad"); }
+
+/* A link of the host namespace (this thread's), before it comes up. */
+static void no_dad_on(const char *ifname) {
+  char path[96];
+  snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/accept_dad", ifname);
+  write_zero(path);
+}
+
 /* ---- namespaces, as `ip netns add` / `ip netns del` ---- */
 
 /* mkdir /run/netns and make it a shared mount point (bind it onto itself first if needed). */
@@ -260,6 +288,7 @@ static void netns_add(const char *name, int host_fd, int *nsfd, int *sock) {
   if (unshare(CLONE_NEWNET) < 0) die("unshare(CLONE_NEWNET): %s", strerror(errno));
   *nsfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (*nsfd < 0) die("open own netns: %s", strerror(errno));
+  no_dad_by_default();
   *sock = nl_open();
   if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0) die("bind onto %s: %s", path, strerror(errno));
   if (setns(host_fd, CLONE_NEWNET) < 0) die("setns back: %s", strerror(errno));
@@ -322,6 +351,11 @@ static void setup(int n, uint32_t group) {
   nl_flush(host, &b, "create veth pairs");
   phase("veth pairs");
   for (int i = 1; i <= n; i++) {
+    snprintf(peer, sizeof peer, "h%d", i);
+    no_dad_on(peer);
+  }
+  phase("host ends: IPv6 DAD off");
+  for (int i = 1; i <= n; i++) {
     addr_add(&b, HOST_INDEX0 + i, subnet(i) + 2, 30);
     link_up(&b, HOST_INDEX0 + i);
     if (b.len >= CHUNK_BYTES) nl_flush(host, &b, "host addresses and link up");
@@ -368,6 +402,7 @@ static void setup_serial(int n, uint32_t group) {
     netns_add(name, host_fd, &nsfd, &sock);
     veth_pair(&b, peer, HOST_INDEX0 + i, host_fd, group, "v0", NS_V0_INDEX, nsfd);
     nl_flush(host, &b, "create veth pair");
+    no_dad_on(peer);
     addr_add(&b, NS_V0_INDEX, subnet(i) + 1, 30);
     nl_flush(sock, &b, "namespace address");
     addr_add(&b, HOST_INDEX0 + i, subnet(i) + 2, 30);

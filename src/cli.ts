@@ -11,6 +11,7 @@ import { insideRootless, rerunRootless, runRootless } from './rootless.js';
 // The lab commands, the REPL and the tutorial are imported where they are used, each a chunk of
 // its own in dist/: `nsh check` never loads the Linux backend, node:repl or child_process.
 import type { Statement } from './syntax/ast.js';
+import type { ShowQuery } from './backend/show-render.js';
 
 declare const NSH_VERSION: string;
 const version = typeof NSH_VERSION === 'string' ? NSH_VERSION : '0.0.0-dev';
@@ -24,9 +25,12 @@ usage:
   nsh -i FILE.ns            run a script, then open the REPL in its lab
   nsh                       the REPL
   nsh --explain FILE.ns     print the equivalent iproute2 / shell commands (no privileges needed)
-  nsh check FILE.ns         parse and check only (no privileges needed)
+  nsh check FILE.ns… | -    parse and check only (no privileges needed); - reads standard input
   nsh down LAB | --all      tear down a recorded lab
   nsh ls                    list recorded labs
+  nsh show LAB [NS] [--json]
+                            show a running lab (as show does inside it), without joining it
+  nsh exec LAB NS CMD…      run CMD in a lab's namespace; exits with CMD's status
   nsh graph FILE.ns|LAB [-o OUT]
                             the topology as a picture: OUT's extension picks
                             .svg .dot .mmd .json .html (DOT on stdout without -o)
@@ -34,6 +38,7 @@ usage:
   nsh tutorial              a guided walk through network namespaces
   nsh --rootless -- CMD...  run CMD (a test runner, say) in the rootless sandbox, where nsh
                             and its library act as root over a private network
+  nsh help                  this help
 
 options:
   --name LAB          record the lab under this name (default: the script's base name)
@@ -44,6 +49,7 @@ options:
   --auto              (tutorial) run every step without waiting
   -o, --output OUT    (graph) write the picture to OUT
   --port N            (web) the port to serve on (default 7878)
+  --json              (show) print JSON, for scripts
   -h, --help          this help
   --version           print the version
 
@@ -74,8 +80,10 @@ function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
 class UsageError extends Error {}
 
 interface Options {
-  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web' | 'sandbox';
+  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web' | 'sandbox' | 'show';
   file?: string;
+  /** `nsh check`: the files (`-`: standard input) */
+  files?: string[];
   inline?: string;
   args: string[];
   name?: string;
@@ -92,9 +100,27 @@ interface Options {
   output?: string;
   /** `nsh web --port N` */
   port?: string;
+  /** `nsh show LAB --json` */
+  json: boolean;
 }
 
-function parseOptions(argv: string[]): Options | 'help' | 'version' {
+/** `nsh exec LAB NS CMD…`: everything after NS is the program's, options included (as ip netns exec). */
+interface ExecOptions {
+  command: 'exec';
+  lab: string;
+  ns: string;
+  argv: string[];
+}
+
+function parseExec(argv: string[]): ExecOptions {
+  const [lab, ns, ...rest] = argv;
+  const program = rest[0] === '--' ? rest.slice(1) : rest;
+  if (lab === undefined || ns === undefined || program.length === 0) throw new UsageError('usage: nsh exec LAB NS CMD…');
+  return { command: 'exec', lab, ns, argv: program };
+}
+
+function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version' {
+  if (argv[0] === 'exec') return parseExec(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -118,6 +144,7 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
         auto: { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         port: { type: 'string' },
+        json: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -134,7 +161,7 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
     const others = parsed.tokens.filter(t => t.kind === 'option' && t.name !== 'rootless' && t.index < end.index);
     if (others.length > 0 || pos.length > command.length) throw new UsageError('--rootless -- CMD takes nothing else before --');
     if (command.length === 0) throw new UsageError('--rootless -- needs a command after --');
-    return { args: command, rm: false, keepOnError: false, replace: false, rootless: true, keep: false, interactive: false, all: false, auto: false, command: 'sandbox' };
+    return { args: command, rm: false, keepOnError: false, replace: false, rootless: true, keep: false, interactive: false, all: false, auto: false, json: false, command: 'sandbox' };
   }
   const base = {
     args: pos,
@@ -146,18 +173,27 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
     interactive: Boolean(v.interactive),
     all: Boolean(v.all),
     auto: Boolean(v.auto),
+    json: Boolean(v.json),
     ...(v.name === undefined ? {} : { name: v.name }),
     ...(v.eval === undefined ? {} : { inline: v.eval }),
     ...(v.output === undefined ? {} : { output: v.output }),
     ...(v.port === undefined ? {} : { port: v.port }),
   };
   const sub = pos[0];
-  if (sub === 'check' || sub === 'down' || sub === 'ls' || sub === 'tutorial' || sub === 'graph' || sub === 'web') {
+  if (base.json && sub !== 'show') throw new UsageError('--json is an option of nsh show');
+  if (sub === 'help') {
+    if (pos.length > 1) throw new UsageError(`nsh help takes nothing more, got ${pos.slice(1).join(' ')}`);
+    return 'help';
+  }
+  if (sub === 'check' || sub === 'down' || sub === 'ls' || sub === 'tutorial' || sub === 'graph' || sub === 'web' || sub === 'show') {
     pos.shift();
     if (sub === 'check') {
-      if (pos.length !== 1 && base.inline === undefined) throw new UsageError('nsh check takes one file');
-      return { ...base, command: 'check', ...(pos[0] ? { file: pos[0] } : {}) };
+      if (pos.length === 0 && base.inline === undefined) throw new UsageError('nsh check needs a file (or - for standard input, or -e TEXT)');
+      if (pos.length > 0 && base.inline !== undefined) throw new UsageError('give nsh check files or -e TEXT, not both');
+      if (pos.filter(f => f === '-').length > 1) throw new UsageError('standard input (-) can be checked once');
+      return { ...base, command: 'check', files: pos };
     }
+    if (sub === 'show' && (pos.length === 0 || pos.length > 3)) throw new UsageError('usage: nsh show LAB [links|addrs|routes] [NS] [--json]');
     return { ...base, command: sub, args: pos };
   }
   if (pos.length > 1) throw new UsageError(`nsh takes one script, got ${pos.length}: ${pos.join(' ')}`);
@@ -165,7 +201,21 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
   const file = pos[0];
   const command = v.explain ? 'explain' : file === undefined && base.inline === undefined ? 'repl' : 'run';
   if (command === 'explain' && file === undefined && base.inline === undefined) throw new UsageError('--explain needs a script or -e TEXT');
+  if (base.rm && file === undefined && base.inline === undefined) throw new UsageError('--rm needs a script or -e TEXT (the REPL removes its lab at the end anyway)');
   return { ...base, command, ...(file === undefined ? {} : { file }) };
+}
+
+/** `nsh show LAB [links|addrs|routes] [NS]`: the words after LAB, as the show statement takes them. */
+function showQuery(args: readonly string[], json: boolean): ShowQuery | string {
+  const [first, second, third] = args;
+  const table = first === 'links' || first === 'addrs' || first === 'routes' ? first : undefined;
+  const ns = table ? second : first;
+  if (third !== undefined || (!table && second !== undefined)) return 'show takes at most a table and a namespace';
+  if (ns !== undefined) {
+    const bad = checkNsName(ns, { allowHost: true });
+    if (isProblem(bad)) return bad.problem;
+  }
+  return { what: table ?? 'tree', json, ...(ns === undefined ? {} : { ns }) };
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -174,7 +224,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const complain = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
   const report = (ds: readonly Diagnostic[]) => complain(renderDiagnostics(ds, errPaint));
 
-  let opts: Options | 'help' | 'version';
+  let opts: Options | ExecOptions | 'help' | 'version';
   try {
     opts = parseOptions(argv);
   } catch (e) {
@@ -190,12 +240,24 @@ export async function main(argv: string[], io: Io): Promise<number> {
     say(`nsh ${version}`);
     return 0;
   }
+  /** Whether nsh has the privileges a command on the kernel needs; if not, it says so. */
+  const privileged = (): boolean => {
+    const missing = missingPrivileges();
+    if (missing) complain(`nsh: ${missing}`);
+    return missing === undefined;
+  };
+  if (opts.command === 'exec') {
+    if (!privileged()) return 1;
+    const { execCommand } = await import('./lab-commands.js');
+    return execCommand(opts.lab, opts.ns, opts.argv, io);
+  }
+  const o = opts;
 
   /** The program when it has no problem at all; otherwise every problem is reported. */
-  const loadChecked = async (): Promise<Program | undefined> => {
+  const loadChecked = async (file = o.file): Promise<Program | undefined> => {
     // the parser (and chevrotain) load only for a command that reads a script: not for down or ls
     const { checkLoaded, loadInline, loadScript } = await import('./pipeline.js');
-    const l = opts.inline !== undefined ? loadInline('-e', opts.inline) : loadScript(opts.file!);
+    const l = o.inline !== undefined ? loadInline('-e', o.inline) : file === '-' ? loadInline('<stdin>', await readAll(io)) : loadScript(file!);
     const problems = await checkLoaded(l, { env: io.env });
     if (problems.length > 0) {
       report(problems);
@@ -215,10 +277,28 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   switch (opts.command) {
     case 'check': {
-      const program = await loadChecked();
-      if (!program) return 2;
-      say(`${opts.file ?? '-e'}: ok`);
-      return 0;
+      if (opts.inline !== undefined) {
+        if (!(await loadChecked())) return 2;
+        say('-e: ok');
+        return 0;
+      }
+      // every file is checked, each said ok or its problems, and the status is 2 if any had one
+      let failed = false;
+      for (const file of opts.files ?? []) {
+        if (await loadChecked(file)) say(`${file === '-' ? '<stdin>' : file}: ok`);
+        else failed = true;
+      }
+      return failed ? 2 : 0;
+    }
+    case 'show': {
+      const query = showQuery(opts.args.slice(1), opts.json);
+      if (typeof query === 'string') {
+        complain(`nsh: ${query}\nTry 'nsh --help'.`);
+        return 2;
+      }
+      if (!privileged()) return 1;
+      const { showCommand } = await import('./lab-commands.js');
+      return showCommand(opts.args[0]!, query, io);
     }
     case 'explain': {
       const program = await loadChecked();
@@ -239,22 +319,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
           return 2;
         }
       }
-      const missing = missingPrivileges();
-      if (missing) {
-        complain(`nsh: ${missing}`);
-        return 1;
-      }
+      if (!privileged()) return 1;
       const lab = await labName(opts);
       const { runLab } = await import('./lab-commands.js');
       return runLab(program, lab, { ...opts, named: opts.name !== undefined }, io, report);
     }
     case 'down':
     case 'ls': {
-      const missing = missingPrivileges();
-      if (missing) {
-        complain(`nsh: ${missing}`);
-        return 1;
-      }
+      if (!privileged()) return 1;
       const { downCommand, listLabsCommand } = await import('./lab-commands.js');
       return opts.command === 'ls' ? listLabsCommand(say) : downCommand(opts, io);
     }
@@ -273,15 +345,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
         complain(`nsh: tutorial takes no arguments, got ${opts.args.join(' ')}\nTry 'nsh --help'.`);
         return 2;
       }
-      const missing = missingPrivileges();
-      if (missing) {
-        complain(`nsh: ${missing}`);
-        return 1;
-      }
+      if (!privileged()) return 1;
       const { runTutorial } = await import('./tutorial/tutorial.js');
       return runTutorial({ stdin: io.stdin ?? process.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env }, { auto: opts.auto });
     }
   }
+}
+
+/** Standard input, read to its end (`nsh check -`). */
+async function readAll(io: Io): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin ?? process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** `nsh` (the REPL) and `nsh -i FILE` (the script as a lab, then the REPL inside it). */

@@ -1,5 +1,11 @@
-/** The commands that build and remove labs on the kernel: `nsh FILE`, `nsh down`, `nsh ls`. */
+/**
+ * The commands that build, look at and remove labs on the kernel: `nsh FILE`, `nsh down`, `nsh ls`,
+ * `nsh show LAB`, `nsh exec LAB NS CMD…`.
+ */
+import { OpError } from './backend/backend.js';
 import { LinuxBackend } from './backend/linux/linux-backend.js';
+import { StartError } from './backend/linux/processes.js';
+import { renderShow, type ShowQuery } from './backend/show-render.js';
 import { describeObject, type TeardownReport } from './core/lab.js';
 import { colorOn, line, type Io } from './core/io.js';
 import { insideRootless } from './rootless.js';
@@ -127,4 +133,86 @@ export async function listLabsCommand(say: (s: string) => void): Promise<number>
     say(`${lab}: ${objects.map(describeObject).join(', ') || '(empty)'}`);
   }
   return 0;
+}
+
+/** A recorded lab's namespaces, in the order they were made (its journal names them); undefined when there is no such lab. */
+function labNamespaces(lab: string): string[] | undefined {
+  if (!listLabs().includes(lab)) return undefined;
+  return readObjects(labFile(JOURNAL_DIR, lab)).flatMap(o => (o.kind === 'netns' ? [o.name] : []));
+}
+
+function noSuchLab(lab: string): string {
+  const known = listLabs();
+  return `nsh: there is no lab ${JSON.stringify(lab)}${known.length ? ` (labs: ${known.join(', ')})` : ''}`;
+}
+
+/**
+ * `nsh show LAB [links|addrs|routes] [NS] [--json]`: what `show` prints inside the lab, from
+ * another shell, without joining it (nothing is recorded, nothing changes).
+ */
+export async function showCommand(lab: string, query: ShowQuery, io: Io): Promise<number> {
+  const complain = (s: string) => line(io.stderr, s);
+  const namespaces = labNamespaces(lab);
+  if (!namespaces) {
+    complain(noSuchLab(lab));
+    return 1;
+  }
+  if (query.ns !== undefined && query.ns !== 'host' && !namespaces.includes(query.ns)) {
+    complain(`nsh: lab ${JSON.stringify(lab)} has no namespace ${JSON.stringify(query.ns)}${namespaces.length ? ` (it has ${namespaces.join(', ')})` : ''}`);
+    return 1;
+  }
+  const backend = linuxBackend(io);
+  try {
+    // a namespace deleted behind the lab's back (ip netns del) is left out
+    const there = new Set(backend.namespaces());
+    const snapshot = await backend.snapshot(namespaces.filter(n => there.has(n)));
+    line(io.stdout, renderShow(snapshot, query, colorOn(io.stdout, io.env)));
+    return 0;
+  } catch (e) {
+    if (!(e instanceof OpError)) throw e;
+    complain(`nsh: ${e.message}`);
+    return 1;
+  } finally {
+    backend.close();
+  }
+}
+
+/**
+ * `nsh exec LAB NS CMD…`: CMD in namespace NS of the lab, as `in NS CMD…` runs it (network and UTS
+ * namespace, the namespace's own /sys and /etc/netns files), on nsh's standard streams; nsh exits
+ * with CMD's status (127 when it is not found, 126 when it cannot be run), as a shell does.
+ */
+export async function execCommand(lab: string, ns: string, argv: readonly string[], io: Io): Promise<number> {
+  const complain = (s: string) => line(io.stderr, s);
+  const namespaces = labNamespaces(lab);
+  if (!namespaces) {
+    complain(noSuchLab(lab));
+    return 1;
+  }
+  if (ns !== 'host' && !namespaces.includes(ns)) {
+    complain(`nsh: lab ${JSON.stringify(lab)} has no namespace ${JSON.stringify(ns)}${namespaces.length ? ` (it has ${namespaces.join(', ')})` : ''}`);
+    return 1;
+  }
+  const backend = linuxBackend(io, { inheritStdin: true });
+  // Ctrl-C and Ctrl-\ at a terminal reach the program itself (it is in nsh's process group): nsh
+  // waits for it to end and exits with its status; a SIGTERM or SIGHUP sent to nsh alone is passed on.
+  const ignore = () => {};
+  const pass = () => backend.interrupt();
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  process.on('SIGTERM', pass);
+  process.on('SIGHUP', pass);
+  try {
+    return await backend.execute(ns, argv);
+  } catch (e) {
+    if (!(e instanceof OpError)) throw e;
+    complain(`nsh: ${e.message}`);
+    return e instanceof StartError ? e.status : 1;
+  } finally {
+    process.off('SIGINT', ignore);
+    process.off('SIGQUIT', ignore);
+    process.off('SIGTERM', pass);
+    process.off('SIGHUP', pass);
+    backend.close();
+  }
 }

@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 
 const nsh = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/nsh');
 
-function run(args: string[]) {
-  const r = spawnSync(nsh, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function run(args: string[], input = '') {
+  const r = spawnSync(nsh, args, { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+const hello = path.resolve(path.dirname(nsh), '../examples/hello.ns');
 
 describe('bin/nsh', () => {
   it('reports the contract example error in section-5 form and exits 2', () => {
@@ -54,8 +56,42 @@ describe('bin/nsh', () => {
   });
 
   it('check accepts a valid file quietly apart from "ok"', () => {
-    const r = run(['check', path.resolve(path.dirname(nsh), '../examples/hello.ns')]);
+    const r = run(['check', hello]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /hello\.ns: ok/);
+  });
+
+  it('nsh help is nsh --help', () => {
+    const help = run(['help']);
+    assert.equal(help.code, 0);
+    assert.equal(help.stdout, run(['--help']).stdout);
+    assert.equal(run(['help', 'me']).code, 2);
+  });
+
+  it('check takes several files and - (standard input), says ok or the problems of each, and exits 2 if any had one', () => {
+    let r = run(['check', hello, '-'], 'ns a\nveth a.v0 <-> host.v1\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${hello}: ok\n<stdin>: ok\n`);
+    r = run(['check', '-', hello], 'ns 1a\n');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^<stdin>:1:4: error: namespace name "1a"/m);
+    assert.equal(r.stdout, `${hello}: ok\n`);
+    assert.equal(run(['check']).code, 2);
+    assert.equal(run(['check', '-', '-']).code, 2);
+  });
+
+  it('--rm without a script is a usage error, not the REPL', () => {
+    const r = run(['--rm'], 'ns a\n');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^nsh: --rm needs a script or -e TEXT/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('show LAB and exec LAB NS CMD: usage errors', () => {
+    for (const args of [['show'], ['show', 'lab', 'links', 'a', 'b'], ['show', 'lab', '1a'], ['exec'], ['exec', 'lab', 'a'], ['--json', hello]]) {
+      const r = run(args);
+      assert.equal(r.code, 2, `nsh ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^nsh: .*\nTry 'nsh --help'\.\n$/, `nsh ${args.join(' ')}`);
+    }
   });
 });

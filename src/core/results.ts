@@ -62,7 +62,8 @@ export interface ShowNamespace {
 
 export interface ShowLink {
   readonly name: string;
-  readonly index: number;
+  /** The ifindex, where the lab was read from the kernel. */
+  readonly index?: number;
   /** `veth`, `bridge`, `loopback`, another kernel kind, or `device`. */
   readonly kind: string;
   readonly state: 'up' | 'down' | 'no-carrier';
@@ -70,6 +71,8 @@ export interface ShowLink {
   readonly master?: string;
   /** A veth's other end, `NS.IF`, when it is in one of the namespaces shown. */
   readonly peer?: string;
+  /** A veth whose other end is in a namespace outside those shown. */
+  readonly peerOutside?: boolean;
   /** Addresses other than IPv6 link-local ones, as `10.1.1.1/24`. */
   readonly addresses: readonly string[];
 }

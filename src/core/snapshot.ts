@@ -21,6 +21,12 @@ export interface NsSnapshot {
   readonly links: readonly LinkSnapshot[];
   /** Routes of the main table that were added (not the kernel's own routes for an address). */
   readonly routes: readonly RouteSnapshot[];
+  /**
+   * The kernel's own routes of the main table (one for each address's network, those learnt from
+   * router advertisements), where read from the kernel: `show routes` lists them after the added
+   * ones, as `ip route` does.
+   */
+  readonly kernelRoutes?: readonly RouteSnapshot[];
   /** nftables rules of the lab in this namespace. */
   readonly nat?: boolean;
   readonly published?: readonly Published[];
@@ -28,6 +34,8 @@ export interface NsSnapshot {
 
 export interface LinkSnapshot {
   readonly name: string;
+  /** The interface index, where read from the kernel. */
+  readonly index?: number;
   /** `veth`, `bridge`, `loopback`, `vlan`, `macvlan`, `vxlan`, another kernel kind (`dummy` …), or `device`. */
   readonly kind: string;
   readonly up: boolean;

@@ -97,7 +97,7 @@ describeKernel('linux/ping: ICMP echo from inside a namespace (kernel)', () => {
     const out = new Capture();
     const r = await ping({ netFd: fa, address: '127.0.0.1', family: 4, ...base, out });
     assert.deepEqual(counts(r), { transmitted: 0, received: 0 });
-    assert.equal(r.unreachable, 'Network is unreachable');
+    assert.match(r.unreachable ?? '', /Network is unreachable$/);
     assert.equal(out.text, 'ping: connect: Network is unreachable\n');
     // ::1 fails with EADDRNOTAVAIL in an empty namespace, ENETUNREACH once it has other addresses
     const out6 = new Capture();

@@ -18,6 +18,7 @@ const cases: [string, string, RegExp][] = [
   ['port in use', 'ns a\nup a.lo\nin a nc -l 4000 &\nin a nc -l 4000', /^-e:4:1: error: port 4000 is already in use$/m],
   ['command not found', 'ns a\nin a no-such-program-here', /^-e:2:1: error: command not found: no-such-program-here$/m],
   ['no reply', 'ns a b\nveth a.v0 <-> b.v0 10.8.0.1/30\ndown b.v0\nin a ping 10.8.0.2 -c 1 -W 0.2', /^-e:4:1: error: no reply from 10\.8\.0\.2$/m],
+  ['network unreachable', 'ns a\nin a ping 10.8.0.2 -c 1', /^-e:2:1: error: ping could not send to 10\.8\.0\.2$/m],
   ['sysctl missing', 'ns a\nsysctl a net.ipv4.no_such_key=1', /^-e:2:1: error: there is no sysctl net\.ipv4\.no_such_key$/m],
   ['attach to a non-bridge', 'ns a\nveth a.v0 <-> a.v1\nattach a.v0 -> a.v1', /^-e:3:1: error: a\.v1 is not a bridge$/m],
 ];
@@ -51,4 +52,14 @@ describeKernel('kernel errors in words', function () {
       assertClean();
     });
   }
+
+  it('an unreachable ping says so once (ping\'s own line), not followed by "no reply"', () => {
+    const r = nsh(['-e', 'ns a\nin a ping 10.8.0.2 -c 1']);
+    assert.equal(r.code, 1);
+    const all = r.stdout + r.stderr;
+    assert.equal(all.split('Network is unreachable').length - 1, 1, all);
+    assert.match(r.stdout, /^ping: connect: Network is unreachable$/m);
+    assert.doesNotMatch(all, /no reply/);
+    assertClean();
+  });
 });

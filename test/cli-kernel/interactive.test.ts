@@ -33,7 +33,24 @@ describeKernel('Ctrl-C, pingall, show', function () {
     r = nsh(['--rm', '-e', `${lab}down h3.e0\npingall`]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /FAIL/);
-    assert.match(r.stderr, /4 of 6 pings got no reply/);
+    assert.match(r.stderr, /4 of 6 pairs got no reply/);
+    assertClean();
+  });
+
+  it('pingall counts pairs of namespaces as its matrix shows them, and names an address that failed', () => {
+    // a router with two addresses: six cells, eight pings
+    const router = 'ns r h1 h2\nveth h1.e0 10.5.1.2/24 <-> r.e1 10.5.1.1/24\nveth h2.e0 10.5.2.2/24 <-> r.e2 10.5.2.1/24\n' +
+      'forward r\nroute h1 default via 10.5.1.1\nroute h2 default via 10.5.2.1\n';
+    let r = nsh(['--rm', '-e', `${router}pingall`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^6\/6 reachable$/m);
+    // h2 answers on its IPv4 address, not on an IPv6 one h1 has no route to
+    r = nsh(['--rm', '-e', 'ns h1 h2\nveth h1.e0 10.5.3.1/24 <-> h2.e0 10.5.3.2/24\naddr h2.e0 fd00:5::2/64\npingall']);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^h1\s+-\s+fd00:5::2 FAIL\s*$/m);
+    assert.match(r.stdout, /^h2\s+ok\s+-\s*$/m);
+    assert.match(r.stdout, /^1\/2 reachable$/m);
+    assert.match(r.stderr, /1 of 2 pairs got no reply: h1 -> h2 \(fd00:5::2\)/);
     assertClean();
   });
 
@@ -41,7 +58,7 @@ describeKernel('Ctrl-C, pingall, show', function () {
     const r = nsh(['--rm', '-e', 'ns a b\nveth a.v0 10.1.0.1/24 <-> b.v0 10.1.0.2/24\nroute a default via 10.1.0.2\nshow\nshow addrs a\nshow routes a\nshow links --json']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^a$/m);
-    assert.match(r.stdout, /^└─ v0\s+UP\s+veth\s+<-> b\.v0\s+10\.1\.0\.1\/24$/m);
+    assert.match(r.stdout, /^├─ v0\s+UP\s+veth\s+<-> b\.v0\s+10\.1\.0\.1\/24\n└─ route\s+default via 10\.1\.0\.2 dev v0$/m);
     assert.match(r.stdout, /^a\s+v0\s+10\.1\.0\.1\/24$/m);
     assert.match(r.stdout, /^a\s+default\s+10\.1\.0\.2\s+v0$/m);
     const json = JSON.parse(r.stdout.slice(r.stdout.indexOf('[\n')));

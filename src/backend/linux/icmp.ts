@@ -29,7 +29,7 @@ const SOL_RAW = 255;
 const ICMP_FILTER = 1; // u32: bit N set = drop ICMP type N (raw IPv4 sockets)
 const ICMP6_FILTER = 1; // 256 bits: bit N set = drop ICMPv6 type N (raw IPv6 sockets)
 
-/** bytes of echo data, as iputils sends by default: 56 + 8 (ICMP header) = 64 bytes */
+/** bytes of echo data, as iputils sends by default (-s): 56 + 8 (ICMP header) = 64 bytes */
 export const ECHO_DATA = 56;
 
 export interface IcmpSocket {
@@ -90,13 +90,13 @@ function nextIdent(): number {
   return identCounter;
 }
 
-/** An echo request: 8-byte header + ECHO_DATA bytes (0, 1, 2, ...). */
-export function echoRequest(s: IcmpSocket, seq: number): Buffer {
-  const b = Buffer.alloc(8 + ECHO_DATA);
+/** An echo request: 8-byte header + `size` bytes of data (0, 1, 2, ...). */
+export function echoRequest(s: IcmpSocket, seq: number, size = ECHO_DATA): Buffer {
+  const b = Buffer.alloc(8 + size);
   b[0] = s.family === 4 ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
   b.writeUInt16BE(s.ident, 4);
   b.writeUInt16BE(seq & 0xffff, 6);
-  for (let i = 0; i < ECHO_DATA; i++) b[8 + i] = i & 0xff;
+  for (let i = 0; i < size; i++) b[8 + i] = i & 0xff;
   // Ping sockets fill in the checksum (and identifier) themselves; raw IPv6 ones too.
   if (s.raw && s.family === 4) b.writeUInt16BE(inetChecksum(b), 2);
   return b;

@@ -308,6 +308,14 @@ export const SO_ERROR = 4;
 export const SO_TIMESTAMPNS = 35; // SO_TIMESTAMPNS_OLD: cmsg SCM_TIMESTAMPNS with a 64-bit struct timespec
 export const IP_TTL = 2;
 export const IP_RECVTTL = 12;
+export const IP_MTU_DISCOVER = 10;
+export const IP_MTU = 14;
+/** IP_MTU_DISCOVER and IPV6_MTU_DISCOVER take the same values */
+export const IP_PMTUDISC_DONT = 0;
+export const IP_PMTUDISC_DO = 2;
+export const IPV6_MTU_DISCOVER = 23;
+export const IPV6_MTU = 24;
+export const SO_BINDTODEVICE = 25;
 export const IPV6_V6ONLY = 26;
 export const IPV6_RECVHOPLIMIT = 51;
 export const IPV6_HOPLIMIT = 52;

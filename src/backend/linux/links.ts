@@ -2,6 +2,7 @@
 import type { Cidr, Endpoint } from '../backend.js';
 import type { Handlers, OpOf } from '../ops.js';
 import { byNamespace, describeRef, pidOf, type LinuxContext } from './context.js';
+import { noDadOn } from './dad.js';
 import { translate, type Doing } from './errors.js';
 import { lanJoin, lanLeave } from './nat.js';
 import { hostNetnsFd } from './netns.js';
@@ -64,15 +65,20 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
       // a namespace nsh did not make (the host, crowded with a lab's links), the peer comes up
       // first; otherwise the main end is made up at creation. (In a large lab, what comes up after
       // creation is written behind: see write-behind.ts.)
+      // A main end in a namespace nsh did not make is made down too: it comes up once its IPv6
+      // DAD is off (dad.ts).
       const peerFirst = x.handles.owns(s.left.ns) && !x.handles.owns(s.right.ns);
-      const { main, peer } = createVeth(x, s, !peerFirst);
+      const mainUp = !peerFirst && x.handles.owns(s.left.ns);
+      const { main, peer } = createVeth(x, s, mainUp);
       try {
         for (const end of [main, peer]) if (end.index !== undefined) x.handles.learn(end.ep.ns, end.ep.ifname, end.index);
+        for (const end of [main, peer]) if (!x.handles.owns(end.ep.ns)) noDadOn(x.handles.netFd(end.ep.ns), end.ep.ifname);
         if (peerFirst) {
           upWithAddrs(peer);
           upWithAddrs(main);
         } else {
-          addr(main.ep, main.addrs, false);
+          if (mainUp) addr(main.ep, main.addrs, false);
+          else upWithAddrs(main);
           // the kernel cannot open the peer before the pair is joined: it comes up now
           upWithAddrs(peer);
         }
@@ -88,10 +94,12 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
 
     bridge: async ({ br, ports }) => {
       const h = x.handles.get(br.ns);
+      // (in a namespace nsh did not make, it comes up once its IPv6 DAD is off: dad.ts)
+      const ours = x.handles.owns(br.ns);
       const [r, { index }] = x.createLinks(br.ns, [br.ns], () => {
         const index = h.choose();
         const opts = index === undefined ? { group: x.linkGroup, echo: true } : { index };
-        return { req: bridgeCreate(br.ifname, { up: true, ...opts }), chosen: index !== undefined, index };
+        return { req: bridgeCreate(br.ifname, { up: ours, ...opts }), chosen: index !== undefined, index };
       });
       if (!r.ok) {
         translate(r.error, {
@@ -102,6 +110,10 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
       const made = index ?? (r.ok && r.echo ? parseIfinfomsg(r.echo.body).index : undefined);
       if (made !== undefined) x.handles.learn(br.ns, br.ifname, made);
       try {
+        if (!ours) {
+          noDadOn(x.handles.netFd(br.ns), br.ifname);
+          x.send(br.ns, [linkSetUp(br.ifname, true)], () => ({ what: `bring ${br.ns}.${br.ifname} up` }));
+        }
         attach(ports, br);
         if (ports.length > 0) x.carrierPending([br]);
         lanJoin(x, br.ns, [br.ifname]);
@@ -182,6 +194,16 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
         }));
         lanLeave(x, ep.ns, [ep.ifname]);
         if (to.kind === 'name') lanJoin(x, to.name, [name]);
+        // it arrives down, with its new namespace's IPv6 settings: in one nsh did not make, DAD is
+        // turned off for it before anything brings it up (dad.ts)
+        if (!(to.kind === 'name' && x.handles.owns(to.name))) {
+          const into = fds ?? x.fds(to); // (a pid's namespace is opened now)
+          try {
+            noDadOn(into.net ?? hostNetnsFd(), name);
+          } finally {
+            if (into !== fds) into.close?.();
+          }
+        }
       } finally {
         fds?.close?.();
       }

@@ -18,8 +18,8 @@ import { namespaceHandlers } from './namespaces.js';
 import { natHandlers } from './nat.js';
 import { listNamedNetns } from './netns.js';
 import { NetnsPool, POOL_MIN } from './netns-pool.js';
-import { programHandlers } from './programs.js';
-import { renderShow, showJson } from './show.js';
+import { launcher, programHandlers } from './programs.js';
+import { renderShow, showJson } from '../show-render.js';
 import { interfaceNames, readSnapshot } from './snapshot.js';
 import { teardown } from './teardown.js';
 import { WriteBehind } from './write-behind.js';
@@ -61,9 +61,9 @@ export class LinuxBackend implements Backend {
       ...awaitHandlers(x),
       show: async q => {
         x.settle();
-        const sock = (ns: string) => x.handles.socket(ns);
-        if (q.collect) return showJson(q, sock);
-        x.out(renderShow(q, sock, x.opts.color));
+        const snap = readSnapshot(q.ns === undefined ? q.lab : [...q.lab, q.ns], x.table);
+        if (q.collect) return showJson(snap, q);
+        x.out(renderShow(snap, q, x.opts.color));
         return undefined;
       },
     };
@@ -133,6 +133,16 @@ export class LinuxBackend implements Backend {
   async snapshot(lab: readonly string[]): Promise<LabSnapshot> {
     this.x.settle();
     return readSnapshot(lab, this.x.table);
+  }
+
+  /**
+   * `nsh exec`: argv in namespace `ns` as `in` runs it (with the namespace's own /sys and
+   * /etc/netns files), on nsh's own standard streams; resolves with its exit status.
+   */
+  execute(ns: string, argv: readonly string[]): Promise<number> {
+    const ref = { kind: 'name', name: ns } as const;
+    const via = launcher(ref, argv[0]!);
+    return this.x.inside(ref, fds => this.x.procs.status(fds, argv, via));
   }
 
   namespaces(): string[] {

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { OpError } from '../backend.js';
 import type { Handlers } from '../ops.js';
 import type { LinuxContext } from './context.js';
+import { noDadByDefault } from './dad.js';
 import { attempt } from './errors.js';
 import { close } from './libc.js';
 import { createNamedNetns, createNamedUts, deleteNamedNetns, deleteNamedUts, nameNetns, namedUtsExists, withNetns } from './netns.js';
@@ -31,8 +32,13 @@ export function namespaceHandlers(x: LinuxContext): Pick<Handlers, 'ns-add' | 'n
           attempt(how, () => nameNetns(name, made.nsFd));
           fd = made.nsFd;
         } else {
-          // its socket is opened while the thread is inside: no setns() later
-          fd = attempt(how, () => createNamedNetns(name, () => void opened.push(RtnlSocket.open())));
+          // its socket is opened (and IPv6 DAD turned off, dad.ts) while the thread is inside: no setns() later
+          fd = attempt(how, () =>
+            createNamedNetns(name, () => {
+              noDadByDefault();
+              opened.push(RtnlSocket.open());
+            }),
+          );
         }
       } catch (e) {
         for (const sock of opened) sock.close();

@@ -24,8 +24,9 @@ export async function runNc(
   const input = s.collect ? s.collect.input : s.stdin === undefined ? undefined : `${s.stdin}\n`;
   const run = async (): Promise<string | undefined> => {
     try {
-      if (s.listen) await ncListen({ netFd, udp: s.udp, port: s.port, out, signal });
-      else await ncConnect({ netFd, udp: s.udp, address: s.address!, port: s.port, ...(input === undefined ? {} : { input }), out, signal });
+      const wait = s.wait === undefined ? {} : { wait: s.wait };
+      if (s.listen) await ncListen({ netFd, udp: s.udp, port: s.port, ...wait, out, signal });
+      else await ncConnect({ netFd, udp: s.udp, address: s.address!, port: s.port, ...(input === undefined ? {} : { input }), ...wait, ...(s.scan ? { scan: true } : {}), out, signal });
       return undefined;
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
@@ -36,7 +37,8 @@ export async function runNc(
     return { received: kept!.text() };
   };
   if (s.background) {
-    const argv = s.listen ? ['nc', '-l', String(s.port)] : ['nc', s.address!, String(s.port)];
+    const flags = [...(s.udp ? ['-u'] : []), ...(s.scan ? ['-z'] : []), ...(s.wait === undefined ? [] : ['-w', String(s.wait)])];
+    const argv = s.listen ? ['nc', '-l', ...flags, String(s.port)] : ['nc', ...flags, s.address!, String(s.port)];
     const exit = run();
     const job = procs.adopt(argv, exit, () => controller.abort(), { announce: !kept });
     return kept ? { ...job, exited: exit.then(report) } : job;

@@ -5,17 +5,20 @@
  * Node owns a handed-over fd from then on and closes it with its handle.
  *
  * UDP listening ends (openbsd nc -l -u runs until killed, which makes no statement):
- *  - 1 s after the last datagram from the first sender (the "peer"; others are ignored, as nc
- *    does once it has a peer), or at once on an empty datagram, or on abort.
+ *  - 1 s (or -w) after the last datagram from the first sender (the "peer"; others are ignored,
+ *    as nc does once it has a peer), or at once on an empty datagram, or on abort.
  * UDP connecting sends the input as one datagram and returns; nothing is read back.
+ * -z connects only (a UDP port is probed, see udpScan); -w bounds the connect and ends a
+ * connection that stays quiet that long (a listener still waits for its connection: -w has no
+ * effect on listening, as with OpenBSD's nc).
  * An abort (Ctrl-C, kill of the job) ends either side quietly: the promise resolves.
  */
 import type { Socket } from 'node:net';
 import { dgram, net } from './builtins.js';
 import { constants as osConstants } from 'node:os';
 import {
-  AF_INET, AF_INET6, IPPROTO_IPV6, IPPROTO_UDP, IPV6_V6ONLY, POLLOUT, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM,
-  SOL_SOCKET, SO_ERROR, SO_REUSEADDR, SysError, bind, connect, getsockoptInt, listen, sendto, setsockoptInt,
+  AF_INET, AF_INET6, IPPROTO_IPV6, IPPROTO_UDP, IPV6_V6ONLY, POLLERR, POLLOUT, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM,
+  SOL_SOCKET, SO_ERROR, SO_REUSEADDR, SysError, bind, connect, getsockoptInt, listen, send, sendto, setsockoptInt,
 } from './libc.js';
 import { anyAddress, closeQuietly, errText, parseAddress, reactor, sockaddr, socketIn } from './sockets.js';
 
@@ -23,6 +26,8 @@ export interface NcListenOptions {
   readonly netFd: number;
   readonly udp: boolean;
   readonly port: number;
+  /** -w: seconds a connection (or a UDP peer) may stay quiet before the listener ends; none by default for TCP, 1 s for UDP */
+  readonly wait?: number;
   readonly out: NodeJS.WritableStream;
   readonly signal?: AbortSignal;
   /** called once the socket is bound (UDP) or listening (TCP) */
@@ -36,6 +41,10 @@ export interface NcConnectOptions {
   readonly port: number;
   /** what to send (the caller appends the newline of `<<< "text"`) */
   readonly input?: string;
+  /** -z: only see whether the port answers; send and print nothing */
+  readonly scan?: boolean;
+  /** -w: seconds for the connection to be made, and then for the peer to stay quiet */
+  readonly wait?: number;
   readonly out: NodeJS.WritableStream;
   readonly signal?: AbortSignal;
 }
@@ -56,6 +65,7 @@ export async function ncConnect(o: NcConnectOptions): Promise<void> {
   const target = parseAddress(o.address, o.netFd);
   const to = sockaddr(target, o.port);
   const domain = target.family === 4 ? AF_INET : AF_INET6;
+  if (o.udp && o.scan) return udpScan(o, domain, to);
   if (o.udp) {
     const fd = socketIn(o.netFd, domain, SOCK_DGRAM | SOCK_NONBLOCK, IPPROTO_UDP);
     try {
@@ -69,19 +79,20 @@ export async function ncConnect(o: NcConnectOptions): Promise<void> {
   }
   const fd = socketIn(o.netFd, domain, SOCK_STREAM | SOCK_NONBLOCK, 0);
   try {
-    await connectNonBlocking(fd, to, o.signal);
+    await connectNonBlocking(fd, to, o.signal, o.wait);
   } catch (e) {
     closeQuietly(fd);
     throw connectError(e, o.address, o.port);
   }
-  if (o.signal?.aborted) {
-    closeQuietly(fd);
+  if (o.signal?.aborted || o.scan) {
+    closeQuietly(fd); // -z: the port answered; that is all
     return;
   }
   const sock = new (net().Socket)({ fd, readable: true, writable: true, allowHalfOpen: true });
   await new Promise<void>((resolve) => {
     const onAbort = (): void => void sock.destroy();
     o.signal?.addEventListener('abort', onAbort, { once: true });
+    if (o.wait !== undefined) quietEnds(sock, o.wait);
     sock.on('data', (d: Buffer) => o.out.write(d));
     sock.on('error', () => {}); // a reset after the exchange ends it like a close
     sock.on('close', () => {
@@ -93,19 +104,48 @@ export async function ncConnect(o: NcConnectOptions): Promise<void> {
   });
 }
 
-/** connect() on a non-blocking socket; waits for the handshake through the reactor. */
-async function connectNonBlocking(fd: number, to: Buffer, signal?: AbortSignal): Promise<void> {
+/** -w: a connection quiet (nothing sent or received) for `seconds` is closed, which ends it quietly. */
+function quietEnds(sock: Socket, seconds: number): void {
+  sock.setTimeout(seconds * 1000, () => void sock.destroy());
+}
+
+/** connect() on a non-blocking socket; waits for the handshake through the reactor (at most `seconds`: ETIMEDOUT). */
+async function connectNonBlocking(fd: number, to: Buffer, signal?: AbortSignal, seconds?: number): Promise<void> {
   try {
     connect(fd, to);
     return;
   } catch (e) {
     if (!(e instanceof SysError) || e.code !== 'EINPROGRESS') throw e;
   }
-  await reactor.wait(fd, POLLOUT, Infinity, signal);
+  const revents = await reactor.wait(fd, POLLOUT, seconds === undefined ? Infinity : seconds * 1000, signal);
   if (signal?.aborted) return;
+  if (revents === 0) throw new SysError('connect', osConstants.errno.ETIMEDOUT);
   const err = getsockoptInt(fd, SOL_SOCKET, SO_ERROR); // the outcome of the connect
   if (err !== 0) throw new SysError('connect', err);
 }
+
+/**
+ * `nc -z -u`: UDP has no handshake, so, as OpenBSD's nc does, a few one-byte datagrams ("X") go to
+ * the port; a closed port makes the kernel of the other side answer with ICMP port unreachable,
+ * which a later send (or the wait after them, -w, default 0.2 s) sees as ECONNREFUSED. Anything
+ * else counts as answering.
+ */
+async function udpScan(o: NcConnectOptions, domain: number, to: Buffer): Promise<void> {
+  const fd = socketIn(o.netFd, domain, SOCK_DGRAM | SOCK_NONBLOCK, IPPROTO_UDP);
+  try {
+    connect(fd, to);
+    for (let i = 0; i < 4; i++) send(fd, UDP_PROBE);
+    await reactor.wait(fd, POLLERR, (o.wait ?? UDP_SCAN_WAIT) * 1000, o.signal);
+    const err = getsockoptInt(fd, SOL_SOCKET, SO_ERROR); // a refusal that came after the sends
+    if (err !== 0) throw new SysError('send', err);
+  } catch (e) {
+    throw connectError(e, o.address, o.port);
+  } finally {
+    closeQuietly(fd);
+  }
+}
+const UDP_PROBE = Buffer.from('X');
+const UDP_SCAN_WAIT = 0.2;
 
 function connectError(e: unknown, address: string, port: number): Error {
   if (e instanceof SysError && e.code === 'ECONNREFUSED') return new Error(`connection to ${address} port ${port} refused`);
@@ -162,6 +202,7 @@ function tcpListen(fd: number, o: NcListenOptions): Promise<void> {
       if (conn) return void c.destroy();
       conn = c;
       server.close(); // one connection, as nc: stop listening (closes the listening fd)
+      if (o.wait !== undefined) quietEnds(c, o.wait);
       c.on('data', (d: Buffer) => o.out.write(d));
       c.on('error', () => {}); // a reset ends it like a close
       c.on('close', finish);
@@ -194,7 +235,7 @@ function udpListen(fd: number, family: 4 | 6, o: NcListenOptions): Promise<void>
       if (msg.length === 0) return finish();
       o.out.write(msg);
       clearTimeout(quiet);
-      quiet = setTimeout(finish, UDP_QUIET_MS);
+      quiet = setTimeout(finish, o.wait === undefined ? UDP_QUIET_MS : o.wait * 1000);
     });
     sock.on('error', finish);
     o.signal?.addEventListener('abort', finish, { once: true });

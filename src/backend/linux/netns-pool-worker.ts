@@ -1,10 +1,12 @@
 /**
  * The worker thread of NetnsPool (netns-pool.ts): makes unnamed network namespaces one after
- * another, each with an rtnetlink socket opened inside, and publishes their fds in the shared
- * array, until the pool has as many as it asked for or tells it to stop. setns() is per thread:
- * this thread enters each new namespace and comes back; the main thread is never moved.
+ * another, each with an rtnetlink socket opened inside (and IPv6 DAD off by default there, as
+ * dad.ts says), and publishes their fds in the shared array, until the pool has as many as it
+ * asked for or tells it to stop. setns() is per thread: this thread enters each new namespace and
+ * comes back; the main thread is never moved.
  */
 import { workerData } from 'node:worker_threads';
+import { noDadByDefault } from './dad.js';
 import { CLONE_NEWNET, O_RDONLY, close, open, setns, unshare } from './libc.js';
 import { RtnlSocket } from './netlink/socket.js';
 import { AHEAD, ENDED, FAILED, FINISHED, MADE, REMAINING, SLOT, SLOTS_AT, STOP, TAKEN } from './netns-pool-layout.js';
@@ -32,6 +34,7 @@ function run(): void {
       let failure: unknown;
       try {
         ns = open(SELF_NET, O_RDONLY);
+        noDadByDefault();
         sock = RtnlSocket.open();
       } catch (e) {
         failure = e;

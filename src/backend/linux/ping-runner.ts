@@ -9,19 +9,19 @@ import { dumpAddrs } from './netlink/query.js';
 /** `in NS ping …`: succeeds if any reply came. Collecting, the report is the result, whatever it says. */
 export async function runPing(s: PingOp, netFd: number, out: NodeJS.WritableStream, procs: Processes): Promise<Job | PingReport | undefined> {
   const controller = new AbortController();
-  if (s.collect) {
-    const report = ping({
-      netFd, address: s.address, family: s.family, count: s.count, interval: s.interval, timeout: s.timeout, out, quiet: true,
-      signal: controller.signal,
-    });
-    return procs.whileForeground(() => controller.abort(), report);
-  }
+  const options = {
+    netFd, address: s.address, family: s.family, count: s.count, interval: s.interval, timeout: s.timeout, out,
+    signal: controller.signal,
+    ...(s.size === undefined ? {} : { size: s.size }),
+    ...(s.dontFragment === undefined ? {} : { dontFragment: s.dontFragment }),
+    ...(s.iface === undefined ? {} : { iface: s.iface }),
+  };
+  if (s.collect) return procs.whileForeground(() => controller.abort(), ping({ ...options, quiet: true }));
   const run = async (): Promise<string | undefined> => {
-    const r = await ping({
-      netFd, address: s.address, family: s.family, count: s.count, interval: s.interval, timeout: s.timeout, out,
-      signal: controller.signal,
-    });
-    return r.received > 0 ? undefined : `no reply from ${s.address}`;
+    const r = await ping(options);
+    if (r.received > 0) return undefined;
+    // what ping printed said why nothing went out ("connect: Network is unreachable"): not again
+    return r.transmitted === r.errors ? `ping could not send to ${s.address}` : `no reply from ${s.address}`;
   };
   if (s.background) return procs.adopt(['ping', s.address], run(), () => controller.abort());
   const failed = await procs.whileForeground(() => controller.abort(), run());
@@ -58,24 +58,31 @@ export async function runPingall(
       return { from, t, ok: r.received > 0 };
     }),
   );
-  const okBetween = (from: string, to: string) => {
-    const rs = results.filter(r => r.from === from && r.t.ns === to);
-    return rs.length === 0 ? undefined : rs.every(r => r.ok);
+  // one cell per pair of namespaces, as the matrix shows them: ok when every address of the
+  // peer answered; otherwise the addresses that did not (all of them: FAIL)
+  const failedTo = (from: string, to: string) => results.filter(r => r.from === from && r.t.ns === to && !r.ok).map(r => r.t.address);
+  const cells = members.flatMap(from => members.filter(to => to !== from).map(to => ({ from, to, failed: failedTo(from, to) })));
+  const text = (cell: { from: string; to: string; failed: string[] }) => {
+    const all = results.filter(r => r.from === cell.from && r.t.ns === cell.to).length;
+    return cell.failed.length === 0 ? 'ok' : cell.failed.length === all ? 'FAIL' : `${cell.failed.join(' ')} FAIL`;
   };
-  const w = Math.max(4, ...members.map(m => m.length)) + 2;
+  const cellOf = (from: string, to: string) => cells.find(x => x.from === from && x.to === to)!;
+  const w = Math.max(4, ...members.map(m => m.length), ...cells.map(x => text(x).length)) + 2;
   const lines = [' '.repeat(w) + members.map(m => m.padEnd(w)).join('')];
   for (const from of members) {
-    const cells = members.map(to => {
+    const row = members.map(to => {
       if (to === from) return c.dim('-'.padEnd(w));
-      return okBetween(from, to) ? c.green('ok'.padEnd(w)) : c.red('FAIL'.padEnd(w));
+      const cell = cellOf(from, to);
+      const t = text(cell).padEnd(w);
+      return cell.failed.length === 0 ? c.green(t) : t.startsWith('FAIL') ? c.red(t) : c.yellow(t);
     });
-    lines.push(from.padEnd(w) + cells.join(''));
+    lines.push(from.padEnd(w) + row.join(''));
   }
-  const bad = results.filter(r => !r.ok);
-  lines.push(`${results.length - bad.length}/${results.length} reachable`);
+  const bad = cells.filter(x => x.failed.length > 0);
+  lines.push(`${cells.length - bad.length}/${cells.length} reachable`);
   out.write(`${lines.join('\n')}\n`);
   if (bad.length > 0) {
-    const list = bad.slice(0, 5).map(r => `${r.from} -> ${r.t.ns} (${r.t.address})`).join(', ');
-    throw new OpError(`${bad.length} of ${results.length} pings got no reply: ${list}${bad.length > 5 ? ', …' : ''}`);
+    const list = bad.slice(0, 5).map(x => `${x.from} -> ${x.to} (${x.failed.join(', ')})`).join(', ');
+    throw new OpError(`${bad.length} of ${cells.length} pairs got no reply: ${list}${bad.length > 5 ? ', …' : ''}`);
   }
 }

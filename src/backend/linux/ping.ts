@@ -5,9 +5,11 @@
  */
 import { ECHO_DATA, type IcmpSocket, echoRequest, openIcmpSocket, parseEchoReply } from './icmp.js';
 import {
-  AF_INET, AF_INET6, IPPROTO_UDP, MsgBuffer, POLLIN, type Received, SOCK_DGRAM, SysError, connect, realtimeNs, sendto,
+  AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_UDP, IPV6_MTU, IPV6_MTU_DISCOVER, IP_MTU, IP_MTU_DISCOVER, IP_PMTUDISC_DO,
+  IP_PMTUDISC_DONT, MsgBuffer, POLLIN, type Received, SOCK_DGRAM, SysError, connect, getsockname, getsockoptInt, realtimeNs,
+  sendto, setsockoptInt,
 } from './libc.js';
-import { closeQuietly, errText, parseAddress, reactor, sockaddr, socketIn } from './sockets.js';
+import { bindToDevice, closeQuietly, errText, parseAddress, reactor, sockaddr, sockaddrText, socketIn } from './sockets.js';
 import type { PingReply, PingReport } from '../backend.js';
 
 export interface PingOptions {
@@ -19,6 +21,12 @@ export interface PingOptions {
   readonly interval: number;
   /** seconds to wait for a reply; the ping ends at most this long after the last probe */
   readonly timeout: number;
+  /** bytes of echo data (-s; default 56) */
+  readonly size?: number;
+  /** -M do (true: the don't-fragment bit, a probe larger than the path's MTU is not sent) or -M dont (false) */
+  readonly dontFragment?: boolean;
+  /** -I: send through this interface only (SO_BINDTODEVICE) */
+  readonly iface?: string;
   readonly out: NodeJS.WritableStream;
   /** write nothing at all (pingall) */
   readonly quiet?: boolean;
@@ -33,14 +41,18 @@ export async function ping(o: PingOptions): Promise<PingReport> {
   const target = parseAddress(o.address, o.netFd);
   if (target.family !== o.family) throw new Error(`${o.address} is not an IPv${o.family} address`);
   const to = sockaddr(target);
+  const size = o.size ?? ECHO_DATA;
+  // iputils times a probe only when its data holds a struct timeval (16 bytes)
+  const timing = size >= 16;
 
   // Like iputils: first connect() a UDP socket to the target (no packet is sent) to learn
-  // whether there is a route at all. With lo down, 127.0.0.1 gives ENETUNREACH and ::1
-  // EADDRNOTAVAIL; iputils then prints "ping: connect: ..." and nothing else.
-  const unroutable = routeError(o.netFd, target.family, to);
-  if (unroutable) {
-    say(`ping: connect: ${unroutable}\n`);
-    return { ...new Stats().report(o.address, []), unreachable: unroutable };
+  // whether there is a route at all (and, with -I, the source address). With lo down, 127.0.0.1
+  // gives ENETUNREACH and ::1 EADDRNOTAVAIL; iputils then prints "ping: connect: ..." and
+  // nothing else.
+  const route = probeRoute(o.netFd, target.family, to, o.iface);
+  if ('error' in route) {
+    say(`ping: ${route.error}\n`);
+    return { ...new Stats().report(o.address, []), unreachable: route.error };
   }
 
   let sock: IcmpSocket;
@@ -49,13 +61,24 @@ export async function ping(o: PingOptions): Promise<PingReport> {
   } catch (e) {
     throw new Error(`cannot open an ICMP socket: ${errText(e)}${e instanceof SysError && e.code === 'EPERM' ? ' (ping needs CAP_NET_RAW)' : ''}`);
   }
-  if (o.family === 4) say(`PING ${o.address} (${o.address}) ${ECHO_DATA}(${ECHO_DATA + 28}) bytes of data.\n`);
-  else say(`PING ${o.address}(${o.address}) ${ECHO_DATA} data bytes\n`);
+  try {
+    if (o.iface !== undefined) bindToDevice(sock.fd, o.iface);
+    if (o.dontFragment !== undefined) {
+      const [level, name] = o.family === 4 ? [IPPROTO_IP, IP_MTU_DISCOVER] : [IPPROTO_IPV6, IPV6_MTU_DISCOVER];
+      setsockoptInt(sock.fd, level, name, o.dontFragment ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT);
+    }
+  } catch (e) {
+    closeQuietly(sock.fd);
+    throw e;
+  }
+  const from = o.iface === undefined ? '' : `from ${route.source} ${o.iface}: `;
+  if (o.family === 4) say(`PING ${o.address} (${o.address}) ${from}${size}(${size + 28}) bytes of data.\n`);
+  else say(`PING ${o.address}(${o.address}) ${from}${size} data bytes\n`);
 
   const st = new Stats();
   const replies: PingReply[] = [];
   const sentAt = new Map<number, bigint>(); // seq → CLOCK_REALTIME ns of the send
-  const msg = new MsgBuffer(2048);
+  const msg = new MsgBuffer(Math.max(2048, size + 128)); // an echo reply, with an IPv4 header on a raw socket
   const t0 = performance.now();
   let lastEvent = t0;
   let nextSend = t0;
@@ -66,7 +89,7 @@ export async function ping(o: PingOptions): Promise<PingReport> {
       let now = performance.now();
       if (st.transmitted < o.count && now >= nextSend) {
         const seq = (st.transmitted + 1) & 0xffff;
-        const packet = echoRequest(sock, seq);
+        const packet = echoRequest(sock, seq, size);
         const stamp = realtimeNs();
         try {
           sendto(sock.fd, packet, 0, to);
@@ -74,7 +97,11 @@ export async function ping(o: PingOptions): Promise<PingReport> {
         } catch (e) {
           // iputils: "Hard local error. Pretend we sent packet." and count it as an error
           st.errors++;
-          say(`ping: sendmsg: ${errText(e)}\n`);
+          if (e instanceof SysError && e.code === 'EMSGSIZE') {
+            // larger than the path's MTU with -M do: iputils reports the MTU the kernel gave
+            const mtu = pathMtu(o.netFd, target.family, to, o.iface);
+            say(`ping: local error: message too long, mtu${o.family === 4 ? '=' : ': '}${mtu}\n`);
+          } else say(`ping: sendmsg: ${errText(e)}\n`);
         }
         st.transmitted++;
         lastSend = lastEvent = now;
@@ -97,31 +124,55 @@ export async function ping(o: PingOptions): Promise<PingReport> {
         replies.push({ seq: reply.seq, from: reply.from, bytes: reply.bytes, ...(reply.ttl === undefined ? {} : { ttl: reply.ttl }), time: us / 1000, duplicate: dup });
         lastEvent = now;
         const ttl = reply.ttl === undefined ? '' : ` ttl=${reply.ttl}`;
-        say(`${reply.bytes} bytes from ${reply.from}: icmp_seq=${reply.seq}${ttl} time=${replyTime(us)} ms${dup ? ' (DUP!)' : ''}\n`);
+        const time = timing ? ` time=${replyTime(us)} ms` : '';
+        say(`${reply.bytes} bytes from ${reply.from}: icmp_seq=${reply.seq}${ttl}${time}${dup ? ' (DUP!)' : ''}\n`);
       }
     }
   } finally {
     closeQuietly(sock.fd);
     msg.free();
   }
-  say(st.summary(o.address, Math.round(lastEvent - t0)));
+  say(st.summary(o.address, Math.round(lastEvent - t0), timing));
   return st.report(o.address, replies);
 }
 
-/** The strerror text of connecting a UDP socket to `to` in the namespace, or undefined if routable. */
-function routeError(netFd: number, family: 4 | 6, to: Buffer): string | undefined {
+/**
+ * Runs `fn` with a UDP socket of the namespace connected to `to` (bound to `iface`), as iputils
+ * connects one to port 1025: no packet is sent, but the kernel chooses the route. A refusal is
+ * said as iputils says it ("connect: Network is unreachable", "SO_BINDTODEVICE v9: No such device").
+ */
+function withProbe<T>(netFd: number, family: 4 | 6, to: Buffer, iface: string | undefined, fn: (fd: number) => T): T | { error: string } {
   const fd = socketIn(netFd, family === 4 ? AF_INET : AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+  let doing = 'connect';
   try {
+    if (iface !== undefined) {
+      doing = `SO_BINDTODEVICE ${iface}`;
+      bindToDevice(fd, iface);
+      doing = 'connect';
+    }
     const probe = Buffer.from(to);
-    probe.writeUInt16BE(1025, 2); // iputils connects to port 1025
+    probe.writeUInt16BE(1025, 2);
     connect(fd, probe);
-    return undefined;
+    return fn(fd);
   } catch (e) {
-    if (e instanceof SysError) return errText(e);
+    if (e instanceof SysError) return { error: `${doing}: ${errText(e)}` };
     throw e;
   } finally {
     closeQuietly(fd);
   }
+}
+
+/** Whether `to` can be reached at all, and from which source address; or iputils' sentence why not. */
+function probeRoute(netFd: number, family: 4 | 6, to: Buffer, iface: string | undefined): { source: string } | { error: string } {
+  return withProbe(netFd, family, to, iface, fd => ({ source: sockaddrText(getsockname(fd)).address }));
+}
+
+/** The MTU of the path to `to` as the kernel knows it now (IP_MTU of a connected socket), or '?'. */
+function pathMtu(netFd: number, family: 4 | 6, to: Buffer, iface: string | undefined): string {
+  const mtu = withProbe(netFd, family, to, iface, fd =>
+    family === 4 ? getsockoptInt(fd, IPPROTO_IP, IP_MTU) : getsockoptInt(fd, IPPROTO_IPV6, IPV6_MTU),
+  );
+  return typeof mtu === 'number' ? String(mtu) : '?';
 }
 
 /**
@@ -200,13 +251,14 @@ export class Stats {
     };
   }
 
-  summary(address: string, elapsedMs: number): string {
+  /** The closing lines; `timing`: with the round-trip line (iputils leaves it out for data under 16 bytes). */
+  summary(address: string, elapsedMs: number, timing = true): string {
     let s = `\n--- ${address} ping statistics ---\n${this.transmitted} packets transmitted, ${this.received} received`;
     if (this.dups) s += `, +${this.dups} duplicates`;
     if (this.errors) s += `, +${this.errors} errors`;
     if (this.transmitted) s += `, ${g(this.loss())}% packet loss`;
     s += `, time ${elapsedMs}ms\n`;
-    if (this.received === 0) return `${s}\n`;
+    if (this.received === 0 || !timing) return `${s}\n`;
     const { avg, mdev } = this.spread();
     return `${s}rtt min/avg/max/mdev = ${ms3(this.min)}/${ms3(avg)}/${ms3(this.max)}/${ms3(mdev)} ms\n`;
   }

@@ -6,6 +6,7 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { childProcess } from './builtins.js';
 import { readFileSync, readdirSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { OpError, type CollectingJob, type Job, type JobTarget, type ProgramResult } from '../backend.js';
 import { withNamespaces } from './netns.js';
 
@@ -38,6 +39,29 @@ interface Ended {
 function outcome(argv: readonly string[], { code, signal }: Ended): string | undefined {
   if (code === 0) return undefined;
   return signal ? `${argv[0]} was ended by ${signal}` : `${argv[0]} exited with status ${code}`;
+}
+
+/** A program that could not be started; `code`: ENOENT, EACCES, another errno name. */
+export class StartError extends OpError {
+  constructor(
+    message: string,
+    readonly code: string,
+    hint?: string,
+  ) {
+    super(message, { hint });
+  }
+
+  /** The status a shell gives a command it could not run: 127 not found, 126 not executable. */
+  get status(): number {
+    return this.code === 'ENOENT' ? 127 : 126;
+  }
+}
+
+/** Why a program could not be started, as a sentence. */
+export function startError(program: string, code: string): StartError {
+  if (code === 'ENOENT') return new StartError(`command not found: ${program}`, code, 'give its full path if it is not on PATH');
+  if (code === 'EACCES') return new StartError(`${program} cannot be run: permission denied`, code);
+  return new StartError(`${program} could not be started: ${code}`, code);
 }
 
 /** What a program wrote, kept to be given back with its exit. */
@@ -84,19 +108,22 @@ export class Processes {
   }
 
   /**
-   * Starts argv inside the namespaces `fds`; `closed` settles when it has ended (or rejects when
-   * it could not start). Its output goes to nsh's streams, or, collecting, into `collect`; `stdin`
-   * is written as it is.
+   * Starts argv inside the namespaces `fds`, through the words `via` (a launcher that ends by
+   * exec'ing argv, mount-view.ts); `closed` settles when it has ended (or rejects when it could
+   * not start). Its output goes to nsh's streams, or, collecting, into `collect`; `stdin` is
+   * written as it is. Sentences and the job table speak of argv.
    */
   private start(
     fds: { net?: number; uts?: number },
     argv: readonly string[],
     stdin: string | undefined,
     background: boolean,
+    via: readonly string[],
     collect?: Collected,
   ): { child: ChildProcess; closed: Promise<Ended> } {
+    const line = [...via, ...argv];
     const child = withNamespaces(fds, () =>
-      childProcess().spawn(argv[0]!, argv.slice(1), {
+      childProcess().spawn(line[0]!, line.slice(1), {
         stdio: this.stdio(stdin, collect !== undefined),
         detached: background,
         ...(this.marker === undefined ? {} : { env: { ...process.env, NSH_RUN: this.marker } }),
@@ -108,26 +135,36 @@ export class Processes {
     if (stdin !== undefined) child.stdin?.end(stdin);
     child.stdin?.on('error', () => {}); // the program may not read it
     const closed = new Promise<Ended>((resolve, reject) => {
-      child.once('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') reject(new OpError(`command not found: ${argv[0]}`, { hint: 'give its full path if it is not on PATH' }));
-        else if (e.code === 'EACCES') reject(new OpError(`${argv[0]} cannot be run: permission denied`));
-        else reject(new OpError(`${argv[0]} could not be started: ${e.code ?? e.message}`));
-      });
+      child.once('error', (e: NodeJS.ErrnoException) => reject(startError(line[0]!, e.code ?? e.message)));
       child.once('close', (code, signal) => resolve({ code, signal }));
     });
     return { child, closed };
   }
 
-  /** Runs a program in the foreground; fails the statement on a non-zero exit. */
-  /** `started` runs beside the program once it has a pid (spawn pins its namespace so). */
+  /**
+   * Runs a program in the foreground and resolves with its exit status, as a shell gives it
+   * (128 + N after signal N): `nsh exec`, which exits with it as `ip netns exec` does. An
+   * interrupt() meanwhile sends it SIGTERM.
+   */
+  async status(fds: { net?: number; uts?: number }, argv: readonly string[], via: readonly string[] = []): Promise<number> {
+    const { child, closed } = this.start(fds, argv, undefined, false, via);
+    const e = await this.whileForeground(() => child.kill('SIGTERM'), closed);
+    return e.code ?? 128 + (e.signal ? osConstants.signals[e.signal] : 0);
+  }
+
+  /**
+   * Runs a program in the foreground; fails the statement on a non-zero exit. `started` runs
+   * beside the program once it has a pid (spawn pins its namespace so).
+   */
   async run(
     fds: { net?: number; uts?: number },
     argv: readonly string[],
     stdin?: string,
     started?: (pid: number) => Promise<void>,
+    via: readonly string[] = [],
   ): Promise<void> {
     // as a shell's <<< does
-    const { child, closed } = this.start(fds, argv, stdin === undefined ? undefined : `${stdin}\n`, false);
+    const { child, closed } = this.start(fds, argv, stdin === undefined ? undefined : `${stdin}\n`, false, via);
     const beside = child.pid !== undefined && started ? started(child.pid) : Promise.resolve();
     const failed = outcome(argv, await this.whileForeground(() => child.kill('SIGINT'), closed));
     await beside;
@@ -135,16 +172,16 @@ export class Processes {
   }
 
   /** Runs a program in the foreground and gives back its exit and what it wrote; `input` is its standard input. */
-  async collect(fds: { net?: number; uts?: number }, argv: readonly string[], input?: string): Promise<ProgramResult> {
+  async collect(fds: { net?: number; uts?: number }, argv: readonly string[], input?: string, via: readonly string[] = []): Promise<ProgramResult> {
     const into = new Collected();
-    const { child, closed } = this.start(fds, argv, input, false, into);
+    const { child, closed } = this.start(fds, argv, input, false, via, into);
     return into.result(await this.whileForeground(() => child.kill('SIGINT'), closed));
   }
 
   /** Starts a background job whose exit and output are collected (nothing is printed). */
-  async collectJob(fds: { net?: number; uts?: number }, argv: readonly string[], input?: string): Promise<CollectingJob<ProgramResult>> {
+  async collectJob(fds: { net?: number; uts?: number }, argv: readonly string[], input?: string, via: readonly string[] = []): Promise<CollectingJob<ProgramResult>> {
     const into = new Collected();
-    const { child, closed } = this.start(fds, argv, input, true, into);
+    const { child, closed } = this.start(fds, argv, input, true, via, into);
     const job = await this.enter(child, argv, closed, false);
     return { ...job, exited: closed.then(e => into.result(e)) };
   }
@@ -178,8 +215,8 @@ export class Processes {
   }
 
   /** Starts a background job: `[1] PID` is printed. */
-  async background(fds: { net?: number; uts?: number }, argv: readonly string[], stdin?: string): Promise<Job> {
-    const { child, closed } = this.start(fds, argv, stdin === undefined ? undefined : `${stdin}\n`, true);
+  async background(fds: { net?: number; uts?: number }, argv: readonly string[], stdin?: string, via: readonly string[] = []): Promise<Job> {
+    const { child, closed } = this.start(fds, argv, stdin === undefined ? undefined : `${stdin}\n`, true, via);
     return this.enter(child, argv, closed, true);
   }
 

@@ -1,11 +1,25 @@
 /** Programs inside namespaces, the built-in ping and nc, spawn, jobs, echo and sleep. */
 import type { Handlers } from '../ops.js';
-import { OpError } from '../backend.js';
+import { OpError, type NsRef } from '../backend.js';
 import type { LinuxContext } from './context.js';
+import { cannotRun, mountView } from './mount-view.js';
 import { hostNetnsFd } from './netns.js';
+import { startError } from './processes.js';
 import { runNc } from './nc-runner.js';
 import { runPing, runPingall } from './ping-runner.js';
 import { pinWhenReady, unshareArgv, whenUnshared } from './spawn.js';
+
+/**
+ * The words that start a program in `ref` so that it sees the namespace's own /sys and /etc/netns
+ * files, as ip netns exec gives them (mount-view.ts). Through them a missing program would only be
+ * the shell's complaint, so it is looked up first: a sentence, as when node starts it itself.
+ */
+export function launcher(ref: NsRef, program: string): string[] {
+  const via = mountView(ref);
+  const missing = via.length > 0 ? cannotRun(program) : undefined;
+  if (missing) throw startError(program, missing);
+  return via;
+}
 
 type ProgramHandlers = Pick<Handlers, 'exec' | 'ping' | 'nc' | 'pingall' | 'spawn' | 'jobs' | 'wait' | 'kill' | 'print' | 'sleep'>;
 
@@ -13,14 +27,15 @@ export function programHandlers(x: LinuxContext): ProgramHandlers {
   return {
     exec: async s => {
       x.settle();
+      const via = launcher(s.ref, s.argv[0]!);
       try {
         return await x.inside(s.ref, async fds => {
           if (s.collect) {
             const { input } = s.collect;
-            return s.background ? x.procs.collectJob(fds, s.argv, input) : x.procs.collect(fds, s.argv, input);
+            return s.background ? x.procs.collectJob(fds, s.argv, input, via) : x.procs.collect(fds, s.argv, input, via);
           }
-          if (s.background) return x.procs.background(fds, s.argv, s.stdin);
-          await x.procs.run(fds, s.argv, s.stdin);
+          if (s.background) return x.procs.background(fds, s.argv, s.stdin, via);
+          await x.procs.run(fds, s.argv, s.stdin, undefined, via);
           return undefined;
         });
       } finally {

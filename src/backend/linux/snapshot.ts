@@ -1,48 +1,26 @@
 /**
  * Reading a lab back from the kernel: links (with veth peers resolved across namespaces),
- * addresses, added routes, forwarding and hostnames, for the REPL's `.save`; and the interface
+ * addresses, routes, forwarding and hostnames, for `show` and the REPL's `.save`; and the interface
  * names of a namespace, for tab completion. Every namespace is opened afresh here and closed
  * again, so a namespace changed behind nsh's back (`ip netns del` / `add`) is read as it is now.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { LabSnapshot, LinkSnapshot, LinkStats, NsSnapshot, RouteSnapshot } from '../backend.js';
+import { OpError, type LabSnapshot, type LinkSnapshot, type NsSnapshot, type RouteSnapshot } from '../backend.js';
+import { errorCode } from './errors.js';
 import { close, open, O_RDONLY } from './libc.js';
 import { namedUtsExists, openNetns, UTS_RUN_DIR, withNamespaces, withNetns } from './netns.js';
 import {
-  AF_INET6, AF_UNSPEC, IFINFOMSG_LEN, IFLA_CARRIER, RTM_GETNSID, RTM_NEWLINK, RTN_UNICAST, RTPROT_KERNEL, RT_SCOPE_LINK,
-  RtnlSocket, decodeLink, linkDump, messageAttrs, u32, NLM_F_REQUEST, type NlRequest,
+  AF_INET6, AF_UNSPEC, RTM_GETNSID, RTN_UNICAST, RTPROT_KERNEL, RT_SCOPE_LINK, RtnlSocket, messageAttrs,
+  u32, NLM_F_REQUEST, type NlRequest,
 } from './netlink/index.js';
 import { dumpAddrs, dumpLinks, dumpRoutes } from './netlink/query.js';
-import type { LinkInfo } from './netlink/decode.js';
+import type { LinkInfo, RouteInfo } from './netlink/decode.js';
 import { readNat } from './nat.js';
-
-/** IFLA_STATS64: struct rtnl_link_stats64, whose first four u64 are rx/tx packets, rx/tx bytes. */
-const IFLA_STATS64 = 23;
-
-interface LinkRead extends LinkInfo {
-  readonly carrier: boolean | undefined;
-  readonly stats: LinkStats | undefined;
-}
-
-/** The links of a namespace, with their carrier and counters (for `nsh graph` and `nsh web`). */
-function readLinks(sock: RtnlSocket): LinkRead[] {
-  return sock.dump(linkDump()).filter(m => m.type === RTM_NEWLINK).map(m => {
-    const a = messageAttrs(m, IFINFOMSG_LEN);
-    const carrier = a.u8(IFLA_CARRIER);
-    const s = a.get(IFLA_STATS64);
-    const u64 = (i: number) => Number(s!.readBigUInt64LE(i * 8));
-    return {
-      ...decodeLink(m),
-      carrier: carrier === undefined ? undefined : carrier !== 0,
-      stats: s && s.length >= 32 ? { rxPackets: u64(0), txPackets: u64(1), rxBytes: u64(2), txBytes: u64(3) } : undefined,
-    };
-  });
-}
 
 const NETNSA_NSID = 1;
 const NETNSA_FD = 3;
-/** Routes the kernel adds by itself (for an address, from a router advertisement) are not saved. */
+/** Routes the kernel adds by itself (for an address, from a router advertisement) are kept apart. */
 const RTPROT_RA = 9;
 
 /** An open namespace: its fd and a socket inside it. */
@@ -53,7 +31,13 @@ interface Opened {
 }
 
 function openNs(name: string): Opened {
-  const fd = openNetns(name === 'host' ? { kind: 'host' } : { kind: 'name', name });
+  let fd: number;
+  try {
+    fd = openNetns(name === 'host' ? { kind: 'host' } : { kind: 'name', name });
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') throw new OpError(`namespace ${JSON.stringify(name)} does not exist`);
+    throw e;
+  }
   try {
     return { name, fd, sock: RtnlSocket.open(fd) };
   } catch (e) {
@@ -113,76 +97,101 @@ function kindOf(l: LinkInfo): string {
   return l.kind ?? (l.ifname === 'lo' ? 'loopback' : 'device');
 }
 
-/** The live state of the host and of the lab's namespaces; with `table`, the NAT and published ports of the lab's nftables table. */
+/**
+ * The other end of each veth, as `ip -d link` tells it: IFLA_LINK is the peer's index in the
+ * peer's namespace, and IFLA_LINK_NETNSID names that namespace by the id this namespace knows it
+ * by. Indexes repeat across namespaces (every fresh namespace numbers its links from 2), so a
+ * candidate with the right index is only taken once RTM_GETNSID, asked in this namespace about the
+ * candidate's, gives that id. Candidates are the veths whose own IFLA_LINK points back, so
+ * usually one namespace is asked about, once per namespace pair.
+ */
+function matchPeers(opened: readonly Opened[], links: readonly LinkInfo[][]): Map<LinkInfo, { ns: number; link: LinkInfo } | 'outside'> {
+  const veths = new Map<number, { ns: number; link: LinkInfo }[]>(); // ifindex → veths with it
+  links.forEach((list, ns) => {
+    for (const link of list) {
+      if (kindOf(link) !== 'veth') continue;
+      const at = veths.get(link.index) ?? [];
+      at.push({ ns, link });
+      veths.set(link.index, at);
+    }
+  });
+  const ids = new Map<string, number>(); // "i j" → the nsid under which namespace i knows j (-1: none)
+  const idOf = (i: number, j: number): number => {
+    const key = `${i} ${j}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      try {
+        id = nsidOf(opened[i]!.sock, opened[j]!.fd);
+      } catch {
+        id = -1; // an old kernel without RTM_GETNSID: the peer stays unknown
+      }
+      ids.set(key, id);
+    }
+    return id;
+  };
+  const peers = new Map<LinkInfo, { ns: number; link: LinkInfo } | 'outside'>();
+  links.forEach((list, i) => {
+    for (const l of list) {
+      if (kindOf(l) !== 'veth' || l.peerIfindex === undefined) continue;
+      const found = (veths.get(l.peerIfindex) ?? []).find(c =>
+        l.linkNetnsId === undefined
+          ? c.ns === i && c.link !== l
+          : c.ns !== i && c.link.peerIfindex === l.index && idOf(i, c.ns) === l.linkNetnsId,
+      );
+      peers.set(l, found ?? 'outside');
+    }
+  });
+  return peers;
+}
+
+/**
+ * The live state of the host and of the lab's namespaces (and of any other namespace named in
+ * `lab`); with `table`, the NAT and published ports of the lab's nftables table.
+ */
 export function readSnapshot(lab: readonly string[], table?: string): LabSnapshot {
-  const names = ['host', ...lab.filter(n => n !== 'host')];
+  const names = ['host', ...new Set(lab.filter(n => n !== 'host'))];
   const opened: Opened[] = [];
   try {
     for (const n of names) opened.push(openNs(n));
-    const links = opened.map(o => readLinks(o.sock));
-    // nsid → namespace, per namespace, asked only when a veth there has its peer elsewhere
-    const nsids = new Map<number, Map<number, number>>();
-    const peerNs = (i: number, nsid: number): number | undefined => {
-      let m = nsids.get(i);
-      if (!m) {
-        m = new Map();
-        for (let j = 0; j < opened.length; j++) {
-          if (j === i) continue;
-          try {
-            const id = nsidOf(opened[i]!.sock, opened[j]!.fd);
-            if (id >= 0) m.set(id, j);
-          } catch {
-            /* an old kernel without RTM_GETNSID: peers stay unknown */
-          }
-        }
-        nsids.set(i, m);
-      }
-      return m.get(nsid);
-    };
+    const links = opened.map(o => dumpLinks(o.sock));
+    const peers = matchPeers(opened, links);
     const namespaces: NsSnapshot[] = opened.map((o, i) => {
       const own = links[i]!;
       const byIndex = new Map(own.map(l => [l.index, l.ifname]));
       const addrs = dumpAddrs(o.sock, AF_UNSPEC);
       const linkViews: LinkSnapshot[] = own.map(l => {
-        const kind = kindOf(l);
-        let peer: { ns: string; ifname: string } | undefined;
-        let peerOutside = false;
-        if (kind === 'veth' && l.peerIfindex !== undefined) {
-          const j = l.linkNetnsId === undefined ? i : peerNs(i, l.linkNetnsId);
-          const other = j === undefined ? undefined : links[j]!.find(x => x.index === l.peerIfindex);
-          if (j !== undefined && other) peer = { ns: opened[j]!.name, ifname: other.ifname };
-          else peerOutside = true;
-        }
+        const peer = peers.get(l);
         return {
           name: l.ifname,
-          kind,
+          index: l.index,
+          kind: kindOf(l),
           up: l.up,
+          ...(l.carrier === undefined ? (l.up ? { carrier: l.lowerUp } : {}) : { carrier: l.carrier }),
+          ...(l.stats === undefined ? {} : { stats: l.stats }),
           ...(l.mtu === undefined ? {} : { mtu: l.mtu }),
           ...(l.master === undefined ? {} : { master: byIndex.get(l.master) ?? String(l.master) }),
-          ...(peer ? { peer } : {}),
-          ...(peerOutside ? { peerOutside } : {}),
-          ...(l.carrier === undefined ? {} : { carrier: l.carrier }),
-          ...(l.stats === undefined ? {} : { stats: l.stats }),
+          ...(peer === undefined ? {} : peer === 'outside' ? { peerOutside: true } : { peer: { ns: opened[peer.ns]!.name, ifname: peer.link.ifname } }),
           addresses: addrs
             .filter(a => a.index === l.index && a.scope !== RT_SCOPE_LINK)
             .map(a => `${a.address}/${a.prefix}`),
         };
       });
-      const routes: RouteSnapshot[] = dumpRoutes(o.sock)
-        .filter(r => r.type === RTN_UNICAST && r.protocol !== RTPROT_KERNEL && r.protocol !== RTPROT_RA)
-        .map(r => ({
-          dest: r.dst === 'default' ? 'default' : `${r.dst}/${r.prefix}`,
-          family: r.family === AF_INET6 ? (6 as const) : (4 as const),
-          ...(r.gateway ? { via: r.gateway } : {}),
-          ...(r.oif !== undefined && byIndex.has(r.oif) ? { dev: byIndex.get(r.oif)! } : {}),
-        }));
+      const route = (r: RouteInfo): RouteSnapshot => ({
+        dest: r.dst === 'default' ? 'default' : `${r.dst}/${r.prefix}`,
+        family: r.family === AF_INET6 ? (6 as const) : (4 as const),
+        ...(r.gateway ? { via: r.gateway } : {}),
+        ...(r.oif !== undefined && byIndex.has(r.oif) ? { dev: byIndex.get(r.oif)! } : {}),
+      });
+      const unicast = dumpRoutes(o.sock).filter(r => r.type === RTN_UNICAST);
+      const byKernel = (r: RouteInfo) => r.protocol === RTPROT_KERNEL || r.protocol === RTPROT_RA;
       const hostname = hostnameOf(o.name);
       return {
         name: o.name,
         ...(hostname === undefined ? {} : { hostname }),
         forwarding: { ipv4: readSysctl(o.fd, 'net.ipv4.ip_forward'), ipv6: readSysctl(o.fd, 'net.ipv6.conf.all.forwarding') },
         links: linkViews,
-        routes,
+        routes: unicast.filter(r => !byKernel(r)).map(route),
+        kernelRoutes: unicast.filter(byKernel).map(route),
         ...(table === undefined ? {} : readNat(o.fd, table)),
       };
     });

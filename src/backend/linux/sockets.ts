@@ -9,7 +9,8 @@
 import ipaddr from 'ipaddr.js';
 import { readSync, writeSync } from 'node:fs';
 import {
-  AF_INET, AF_INET6, POLLIN, SysError, close, eventfd, ifNameToIndex, pollAsync, socket, strerrorText,
+  AF_INET, AF_INET6, POLLIN, SOL_SOCKET, SO_BINDTODEVICE, SysError, close, eventfd, ifNameToIndex, pollAsync, setsockoptBuf, socket,
+  strerrorText,
 } from './libc.js';
 import { withNetns } from './netns.js';
 
@@ -75,6 +76,11 @@ export function sockaddrText(sa: Buffer): { address: string; port: number } {
 /** A socket created in network namespace netFd (close-on-exec; type may include SOCK_NONBLOCK). */
 export function socketIn(netFd: number, domain: number, type: number, protocol: number): number {
   return withNetns(netFd, () => socket(domain, type, protocol));
+}
+
+/** SO_BINDTODEVICE: the socket sends and receives through interface `ifname` only (iputils' -I). */
+export function bindToDevice(fd: number, ifname: string): void {
+  setsockoptBuf(fd, SOL_SOCKET, SO_BINDTODEVICE, Buffer.from(`${ifname}\0`));
 }
 
 /** close() that ignores errors (for cleanup paths). */

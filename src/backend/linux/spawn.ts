@@ -7,9 +7,11 @@
  * a small helper made for exactly this: it unshares, forks the program as PID 1 of the new PID
  * namespace, mounts its /proc, and waits. A hostname with spaces ("In Namespace") is written to
  * /proc/sys/kernel/hostname by `sh` inside the new UTS namespace before the program is exec'd.
+ * A new network namespace's program sees that namespace's /sys, as `in` gives it (mount-view.ts).
  */
 import * as fs from 'node:fs';
 import { OpError, type SpawnOp } from '../backend.js';
+import { viewScript } from './mount-view.js';
 import { hostNetnsFd, pinNetns } from './netns.js';
 
 const FLAG: Record<string, string[]> = {
@@ -24,6 +26,10 @@ const FLAG: Record<string, string[]> = {
 /** The command line that starts `s` through unshare. */
 export function unshareArgv(s: SpawnOp): string[] {
   const argv = ['unshare', ...s.flags.flatMap(f => FLAG[f]!)];
+  // a new network namespace gets its own /sys (and /etc/netns/NAME with `as NAME`), as `in` does
+  // (mount-view.ts): in a mount namespace of its own, propagation slave unless mnt asked for one
+  const net = s.flags.includes('net');
+  if (net && !s.flags.includes('mnt')) argv.push('--mount', '--propagation', 'slave');
   // --fork: the program is PID 1 of the new PID namespace; --kill-child: ending unshare ends it
   argv.push('--fork', '--kill-child');
   if (s.flags.includes('pid') && s.flags.includes('mnt')) argv.push('--mount-proc');
@@ -31,6 +37,7 @@ export function unshareArgv(s: SpawnOp): string[] {
   if (s.hostname !== undefined) {
     argv.push('/bin/sh', '-c', 'printf %s "$0" > /proc/sys/kernel/hostname && exec "$@"', s.hostname);
   }
+  if (net) argv.push(...viewScript(s.as));
   return [...argv, ...s.argv];
 }
 
