@@ -1,0 +1,88 @@
+/**
+ * The REPL's context: after `in NS` alone, a line whose first word is not nsh's (a statement
+ * keyword, a def name, `!`, a comment) runs as `in NS LINE`. `in host` ends the context, and so
+ * does the namespace going away.
+ */
+import type { Env } from '../core/io.js';
+import { expandWord } from '../runtime/expand.js';
+import { DiagnosticError } from '../runtime/errors.js';
+import type { Scope } from '../runtime/environment.js';
+import type { InStmt } from '../syntax/ast.js';
+import { error, type Diagnostic } from '../syntax/diagnostics.js';
+import { statementKeywordNames } from '../syntax/keywords.js';
+import { checkNsName, isProblem } from '../syntax/values.js';
+
+export interface ContextWorld {
+  readonly scope: Scope;
+  readonly env: Env;
+  /** Whether a namespace is the lab's or exists on the system. */
+  exists(name: string): boolean;
+}
+
+interface Current {
+  /** As the prompt shows it. */
+  readonly label: string;
+  /** The NSREF text put in front of a bare command. */
+  readonly ref: string;
+  /** The namespace's name, when it is one (not `pid N` or a path). */
+  readonly name?: string;
+}
+
+export class Context {
+  private current: Current | undefined;
+
+  constructor(private readonly world: ContextWorld) {}
+
+  /** The prompt's label, or undefined in the host namespace. */
+  get label(): string | undefined {
+    return this.current?.label;
+  }
+
+  /** The context's namespace name (not for `pid N` or a path). */
+  get name(): string | undefined {
+    return this.current?.name;
+  }
+
+  /** The context rule: a line that does not start with nsh's word runs as `in NS LINE`. */
+  apply(line: string): string {
+    if (!this.current) return line;
+    const first = /^\s*([^\s;{}&<>|]+)/.exec(line)?.[1];
+    if (first === undefined || first.startsWith('#') || first.startsWith('!') || first === '}') return line;
+    if (statementKeywordNames.includes(first) || this.world.scope.lookup(first)) return line;
+    return `in ${this.current.ref} ${line.trimStart()}`;
+  }
+
+  /** `in NSREF` alone: switches, or gives the problem. */
+  switchTo(s: InStmt): Diagnostic | undefined {
+    const r = s.ref;
+    if (r.kind !== 'name') {
+      const text = r.span.source.text.slice(r.span.start, r.span.end);
+      this.current = { label: text, ref: text };
+      return undefined;
+    }
+    let name: string;
+    try {
+      name = expandWord(r.name, { scope: this.world.scope, env: this.world.env });
+    } catch (e) {
+      if (e instanceof DiagnosticError) return e.diagnostic;
+      throw e;
+    }
+    const bad = checkNsName(name, { allowHost: true });
+    if (isProblem(bad)) return error(bad.problem, r.name.span, bad.hint);
+    if (name === 'host') {
+      this.current = undefined;
+      return undefined;
+    }
+    if (!this.world.exists(name)) return error(`namespace ${JSON.stringify(name)} does not exist`, r.name.span, `create it first with \`ns ${name}\``);
+    this.current = { label: name, ref: name, name };
+    return undefined;
+  }
+
+  /** A context namespace that went away (`del a`) ends the context: the sentence that says so. */
+  gone(): string | undefined {
+    const name = this.current?.name;
+    if (name === undefined || this.world.exists(name)) return undefined;
+    this.current = undefined;
+    return `namespace "${name}" is gone; back in the host namespace`;
+  }
+}
