@@ -38,3 +38,19 @@ export class EntryBuffer {
     return sortDiagnostics(l.diagnostics);
   }
 }
+
+type Key = { readonly name?: string; readonly ctrl?: boolean; readonly meta?: boolean };
+type LineEditor = { line: string; _ttyWrite(data: string, key: Key | undefined): void };
+
+/**
+ * Ctrl-D on an empty line of a terminal: `onEof` decides, and returns true when it took the key
+ * (an open entry is abandoned and the session goes on); otherwise node's REPL ends, as usual.
+ */
+export function onCtrlD(server: object, onEof: () => boolean): void {
+  const editor = server as LineEditor;
+  const write = editor._ttyWrite.bind(editor);
+  editor._ttyWrite = (data, key) => {
+    if (key?.ctrl && !key.meta && key.name === 'd' && editor.line === '' && onEof()) return;
+    write(data, key);
+  };
+}

@@ -20,7 +20,7 @@ import { complete } from './complete.js';
 import { Context } from './context.js';
 import { REPL_COMMANDS } from './help.js';
 import { History, HISTORY_KEEP } from './history.js';
-import { EntryBuffer } from './input.js';
+import { EntryBuffer, onCtrlD } from './input.js';
 import { closeSessionLab, openSessionLab } from './session-lab.js';
 
 export interface ReplOptions {
@@ -181,6 +181,12 @@ class Session implements Repl, CommandHost {
     server.removeAllListeners('SIGINT');
     server.on('SIGINT', () => this.interrupt(false));
     server.on('line', (line: string) => this.history.add(line));
+    // Ctrl-D in the middle of a block drops the block; it takes its turn after lines typed ahead
+    onCtrlD(server, () => {
+      if (!this.entry.open && !this.busy) return false;
+      this.enqueue(async () => this.endOfEntry(), () => this.showPrompt());
+      return true;
+    });
     (server as unknown as { history: string[] }).history = this.history.load();
     server.on('exit', () => void this.finish());
   }
@@ -197,6 +203,16 @@ class Session implements Repl, CommandHost {
     }
     const code = await closeSessionLab(this.lab, { keep: this.opts.keep ?? false }, s => this.complain(s));
     this.finishDone(code || this.exitCode);
+  }
+
+  /** Ctrl-D: drops an open entry, or (at the prompt) leaves. */
+  private endOfEntry(): void {
+    if (!this.entry.open) {
+      this.server?.close();
+      return;
+    }
+    this.entry.abandon();
+    this.say(`\n${this.c.dim('dropped the unfinished entry (Ctrl-D again leaves)')}`);
   }
 
   /** Ctrl-C (a key, or SIGINT to the process). */

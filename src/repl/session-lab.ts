@@ -5,6 +5,7 @@
 import { UnprivilegedBackend } from '../backend/unprivileged.js';
 import type { Backend } from '../backend/backend.js';
 import type { Env, Out } from '../core/io.js';
+import { describeObject, type LabObject } from '../core/lab.js';
 import { Lab, objectCount, teardownSentences } from '../runtime/lab.js';
 
 export interface SessionLabOptions {
@@ -34,10 +35,12 @@ export async function closeSessionLab(lab: Lab, opts: { readonly keep: boolean }
     if (opts.keep) {
       if (lab.isUp) complain(`nsh: lab "${lab.name}" is up; \`nsh down ${lab.name}\` removes it`);
     } else {
+      // said first: a large lab takes a moment to go
+      const going = removing(lab.objects('run'));
+      if (going) complain(`nsh: ${going}`);
       const r = await lab.teardown('run');
       for (const f of teardownSentences(r)) complain(`nsh: ${f}`);
       if (r.failed.length > 0) code = 1;
-      else if (r.removed > 0) complain(`nsh: removed what this session made (${objectCount(r.removed)})`);
     }
     lab.close();
   } catch (e) {
@@ -45,4 +48,16 @@ export async function closeSessionLab(lab: Lab, opts: { readonly keep: boolean }
     code = 1;
   }
   return code;
+}
+
+/** How many objects are listed by name before "… and N more". */
+const LISTED = 4;
+
+/** One line: what the teardown removes, counted and named (a namespace's UTS namespace goes with it). */
+export function removing(objects: readonly LabObject[]): string | undefined {
+  const named = objects.filter(o => o.kind !== 'uts').map(describeObject);
+  if (named.length === 0) return undefined;
+  const more = named.length - LISTED;
+  const list = more > 1 ? `${named.slice(0, LISTED).join(', ')} and ${more} more` : named.join(', ');
+  return `removing what this session made: ${objectCount(named.length)} (${list})`;
 }

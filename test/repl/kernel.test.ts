@@ -32,7 +32,8 @@ describeKernel('REPL on the kernel', function () {
     assert.match(out, /repl:1:4: error: namespace "a" already exists in this lab/);
     assert.match(out, /error: interface "v0" already exists in namespace "a"/);
     assert.equal(await d.end(), 0);
-    assert.match(d.text(), /removed what this session made/);
+    // one line that says what goes, before it goes
+    assert.match(d.text(), /nsh: removing what this session made: 2 objects \(namespace a, link host\.v1\)\n$/);
     assertClean();
   });
 
@@ -128,7 +129,7 @@ describeKernel('REPL on the kernel', function () {
     assert.match(r.stdout, /a\n├─ lo/);
     assert.match(r.stdout, /lo +DOWN/);
     assert.match(r.stdout, /v0@\S+ +UP +10\.1\.1\.1\/24/);
-    assert.match(r.stderr, /removed what this session made \(3 objects\)/);
+    assert.match(r.stderr, /^nsh: removing what this session made: 3 objects \(namespace a, link host\.v1, namespace b\)$/m);
     assertClean();
   });
 });

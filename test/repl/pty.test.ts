@@ -43,7 +43,7 @@ describeKernel('REPL in a terminal (tmux)', function () {
     scrub();
   });
 
-  it('types a session: a lab, a ping, Tab, context, Ctrl-C on a long ping, Ctrl-D', async () => {
+  it('types a session: a lab, a ping, Tab, context, Ctrl-C on a long ping, Ctrl-D in a block and at the prompt', async () => {
     const cmd = `cd ${root} && HOME=${dir} ${nshBin}; echo "nsh exited $?"; sleep 60`;
     tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'nsh', '-x', '120', '-y', '50', cmd);
     await waitFor(/nsh>\s*$/m);
@@ -83,10 +83,19 @@ describeKernel('REPL in a terminal (tmux)', function () {
     key('Enter');
     await waitFor(/^alive$/m);
     assert.ok(count(/nsh> /) > prompts);
-    // Ctrl-D leaves and tears the lab down
+    // Ctrl-D in the middle of a block drops the block; the session goes on
+    type('for i in 1..2 {');
+    key('Enter');
+    await waitFor(/^\.\.\.\s*$/m);
+    key('C-d');
+    await waitFor(/dropped the unfinished entry/);
+    type('echo still here');
+    key('Enter');
+    await waitFor(/^still here$/m);
+    // Ctrl-D at the prompt leaves, saying in one line what it removes
     key('C-d');
     const s = await waitFor(/nsh exited \d+/);
-    assert.match(s, /removed what this session made \(2 objects\)/);
+    assert.match(s, /^nsh: removing what this session made: 2 objects \(namespace a, link host\.v1\)$/m);
     assert.match(s, /nsh exited 0/);
     assertClean();
     assert.match(fs.readFileSync(path.join(dir, '.nsh_history'), 'utf8'), /^in a ping 10\.1\.1\.2 -c 1000 -i 0\.1$/m);

@@ -139,6 +139,22 @@ describe('REPL (streams, no kernel)', () => {
     await r.done;
   });
 
+  it('Ctrl-D in the middle of a block abandons the block only; at the prompt it leaves', async () => {
+    const d = drive({ privileged: false, terminal: true, history: false });
+    d.type('for i in 1..2 {\r');
+    await d.until(/\.\.\. /);
+    d.type('  echo "i=$i"\r');
+    d.type('\x04');
+    await d.until(/dropped the unfinished entry/);
+    const from = d.text().length;
+    d.type('echo alive\r');
+    await d.until(/\nalive\r?\n/, from);
+    assert.doesNotMatch(d.text(), /i=1/);
+    d.type('\x04');
+    assert.equal(await d.repl.done, 0);
+    assert.doesNotMatch(d.text(), /never closed/);
+  });
+
   it('completes on Tab with line editing', async () => {
     const input = new PassThrough();
     const output = new PassThrough();
