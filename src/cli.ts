@@ -268,6 +268,7 @@ async function interactive(opts: Options, io: Io, script?: readonly Statement[])
     keep: opts.keep,
     ...(backend ? { backend } : {}),
     signals: true,
+    version,
     ...(script ? { script } : {}),
   });
   return repl.done;

@@ -5,17 +5,28 @@
 import { loadInline, type Loaded } from '../pipeline.js';
 import { sortDiagnostics, type Diagnostic } from '../syntax/diagnostics.js';
 
+/** A complete entry: what it loaded to, and its lines as they were typed. */
+export interface Complete {
+  readonly loaded: Loaded;
+  readonly lines: readonly string[];
+}
+
 export class EntryBuffer {
   private text = '';
+  private typed: string[] = [];
 
   /** Whether an entry awaits more lines. */
   get open(): boolean {
     return this.text !== '';
   }
 
-  /** Adds a line (ending in its newline): the loaded entry once complete, undefined while it needs more. */
-  add(line: string): Loaded | undefined {
+  /**
+   * Adds a line (ending in its newline; `typed`: as the user typed it, before the context rule
+   * changed it): the entry once complete, undefined while it needs more.
+   */
+  add(line: string, typed = line): Complete | undefined {
     const text = this.text + line;
+    this.typed.push(typed.replace(/\r?\n$/, ''));
     const l = loadInline('repl', text);
     // a line ending in a backslash goes on on the next one
     if (l.incomplete || /(^|[^\\])(\\\\)*\\\r?\n$/.test(text)) {
@@ -23,19 +34,20 @@ export class EntryBuffer {
       return undefined;
     }
     this.text = '';
-    return l;
+    return { loaded: l, lines: this.typed.splice(0) };
   }
 
-  abandon(): void {
+  /** Drops the open entry: its lines. */
+  abandon(): string[] {
     this.text = '';
+    return this.typed.splice(0);
   }
 
   /** At the end of input: the open entry's problems, and the entry is dropped. */
   close(): Diagnostic[] {
-    if (!this.text.trim()) return [];
-    const l = loadInline('repl', this.text);
-    this.text = '';
-    return sortDiagnostics(l.diagnostics);
+    const text = this.text;
+    this.abandon();
+    return text.trim() ? sortDiagnostics(loadInline('repl', text).diagnostics) : [];
   }
 }
 

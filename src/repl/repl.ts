@@ -19,9 +19,9 @@ import { DOT_COMMANDS, type CommandHost } from './commands.js';
 import { complete } from './complete.js';
 import { Context } from './context.js';
 import { REPL_COMMANDS } from './help.js';
-import { History, HISTORY_KEEP } from './history.js';
+import { History, HISTORY_KEEP, type Recall } from './history.js';
 import { EntryBuffer, onCtrlD } from './input.js';
-import { closeSessionLab, openSessionLab } from './session-lab.js';
+import { closeSessionLab, openSessionLab, welcome } from './session-lab.js';
 
 export interface ReplOptions {
   readonly input: In;
@@ -44,6 +44,8 @@ export interface ReplOptions {
   /** Handle SIGINT / SIGTERM of the process (the command line does; tests do not). */
   readonly signals?: boolean;
   readonly cwd?: string;
+  /** nsh's version, for the welcome line on a terminal. */
+  readonly version?: string;
 }
 
 export interface Repl {
@@ -135,6 +137,8 @@ class Session implements Repl, CommandHost {
       interrupted: () => this.interruptFlag,
     });
     this.context = new Context({ scope: this.lab.scope, env: this.opts.env, exists: name => this.exists(name) });
+    const terminal = this.opts.terminal ?? Boolean(this.opts.input.isTTY && this.opts.output.isTTY);
+    if (terminal) this.say(this.c.dim(welcome({ version: this.opts.version, lab: this.labName, keep: this.opts.keep ?? false })));
     if (!this.privileged) {
       this.complain(
         this.c.yellow('nsh: statements that touch the kernel need root (CAP_SYS_ADMIN and CAP_NET_ADMIN): run nsh with sudo, or with --rootless; checking, .explain, let, def and echo work without it'),
@@ -148,7 +152,6 @@ class Session implements Repl, CommandHost {
         this.busy = false;
       }
     }
-    const terminal = this.opts.terminal ?? Boolean(this.opts.input.isTTY && this.opts.output.isTTY);
     const server = nodeRepl.start({
       prompt: this.prompt(),
       input: this.opts.input,
@@ -180,7 +183,10 @@ class Session implements Repl, CommandHost {
     // Ctrl-C: the running statement, or the line being typed; never the REPL itself
     server.removeAllListeners('SIGINT');
     server.on('SIGINT', () => this.interrupt(false));
-    server.on('line', (line: string) => this.history.add(line));
+    // entries go to the history as they run (a block as one); dot-commands as they are typed
+    server.on('line', (line: string) => {
+      if (line.trimStart().startsWith('.')) this.history.add(line);
+    });
     // Ctrl-D in the middle of a block drops the block; it takes its turn after lines typed ahead
     onCtrlD(server, () => {
       if (!this.entry.open && !this.busy) return false;
@@ -211,7 +217,7 @@ class Session implements Repl, CommandHost {
       this.server?.close();
       return;
     }
-    this.entry.abandon();
+    this.dropEntry();
     this.say(`\n${this.c.dim('dropped the unfinished entry (Ctrl-D again leaves)')}`);
   }
 
@@ -231,7 +237,7 @@ class Session implements Repl, CommandHost {
       this.server?.close();
       return;
     }
-    this.entry.abandon();
+    this.dropEntry();
     if (this.server && !this.closed) {
       (this.server as unknown as { clearLine(): void }).clearLine();
       this.showPrompt();
@@ -286,11 +292,16 @@ class Session implements Repl, CommandHost {
 
   // ---- an entry -----------------------------------------------------------------------------------
 
-  /** One line of input (`cmd` ends with a newline); with `bare`, the context rule applies. */
-  private async line(cmd: string, bare = true): Promise<void> {
+  /**
+   * One line of input (`cmd` ends with a newline). `typed`: the user typed it (the context rule
+   * applies, and the entry goes to the history), rather than a dot-command.
+   */
+  private async line(cmd: string, typed = true): Promise<void> {
     if (!this.entry.open && !cmd.trim()) return;
-    const l = this.entry.add(this.entry.open || !bare ? cmd : this.context.apply(cmd));
-    if (!l) return;
+    const complete = this.entry.add(this.entry.open || !typed ? cmd : this.context.apply(cmd), cmd);
+    if (!complete) return;
+    if (typed) this.history.entry(complete.lines, this.recall());
+    const l = complete.loaded;
     if (l.diagnostics.length > 0) {
       this.report(sortDiagnostics(l.diagnostics));
       return;
@@ -341,7 +352,17 @@ class Session implements Repl, CommandHost {
   }
 
   abandonEntry(): void {
-    this.entry.abandon();
+    this.dropEntry();
+  }
+
+  /** Drops the open entry; its lines stay in the history, as typed. */
+  private dropEntry(): void {
+    this.history.entry(this.entry.abandon());
+  }
+
+  /** The line editor's recall (with a terminal), where node's readline puts each line typed. */
+  private recall(): Recall | undefined {
+    return this.server?.terminal ? (this.server as unknown as Recall) : undefined;
   }
 }
 

@@ -61,3 +61,9 @@ export function removing(objects: readonly LabObject[]): string | undefined {
   const list = more > 1 ? `${named.slice(0, LISTED).join(', ')} and ${more} more` : named.join(', ');
   return `removing what this session made: ${objectCount(named.length)} (${list})`;
 }
+
+/** The line a session on a terminal starts with: the version, where help is, and what exit does to the lab. */
+export function welcome(opts: { readonly version: string | undefined; readonly lab: string; readonly keep: boolean }): string {
+  const fate = opts.keep ? `the lab "${opts.lab}" stays after exit (--keep)` : `on exit the lab "${opts.lab}" goes away, unless nsh was started with --keep`;
+  return `nsh${opts.version ? ` ${opts.version}` : ''}: .help lists the statements; ${fate}`;
+}
