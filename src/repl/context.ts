@@ -7,9 +7,10 @@ import type { Env } from '../core/io.js';
 import { expandWord } from '../runtime/expand.js';
 import { DiagnosticError } from '../runtime/errors.js';
 import type { Scope } from '../runtime/environment.js';
-import type { InStmt } from '../syntax/ast.js';
+import { loadInline } from '../pipeline.js';
+import type { InStmt, Statement } from '../syntax/ast.js';
 import { error, type Diagnostic } from '../syntax/diagnostics.js';
-import { statementKeywordNames } from '../syntax/keywords.js';
+import { keywordNames, statementKeywordNames } from '../syntax/keywords.js';
 import { checkNsName, isProblem } from '../syntax/values.js';
 
 export interface ContextWorld {
@@ -17,6 +18,8 @@ export interface ContextWorld {
   readonly env: Env;
   /** Whether a namespace is the lab's or exists on the system. */
   exists(name: string): boolean;
+  /** The problems statements would meet (the session's dry run). */
+  check(statements: readonly Statement[]): Promise<Diagnostic[]>;
 }
 
 interface Current {
@@ -78,6 +81,19 @@ export class Context {
     return undefined;
   }
 
+  /**
+   * The hint for a one-line statement that failed in this context for want of its namespace:
+   * the line with the context's namespace written in, when that line passes the check.
+   */
+  async hint(lines: readonly string[]): Promise<string | undefined> {
+    const ns = this.current?.name;
+    const fixed = ns !== undefined && lines.length === 1 ? withNamespace(lines[0]!, ns) : undefined;
+    if (fixed === undefined) return undefined;
+    const l = loadInline('repl', `${fixed}\n`);
+    if (l.diagnostics.length > 0 || (await this.world.check(l.program.statements)).length > 0) return undefined;
+    return `statements name their namespace even in a context: \`${fixed}\``;
+  }
+
   /** A context namespace that went away (`del a`) ends the context: the sentence that says so. */
   gone(): string | undefined {
     const name = this.current?.name;
@@ -85,4 +101,41 @@ export class Context {
     this.current = undefined;
     return `namespace "${name}" is gone; back in the host namespace`;
   }
+}
+
+/** Statements whose first word is a namespace. */
+const NAMESPACE_FIRST: ReadonlySet<string> = new Set(['route', 'forward', 'sysctl', 'info', 'nat', 'publish', 'await']);
+/** Statements whose words are endpoints: the first, every one, or each end of a pair. */
+const ENDPOINTS: Readonly<Record<string, 'first' | 'all' | 'ends'>> = {
+  addr: 'first', move: 'first', bridge: 'first', vlan: 'first', capture: 'first', macvlan: 'first',
+  up: 'all', down: 'all', del: 'all', shape: 'all', attach: 'all', veth: 'ends',
+};
+
+/**
+ * A statement typed in context NS as if the context named its namespace (`route del default`,
+ * `up lo`): the line with NS written in (`route NS del default`, `up NS.lo`), or undefined when
+ * there is nothing to write in. Statements always name their namespace; a context changes only
+ * where bare commands run.
+ */
+export function withNamespace(line: string, ns: string): string | undefined {
+  const [keyword, ...args] = line.trim().split(/\s+/);
+  if (keyword === undefined) return undefined;
+  if (NAMESPACE_FIRST.has(keyword)) return [keyword, ns, ...args].join(' ');
+  const which = ENDPOINTS[keyword];
+  if (!which) return undefined;
+  let changed = false;
+  const words = args.map((w, i) => {
+    const endpoint = which === 'all' || i === 0 || (which === 'ends' && args[i - 1] === '<->');
+    if (!endpoint || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(w) || keywordNames.has(w)) return w;
+    changed = true;
+    return `${ns}.${w}`;
+  });
+  return changed ? [keyword, ...words].join(' ') : undefined;
+}
+
+/** The first diagnostic with the hint, when there is one. */
+export async function withHint(ds: readonly Diagnostic[], hint: () => Promise<string | undefined>): Promise<readonly Diagnostic[]> {
+  const [first, ...rest] = ds;
+  const h = first ? await hint() : undefined;
+  return first && h ? [{ ...first, hint: h }, ...rest] : ds;
 }

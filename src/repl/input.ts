@@ -4,6 +4,7 @@
  */
 import { loadInline, type Loaded } from '../pipeline.js';
 import { sortDiagnostics, type Diagnostic } from '../syntax/diagnostics.js';
+import { UNCLOSED } from '../syntax/parse-messages.js';
 
 /** A complete entry: what it loaded to, and its lines as they were typed. */
 export interface Complete {
@@ -28,8 +29,9 @@ export class EntryBuffer {
     const text = this.text + line;
     this.typed.push(typed.replace(/\r?\n$/, ''));
     const l = loadInline('repl', text);
-    // a line ending in a backslash goes on on the next one
-    if (l.incomplete || /(^|[^\\])(\\\\)*\\\r?\n$/.test(text)) {
+    // an unclosed `{` awaits its `}`, and a line ending in a backslash goes on on the next one;
+    // a statement that ends before its words (`forward` alone) is an error at once
+    if ((l.incomplete && l.diagnostics.some(d => d.message === UNCLOSED)) || /(^|[^\\])(\\\\)*\\\r?\n$/.test(text)) {
       this.text = text;
       return undefined;
     }

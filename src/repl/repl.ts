@@ -17,11 +17,12 @@ import type { Statement } from '../syntax/ast.js';
 import { renderDiagnostics, sortDiagnostics, type Diagnostic } from '../syntax/diagnostics.js';
 import { DOT_COMMANDS, type CommandHost } from './commands.js';
 import { complete } from './complete.js';
-import { Context } from './context.js';
+import { Context, withHint } from './context.js';
 import { REPL_COMMANDS } from './help.js';
 import { History, HISTORY_KEEP, type Recall } from './history.js';
 import { EntryBuffer, onCtrlD } from './input.js';
 import { closeSessionLab, openSessionLab, welcome } from './session-lab.js';
+import { RunningTerminal } from './terminal.js';
 
 export interface ReplOptions {
   readonly input: In;
@@ -73,6 +74,7 @@ class Session implements Repl, CommandHost {
   private busy = false;
   private idleWaiters: (() => void)[] = [];
   private interruptFlag = false;
+  private readonly terminal: RunningTerminal;
   private closed = false;
   private exitCode = 0;
   private readonly history: History;
@@ -92,6 +94,7 @@ class Session implements Repl, CommandHost {
     this.labName = opts.lab ?? 'repl';
     this.cwd = opts.cwd ?? process.cwd();
     this.privileged = opts.backend !== undefined;
+    this.terminal = new RunningTerminal(opts.input, opts.output, () => Boolean(opts.signals && this.server?.terminal && !this.closed));
     this.history = new History(opts.history === false ? undefined : opts.history ?? path.join(opts.env.HOME ?? os.homedir(), '.nsh_history'));
   }
 
@@ -136,7 +139,7 @@ class Session implements Repl, CommandHost {
       output: this.opts.output,
       interrupted: () => this.interruptFlag,
     });
-    this.context = new Context({ scope: this.lab.scope, env: this.opts.env, exists: name => this.exists(name) });
+    this.context = new Context({ scope: this.lab.scope, env: this.opts.env, exists: name => this.exists(name), check: st => this.lab.check(st) });
     const terminal = this.opts.terminal ?? Boolean(this.opts.input.isTTY && this.opts.output.isTTY);
     if (terminal) this.say(this.c.dim(welcome({ version: this.opts.version, lab: this.labName, keep: this.opts.keep ?? false })));
     if (!this.privileged) {
@@ -223,6 +226,7 @@ class Session implements Repl, CommandHost {
 
   /** Ctrl-C (a key, or SIGINT to the process). */
   interrupt(signal = false): void {
+    if (signal && !this.terminal.signal()) return;
     if (this.busy) {
       // a key in raw mode; with the terminal cooked while a statement runs, the terminal echoes ^C
       if (this.server?.terminal) this.opts.output.write(signal ? '\n' : '^C\n');
@@ -256,13 +260,13 @@ class Session implements Repl, CommandHost {
     while (this.queue.length > 0) {
       const job = this.queue.shift()!;
       this.interruptFlag = false;
-      const cooked = this.cookTerminal(true);
+      this.terminal.begin();
       try {
         await job.run();
       } catch (e) {
         this.complain(`nsh: internal error: ${(e as Error).message}`);
       } finally {
-        if (cooked) this.cookTerminal(false);
+        this.terminal.end();
       }
       if (!this.closed) {
         if (this.server) this.server.setPrompt(this.prompt());
@@ -271,19 +275,6 @@ class Session implements Repl, CommandHost {
     }
     this.busy = false;
     for (const w of this.idleWaiters.splice(0)) w();
-  }
-
-  /**
-   * While a statement runs, the terminal is taken out of raw mode, as a shell does: Ctrl-C then
-   * sends SIGINT to the whole foreground group (nsh and the programs it runs, with their children).
-   * Only where nsh handles the process's signals (the command line).
-   */
-  private cookTerminal(cook: boolean): boolean {
-    const input = this.opts.input as In & { setRawMode?: (raw: boolean) => void; isRaw?: boolean };
-    if (!this.opts.signals || !this.server?.terminal || !input.isTTY || !input.setRawMode || this.closed) return false;
-    if (cook && !input.isRaw) return false;
-    input.setRawMode(!cook);
-    return true;
   }
 
   private idle(): Promise<void> {
@@ -302,8 +293,9 @@ class Session implements Repl, CommandHost {
     if (!complete) return;
     if (typed) this.history.entry(complete.lines, this.recall());
     const l = complete.loaded;
+    const hint = () => this.context.hint(complete.lines);
     if (l.diagnostics.length > 0) {
-      this.report(sortDiagnostics(l.diagnostics));
+      this.report(await withHint(sortDiagnostics(l.diagnostics), hint));
       return;
     }
     const statements = l.program.statements;
@@ -313,7 +305,7 @@ class Session implements Repl, CommandHost {
       if (problem) this.report([problem]);
       return;
     }
-    await this.runStatements(statements);
+    await this.runStatements(statements, { hint });
     const gone = this.context.gone();
     if (gone) this.say(gone);
   }
@@ -324,10 +316,14 @@ class Session implements Repl, CommandHost {
   }
 
   /** Checked like a script (with the session's variables and defs), explained if asked, then run. */
-  private async runStatements(statements: readonly Statement[], opts: { script?: boolean } = {}): Promise<void> {
+  private async runStatements(
+    statements: readonly Statement[],
+    opts: { readonly script?: boolean; readonly hint?: () => Promise<string | undefined> } = {},
+  ): Promise<void> {
+    const hint = opts.hint ?? (() => Promise.resolve(undefined));
     const problems = await this.lab.check(statements);
     if (problems.length > 0) {
-      this.report(problems);
+      this.report(await withHint(problems, hint));
       return;
     }
     if (this.explainOn) {
@@ -335,9 +331,10 @@ class Session implements Repl, CommandHost {
       if (text) this.say(this.c.dim(text));
     }
     const outcome = await this.lab.run(statements, opts);
+    if (!outcome.ok) this.terminal.failed(outcome.diagnostic.message);
     if (!outcome.ok) {
       if (outcome.interrupted) this.complain(this.c.yellow('interrupted'));
-      else this.report([outcome.diagnostic]);
+      else this.report(await withHint([outcome.diagnostic], hint));
     }
   }
 

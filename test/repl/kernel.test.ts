@@ -37,6 +37,23 @@ describeKernel('REPL on the kernel', function () {
     assertClean();
   });
 
+  it('in a context, a statement that needed its namespace says in its hint that statements name it', async () => {
+    const d = drive({ privileged: true });
+    await session(d, ['ns h1', 'veth h1.eth0 <-> host.v1', 'in h1']);
+    const out = await session(d, ['route del default', 'forward', 'up lo', 'addr eth0 10.0.0.1/24', 'veth other.v0 <-> h1.v9']);
+    assert.match(out, /error: [^\n]*\n  1 \| route del default\n.*\n  hint: statements name their namespace even in a context: `route h1 del default`\n/);
+    assert.match(out, /hint: statements name their namespace even in a context: `forward h1`\n/);
+    assert.match(out, /hint: statements name their namespace even in a context: `up h1\.lo`\n/);
+    assert.match(out, /hint: statements name their namespace even in a context: `addr h1\.eth0 10\.0\.0\.1\/24`\n/);
+    // a statement that names its namespaces keeps its own hint
+    assert.match(out, /\| veth other\.v0 <-> h1\.v9\n.*\n  hint: create it first with `ns other`\n/);
+    // outside a context, the usual hint
+    const plain = await session(d, ['in host', 'up lo']);
+    assert.doesNotMatch(plain, /statements name their namespace/);
+    await d.end();
+    assertClean();
+  });
+
   it('completes live namespace and interface names, made by nsh or by ip', async () => {
     const d = drive({ privileged: true });
     await session(d, ['ns a', 'veth a.v0 <-> host.v1 10.1.1.1/24']);

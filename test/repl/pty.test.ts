@@ -43,10 +43,20 @@ describeKernel('REPL in a terminal (tmux)', function () {
     scrub();
   });
 
-  it('types a session: a lab, a ping, Tab, context, Ctrl-C on a long ping, Ctrl-D in a block and at the prompt', async () => {
+  /** Starts nsh in a new pane (the one before is closed). */
+  const start = async () => {
+    try {
+      tmux('kill-server');
+    } catch {
+      /* none yet */
+    }
     const cmd = `cd ${root} && HOME=${dir} ${nshBin}; echo "nsh exited $?"; sleep 60`;
     tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'nsh', '-x', '120', '-y', '50', cmd);
     await waitFor(/nsh>\s*$/m);
+  };
+
+  it('types a session: a lab, a ping, Tab, context, Ctrl-C on a long ping, Ctrl-D in a block and at the prompt', async () => {
+    await start();
     type('ns a');
     key('Enter');
     type('veth a.v0 <-> host.v1 10.1.1.1/24');
@@ -99,5 +109,22 @@ describeKernel('REPL in a terminal (tmux)', function () {
     assert.match(s, /nsh exited 0/);
     assertClean();
     assert.match(fs.readFileSync(path.join(dir, '.nsh_history'), 'utf8'), /^in a ping 10\.1\.1\.2 -c 1000 -i 0\.1$/m);
+  });
+
+  it('Ctrl-C on a program: ^C, a line break, then its error', async () => {
+    await start();
+    for (let i = 1; i <= 3; i++) {
+      type(`in host sh -c "echo started-${i}; sleep 100"`);
+      key('Enter');
+      await waitFor(new RegExp(`^started-${i}$`, 'm'));
+      key('C-c');
+      await waitFor(new RegExp(`^started-${i}\\n[^]*ended by SIGINT[^]*nsh>\\s*$`, 'm'));
+    }
+    const s = screen();
+    assert.equal((s.match(/^\^C$/gm) ?? []).length, 3, s);
+    assert.equal((s.match(/^\^C\nrepl:1:1: error: sh was ended by SIGINT$/gm) ?? []).length, 3, s);
+    key('C-d');
+    await waitFor(/nsh exited 0/);
+    assertClean();
   });
 });

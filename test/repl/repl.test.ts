@@ -49,6 +49,11 @@ describe('REPL (streams, no kernel)', () => {
     const bad = await session(d, ['veth a.v0 <-> <-> b.v0']);
     assert.match(bad, /repl:1:\d+: error: /);
     assert.ok(!bad.includes('...'), bad);
+    // nor a statement that ends before its words: only an unclosed { or a trailing \\ goes on
+    const short = await session(d, ['forward', 'veth a.v0 <->']);
+    assert.match(short, /repl:1:8: error: forward needs a namespace, found end of line/);
+    assert.match(short, /repl:1:\d+: error: veth needs the second end/);
+    assert.ok(!short.includes('...'), short);
     await d.end();
   });
 
