@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertClean, describeKernel, ip, labState, netnsList, nsh, scrub, writeScript } from '../cli-kernel/harness.js';
+import { assertClean, describeKernel, ip, labState, linkStates, netnsList, nsh, scrub, writeScript } from '../cli-kernel/harness.js';
 import { drive, session } from './driver.js';
 
 const complete = (d: ReturnType<typeof drive>, line: string): Promise<string[]> =>
@@ -51,6 +51,36 @@ describeKernel('REPL on the kernel', function () {
     const plain = await session(d, ['in host', 'up lo']);
     assert.doesNotMatch(plain, /statements name their namespace/);
     await d.end();
+    assertClean();
+  });
+
+  it('removes nothing when a statement fails: the lab stays as it was until the session ends', async () => {
+    const d = drive({ privileged: true });
+    await session(d, ['ns a', 'veth a.v0 <-> host.v1 10.1.1.1/24']);
+    const out = await session(d, [
+      'in a false', // a program that fails
+      'veth a.v0 <-> host.v2', // the kernel refuses
+      'for i in 1..2 {\n  ns x$i\n  in x$i false\n}', // a block that fails half-way
+    ]);
+    assert.match(out, /error: false exited with status 1/);
+    assert.match(out, /error: interface "v0" already exists in namespace "a"/);
+    assert.deepEqual(netnsList(), ['a', 'x1']);
+    assert.deepEqual(linkStates().find(l => l.ifname === 'v1')?.addrs, ['10.1.1.2/24']);
+    assert.deepEqual(linkStates('a').find(l => l.ifname === 'v0')?.addrs, ['10.1.1.1/24']);
+    await d.end();
+    assertClean();
+  });
+
+  it('nsh -i FILE whose script fails opens the REPL with what the script made, and removes it only at the end', () => {
+    const file = writeScript('ifail.ns', 'ns a\nveth a.v0 <-> host.v1 10.1.1.1/24\nin a false\nns never\n');
+    const r = nsh(['-i', file], { input: 'in host ip netns list\nin host ip -br link show v1\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /ifail\.ns:3:1: error: false exited with status 1/);
+    // ip netns list, then ip link, from the REPL: the script's namespace and link are there
+    assert.match(r.stdout, /(^|> )a \(id: \d+\)$/m);
+    assert.doesNotMatch(r.stdout, /never/);
+    assert.match(r.stdout, /(^|> )v1@\S+\s+UP/m);
+    assert.match(r.stderr, /removing what this session made: 2 objects \(namespace a, link host\.v1\)/);
     assertClean();
   });
 
