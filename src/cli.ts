@@ -26,7 +26,7 @@ usage:
   nsh check FILE.ns         parse and check only (no privileges needed)
   nsh down LAB | --all      tear down a recorded lab
   nsh ls                    list recorded labs
-  nsh tutorial              a guided walk through network namespaces
+  nsh tutorial              a guided walk through network namespaces (in a sandbox: no root needed)
 
 options:
   --name LAB          record the lab under this name (default: the script's base name)
@@ -35,6 +35,7 @@ options:
   --rootless          run the lab inside a private user + network namespace
   --keep              (REPL) keep the lab on exit
   --auto              (tutorial) run every step without waiting
+  --host              (tutorial) run on this machine's own network, not in a sandbox (root)
   -h, --help          this help
   --version           print the version
 
@@ -74,6 +75,8 @@ interface Options {
   all: boolean;
   /** `nsh tutorial --auto`: every step without waiting. */
   auto: boolean;
+  /** `nsh tutorial --host`: on the machine's own namespaces. */
+  host: boolean;
 }
 
 function parseOptions(argv: string[]): Options | 'help' | 'version' {
@@ -97,6 +100,7 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
         keep: { type: 'boolean' },
         all: { type: 'boolean' },
         auto: { type: 'boolean' },
+        host: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -116,6 +120,7 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
     interactive: Boolean(v.interactive),
     all: Boolean(v.all),
     auto: Boolean(v.auto),
+    host: Boolean(v.host),
     ...(v.name === undefined ? {} : { name: v.name }),
     ...(v.eval === undefined ? {} : { inline: v.eval }),
   };
@@ -227,17 +232,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     case 'repl':
       return interactive(opts, io);
     case 'tutorial': {
-      if (opts.args.length > 0) {
-        complain(`nsh: tutorial takes no arguments, got ${opts.args.join(' ')}\nTry 'nsh --help'.`);
-        return 2;
-      }
-      const missing = missingPrivileges();
-      if (missing) {
-        complain(`nsh: ${missing}`);
-        return 1;
-      }
-      const { runTutorial } = await import('./tutorial/tutorial.js');
-      return runTutorial({ stdin: io.stdin ?? process.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env }, { auto: opts.auto });
+      const { tutorialCommand } = await import('./tutorial/command.js');
+      return tutorialCommand(argv, opts, io);
     }
   }
 }

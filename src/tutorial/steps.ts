@@ -11,6 +11,8 @@ export interface Step {
   readonly about: readonly string[];
   /** The classic commands the nsh statements replace. */
   readonly classic: readonly string[];
+  /** What the step changes outside namespaces of its own, when it runs on the machine itself (--host). */
+  readonly host?: string;
 }
 
 export const STEPS: readonly Step[] = [
@@ -56,6 +58,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     file: '04-veth.ns',
+    host: "adds veth0 with 10.1.1.2/24 to the host's network namespace",
     title: 'a veth pair between netns1 and the host',
     about: [
       'veth1 goes into netns1 with 10.1.1.1/24, veth0 stays in the host with 10.1.1.2/24; one',
@@ -73,6 +76,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     file: '05-move-to-pid1.ns',
+    host: "adds veth0 (10.1.1.2/24) to the host's network namespace, and moves veth1 into the network namespace of PID 1, the machine's own",
     title: 'moving a device into the root namespace, and how to prevent it',
     about: [
       'Root in a network namespace may move its devices to the namespace of any process it can',
@@ -97,6 +101,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     file: '07-pin.ns',
+    host: 'bind-mounts namespace files at /run/nsh-walkthrough-net and /run/nsh-walkthrough-kept',
     title: 'keeping a namespace alive',
     about: [
       'A namespace lives while a process is inside it, a descriptor of it is open, or its file is',
@@ -112,6 +117,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     file: '08-setns.ns',
+    host: "adds veth0 with 10.1.1.2/24 to the host's network namespace, and bind-mounts /run/nsh-walkthrough-netns1",
     title: 'entering a namespace through its file (setns)',
     about: [
       'open() a namespace file, setns() on it, exec a program: that is all a setns helper does,',
@@ -122,6 +128,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     file: '09-clone.ns',
+    host: "adds veth0 with 169.254.1.1/30 to the host's network namespace",
     title: 'the clone() demo: a child in five new namespaces',
     about: [
       'A child in new UTS, IPC, PID, mount and network namespaces is PID 1, has the hostname',

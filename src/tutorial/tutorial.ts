@@ -29,6 +29,11 @@ export interface TutorialIo {
 export interface TutorialOptions {
   /** Run every step without waiting for Enter. */
   readonly auto: boolean;
+  /**
+   * The steps run in the machine's own namespaces (--host): say first what they change there,
+   * and go on only if the answer is yes. Otherwise nsh runs inside the tutorial's sandbox.
+   */
+  readonly host?: boolean;
   /** Where the example scripts are (default: examples/walkthrough of the package). */
   readonly dir?: string;
   readonly steps?: readonly Step[];
@@ -106,6 +111,19 @@ async function clearLab(io: TutorialIo, complain: (s: string) => void): Promise<
   }
 }
 
+/** --host: what the steps change outside their own namespaces, and whether to go on. */
+async function agreed(steps: readonly Step[], lines: Lines, say: (s?: string) => void, io: TutorialIo): Promise<boolean> {
+  say("nsh tutorial --host runs the steps in this machine's own namespaces. Besides namespaces of");
+  say('its own, it changes:');
+  for (const [i, s] of steps.entries()) if (s.host) say(`  step ${i + 1}: ${s.host}`);
+  say('Each step removes what it made when it ends. Without --host the tutorial runs in a sandbox');
+  say('of its own and changes nothing here.');
+  io.stdout.write('Go on? [y/N] ');
+  if (/^y(es)?$/i.test((await lines.next())?.trim() ?? '')) return true;
+  say('Nothing was changed.');
+  return false;
+}
+
 /** Runs the tutorial; resolves to the exit status (0 done or quit, 1 a step failed, 130 Ctrl-C). */
 export async function runTutorial(io: TutorialIo, opts: TutorialOptions): Promise<number> {
   const c = colors(io.stdout, io.env);
@@ -125,7 +143,7 @@ export async function runTutorial(io: TutorialIo, opts: TutorialOptions): Promis
   }
 
   let interrupted = false;
-  const lines = opts.auto ? undefined : new Lines(io.stdin);
+  const lines = opts.auto && !opts.host ? undefined : new Lines(io.stdin);
   const onSignal = () => {
     interrupted = true;
     lines?.cancel();
@@ -133,13 +151,17 @@ export async function runTutorial(io: TutorialIo, opts: TutorialOptions): Promis
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  say(c.bold('nsh tutorial: network namespaces, step by step'));
-  say('Each step shows the classic commands, the nsh statements that do the same, and runs them.');
-  say(`Everything a step makes is removed when it ends (the lab is called "${TUTORIAL_LAB}").`);
-  if (!opts.auto) say('Press Enter to go on, q and Enter to quit.');
-
   let code = 0;
   try {
+    if (opts.host && !(await agreed(steps, lines!, say, io))) return 1;
+    say(c.bold('nsh tutorial: network namespaces, step by step'));
+    say('Each step shows the classic commands, the nsh statements that do the same, and runs them.');
+    say(`Everything a step makes is removed when it ends (the lab is called "${TUTORIAL_LAB}").`);
+    if (!opts.host) {
+      say('It all happens in a sandbox of its own, which needs no root and leaves this machine as it');
+      say('was: there, "host" is the sandbox\'s network namespace and PID 1 its first process.');
+    }
+    if (!opts.auto) say('Press Enter to go on, q and Enter to quit.');
     for (const [i, step] of steps.entries()) {
       const file = path.join(dir, step.file);
       say();

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertClean, describeKernel, linkStates, netnsList, nsh, nshBin, root, scrub, type Ran } from '../cli-kernel/harness.js';
+import { infoBlocks, lsBlocks } from './outputs.js';
 
 const walk = path.join(root, 'examples/walkthrough');
 
@@ -32,31 +33,6 @@ function chains(out: string): Map<string, { policy: string; rules: string[] }> {
     found.set(m[1]!, { policy: m[2]!, rules: m[3]!.split('\n').filter(l => l.trim() !== '' && !l.startsWith('Chain ')) });
   }
   return found;
-}
-
-/** `type  type:[inode]` lines of `info` blocks, in order: one map per block. */
-function infoBlocks(out: string): Record<string, string>[] {
-  const blocks: Record<string, string>[] = [];
-  let current: Record<string, string> | undefined;
-  for (const line of out.split('\n')) {
-    const m = /^(\w+)\s+\1:\[(\d+)\]$/.exec(line);
-    if (!m) {
-      current = undefined;
-      continue;
-    }
-    if (!current) blocks.push((current = {}));
-    current[m[1]!] = m[2]!;
-  }
-  return blocks;
-}
-
-/** `ls -l /proc/$$/ns` listings, in order: one map per listing. */
-function lsBlocks(out: string): Record<string, string>[] {
-  return out.split(/^total 0$/m).slice(1).map(chunk => {
-    const ids: Record<string, string> = {};
-    for (const m of chunk.matchAll(/ (\w+) -> \1:\[(\d+)\]$/gm)) ids[m[1]!] = m[2]!;
-    return ids;
-  });
 }
 
 describeKernel('the walkthrough scripts', function () {
@@ -187,9 +163,9 @@ describeKernel('the walkthrough scripts', function () {
     assertClean();
   });
 
-  it('09: the clone() child is PID 1 of new namespaces, named "In Namespace", and receives "haha"', () => {
+  it('09: the clone() child is PID 1 of new namespaces, named in-namespace, and receives "haha"', () => {
     const r = run(path.join(walk, '09-clone.ns'), ['--rm']);
-    assert.match(r.stdout, /^child: my PID is 1, my hostname is In Namespace$/m);
+    assert.match(r.stdout, /^child: my PID is 1, my hostname is in-namespace$/m);
     const [host] = infoBlocks(r.stdout);
     const [child] = lsBlocks(r.stdout);
     assert.ok(host && child, r.stdout);

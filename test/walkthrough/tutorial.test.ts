@@ -4,12 +4,14 @@
  * it with 130; and it never leaves anything behind.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Capture } from '../helpers/capture.js';
-import { assertClean, describeKernel, netnsList, nsh, nshBin, root, scrub } from '../cli-kernel/harness.js';
+import { assertClean, describeKernel, linkStates, netnsList, nsh, nshBin, root, scrub } from '../cli-kernel/harness.js';
 import { runTutorial, statementLines, examplesDir } from '../../src/tutorial/tutorial.js';
 import { STEPS } from '../../src/tutorial/steps.js';
+import { infoBlocks, ownNamespace } from './outputs.js';
 
 function drive(input: string[], auto = false) {
   const stdout = new Capture();
@@ -36,9 +38,17 @@ describeKernel('nsh tutorial', function () {
   before(scrub);
   afterEach(scrub);
 
-  it('--auto runs every step and shows what each is about', () => {
+  it('--auto runs every step in a sandbox of its own, and shows what each is about', () => {
+    const links = linkStates();
     const r = nsh(['tutorial', '--auto'], { timeoutMs: 150_000 });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    // the tutorial's host and PID 1 are the sandbox's, not this machine's (here: the test's)
+    const [host, pid1] = infoBlocks(r.stdout);
+    assert.ok(host && pid1, r.stdout);
+    assert.notEqual(host.net, ownNamespace('net'));
+    assert.notEqual(pid1.pid, ownNamespace('pid'));
+    assert.deepEqual(linkStates(), links, 'the links of this network namespace are as they were');
+    assert.deepEqual(fs.readdirSync('/run').filter(f => f.startsWith('nsh-walkthrough')), []);
     for (let i = 1; i <= STEPS.length; i++) assert.match(r.stdout, new RegExp(`── Step ${i}/${STEPS.length}: `));
     // the classic commands and the nsh statements of a step
     assert.match(r.stdout, /# ip netns add netns1/);
@@ -48,7 +58,7 @@ describeKernel('nsh tutorial', function () {
     assert.match(r.stdout, /^64 bytes from 127\.0\.0\.1: icmp_seq=1/m);
     assert.match(r.stdout, /^64 bytes from 10\.1\.1\.1: icmp_seq=1/m);
     assert.match(r.stdout, /^inside: I am PID 1, and PID 1 is sh$/m);
-    assert.match(r.stdout, /^child: my PID is 1, my hostname is In Namespace$/m);
+    assert.match(r.stdout, /^child: my PID is 1, my hostname is in-namespace$/m);
     assert.match(r.stdout, /^haha$/m);
     assert.match(r.stdout, /That was the whole walk/);
     assert.equal(r.stderr.includes('failed'), false, r.stderr);
@@ -77,18 +87,49 @@ describeKernel('nsh tutorial', function () {
     assertClean();
   });
 
+  it('needs no root', () => {
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', nshBin, 'tutorial', '--auto'], {
+      encoding: 'utf8',
+      cwd: '/tmp',
+      env: { ...process.env, NO_COLOR: '1', HOME: '/tmp' },
+      timeout: 150_000,
+    });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^haha$/m);
+    assertClean();
+  });
+
+  it('--host says what it changes on this machine and asks first; no changes nothing', () => {
+    const r = nsh(['tutorial', '--host', '--auto'], { input: 'n\n' });
+    assert.equal(r.code, 1, r.stderr);
+    for (const step of [4, 5, 7, 8, 9]) assert.match(r.stdout, new RegExp(`^  step ${step}: \\S`, 'm'));
+    assert.match(r.stdout, /step 5: .*moves veth1 into the network namespace of PID 1/);
+    assert.match(r.stdout, /Go on\? \[y\/N\] Nothing was changed\.$/m);
+    assert.doesNotMatch(r.stdout, /Step 1\//);
+    assertClean();
+  });
+
+  it('--host, once agreed, runs in the namespaces of this machine', () => {
+    const r = nsh(['tutorial', '--host', '--auto'], { input: 'y\n', timeoutMs: 150_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const [host] = infoBlocks(r.stdout);
+    assert.equal(host?.net, ownNamespace('net'));
+    assertClean();
+  });
+
   it('first removes what an earlier tutorial left behind', () => {
     const stale = nsh(['--name', 'tutorial', '-e', 'ns stale']);
     assert.equal(stale.code, 0, stale.stderr);
     assert.deepEqual(netnsList(), ['stale']);
-    const r = nsh(['tutorial'], { input: 'q\n' });
+    const r = nsh(['tutorial', '--host'], { input: 'y\nq\n' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /removing what an earlier tutorial left behind/);
     assertClean();
   });
 
   it('ends with 130 on Ctrl-C at the prompt, leaving nothing', async () => {
-    const child = spawn(nshBin, ['tutorial'], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // its own process group, which gets the SIGINT, as a terminal's foreground group does
+    const child = spawn(nshBin, ['tutorial'], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let out = '';
     const prompted = new Promise<void>(resolve => {
       child.stdout.on('data', (d: Buffer) => {
@@ -98,7 +139,7 @@ describeKernel('nsh tutorial', function () {
     });
     const exited = new Promise<number | null>(resolve => child.once('close', code => resolve(code)));
     await prompted;
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
     assert.equal(await exited, 130, out);
     child.stdin.end();
     assertClean();

@@ -8,8 +8,8 @@ echo 'the root namespaces:'
 # examples/walkthrough/09-clone.ns:12: info host
 ls -l /proc/$$/ns
 
-# examples/walkthrough/09-clone.ns:18: spawn uts ipc pid mnt net hostname "In Namespace" as child sh -c "$hello; $await_veth; $ifconfig" &
-mkdir -p /run/netns && touch /run/netns/child && unshare --uts --ipc --pid --mount --net=/run/netns/child --fork --kill-child --mount-proc -- sh -c 'printf %s "$0" > /proc/sys/kernel/hostname && exec "$@"' 'In Namespace' sh -c 'echo "child: my PID is $$, my hostname is $(hostname)"; ls -l /proc/$$/ns; n=0; until ip -br -4 addr show veth1 2>/dev/null | grep -q " UP .*169.254.1.2/30"; do n=$((n+1)); [ $n -lt 200 ] || exit 1; sleep 0.05; done; echo "child: veth1 has arrived:"; ip -br -4 addr show veth1' &
+# examples/walkthrough/09-clone.ns:18: spawn uts ipc pid mnt net as child sh -c "hostname in-namespace; $hello; $await_veth; $ifconfig" &
+mkdir -p /run/netns && touch /run/netns/child && unshare --uts --ipc --pid --mount --net=/run/netns/child --fork --kill-child --mount-proc -- sh -c 'hostname in-namespace; echo "child: my PID is $$, my hostname is $(hostname)"; ls -l /proc/$$/ns; n=0; until ip -br -4 addr show veth1 2>/dev/null | grep -q " UP .*169.254.1.2/30"; do n=$((n+1)); [ $n -lt 200 ] || exit 1; sleep 0.05; done; echo "child: veth1 has arrived:"; ip -br -4 addr show veth1' &
 nsh_job1=$!
 until mountpoint -q /run/netns/child; do sleep 0.01; done
 
