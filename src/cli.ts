@@ -26,7 +26,7 @@ usage:
   nsh check FILE.ns         parse and check only (no privileges needed)
   nsh down LAB | --all      tear down a recorded lab
   nsh ls                    list recorded labs
-  nsh tutorial              a guided walk through network namespaces (in a sandbox: no root needed)
+  nsh tutorial [N]          a guided walk through network namespaces, from step N (no root needed)
 
 options:
   --name LAB          record the lab under this name (default: the script's base name)

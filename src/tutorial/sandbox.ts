@@ -24,8 +24,10 @@ export async function runInSandbox(argv: readonly string[], env: Readonly<Record
     [
       '--user', '--map-root-user', '--net', '--mount', '--uts', '--ipc', '--pid', '--fork', '--kill-child', '--mount-proc',
       '--propagation', 'private',
-      // the shell stays PID 1 (no exec), so `pid 1` is not nsh itself
-      '/bin/sh', '-c', 'mount -t tmpfs -o mode=755 nsh-tutorial /run && "$@"', 'sh',
+      // The shell stays PID 1 (no exec), so `pid 1` is not nsh itself. It ignores SIGINT: the
+      // terminal's Ctrl-C reaches it too, and sh would end itself with it once nsh had ended
+      // (nsh installs its own handler; the programs nsh starts get the default one back).
+      '/bin/sh', '-c', 'trap "" INT; mount -t tmpfs -o mode=755 nsh-tutorial /run && "$@"', 'sh',
       process.execPath, process.argv[1]!, ...argv,
     ],
     { stdio: 'inherit', env: { ...env, [SANDBOX_MARK]: '1' } },

@@ -1,7 +1,7 @@
 /** Readers of the walkthrough's outputs: `info` blocks and `ls -l /proc/$$/ns` listings. */
 import * as fs from 'node:fs';
 
-/** `type  type:[inode]` lines of `info` blocks, in order: one map per block. */
+/** `type  type:[inode]` lines of `info` blocks, in order: one map per `info`. */
 export function infoBlocks(out: string): Record<string, string>[] {
   const blocks: Record<string, string>[] = [];
   let current: Record<string, string> | undefined;
@@ -11,7 +11,8 @@ export function infoBlocks(out: string): Record<string, string>[] {
       current = undefined;
       continue;
     }
-    if (!current) blocks.push((current = {}));
+    // a kind seen again starts the next block (two `info` one after the other)
+    if (!current || m[1]! in current) blocks.push((current = {}));
     current[m[1]!] = m[2]!;
   }
   return blocks;
