@@ -1,8 +1,9 @@
 /**
  * The tutorial's prompt: one line at a time from standard input, with line editing, Tab
  * completion and ↑ on a terminal. Lines that arrive before they are asked for (a pipe) wait
- * their turn. Ctrl-C at the prompt (a key on a terminal) and the end of input both end the wait
- * with undefined; `interrupted` tells them apart.
+ * their turn. Each line stays on the screen after its prompt, as typed, so that what a line
+ * prints follows it. Ctrl-C at the prompt (a key on a terminal) and the end of input both end
+ * the wait with undefined; `interrupted` tells them apart.
  */
 import * as readline from 'node:readline';
 import type { In, Out } from '../core/io.js';
@@ -15,6 +16,8 @@ export class Prompt {
   private readonly queue: string[] = [];
   private waiting: ((line: string | undefined) => void) | undefined;
   private ended = false;
+  /** What Enter on an empty line types (ask's `fill`). */
+  private fill: string | undefined;
 
   constructor(
     input: In,
@@ -29,6 +32,15 @@ export class Prompt {
       this.push(undefined);
     });
     this.rl.on('SIGINT', () => this.cancel());
+    if (this.terminal) {
+      // Enter on an empty line first types the statement offered, so the line reads as typed
+      const editor = this.rl as unknown as { line: string; _ttyWrite(d: string, key: { name?: string } | undefined): void };
+      const write = editor._ttyWrite.bind(editor);
+      editor._ttyWrite = (d, key) => {
+        if ((key?.name === 'return' || key?.name === 'enter') && editor.line === '' && this.fill) this.rl.write(this.fill);
+        write(d, key);
+      };
+    }
     // the tutorial asks for lines one at a time
     this.rl.pause();
   }
@@ -44,19 +56,26 @@ export class Prompt {
 
   /**
    * Shows `prompt` and resolves with the line typed (undefined: the input ended, or Ctrl-C).
-   * `recall`: put where ↑ finds it, to be edited.
+   * `fill`: what Enter on an empty line stands for; it is put where ↑ finds it, to be edited,
+   * and on a terminal it is typed into the line; elsewhere the empty line is written out as it.
    */
-  ask(prompt: string, recall?: string): Promise<string | undefined> {
+  ask(prompt: string, fill?: string): Promise<string | undefined> {
+    this.fill = fill;
+    const echo = (line: string | undefined) => {
+      // without a terminal nothing echoes what is read: the line is written after its prompt
+      if (!this.terminal && line !== undefined) this.output.write(`${line === '' && fill ? fill : line}\n`);
+      return line === '' && fill ? fill : line;
+    };
     if (this.queue.length > 0) {
       this.output.write(prompt);
-      return Promise.resolve(this.queue.shift());
+      return Promise.resolve(echo(this.queue.shift()));
     }
     if (this.ended || this.interrupted) return Promise.resolve(undefined);
     const history = (this.rl as unknown as { history: string[] }).history;
-    if (recall !== undefined && history[0] !== recall) history.unshift(recall);
+    if (fill !== undefined && history[0] !== fill) history.unshift(fill);
     this.rl.setPrompt(prompt);
     return new Promise(resolve => {
-      this.waiting = resolve;
+      this.waiting = line => resolve(echo(line));
       this.rl.prompt();
     });
   }
@@ -66,15 +85,6 @@ export class Prompt {
     this.interrupted = true;
     if (this.terminal && this.waiting) this.output.write('^C\n');
     this.push(undefined);
-  }
-
-  /**
-   * After Enter on an empty line of a terminal: that line is written again with `text` after
-   * its prompt, so what runs reads as typed.
-   */
-  retype(prompt: string, text: string): void {
-    if (this.terminal) this.output.write(`\x1b[1A\r\x1b[2K${prompt}${text}\n`);
-    else this.output.write(`${text}\n`);
   }
 
   close(): void {

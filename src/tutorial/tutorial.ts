@@ -194,8 +194,8 @@ class Tutorial {
       const answer = await this.prompt.ask(p, item.statement);
       if (answer === undefined) return this.prompt.interrupted ? 'interrupted' : 'quit';
       if (answer.trim() === 'q') return 'quit';
-      if (answer.trim() === '') {
-        this.prompt.retype(p, item.statement);
+      if (answer.trim() === item.statement) {
+        // the script's own statement: its errors point into the script
         await this.run([statement]);
         return undefined;
       }
@@ -222,7 +222,6 @@ class Tutorial {
 
   /** A line the learner typed: run as typed (in `in NS` alone, a command is missing). */
   private async typed(line: string): Promise<RunResult> {
-    if (!this.prompt!.terminal) this.say(line);
     const l = loadInline('tutorial', `${line}\n`);
     if (l.diagnostics.length > 0) {
       this.report(l.diagnostics);

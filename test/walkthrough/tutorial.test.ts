@@ -137,7 +137,7 @@ describeKernel('nsh tutorial', function () {
     assert.equal(r.code, 1, r.stderr);
     for (const step of [4, 5, 7, 8, 9]) assert.match(r.stdout, new RegExp(`^  step ${step}: \\S`, 'm'));
     assert.match(r.stdout, /step 5: .*moves veth1 into the network namespace of PID 1/);
-    assert.match(r.stdout, /Go on\? \[y\/N\] Nothing was changed\.$/m);
+    assert.match(r.stdout, /Go on\? \[y\/N\] n\nNothing was changed\.$/m);
     assert.doesNotMatch(r.stdout, /Step 1\//);
     assertClean();
   });
