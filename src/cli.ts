@@ -35,7 +35,7 @@ usage:
                             the topology as a picture: OUT's extension picks
                             .svg .dot .mmd .json .html (DOT on stdout without -o)
   nsh web [LAB] [--port N]  a live view of the lab in the browser (127.0.0.1:7878)
-  nsh tutorial              a guided walk through network namespaces
+  nsh tutorial [N]          a guided walk through network namespaces, from step N (no root needed)
   nsh --rootless -- CMD...  run CMD (a test runner, say) in the rootless sandbox, where nsh
                             and its library act as root over a private network
   nsh help                  this help
@@ -50,6 +50,7 @@ options:
   -o, --output OUT    (graph) write the picture to OUT
   --port N            (web) the port to serve on (default 7878)
   --json              (show) print JSON, for scripts
+  --host              (tutorial) run on this machine's own network, not in a sandbox (root)
   -h, --help          this help
   --version           print the version
 
@@ -102,6 +103,8 @@ interface Options {
   port?: string;
   /** `nsh show LAB --json` */
   json: boolean;
+  /** `nsh tutorial --host`: on the machine's own namespaces. */
+  host: boolean;
 }
 
 /** `nsh exec LAB NS CMD…`: everything after NS is the program's, options included (as ip netns exec). */
@@ -145,6 +148,7 @@ function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version
         output: { type: 'string', short: 'o' },
         port: { type: 'string' },
         json: { type: 'boolean' },
+        host: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -161,7 +165,7 @@ function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version
     const others = parsed.tokens.filter(t => t.kind === 'option' && t.name !== 'rootless' && t.index < end.index);
     if (others.length > 0 || pos.length > command.length) throw new UsageError('--rootless -- CMD takes nothing else before --');
     if (command.length === 0) throw new UsageError('--rootless -- needs a command after --');
-    return { args: command, rm: false, keepOnError: false, replace: false, rootless: true, keep: false, interactive: false, all: false, auto: false, json: false, command: 'sandbox' };
+    return { args: command, rm: false, keepOnError: false, replace: false, rootless: true, keep: false, interactive: false, all: false, auto: false, json: false, host: false, command: 'sandbox' };
   }
   const base = {
     args: pos,
@@ -174,6 +178,7 @@ function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version
     all: Boolean(v.all),
     auto: Boolean(v.auto),
     json: Boolean(v.json),
+    host: Boolean(v.host),
     ...(v.name === undefined ? {} : { name: v.name }),
     ...(v.eval === undefined ? {} : { inline: v.eval }),
     ...(v.output === undefined ? {} : { output: v.output }),
@@ -341,13 +346,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     case 'repl':
       return interactive(opts, io);
     case 'tutorial': {
-      if (opts.args.length > 0) {
-        complain(`nsh: tutorial takes no arguments, got ${opts.args.join(' ')}\nTry 'nsh --help'.`);
-        return 2;
-      }
-      if (!privileged()) return 1;
-      const { runTutorial } = await import('./tutorial/tutorial.js');
-      return runTutorial({ stdin: io.stdin ?? process.stdin, stdout: io.stdout, stderr: io.stderr, env: io.env }, { auto: opts.auto });
+      const { tutorialCommand } = await import('./tutorial/command.js');
+      return tutorialCommand(argv, opts, io);
     }
   }
 }
@@ -385,6 +385,7 @@ async function interactive(opts: Options, io: Io, script?: readonly Statement[])
     keep: opts.keep,
     ...(backend ? { backend } : {}),
     signals: true,
+    version,
     ...(script ? { script } : {}),
   });
   return repl.done;

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertClean, describeKernel, ip, labState, netnsList, nsh, scrub, writeScript } from '../cli-kernel/harness.js';
+import { assertClean, describeKernel, ip, labState, linkStates, netnsList, nsh, scrub, writeScript } from '../cli-kernel/harness.js';
 import { drive, session } from './driver.js';
 
 const complete = (d: ReturnType<typeof drive>, line: string): Promise<string[]> =>
@@ -32,7 +32,55 @@ describeKernel('REPL on the kernel', function () {
     assert.match(out, /repl:1:4: error: namespace "a" already exists in this lab/);
     assert.match(out, /error: interface "v0" already exists in namespace "a"/);
     assert.equal(await d.end(), 0);
-    assert.match(d.text(), /removed what this session made/);
+    // one line that says what goes, before it goes
+    assert.match(d.text(), /nsh: removing what this session made: 2 objects \(namespace a, link host\.v1\)\n$/);
+    assertClean();
+  });
+
+  it('in a context, a statement that needed its namespace says in its hint that statements name it', async () => {
+    const d = drive({ privileged: true });
+    await session(d, ['ns h1', 'veth h1.eth0 <-> host.v1', 'in h1']);
+    const out = await session(d, ['route del default', 'forward', 'up lo', 'addr eth0 10.0.0.1/24', 'veth other.v0 <-> h1.v9']);
+    assert.match(out, /error: [^\n]*\n  1 \| route del default\n.*\n  hint: statements name their namespace even in a context: `route h1 del default`\n/);
+    assert.match(out, /hint: statements name their namespace even in a context: `forward h1`\n/);
+    assert.match(out, /hint: statements name their namespace even in a context: `up h1\.lo`\n/);
+    assert.match(out, /hint: statements name their namespace even in a context: `addr h1\.eth0 10\.0\.0\.1\/24`\n/);
+    // a statement that names its namespaces keeps its own hint
+    assert.match(out, /\| veth other\.v0 <-> h1\.v9\n.*\n  hint: create it first with `ns other`\n/);
+    // outside a context, the usual hint
+    const plain = await session(d, ['in host', 'up lo']);
+    assert.doesNotMatch(plain, /statements name their namespace/);
+    await d.end();
+    assertClean();
+  });
+
+  it('removes nothing when a statement fails: the lab stays as it was until the session ends', async () => {
+    const d = drive({ privileged: true });
+    await session(d, ['ns a', 'veth a.v0 <-> host.v1 10.1.1.1/24']);
+    const out = await session(d, [
+      'in a false', // a program that fails
+      'veth a.v0 <-> host.v2', // the kernel refuses
+      'for i in 1..2 {\n  ns x$i\n  in x$i false\n}', // a block that fails half-way
+    ]);
+    assert.match(out, /error: false exited with status 1/);
+    assert.match(out, /error: interface "v0" already exists in namespace "a"/);
+    assert.deepEqual(netnsList(), ['a', 'x1']);
+    assert.deepEqual(linkStates().find(l => l.ifname === 'v1')?.addrs, ['10.1.1.2/24']);
+    assert.deepEqual(linkStates('a').find(l => l.ifname === 'v0')?.addrs, ['10.1.1.1/24']);
+    await d.end();
+    assertClean();
+  });
+
+  it('nsh -i FILE whose script fails opens the REPL with what the script made, and removes it only at the end', () => {
+    const file = writeScript('ifail.ns', 'ns a\nveth a.v0 <-> host.v1 10.1.1.1/24\nin a false\nns never\n');
+    const r = nsh(['-i', file], { input: 'in host ip netns list\nin host ip -br link show v1\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /ifail\.ns:3:1: error: false exited with status 1/);
+    // ip netns list, then ip link, from the REPL: the script's namespace and link are there
+    assert.match(r.stdout, /(^|> )a \(id: \d+\)$/m);
+    assert.doesNotMatch(r.stdout, /never/);
+    assert.match(r.stdout, /(^|> )v1@\S+\s+UP/m);
+    assert.match(r.stderr, /removing what this session made: 2 objects \(namespace a, link host\.v1\)/);
     assertClean();
   });
 
@@ -128,7 +176,7 @@ describeKernel('REPL on the kernel', function () {
     assert.match(r.stdout, /a\n├─ lo/);
     assert.match(r.stdout, /lo +DOWN/);
     assert.match(r.stdout, /v0@\S+ +UP +10\.1\.1\.1\/24/);
-    assert.match(r.stderr, /removed what this session made \(3 objects\)/);
+    assert.match(r.stderr, /^nsh: removing what this session made: 3 objects \(namespace a, link host\.v1, namespace b\)$/m);
     assertClean();
   });
 });

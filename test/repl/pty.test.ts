@@ -1,52 +1,31 @@
-/**
- * The REPL in a real terminal: tmux (started from inside the sandbox) runs bin/nsh in a pane; the
- * test types a session and reads the screen with capture-pane.
- */
+/** The REPL in a real terminal: bin/nsh in a tmux pane (tmux.ts); the test types and reads the screen. */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertClean, describeKernel, nshBin, root, scrub } from '../cli-kernel/harness.js';
+import { Pane } from './tmux.js';
 
 describeKernel('REPL in a terminal (tmux)', function () {
   this.timeout(60_000);
-  let dir: string;
-  let sock: string;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-S', sock, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
-  const screen = () => tmux('capture-pane', '-p', '-t', 'nsh', '-S', '-200');
-  const type = (text: string) => {
-    tmux('send-keys', '-t', 'nsh', '-l', text);
-  };
-  const key = (...keys: string[]) => tmux('send-keys', '-t', 'nsh', ...keys);
-  /** Waits until the screen matches; returns it. */
-  const waitFor = async (re: RegExp, timeoutMs = 15_000): Promise<string> => {
-    const t0 = Date.now();
-    for (;;) {
-      const s = screen();
-      if (re.test(s)) return s;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re}; the screen:\n${s}`);
-      await new Promise(r => setTimeout(r, 50));
-    }
-  };
-  const count = (re: RegExp) => (screen().match(new RegExp(re.source, 'g')) ?? []).length;
-
-  before(() => {
-    dir = fs.mkdtempSync('/tmp/nsh-pty-');
-    sock = path.join(dir, 'tmux.sock');
-  });
+  const pane = new Pane();
+  const screen = () => pane.screen();
+  const type = (text: string) => pane.type(text);
+  const key = (...keys: string[]) => pane.key(...keys);
+  const waitFor = (re: RegExp) => pane.waitFor(re);
+  const count = (re: RegExp) => pane.count(re);
   after(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      /* already gone */
-    }
+    pane.stop();
     scrub();
   });
 
-  it('types a session: a lab, a ping, Tab, context, Ctrl-C on a long ping, Ctrl-D', async () => {
-    const cmd = `cd ${root} && HOME=${dir} ${nshBin}; echo "nsh exited $?"; sleep 60`;
-    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'nsh', '-x', '120', '-y', '50', cmd);
+  /** Starts nsh in a new pane (the one before is closed). */
+  const start = async () => {
+    pane.start(`cd ${root} && HOME=${pane.dir} ${nshBin}; echo "nsh exited $?"; sleep 60`);
     await waitFor(/nsh>\s*$/m);
+  };
+
+  it('types a session: a lab, a ping, Tab, context, Ctrl-C on a long ping, Ctrl-D in a block and at the prompt', async () => {
+    await start();
     type('ns a');
     key('Enter');
     type('veth a.v0 <-> host.v1 10.1.1.1/24');
@@ -84,12 +63,38 @@ describeKernel('REPL in a terminal (tmux)', function () {
     key('Enter');
     await waitFor(/^alive$/m);
     assert.ok(count(/nsh> /) > prompts);
-    // Ctrl-D leaves and tears the lab down
+    // Ctrl-D in the middle of a block drops the block; the session goes on
+    type('for i in 1..2 {');
+    key('Enter');
+    await waitFor(/^\.\.\.\s*$/m);
+    key('C-d');
+    await waitFor(/dropped the unfinished entry/);
+    type('echo still here');
+    key('Enter');
+    await waitFor(/^still here$/m);
+    // Ctrl-D at the prompt leaves, saying in one line what it removes
     key('C-d');
     const s = await waitFor(/nsh exited \d+/);
-    assert.match(s, /removed what this session made \(2 objects\)/);
+    assert.match(s, /^nsh: removing what this session made: 2 objects \(namespace a, link host\.v1\)$/m);
     assert.match(s, /nsh exited 0/);
     assertClean();
-    assert.match(fs.readFileSync(path.join(dir, '.nsh_history'), 'utf8'), /^in a ping 10\.1\.1\.2 -c 1000 -i 0\.1$/m);
+    assert.match(fs.readFileSync(path.join(pane.dir, '.nsh_history'), 'utf8'), /^in a ping 10\.1\.1\.2 -c 1000 -i 0\.1$/m);
+  });
+
+  it('Ctrl-C on a program: ^C, a line break, then its error', async () => {
+    await start();
+    for (let i = 1; i <= 3; i++) {
+      type(`in host sh -c "echo started-${i}; sleep 100"`);
+      key('Enter');
+      await waitFor(new RegExp(`^started-${i}$`, 'm'));
+      key('C-c');
+      await waitFor(new RegExp(`^started-${i}\\n[^]*ended by SIGINT[^]*nsh>\\s*$`, 'm'));
+    }
+    const s = screen();
+    assert.equal((s.match(/^\^C$/gm) ?? []).length, 3, s);
+    assert.equal((s.match(/^\^C\nrepl:1:1: error: sh was ended by SIGINT$/gm) ?? []).length, 3, s);
+    key('C-d');
+    await waitFor(/nsh exited 0/);
+    assertClean();
   });
 });

@@ -49,6 +49,11 @@ describe('REPL (streams, no kernel)', () => {
     const bad = await session(d, ['veth a.v0 <-> <-> b.v0']);
     assert.match(bad, /repl:1:\d+: error: /);
     assert.ok(!bad.includes('...'), bad);
+    // nor a statement that ends before its words: only an unclosed { or a trailing \\ goes on
+    const short = await session(d, ['forward', 'veth a.v0 <->']);
+    assert.match(short, /repl:1:8: error: forward needs a namespace, found end of line/);
+    assert.match(short, /repl:1:\d+: error: veth needs the second end/);
+    assert.ok(!short.includes('...'), short);
     await d.end();
   });
 
@@ -137,6 +142,75 @@ describe('REPL (streams, no kernel)', () => {
     assert.match(out, /nsh> echo \$a[^]*variable \$a is not defined/);
     input.end();
     await r.done;
+  });
+
+  it('keeps a block as one history entry: in the file, and recalled whole in this session and the next', async () => {
+    const d = drive({ privileged: false });
+    d.type('for i in 1..2 {\n  # a comment\n  echo "i=$i"\n}\necho one \\\ntwo\n');
+    await d.until(/one two\n/);
+    await d.end();
+    const file = path.join(d.home, '.nsh_history');
+    assert.deepEqual(fs.readFileSync(file, 'utf8').split('\n'), ['for i in 1..2 { echo "i=$i" }', 'echo one two', '']);
+    // a terminal session: up twice recalls the block, Enter runs it whole
+    const t = drive({ privileged: false, terminal: true, env: { HOME: d.home } });
+    await t.until(/nsh> /);
+    t.type('\x1b[A\x1b[A\r');
+    await t.until(/i=1\ni=2\n/);
+    // a block typed here is one entry too
+    t.type('for j in 1..2 {\r');
+    t.type('  echo "j=$j"\r');
+    t.type('}\r');
+    await t.until(/j=2\n/);
+    const from = t.text().length;
+    t.type('\x1b[A\r');
+    await t.until(/j=1\nj=2\n/, from);
+    assert.deepEqual((t.repl.server as unknown as { history: string[] }).history.slice(0, 3), [
+      'for j in 1..2 { echo "j=$j" }',
+      'for i in 1..2 { echo "i=$i" }',
+      'echo one two',
+    ]);
+    await t.end();
+    assert.equal(fs.readFileSync(file, 'utf8').split('\n').filter(l => l.startsWith('for j')).length, 1);
+  });
+
+  it('keeps the lines of a block that does not join into one line, each as typed', async () => {
+    const d = drive({ privileged: false });
+    await session(d, ['for i in 1..2 {', '  echo "i=$i" # a comment', '}']);
+    await d.end();
+    const lines = fs.readFileSync(path.join(d.home, '.nsh_history'), 'utf8').split('\n');
+    assert.deepEqual(lines.slice(0, 3), ['for i in 1..2 {', '  echo "i=$i" # a comment', '}']);
+  });
+
+  it('greets with one line on a terminal: the version, .help, and what exit does to the lab', async () => {
+    const d = drive({ privileged: false, terminal: true, history: false, version: '9.9.9' });
+    await d.until(/nsh> /);
+    assert.match(d.text(), /^nsh 9\.9\.9: \.help lists the statements; on exit the lab "repl" goes away, unless nsh was started with --keep\n/);
+    await d.end();
+    const kept = drive({ privileged: false, terminal: true, history: false, version: '9.9.9', keep: true, lab: 'mine' });
+    await kept.until(/nsh> /);
+    assert.match(kept.text(), /^nsh 9\.9\.9: .*the lab "mine" stays after exit \(--keep\)\n/);
+    await kept.end();
+    // not through a pipe
+    const piped = drive({ privileged: false, history: false, version: '9.9.9' });
+    await session(piped, ['echo x']);
+    assert.doesNotMatch(piped.text(), /9\.9\.9/);
+    await piped.end();
+  });
+
+  it('Ctrl-D in the middle of a block abandons the block only; at the prompt it leaves', async () => {
+    const d = drive({ privileged: false, terminal: true, history: false });
+    d.type('for i in 1..2 {\r');
+    await d.until(/\.\.\. /);
+    d.type('  echo "i=$i"\r');
+    d.type('\x04');
+    await d.until(/dropped the unfinished entry/);
+    const from = d.text().length;
+    d.type('echo alive\r');
+    await d.until(/\nalive\r?\n/, from);
+    assert.doesNotMatch(d.text(), /i=1/);
+    d.type('\x04');
+    assert.equal(await d.repl.done, 0);
+    assert.doesNotMatch(d.text(), /never closed/);
   });
 
   it('completes on Tab with line editing', async () => {

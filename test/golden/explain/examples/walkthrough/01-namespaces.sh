@@ -2,28 +2,22 @@
 # The iproute2 equivalent of 01-namespaces.ns, as printed by nsh --explain.
 set -e
 
-# examples/walkthrough/01-namespaces.ns:14: echo "the namespaces nsh runs in (ls -l /proc/self/ns):"
-echo 'the namespaces nsh runs in (ls -l /proc/self/ns):'
-
 # examples/walkthrough/01-namespaces.ns:15: info host
 ls -l /proc/$$/ns
 
-# examples/walkthrough/01-namespaces.ns:16: echo "the namespaces of PID 1:"
-echo 'the namespaces of PID 1:'
-
-# examples/walkthrough/01-namespaces.ns:17: info pid 1
+# examples/walkthrough/01-namespaces.ns:19: info pid 1
 ls -l /proc/1/ns
 
-# examples/walkthrough/01-namespaces.ns:26: ns left right
+# examples/walkthrough/01-namespaces.ns:24: ns left right
 ip netns add left
 ip netns add right
 
-# examples/walkthrough/01-namespaces.ns:27: veth left.veth1 <-> right.veth0
+# examples/walkthrough/01-namespaces.ns:31: veth left.veth1 <-> right.veth0
 ip -n left link add name veth1 type veth peer name veth0 netns right
 ip -n left link set dev veth1 up
 ip -n right link set dev veth0 up
 
-# examples/walkthrough/01-namespaces.ns:28: show
+# examples/walkthrough/01-namespaces.ns:34: show
 ip -br link
 ip -br addr
 ip -n left -br link

@@ -18,10 +18,7 @@ touch /run/nsh-walkthrough-netns1 && mount --bind /run/netns/netns1 /run/nsh-wal
 # examples/walkthrough/08-setns.ns:21: del netns1
 ip netns del netns1
 
-# examples/walkthrough/08-setns.ns:26: in "/run/nsh-walkthrough-netns1" ip link
-nsenter --net=/run/nsh-walkthrough-netns1 -- ip link
-
-# examples/walkthrough/08-setns.ns:27: in "/run/nsh-walkthrough-netns1" ip -br addr
+# examples/walkthrough/08-setns.ns:25: in "/run/nsh-walkthrough-netns1" ip -br addr
 nsenter --net=/run/nsh-walkthrough-netns1 -- ip -br addr
 
 # examples/walkthrough/08-setns.ns:28: in "/run/nsh-walkthrough-netns1" ping 10.1.1.2 -c 1
