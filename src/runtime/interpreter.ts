@@ -10,9 +10,9 @@ import { statementKeywordNames } from '../syntax/keywords.js';
 import { usage } from '../syntax/usage.js';
 import * as V from '../syntax/values.js';
 import { show } from '../syntax/values.js';
-import { OpError, pidText, type Backend, type OpKind, type OpOf, type ResultOf, type SpawnFlag } from '../backend/backend.js';
+import { OpError, pidText, type Backend, type Op, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
 import { isJob } from '../backend/ops.js';
-import { ncArgs, pingArgs } from './builtin-args.js';
+import { lower, type LowerContext } from './lower/lower.js';
 import { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 import { UNKNOWN, UnknownValue } from './expand.js';
@@ -145,172 +145,26 @@ export class Interpreter {
     });
   }
 
-  /** Announces the statement, then hands over its operation. */
-  private apply<K extends OpKind>(s: A.Statement, op: OpOf<K>): Promise<ResultOf<K>> {
-    this.begin(s);
-    return this.send(op);
-  }
-
   /** Hands an operation to the backend; a def body checked where it is defined changes nothing. */
   private send<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
     if (this.prechecking) return Promise.resolve(undefined as ResultOf<K>);
     return this.backend.apply(op);
   }
 
-  private noArgs(args: readonly A.Word[], what: string): void {
-    const first = args[0];
-    if (first) fail(`${what} takes no arguments`, first.span, `usage: ${usage[`${what}Stmt`]}`);
-  }
-
-  private setJob(result: unknown, scope: Scope): void {
-    if (isJob(result)) scope.set('!', pidText(result.pid));
-  }
-
   // ---- statements -------------------------------------------------------------------------------
 
   private async dispatch(s: A.Statement, scope: Scope): Promise<void> {
     const r = this.roles;
-    const span = s.span;
     switch (s.kind) {
-      case 'ns': {
-        const names = s.names.map(w => r.nsName(w, scope, false));
-        const hostname = s.hostname && r.value(s.hostname, scope, V.checkHostname);
-        this.unique(names, s.names, 'namespace');
-        names.forEach((name, i) => {
-          if (this.lab.has(name)) fail(`namespace ${show(name)} already exists in this lab`, s.names[i]!.span, `delete it first with del ${name}`);
-        });
-        this.begin(s);
-        for (const name of names) {
-          await this.send({ kind: 'ns-add', span, name, ...(hostname === undefined ? {} : { hostname }) });
-          this.labAdd(name);
-        }
-        return;
-      }
-      case 'del': {
-        const targets = s.targets.map(w => {
-          const text = r.expand(w, scope);
-          if (text === 'host') fail('the host namespace cannot be deleted', w.span);
-          return text.includes('.') ? { ep: r.endpoint(w, scope) } : { ns: r.nsName(w, scope, false) };
-        });
-        this.begin(s);
-        for (const t of targets) {
-          if (t.ep) await this.send({ kind: 'link-del', span, ep: t.ep });
-          else {
-            await this.send({ kind: 'ns-del', span, name: t.ns! });
-            this.labDelete(t.ns!);
-          }
-        }
-        return;
-      }
-      case 'veth':
-        return this.veth(s, scope);
-      case 'bridge': {
-        const br = r.endpoint(s.bridge, scope);
-        const ports = s.ports.map(w => {
-          const ifname = r.value(w, scope, t => {
-            const dot = t.indexOf('.');
-            const ns = t.slice(0, dot);
-            if (dot > 0 && ns !== br.ns && this.lab.has(ns)) {
-              return { problem: `${t} is in namespace ${show(ns)} but the bridge is in ${show(br.ns)}`, hint: `a bridge takes ports of its own namespace; move the link first: move ${t} -> ${br.ns}` };
-            }
-            return V.checkIfName(t.startsWith(`${br.ns}.`) ? t.slice(br.ns.length + 1) : t);
-          });
-          return { ns: br.ns, ifname, span: w.span };
-        });
-        await this.apply(s, { kind: 'bridge', span, br, ports });
-        return;
-      }
-      case 'attach': {
-        const ports = s.ports.map(w => r.endpoint(w, scope));
-        const br = r.endpoint(s.bridge, scope);
-        ports.forEach((p, i) => {
-          if (p.ns === br.ns && p.ifname === br.ifname) fail('a bridge cannot be a port of itself', s.ports[i]!.span);
-          if (p.ns !== br.ns) {
-            fail(
-              `${p.ns}.${p.ifname} is in namespace ${show(p.ns)} but the bridge ${br.ns}.${br.ifname} is in ${show(br.ns)}`,
-              s.ports[i]!.span,
-              `a bridge takes ports of its own namespace; move the link first: move ${p.ns}.${p.ifname} -> ${br.ns}`,
-            );
-          }
-        });
-        await this.apply(s, { kind: 'attach', span, ports, br });
-        return;
-      }
-      case 'addr': {
-        const ep = r.endpoint(s.endpoint, scope);
-        const addrs = s.addrs.map(w => r.cidr(w, scope));
-        await this.apply(s, { kind: 'addr', span, ep, addrs, del: s.del });
-        return;
-      }
-      case 'link-state': {
-        const eps = s.endpoints.flatMap(w => r.endpoints(w, scope));
-        await this.apply(s, { kind: 'link-state', span, eps, up: s.up });
-        return;
-      }
-      case 'move': {
-        const ep = r.endpoint(s.endpoint, scope);
-        const to = r.nsRef(s.to, scope);
-        const newName = s.newName && r.value(s.newName, scope, V.checkIfName);
-        if (to.kind === 'name' && to.name === ep.ns) fail(`${ep.ns}.${ep.ifname} is already in ${show(ep.ns)}`, s.to.span);
-        await this.apply(s, { kind: 'move', span, ep, to, ...(newName === undefined ? {} : { newName }) });
-        return;
-      }
-      case 'route':
-        return this.route(s, scope);
-      case 'forward': {
-        const names = s.namespaces.map(w => r.nsName(w, scope));
-        this.begin(s);
-        const settings = [{ key: 'net.ipv4.ip_forward', value: '1' }, { key: 'net.ipv6.conf.all.forwarding', value: '1' }];
-        for (const ns of names) await this.send({ kind: 'sysctl', span, ns, settings });
-        return;
-      }
-      case 'sysctl': {
-        const ns = r.nsName(s.ns, scope);
-        const settings = s.settings.map(w => r.value(w, scope, V.checkSysctl));
-        this.begin(s);
-        for (const setting of settings) await this.send({ kind: 'sysctl', span, ns, settings: [setting] });
-        return;
-      }
-      case 'in':
-        return this.inStmt(s, scope);
-      case 'pingall':
-        this.noArgs(s.args, 'pingall');
-        await this.apply(s, { kind: 'pingall', span, lab: [...this.lab] });
-        return;
-      case 'show':
-        await this.apply(s, { kind: 'show', span, ...this.showQuery(s, scope) });
-        return;
-      case 'info': {
-        const ref = r.nsRef(s.ref, scope);
-        await this.apply(s, { kind: 'info', span, ref });
-        return;
-      }
-      case 'same': {
-        const a = r.nsRef(s.a, scope);
-        const b = r.nsRef(s.b, scope);
-        const type = s.type && r.value(s.type, scope, V.checkNsType);
-        await this.apply(s, { kind: 'same', span, a, b, ...(type === undefined ? {} : { type }) });
-        return;
-      }
-      case 'pin': {
-        const ref = r.nsRef(s.ref, scope);
-        const t = s.target;
-        const target = t.kind === 'as'
-          ? { kind: 'name' as const, name: r.nsName(t.name, scope, false) }
-          : { kind: 'path' as const, path: r.path(t.path, scope) };
-        await this.apply(s, { kind: 'pin', span, ref, target });
-        if (target.kind === 'name') this.labAdd(target.name);
-        return;
-      }
-      case 'spawn':
-        return this.spawn(s, scope);
       case 'for':
         return this.forStmt(s, scope);
       case 'def': {
         const name = r.value(s.name, scope, V.checkVarName);
         if (statementKeywordNames.includes(name)) fail(`${show(name)} is the name of a statement and cannot name a def`, s.name.span);
         const params = s.params.map(w => r.value(w, scope, V.checkVarName));
-        this.unique(params, s.params, 'parameter');
+        params.forEach((v, i) => {
+          if (params.indexOf(v) !== i) fail(`parameter ${show(v)} is named twice`, s.params[i]!.span);
+        });
         scope.define(s, name);
         if (this.opts.mode === 'check') await this.precheck(s, params, scope);
         return;
@@ -327,33 +181,6 @@ export class Interpreter {
       case 'include':
         if (s.body) await this.block(s.body, scope);
         return;
-      case 'echo': {
-        const text = s.words.map(w => r.expand(w, scope)).join(' ');
-        await this.apply(s, { kind: 'print', span, text });
-        return;
-      }
-      case 'sleep': {
-        if (s.args.length !== 1) {
-          fail(`sleep takes one number of seconds, got ${s.args.length}`, s.args[1]?.span ?? s.span, `usage: ${usage.sleepStmt}`);
-        }
-        const seconds = r.value(s.args[0]!, scope, t => V.checkTime(t, 'sleep time', { min: 0, max: 86400 }));
-        await this.apply(s, { kind: 'sleep', span, seconds });
-        return;
-      }
-      case 'jobs':
-        this.noArgs(s.args, 'jobs');
-        await this.apply(s, { kind: 'jobs', span });
-        return;
-      case 'wait': {
-        const targets = s.targets.map(w => r.jobTarget(w, scope));
-        await this.apply(s, { kind: 'wait', span, targets });
-        return;
-      }
-      case 'kill': {
-        const targets = s.targets.map(w => r.jobTarget(w, scope));
-        await this.apply(s, { kind: 'kill', span, targets });
-        return;
-      }
       case 'not':
         return this.not(s, scope);
       case 'shape':
@@ -365,9 +192,37 @@ export class Interpreter {
       case 'publish':
       case 'machine':
         return this.notYet(s, scope);
-      default: {
-        const never: never = s;
-        throw new Error(`unhandled statement ${(never as A.Statement).kind}`);
+      default:
+        return this.act(s, lower(s, this.lowering(scope)), scope);
+    }
+  }
+
+  private lowering(scope: Scope): LowerContext {
+    return { roles: this.roles, scope, lab: this.lab, labName: this.opts.labName, labLinks: this.opts.labLinks };
+  }
+
+  /**
+   * Announces the statement, then hands its operations over in order. The lab's namespaces follow
+   * what they make and remove; a job's pid becomes `$!`.
+   */
+  private async act(s: A.Statement, ops: readonly Op[], scope: Scope): Promise<void> {
+    this.begin(s);
+    for (const op of ops) {
+      const result = await this.send(op);
+      if (isJob(result)) scope.set('!', pidText(result.pid));
+      switch (op.kind) {
+        case 'ns-add':
+          this.labAdd(op.name);
+          break;
+        case 'ns-del':
+          this.labDelete(op.name);
+          break;
+        case 'pin':
+          if (op.target.kind === 'name') this.labAdd(op.target.name);
+          break;
+        case 'spawn':
+          if (op.as !== undefined) this.labAdd(op.as);
+          break;
       }
     }
   }
@@ -385,130 +240,6 @@ export class Interpreter {
 
   private labDelete(ns: string): void {
     if (!this.prechecking) this.lab.delete(ns);
-  }
-
-  private unique(values: readonly string[], words: readonly A.Word[], what: string): void {
-    values.forEach((v, i) => {
-      if (values.indexOf(v) !== i) fail(`${what} ${show(v)} is named twice`, words[i]!.span);
-    });
-  }
-
-  private async veth(s: A.VethStmt, scope: Scope): Promise<void> {
-    const r = this.roles;
-    const left = r.endpoint(s.left, scope);
-    const right = r.endpoint(s.right, scope);
-    if (left.ns === right.ns && left.ifname === right.ifname) {
-      fail(`both ends of the veth pair are ${left.ns}.${left.ifname}`, s.right.span, 'name the two ends differently');
-    }
-    let leftAddrs = s.leftAddrs.map(w => r.cidr(w, scope));
-    let rightAddrs = s.rightAddrs.map(w => r.cidr(w, scope));
-    if (leftAddrs.length === 0 && rightAddrs.length === 1) {
-      const w = s.rightAddrs[0]!;
-      const pair = r.checked(w, V.cidrText(rightAddrs[0]!), () => V.shorthandPair(rightAddrs[0]!));
-      leftAddrs = [pair[0]];
-      rightAddrs = [pair[1]];
-    }
-    const mtu = s.mtu && r.value(s.mtu, scope, t => V.checkInt(t, 'mtu', 68, 65535));
-    await this.apply(s, { kind: 'veth', span: s.span, left, right, leftAddrs, rightAddrs, ...(mtu === undefined ? {} : { mtu }) });
-  }
-
-  private async route(s: A.RouteStmt, scope: Scope): Promise<void> {
-    const r = this.roles;
-    const ns = r.nsName(s.ns, scope);
-    const dest = r.value(s.dest, scope, V.checkDestination);
-    const via = s.via && r.value(s.via, scope, V.checkIp);
-    const dev = s.dev && r.value(s.dev, scope, V.checkIfName);
-    if (!s.del && !via && !dev) {
-      fail('route needs a gateway (via IP) or an interface (dev IF)', s.span, `usage: ${usage.routeStmt}`);
-    }
-    const family = dest === 'default' ? (via?.family ?? 4) : dest.family;
-    if (via && via.family !== family) {
-      fail(`gateway ${via.address} is IPv${via.family} but the destination is IPv${family}`, s.via!.span);
-    }
-    await this.apply(s, {
-      kind: 'route',
-      span: s.span,
-      ns,
-      del: s.del,
-      dest,
-      family,
-      ...(via ? { via: via.address, viaSpan: s.via!.span } : {}),
-      ...(dev ? { dev } : {}),
-    });
-  }
-
-  private async inStmt(s: A.InStmt, scope: Scope): Promise<void> {
-    const r = this.roles;
-    const ref = r.nsRef(s.ref, scope);
-    if (s.argv.length === 0) {
-      fail('in needs a command to run', s.span, `usage: ${usage.inStmt} (a bare "in NS" switches namespace only in the REPL)`);
-    }
-    const argv = s.argv.map(w => r.expand(w, scope));
-    const stdin = s.stdin && r.expand(s.stdin, scope);
-    const io = { ...(stdin === undefined ? {} : { stdin }), background: s.background };
-    const builtin = !s.argv[0]!.quoted ? argv[0] : undefined;
-    const data = s.argv.map(w => r.isData(w, scope));
-    let job: ResultOf<'exec' | 'ping' | 'nc'>;
-    if (builtin === 'ping') {
-      if (s.stdin) fail('the built-in ping reads no standard input', s.stdin.span);
-      job = await this.apply(s, { kind: 'ping', span: s.span, ref, ...pingArgs(r, argv, s.argv, data), background: s.background });
-    } else if (builtin === 'nc') {
-      job = await this.apply(s, { kind: 'nc', span: s.span, ref, ...ncArgs(r, argv, s.argv, data), ...io });
-    } else job = await this.apply(s, { kind: 'exec', span: s.span, ref, argv, ...io });
-    this.setJob(job, scope);
-  }
-
-  private showQuery(s: A.ShowStmt, scope: Scope): { what: 'tree' | 'links' | 'addrs' | 'routes'; json: boolean; lab: string[]; ns?: string } {
-    const r = this.roles;
-    let json = false;
-    const rest: A.Word[] = [];
-    // (a word that is data, a value of the embedding program, is a namespace name, never an option or a table)
-    for (const w of s.args) {
-      if (!r.isData(w, scope) && r.expand(w, scope) === '--json') json = true;
-      else rest.push(w);
-    }
-    const lab = [...this.lab];
-    const hint = `usage: ${usage.showStmt}`;
-    if (rest.length === 0) return { what: 'tree', json, lab };
-    const first = r.isData(rest[0]!, scope) ? undefined : r.expand(rest[0]!, scope);
-    if (first === 'links' || first === 'addrs' || first === 'routes') {
-      if (rest.length > 2) fail('show takes at most a table and a namespace', rest[2]!.span, hint);
-      const ns = rest[1] && r.nsName(rest[1], scope);
-      return { what: first, json, lab, ...(ns ? { ns } : {}) };
-    }
-    if (rest.length > 1) fail('show takes at most a table and a namespace', rest[1]!.span, hint);
-    return { what: 'tree', json, lab, ns: r.nsName(rest[0]!, scope) };
-  }
-
-  private async spawn(s: A.SpawnStmt, scope: Scope): Promise<void> {
-    const r = this.roles;
-    const given = s.flags.map(f => f.name);
-    s.flags.forEach((f, i) => {
-      if (given.indexOf(f.name) !== i) fail(`namespace type ${show(f.name)} is listed twice`, f.span);
-    });
-    const flags: SpawnFlag[] = given.length > 0 ? given : ['uts', 'ipc', 'pid', 'mnt', 'net'];
-    const hostname = s.hostname && r.value(s.hostname, scope, V.checkHostname);
-    if (hostname !== undefined && !flags.includes('uts')) {
-      fail('spawn … hostname needs a new UTS namespace', s.hostname!.span, 'add "uts" to the namespace types');
-    }
-    const as = s.as && r.nsName(s.as, scope, false);
-    if (as !== undefined && !flags.includes('net')) {
-      fail('spawn … as NAME names a new network namespace', s.as!.span, 'add "net" to the namespace types');
-    }
-    const argv = s.argv.map(w => r.expand(w, scope));
-    const stdin = s.stdin && r.expand(s.stdin, scope);
-    const job = await this.apply(s, {
-      kind: 'spawn',
-      span: s.span,
-      flags,
-      argv,
-      background: s.background,
-      ...(hostname === undefined ? {} : { hostname }),
-      ...(as === undefined ? {} : { as }),
-      ...(stdin === undefined ? {} : { stdin }),
-    });
-    this.setJob(job, scope);
-    if (as !== undefined) this.labAdd(as);
   }
 
   private async forStmt(s: A.ForStmt, scope: Scope): Promise<void> {

@@ -1,10 +1,10 @@
 /** The arguments of the built-in programs of `in`: ping and nc, with iputils' and netcat's option letters. */
-import type * as A from '../syntax/ast.js';
-import * as V from '../syntax/values.js';
-import { show } from '../syntax/values.js';
-import type { NcOp, PingOp } from '../backend/ops.js';
-import type { Roles } from './roles.js';
-import { fail } from './roles.js';
+import type * as A from '../../syntax/ast.js';
+import * as V from '../../syntax/values.js';
+import { show } from '../../syntax/values.js';
+import type { NcOp, PingOp } from '../../backend/ops.js';
+import type { Roles } from '../roles.js';
+import { fail } from '../roles.js';
 
 type PingArgs = Pick<PingOp, 'address' | 'family' | 'count' | 'interval' | 'timeout' | 'size' | 'dontFragment' | 'iface'>;
 type NcArgs = Pick<NcOp, 'listen' | 'udp' | 'address' | 'port' | 'scan' | 'wait'>;

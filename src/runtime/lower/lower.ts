@@ -1,0 +1,29 @@
+/**
+ * Lowering: a statement's words, checked in their roles, become the operations a backend carries
+ * out (backend/ops.ts). Nothing here acts; the interpreter hands the operations over in order.
+ */
+import type * as A from '../../syntax/ast.js';
+import type { Op } from '../../backend/ops.js';
+import type { LowerContext } from './context.js';
+import { lowerLinks, type LinkStatement } from './links.js';
+import { lowerPrograms, type ProgramStatement } from './programs.js';
+
+/** The statements that act on the lab (the others are the interpreter's own: loops, defs, `!` …). */
+export type Lowered = LinkStatement | ProgramStatement;
+
+export function lower(s: Lowered, c: LowerContext): Op[] {
+  switch (s.kind) {
+    case 'ns': case 'del': case 'veth': case 'bridge': case 'attach': case 'addr': case 'link-state': case 'move':
+    case 'route': case 'forward': case 'sysctl':
+      return lowerLinks(s, c);
+    case 'in': case 'pingall': case 'show': case 'info': case 'same': case 'pin': case 'spawn': case 'echo': case 'sleep':
+    case 'jobs': case 'wait': case 'kill':
+      return lowerPrograms(s, c);
+    default: {
+      const never: never = s;
+      throw new Error(`cannot lower ${(never as A.Statement).kind}`);
+    }
+  }
+}
+
+export type { LowerContext };
