@@ -183,9 +183,6 @@ export class Interpreter {
         return;
       case 'not':
         return this.not(s, scope);
-      case 'shape':
-      case 'capture':
-      case 'await':
       case 'vlan':
       case 'macvlan':
       case 'nat':
@@ -229,7 +226,6 @@ export class Interpreter {
 
   /** A statement whose words are checked but that does not run yet. */
   private notYet(s: ValuedStatement, scope: Scope): void {
-    if (s.kind === 'await') this.roles.nsRef(s.ref, scope);
     checkStatementValues(s, (w, check) => this.roles.value(w, scope, check));
     if (this.opts.mode === 'run') fail(`${s.kind} is not available yet`, s.span);
   }
