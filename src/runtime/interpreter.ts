@@ -186,10 +186,6 @@ export class Interpreter {
       case 'shape':
       case 'capture':
       case 'await':
-      case 'vlan':
-      case 'macvlan':
-      case 'nat':
-      case 'publish':
       case 'machine':
         return this.notYet(s, scope);
       default:
