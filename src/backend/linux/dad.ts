@@ -12,6 +12,8 @@
  */
 import * as fs from 'node:fs';
 import { translate } from './errors.js';
+import { AF_INET6, IFA_F_DADFAILED, IFA_F_TENTATIVE, type RtnlSocket } from './netlink/index.js';
+import { dumpAddrs } from './netlink/query.js';
 import { withNetns } from './netns.js';
 
 /** /proc/sys/net/* files belong to the namespace of the thread that opens them. */
@@ -34,4 +36,20 @@ export function noDadByDefault(): void {
 /** A link (down still) in a namespace nsh did not make: DAD off for it alone. */
 export function noDadOn(netFd: number, ifname: string): void {
   withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`, `interface "${ifname}"`));
+}
+
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * An IPv6 address is tentative from when it is added (or its link comes up again) until the
+ * kernel's address worker has run for it — even with DAD off or IFA_F_NODAD; on a busy machine
+ * that can be later than a ping's first probe, whose neighbour solicitation then goes unanswered.
+ * Waits until no IPv6 address of these links is tentative; bounded, as an address doing real DAD
+ * (on a link nsh did not make) takes a second or more.
+ */
+export function untilNotTentative(sock: RtnlSocket, indexes: ReadonlySet<number>, limitMs = 2000): void {
+  const end = Date.now() + limitMs;
+  const tentative = () =>
+    dumpAddrs(sock, AF_INET6).some(a => indexes.has(a.index) && (a.flags & IFA_F_TENTATIVE) !== 0 && (a.flags & IFA_F_DADFAILED) === 0);
+  while (tentative() && Date.now() < end) Atomics.wait(nap, 0, 0, 5);
 }

@@ -154,7 +154,11 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
       if (vlans) setPortVlans(x, ports, br, vlans);
     },
 
-    addr: async ({ ep, addrs, del }) => addr(ep, addrs, del),
+    addr: async ({ ep, addrs, del }) => {
+      addr(ep, addrs, del);
+      // an address added to a link that is up is tentative until the kernel's address worker runs
+      if (!del) x.addressesPending([ep]);
+    },
 
     'link-state': async ({ eps, up }) => {
       for (const [ns, list] of byNamespace(eps)) {
@@ -166,7 +170,10 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
         if (x.behind) x.behind.add(ns, reqs, doing, x.origin);
         else x.send(ns, reqs, doing);
       }
-      if (up) x.carrierPending(eps);
+      if (up) {
+        x.carrierPending(eps);
+        x.addressesPending(eps);
+      }
     },
 
     move: async ({ ep, to, newName }) => {
