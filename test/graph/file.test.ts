@@ -7,24 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
-import { matchesGolden, repoRoot } from './golden-files.js';
-
-/** Every example script, relative to the repository (examples/…/x.ns). */
-export function exampleScripts(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(path.join(repoRoot, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const rel = `${dir}/${e.name}`;
-      if (e.isDirectory()) walk(rel);
-      else if (e.name.endsWith('.ns')) out.push(rel);
-    }
-  };
-  walk('examples');
-  return out;
-}
-
-/** The golden name of an example: examples/labs/router.ns → file-labs-router. */
-export const goldenName = (file: string) => `file-${file.replace(/^examples\//, '').replace(/\.ns$/, '').replace(/\//g, '-')}`;
+import { exampleScripts, goldenName, matchesGolden, repoRoot } from './golden-files.js';
 
 describe('graph: files', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsh-graph-file-'));
