@@ -4,7 +4,7 @@
  * (Handlers makes a missing one a type error); the journal and the dry run read what an op makes.
  */
 import type { Cidr, NsType } from '../core/net.js';
-import type { Endpoint, Job, JobTarget, NsRef } from '../core/lab.js';
+import type { Endpoint, Job, JobTarget, NsRef, SavedQdisc } from '../core/lab.js';
 import type { CollectingJob, NcReport, PingReport, ProgramResult, ShowNamespace } from '../core/results.js';
 import type { Shaping } from '../core/shape.js';
 import type { Span } from '../core/span.js';
@@ -80,6 +80,12 @@ export interface SysctlOp extends At {
   readonly kind: 'sysctl';
   readonly ns: string;
   readonly settings: readonly { readonly key: string; readonly value: string }[];
+}
+/** Shapes what leaves each endpoint (its root qdisc), replacing any shaping it had; `off` removes it. */
+export interface ShapeOp extends At {
+  readonly kind: 'shape';
+  readonly eps: readonly Endpoint[];
+  readonly shaping: Shaping | 'off';
 }
 export type MacvlanMode = 'bridge' | 'private' | 'vepa' | 'passthru';
 export interface MacvlanOp extends At {
@@ -256,7 +262,7 @@ export interface SleepOp extends At {
 
 export type Op =
   | NsAddOp | NsDelOp | LinkDelOp | VethOp | BridgeOp | AttachOp | AddrOp | LinkStateOp | MoveOp | RouteOp | SysctlOp
-  | MacvlanOp | NatOp | PublishOp
+  | MacvlanOp | NatOp | PublishOp | ShapeOp
   | ExecOp | PingOp | NcOp | PingallOp | ShowOp | InfoOp | SameOp | PinOp | SpawnOp | JobsOp | WaitOp | KillOp
   | PrintOp | SleepOp | CaptureOp | AwaitOp;
 
@@ -268,10 +274,15 @@ export interface Replaced {
   readonly replaced: readonly { readonly key: string; readonly value: string }[];
 }
 
+/** The root qdisc each endpoint had before `shape` changed it (what a teardown puts back). */
+export interface QdiscsReplaced {
+  readonly qdiscs: readonly { readonly ns: string; readonly ifname: string; readonly was: SavedQdisc }[];
+}
+
 /**
  * What an operation gives back: a job for what may run in the background, whether a pin made its
- * file, the sysctls nat and publish changed, and what an operation asked to collect found
- * (core/results.ts); undefined from the backends that change nothing.
+ * file, the sysctls nat and publish changed, the root qdiscs shape replaced, and what an operation
+ * asked to collect found (core/results.ts); undefined from the backends that change nothing.
  */
 interface Results {
   exec: Job | ProgramResult | CollectingJob<ProgramResult> | undefined;
@@ -282,6 +293,7 @@ interface Results {
   pin: { readonly madeFile: boolean } | undefined;
   nat: Replaced | undefined;
   publish: Replaced | undefined;
+  shape: QdiscsReplaced | undefined;
   show: readonly ShowNamespace[] | undefined;
 }
 

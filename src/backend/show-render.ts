@@ -5,7 +5,7 @@
  */
 import pc from 'picocolors';
 import type { ShowNamespace } from '../core/results.js';
-import type { LinkSnapshot, NsSnapshot, RouteSnapshot, LabSnapshot } from '../core/snapshot.js';
+import { shapeSnapshotText, type LinkSnapshot, type NsSnapshot, type RouteSnapshot, type LabSnapshot } from '../core/snapshot.js';
 
 export interface ShowQuery {
   readonly what: 'tree' | 'links' | 'addrs' | 'routes';
@@ -21,13 +21,14 @@ const endpoint = (l: LinkSnapshot): string | undefined => (l.peer ? `${l.peer.ns
 
 /**
  * The namespaces shown: the one asked for; or all, the host keeping only its links paired with a
- * lab namespace (its own devices are not the lab's), and left out when it has none.
+ * lab namespace and those shaped (`shape host.eth0 …`; its other devices are not the lab's), and
+ * left out when it has none.
  */
 function shown(snap: LabSnapshot, q: ShowQuery): NsSnapshot[] {
   if (q.ns !== undefined) return snap.namespaces.filter(n => n.name === q.ns);
   return snap.namespaces.flatMap(n => {
     if (n.name !== 'host') return [n];
-    const links = n.links.filter(l => l.peer && l.peer.ns !== 'host');
+    const links = n.links.filter(l => (l.peer && l.peer.ns !== 'host') || l.shape);
     return links.length === 0 ? [] : [{ ...n, links }];
   });
 }
@@ -60,6 +61,7 @@ function values(namespaces: readonly NsSnapshot[]): ShowNamespace[] {
         ...(l.peer ? { peer: endpoint(l) } : {}),
         ...(l.peerOutside ? { peerOutside: true } : {}),
         addresses: l.addresses,
+        ...(l.shape ? { shape: l.shape } : {}),
       })),
       routes: allRoutes(n).map(r => ({
         dest: r.dest,
@@ -82,7 +84,9 @@ export function renderShow(snap: LabSnapshot, q: ShowQuery, color: boolean): str
             ...n.links.map(l => {
               const kind = l.kind !== 'device' && l.kind !== 'loopback' ? c.dim(l.kind) : '';
               const peer = endpoint(l);
-              const extra = [kind, peer ? `<-> ${c.cyan(peer)}` : '', l.master ? `master ${l.master}` : '', l.addresses.join(' ')].filter(Boolean);
+              const shape = shapeSnapshotText(l.shape);
+              const extra = [kind, peer ? `<-> ${c.cyan(peer)}` : '', l.master ? `master ${l.master}` : '', l.addresses.join(' '), shape && c.magenta(shape)]
+                .filter(Boolean);
               return `${l.name.padEnd(10)} ${state(stateOf(l))}${extra.length ? '  ' + extra.join('  ') : ''}`;
             }),
             ...n.routes.map(r => `${c.dim('route')}      ${routeText(r)}`),

@@ -3,6 +3,7 @@
  * and show) instead of printing to a terminal: plain data, the same for every layer.
  */
 import type { Job } from './lab.js';
+import type { ShapeSnapshot } from './snapshot.js';
 
 /** A program that ran to its end, its output collected. */
 export interface ProgramResult {
@@ -75,6 +76,8 @@ export interface ShowLink {
   readonly peerOutside?: boolean;
   /** Addresses other than IPv6 link-local ones, as `10.1.1.1/24`. */
   readonly addresses: readonly string[];
+  /** The shaping of what leaves the link, in `shape`'s words (`{ delay: '10ms', loss: '1%' }`). */
+  readonly shape?: ShapeSnapshot;
 }
 
 export interface ShowRoute {

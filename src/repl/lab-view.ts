@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LabSnapshot } from '../backend/backend.js';
+import { fileProblem } from '../core/io.js';
 import type { Lab } from '../runtime/lab.js';
 import type { WebServer } from '../web/server.js';
 import type { LiveSource } from '../web/live-source.js';
@@ -49,7 +50,7 @@ export async function graph(rest: string, h: CommandHost): Promise<void> {
   try {
     fs.writeFileSync(path.resolve(h.cwd, file), text);
   } catch (e) {
-    h.complain(`nsh: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    h.complain(`nsh: cannot write ${file}: ${fileProblem(e, 'write')}`);
     return;
   }
   const n = snap.namespaces.filter(ns => ns.name !== 'host').length;

@@ -78,7 +78,7 @@ describeKernel('REPL: .graph and .web on the kernel', function () {
       }
       out = await session(d, ['.graph x.png', '.graph nosuchdir/x.svg']);
       assert.match(out, /nsh: cannot tell the format of x\.png: give it one of the extensions \.svg \.dot \.mmd \.json \.html\n/);
-      assert.match(out, /nsh: cannot write nosuchdir\/x\.svg: ENOENT\n/);
+      assert.match(out, /nsh: cannot write nosuchdir\/x\.svg: no such directory\n/);
       assert.equal(await d.end(), 0);
     } finally {
       ip('link', 'del', 'stray0');

@@ -38,6 +38,7 @@ export class DryRunBackend implements Backend {
     veth: this.follow,
     bridge: this.follow,
     macvlan: this.follow,
+    shape: this.follow,
     nat: async op => {
       this.model.apply(op);
       return undefined;

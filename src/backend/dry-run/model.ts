@@ -201,6 +201,15 @@ export class LabModel {
       case 'capture':
         this.existing(op.ep);
         return;
+      case 'shape': {
+        const links = op.eps.map(ep => this.existing(ep));
+        for (const l of links) {
+          if (!l) continue;
+          if (op.shaping === 'off') delete l.shape;
+          else l.shape = op.shaping;
+        }
+        return;
+      }
       case 'ping':
       case 'nc':
       case 'pingall':

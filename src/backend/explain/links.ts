@@ -3,6 +3,7 @@ import { cidrText } from '../../core/net.js';
 import type { Handlers } from '../ops.js';
 import { ip, nodad, UTS_DIR, type ExplainContext } from './context.js';
 import { lanJoin, lanLeave } from './nat.js';
+import { shapeCommand } from './shape.js';
 import { q } from './shell.js';
 
 type LinkHandlers = Pick<Handlers, 'ns-add' | 'ns-del' | 'link-del' | 'veth' | 'bridge' | 'macvlan' | 'attach' | 'addr' | 'link-state' | 'move' | 'route' | 'sysctl'>;
@@ -39,6 +40,7 @@ export function linkHandlers(x: ExplainContext): LinkHandlers {
         for (const c of addrs) x.emit(`${ip(ep.ns)} addr add ${cidrText(c)} dev ${q(ep.ifname)}${nodad(c)}`);
       }
       x.emit(`${ip(op.left.ns)} link set dev ${q(op.left.ifname)} up`, `${ip(op.right.ns)} link set dev ${q(op.right.ifname)} up`);
+      if (op.shape) x.emit(shapeCommand(op.left, op.shape), shapeCommand(op.right, op.shape));
       for (const ep of [op.left, op.right]) lanJoin(x, ep.ns, [ep.ifname]);
     },
     bridge: async ({ br, ports }) => {

@@ -6,6 +6,7 @@ import { noDadOn } from './dad.js';
 import { translate, type Doing } from './errors.js';
 import { lanJoin, lanLeave } from './nat.js';
 import { hostNetnsFd } from './netns.js';
+import { shapeLinks } from './shape.js';
 import {
   AF_INET, AF_INET6, addrAdd, addrDel, bridgeCreate, getLink, IFINFOMSG_LEN, IFLA_LINK, linkDelete, linkMove,
   linkSetMaster, linkSetUp, macvlanCreate, messageAttrs, parseIfinfomsg, routeAdd, routeDel, vethCreate, type NlRequest, type VethEnd,
@@ -82,6 +83,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
           // the kernel cannot open the peer before the pair is joined: it comes up now
           upWithAddrs(peer);
         }
+        if (s.shape) shapeLinks(x, [s.left, s.right], s.shape);
         x.carrierPending([s.left, s.right]);
         for (const ep of [s.left, s.right]) lanJoin(x, ep.ns, [ep.ifname]);
       } catch (e) {

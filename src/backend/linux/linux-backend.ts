@@ -20,6 +20,7 @@ import { listNamedNetns } from './netns.js';
 import { NetnsPool, POOL_MIN } from './netns-pool.js';
 import { launcher, programHandlers } from './programs.js';
 import { renderShow, showJson } from '../show-render.js';
+import { shapeHandlers } from './shape.js';
 import { interfaceNames, readSnapshot } from './snapshot.js';
 import { teardown } from './teardown.js';
 import { LabWatch } from './watch.js';
@@ -60,6 +61,7 @@ export class LinuxBackend implements Backend {
       ...natHandlers(x),
       ...captureHandlers(x),
       ...awaitHandlers(x),
+      ...shapeHandlers(x),
       show: async q => {
         x.settle();
         const snap = readSnapshot(q.ns === undefined ? q.lab : [...q.lab, q.ns], x.table);

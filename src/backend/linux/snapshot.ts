@@ -1,6 +1,6 @@
 /**
- * Reading a lab back from the kernel: links (with veth peers resolved across namespaces),
- * addresses, routes, forwarding and hostnames, for `show` and the REPL's `.save`; and the interface
+ * Reading a lab back from the kernel: links (with veth peers resolved across namespaces, and
+ * their shaping: the root qdisc), addresses, routes, forwarding and hostnames, for `show` and the REPL's `.save`; and the interface
  * names of a namespace, for tab completion. Every namespace is opened afresh here and closed
  * again, so a namespace changed behind nsh's back (`ip netns del` / `add`) is read as it is now.
  */
@@ -14,9 +14,11 @@ import {
   AF_INET6, AF_UNSPEC, RTM_GETNSID, RTN_UNICAST, RTPROT_KERNEL, RT_SCOPE_LINK, RtnlSocket, messageAttrs,
   u32, NLM_F_REQUEST, type NlRequest,
 } from './netlink/index.js';
-import { dumpAddrs, dumpLinks, dumpRoutes } from './netlink/query.js';
+import { dumpAddrs, dumpLinks, dumpRootQdiscs, dumpRoutes } from './netlink/query.js';
 import type { LinkInfo, RouteInfo } from './netlink/decode.js';
 import { readNat } from './nat.js';
+import { shapingOf } from './shape.js';
+import { shapeSnapshot } from '../../core/snapshot.js';
 
 const NETNSA_NSID = 1;
 const NETNSA_FD = 3;
@@ -159,8 +161,10 @@ export function readSnapshot(lab: readonly string[], table?: string): LabSnapsho
       const own = links[i]!;
       const byIndex = new Map(own.map(l => [l.index, l.ifname]));
       const addrs = dumpAddrs(o.sock, AF_UNSPEC);
+      const qdiscs = dumpRootQdiscs(o.sock);
       const linkViews: LinkSnapshot[] = own.map(l => {
         const peer = peers.get(l);
+        const shape = shapingOf(qdiscs.get(l.index));
         return {
           name: l.ifname,
           index: l.index,
@@ -174,6 +178,7 @@ export function readSnapshot(lab: readonly string[], table?: string): LabSnapsho
           addresses: addrs
             .filter(a => a.index === l.index && a.scope !== RT_SCOPE_LINK)
             .map(a => `${a.address}/${a.prefix}`),
+          ...(shape === undefined ? {} : { shape: shapeSnapshot(shape) }),
         };
       });
       const route = (r: RouteInfo): RouteSnapshot => ({

@@ -5,6 +5,7 @@ import * as V from '../../syntax/values.js';
 import { show } from '../../syntax/values.js';
 import type { Op } from '../../backend/ops.js';
 import { fail } from '../roles.js';
+import { shapingValues } from '../statement-values.js';
 import type { LowerContext } from './context.js';
 
 export type LinkStatement = A.NsStmt | A.DelStmt | A.VethStmt | A.BridgeStmt | A.AttachStmt | A.AddrStmt | A.LinkStateStmt
@@ -106,7 +107,8 @@ function veth(s: A.VethStmt, { roles: r, scope }: LowerContext): Op {
     rightAddrs = [pair[1]];
   }
   const mtu = s.mtu && r.value(s.mtu, scope, t => V.checkInt(t, 'mtu', 68, 65535));
-  return { kind: 'veth', span: s.span, left, right, leftAddrs, rightAddrs, ...(mtu === undefined ? {} : { mtu }) };
+  const shape = s.shape && shapingValues(s.shape, (w, check) => r.value(w, scope, check));
+  return { kind: 'veth', span: s.span, left, right, leftAddrs, rightAddrs, ...(mtu === undefined ? {} : { mtu }), ...(shape === undefined ? {} : { shape }) };
 }
 
 function route(s: A.RouteStmt, { roles: r, scope }: LowerContext): Op {
