@@ -42,11 +42,20 @@ export interface BridgeOp extends At {
   readonly br: Endpoint;
   /** Interfaces of the bridge's namespace that become its ports. */
   readonly ports: readonly Endpoint[];
+  /** `bridge NS.BR vlan`: the bridge filters VLANs (IFLA_BR_VLAN_FILTERING). */
+  readonly vlanFiltering?: boolean;
 }
+/**
+ * The VLANs of a port of a VLAN-filtering bridge: an access port (PVID = id, frames leave
+ * untagged) or a trunk port (a tagged member of each). The port is a member of these only.
+ */
+export type PortVlans = { readonly kind: 'access'; readonly id: number } | { readonly kind: 'trunk'; readonly ids: readonly number[] };
 export interface AttachOp extends At {
   readonly kind: 'attach';
   readonly ports: readonly Endpoint[];
   readonly br: Endpoint;
+  /** `attach … vlan …`: each port's VLANs (the bridge must filter VLANs). */
+  readonly vlans?: PortVlans;
 }
 export interface AddrOp extends At {
   readonly kind: 'addr';
@@ -86,6 +95,15 @@ export interface ShapeOp extends At {
   readonly kind: 'shape';
   readonly eps: readonly Endpoint[];
   readonly shaping: Shaping | 'off';
+}
+/** An 802.1Q sub-interface: `link` (in the parent's namespace) tags what it sends with VLAN `id` on `parent`. */
+export interface VlanOp extends At {
+  readonly kind: 'vlan';
+  readonly parent: Endpoint;
+  readonly id: number;
+  /** The new link: the parent's namespace, named IF.ID unless `as NAME`. */
+  readonly link: Endpoint;
+  readonly addrs: readonly Cidr[];
 }
 export type MacvlanMode = 'bridge' | 'private' | 'vepa' | 'passthru';
 export interface MacvlanOp extends At {
@@ -262,7 +280,7 @@ export interface SleepOp extends At {
 
 export type Op =
   | NsAddOp | NsDelOp | LinkDelOp | VethOp | BridgeOp | AttachOp | AddrOp | LinkStateOp | MoveOp | RouteOp | SysctlOp
-  | MacvlanOp | NatOp | PublishOp | ShapeOp
+  | VlanOp | MacvlanOp | NatOp | PublishOp | ShapeOp
   | ExecOp | PingOp | NcOp | PingallOp | ShowOp | InfoOp | SameOp | PinOp | SpawnOp | JobsOp | WaitOp | KillOp
   | PrintOp | SleepOp | CaptureOp | AwaitOp;
 
@@ -309,4 +327,9 @@ export type Handlers = { readonly [K in OpKind]: (op: OpOf<K>) => Promise<Result
 /** Calls the handler of `op`'s kind. */
 export function dispatch<K extends OpKind>(handlers: Handlers, op: OpOf<K>): Promise<ResultOf<K>> {
   return (handlers[op.kind] as (op: OpOf<K>) => Promise<ResultOf<K>>)(op);
+}
+
+/** A port's bridge VLAN entries, as `bridge vlan add` makes them: the access VLAN is the PVID and leaves untagged. */
+export function portVlanEntries(v: PortVlans): { readonly id: number; readonly pvid: boolean; readonly untagged: boolean }[] {
+  return v.kind === 'access' ? [{ id: v.id, pvid: true, untagged: true }] : v.ids.map(id => ({ id, pvid: false, untagged: false }));
 }

@@ -183,10 +183,6 @@ export class Interpreter {
         return;
       case 'not':
         return this.not(s, scope);
-      case 'vlan':
-      case 'macvlan':
-      case 'nat':
-      case 'publish':
       case 'machine':
         return this.notYet(s, scope);
       default:

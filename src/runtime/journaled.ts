@@ -68,6 +68,8 @@ export class JournaledBackend implements Backend {
         return { objects: [...this.outside(op.left), ...this.outside(op.right)] };
       case 'bridge':
         return { objects: this.outside(op.br) };
+      case 'vlan':
+        return { objects: this.outside(op.link) };
       case 'macvlan':
         return { objects: this.outside(op.target) };
       case 'nat':

@@ -14,6 +14,7 @@ import { captureHandlers } from './capture.js';
 import { LinuxContext, type LinuxOptions } from './context.js';
 import { identityHandlers } from './identities.js';
 import { linkHandlers } from './links.js';
+import { vlanHandlers } from './vlan.js';
 import { namespaceHandlers } from './namespaces.js';
 import { natHandlers } from './nat.js';
 import { listNamedNetns } from './netns.js';
@@ -56,6 +57,7 @@ export class LinuxBackend implements Backend {
     this.handlers = {
       ...namespaceHandlers(x),
       ...linkHandlers(x),
+      ...vlanHandlers(x),
       ...programHandlers(x),
       ...identityHandlers(x),
       ...natHandlers(x),
