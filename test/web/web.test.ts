@@ -1,8 +1,8 @@
 /**
  * `nsh web` in a real browser, inside the sandbox (whose network namespace has only lo, brought
  * up here): a lab built with bin/nsh, its live view opened in headless Chromium, then changes
- * made to the lab by other nsh runs reach the page: a link taken down, a ping's counters, a new
- * namespace. A screenshot of each step goes to test-results/web-*.png, to be looked at. The
+ * made to the lab by other nsh runs reach the page: a link taken down, a link shaped, a ping's
+ * counters, a new namespace. A screenshot of each step goes to test-results/web-*.png, to be looked at. The
  * server's guards are checked too: Host header, GET only, nothing but the lab's objects.
  */
 import * as assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ bridge c.br0
 veth a.v0 10.9.0.1/24 <-> c.pa
 veth b.v0 10.9.0.2/24 <-> c.pb
 attach c.pa c.pb -> c.br0
-veth a.up 10.8.0.1/24 <-> host.a 10.8.0.2/24
+veth a.up 10.8.0.1/24 <-> host.a 10.8.0.2/24 rate 10mbit
 up *.lo
 `;
 
@@ -132,6 +132,11 @@ describeWeb('web: the live view in a browser', function () {
     assert.equal(await cell(page, 'a.v0', 'addrs'), '10.9.0.1/24');
     assert.equal(await cell(page, 'a.v0', 'state'), 'up');
     assert.equal(await cell(page, 'host.a', 'addrs'), '10.8.0.2/24');
+    // the shaping, read back from the link's qdisc: in the table and on the link in the picture
+    assert.equal(await cell(page, 'a.up', 'shape'), 'rate 10mbit');
+    assert.equal(await cell(page, 'host.a', 'shape'), 'rate 10mbit');
+    assert.equal(await cell(page, 'a.v0', 'shape'), '');
+    assert.match(await page.$eval('#graph g[id="veth:a.up|host.a"]', g => g.textContent ?? ''), /rate 10mbit/);
     // everything the page loaded is nsh's own
     assert.deepEqual(requests.filter(u => !u.startsWith(url)), []);
     await shot(page, '1-lab');
@@ -149,6 +154,21 @@ describeWeb('web: the live view in a browser', function () {
     await page.waitForFunction(() => {
       const d = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document;
       return d.querySelector('tr[data-if="c.pa"] td.state')?.textContent === 'up';
+    });
+  });
+
+  it('`shape a.v0 rate 1mbit` in the lab: the page shows the shaping, and `shape a.v0 off` takes it away', async () => {
+    run('shape a.v0 rate 1mbit');
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document;
+      return d.querySelector('tr[data-if="a.v0"] td.shape')?.textContent === 'rate 1mbit' && /rate 1mbit/.test(d.querySelector('#graph g[id="veth:a.v0|c.pa"]')?.textContent ?? '');
+    });
+    assert.equal(await cell(page, 'c.pa', 'shape'), '');
+    await shot(page, '2-shaped');
+    run('shape a.v0 off');
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document;
+      return d.querySelector('tr[data-if="a.v0"] td.shape')?.textContent === '';
     });
   });
 
