@@ -72,10 +72,18 @@ export function events(port: number, until: (evs: readonly ServerEvent[]) => boo
   });
 }
 
+/** An end of a link, as an event carries it. */
+export interface EventEnd {
+  readonly ns?: string;
+  readonly ifname?: string;
+  readonly up?: boolean;
+  readonly addresses?: readonly string[];
+}
+
 /** A topology as a graph event carries it. */
 export interface EventTopology {
   readonly nodes: readonly { readonly key: string }[];
-  readonly edges: readonly { readonly key: string; readonly a: { readonly ns?: string; readonly ifname?: string; readonly up?: boolean }; readonly b: { readonly ns?: string; readonly ifname?: string; readonly up?: boolean } }[];
+  readonly edges: readonly { readonly key: string; readonly a: EventEnd; readonly b: EventEnd }[];
 }
 
 /** The topologies of the graph and topology events, in order. */

@@ -1,7 +1,8 @@
 /**
  * The live view told of changes by the Linux backend's watch (rtnetlink monitors in the lab's
- * namespaces and the host, /run/netns for namespaces): the server here reads the lab only when
- * told (its poll is a minute), so every change seen came from the kernel's notifications.
+ * namespaces and the host: links and addresses; /run/netns for namespaces): the server here
+ * reads the lab only when told (its poll is a minute), so every change seen came from the
+ * kernel's notifications.
  */
 import * as assert from 'node:assert/strict';
 import { LinuxBackend } from '../../src/backend/linux/linux-backend.js';
@@ -55,6 +56,15 @@ describeKernel('web: changes told by the kernel', function () {
     evs = await changing('down host.w0', evs => topologies(evs).some(t => upIn(t, 'host', 'w0') === false));
     assert.equal(upIn(topologies(evs)[0]!, 'host', 'w0'), true);
     await changing('up a.v0 host.w0', evs => topologies(evs).some(t => upIn(t, 'a', 'v0') === true && upIn(t, 'host', 'w0') === true && upIn(t, 'b', 'v0') === true));
+  });
+
+  it('an address added to a link of the lab, and taken away, reach the page', async () => {
+    const addressesOf = (evs: readonly ServerEvent[]) =>
+      topologies(evs).map(t => t.edges.flatMap(e => [e.a, e.b]).find(x => x.ns === 'b' && x.ifname === 'v0')?.addresses ?? []);
+    let evs = await changing('addr b.v0 10.7.9.2/24', evs => addressesOf(evs).some(a => a.includes('10.7.9.2/24')));
+    assert.deepEqual(addressesOf(evs)[0], ['10.7.0.2/24']);
+    evs = await changing('addr b.v0 del 10.7.9.2/24', evs => addressesOf(evs).some(a => !a.includes('10.7.9.2/24')));
+    assert.deepEqual(addressesOf(evs).at(-1), ['10.7.0.2/24']);
   });
 
   it('a namespace added to the lab appears, and its links are watched too', async () => {
