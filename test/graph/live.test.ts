@@ -10,9 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { toJson } from '../../src/graph/json.js';
-import type { TopoEnd, Topology } from '../../src/graph/topology.js';
+import type { Topology } from '../../src/graph/topology.js';
 import { assertClean, describeKernel, nsh } from '../cli-kernel/harness.js';
 import { matchesGolden } from './golden-files.js';
+import { withoutState, withoutStats } from './live-state.js';
 
 const EXAMPLES: Readonly<Record<string, string>> = {
   hello: 'examples/hello.ns',
@@ -34,13 +35,6 @@ veth r1.wan <-> r2.wan 192.0.2.1/30 rate 10mbit
 route c default via 10.1.0.1
 route s default via 10.2.0.1
 `;
-
-/** The topology with something taken out of each end. */
-function mapEnds(t: Topology, f: (e: TopoEnd) => TopoEnd): Topology {
-  return { ...t, edges: t.edges.map(e => ({ ...e, a: f(e.a), b: f(e.b) })) };
-}
-const withoutStats = (t: Topology) => mapEnds(t, ({ stats: _, ...e }) => e);
-const withoutState = (t: Topology) => mapEnds(t, ({ stats: _, carrier: __, ...e }) => e);
 
 describeKernel('graph: live labs', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsh-graph-'));
