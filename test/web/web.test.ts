@@ -15,6 +15,7 @@ import { assertClean, describeKernel, hostLinks, ip, nsh, nshAsync, root } from 
 import { events, request, type RequestOptions } from './http.js';
 import { sandboxLoopbackUp } from './loopback.js';
 
+/** nsh web's default port: the test runs it without --port (and without LAB: its lab is the one up). */
 const PORT = 7878;
 const LAB = `
 ns a
@@ -78,7 +79,7 @@ describeWeb('web: the live view in a browser', function () {
     ip('link', 'add', 'strayA', 'type', 'veth', 'peer', 'name', 'strayB');
     ip('addr', 'add', '192.0.2.77/24', 'dev', 'strayA');
     run(LAB);
-    web = nshAsync(['web', '--port', String(PORT)]);
+    web = nshAsync(['web']);
     url = await served(web);
     chromium = await launchChromium();
     page = await chromium.browser.newPage();
