@@ -179,7 +179,9 @@ describeWeb('web: the live view in a browser', function () {
     const pinged = new Promise<number | null>(resolve => ping.once('exit', code => resolve(code)));
     await page.waitForFunction(() => {
       const d = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document;
-      return /[1-9]/.test(d.querySelector('tr[data-if="b.v0"] td.rx-pps')?.textContent ?? '');
+      const rate = (cls: string) => /[1-9]/.test(d.querySelector(`tr[data-if="b.v0"] td.${cls}`)?.textContent ?? '');
+      // packets and bytes per second, both
+      return rate('rx-pps') && rate('rx-bps');
     });
     await shot(page, '3-ping');
     assert.equal(await pinged, 0);
