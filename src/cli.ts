@@ -12,6 +12,7 @@ import { insideRootless, rerunRootless, runRootless } from './rootless.js';
 // its own in dist/: `nsh check` never loads the Linux backend, node:repl or child_process.
 import type { Statement } from './syntax/ast.js';
 import type { ShowQuery } from './backend/show-render.js';
+import type { LinuxBackend } from './backend/linux/linux-backend.js';
 
 declare const NSH_VERSION: string;
 const version = typeof NSH_VERSION === 'string' ? NSH_VERSION : '0.0.0-dev';
@@ -337,11 +338,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     case 'graph': {
       const { graphCommand } = await import('./graph/graph-command.js');
-      return graphCommand(opts.args, opts.output, { stdout: io.stdout, env: io.env, complain, report, missingPrivileges });
+      return graphCommand(opts.args, opts.output, { stdout: io.stdout, env: io.env, complain, report, missingPrivileges, backend: readerBackend(io) });
     }
     case 'web': {
       const { webCommand } = await import('./web/web-command.js');
-      return webCommand(opts.args, opts.port, { stdout: io.stdout, complain, missingPrivileges });
+      return webCommand(opts.args, opts.port, { stdout: io.stdout, complain, missingPrivileges, backend: readerBackend(io) });
     }
     case 'repl':
       return interactive(opts, io);
@@ -350,6 +351,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return tutorialCommand(argv, opts, io);
     }
   }
+}
+
+/** The Linux backend, for nsh graph LAB and nsh web to read a lab through (made only when one is read). */
+function readerBackend(io: Io): () => Promise<LinuxBackend> {
+  return async () => (await import('./lab-commands.js')).linuxBackend(io);
 }
 
 /** Standard input, read to its end (`nsh check -`). */
