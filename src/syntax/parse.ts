@@ -2,6 +2,7 @@
 import type { Program, Statement } from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parsePiece } from './parse-piece.js';
+import type { PieceCache } from './piece-cache.js';
 import { splitTopLevel } from './pieces.js';
 import { parseRecovering } from './recover.js';
 import type { Source } from './source.js';
@@ -16,14 +17,24 @@ export interface ParseResult {
 /** Pieces of this many lines or more are parsed one at a time: a smaller heap, much less GC. */
 export const PIECE_LINES = 100;
 
-export function parseSource(source: Source): ParseResult {
+/** `cache`: pieces parsed before (a text parsed again after an edit parses only what changed). */
+export function parseSource(source: Source, cache?: PieceCache): ParseResult {
   const span = { source, start: 0, end: source.text.length, line: 1, col: 1 };
+  cache?.begin();
   // The fast path: piece by piece, without error recovery.
   const statements: Statement[] = [];
   for (const p of splitTopLevel(source.text, PIECE_LINES)) {
-    const r = parsePiece({ source, offset: p.start, line: p.line }, source.text.slice(p.start, p.end), false);
+    const text = source.text.slice(p.start, p.end);
+    const at = { source, offset: p.start, line: p.line };
+    const kept = cache?.get(text, at);
+    if (kept) {
+      for (const s of kept) statements.push(s);
+      continue;
+    }
+    const r = parsePiece(at, text, false);
     // With an error anywhere, the whole text is parsed again, statement by statement (recover.ts).
-    if (r.diagnostics.length > 0) return parseRecovering(source, PIECE_LINES);
+    if (r.diagnostics.length > 0) return parseRecovering(source, PIECE_LINES, cache);
+    cache?.put(text, at, r.statements);
     for (const s of r.statements) statements.push(s);
   }
   return { program: { kind: 'program', statements, span }, diagnostics: [], incomplete: false };

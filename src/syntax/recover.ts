@@ -14,10 +14,11 @@ import { tokenize } from './lexer.js';
 import { MAX_NESTING } from './limits.js';
 import { UNCLOSED } from './parse-messages.js';
 import { parsePiece, type PieceResult } from './parse-piece.js';
+import type { PieceCache } from './piece-cache.js';
 import type { ParseResult } from './parse.js';
 import { spanAt, type Source } from './source.js';
 import { LBrace, Newline, RBrace, Semicolon } from './tokens.js';
-import { unterminated } from './words.js';
+import { UNTERMINATED, unterminated } from './words.js';
 
 /** A statement as the lexer delimits it: offsets in the text (with the new line or ";" that ends it), and its blocks at the outer level. */
 interface Run {
@@ -147,19 +148,17 @@ function runsOf(tokens: readonly IToken[], base: number): Run[] {
 }
 
 class Recovery {
-  private readonly lines: Lines;
-  private readonly text: string;
-  readonly strings: Diagnostic[];
-
+  /**
+   * `text`: the source's text, or that text with its strings that are never closed blanked
+   * (closeStrings), which has the same lines.
+   */
   constructor(
     private readonly source: Source,
+    private readonly text: string,
+    private readonly lines: Lines,
     private readonly chunkLines: number,
-  ) {
-    this.lines = new Lines(source.text);
-    const closed = closeStrings(source, this.lines);
-    this.text = closed.text;
-    this.strings = closed.diagnostics;
-  }
+    private readonly cache: PieceCache | undefined,
+  ) {}
 
   /**
    * Parses [start, end) of the text, from the start of its line (what stands before `start` on
@@ -174,7 +173,12 @@ class Recovery {
       at = to;
     }
     text += this.text.slice(at, end);
-    return parsePiece({ source: this.source, offset: lineStart, line: this.lines.lineOf(lineStart) }, text, recovering);
+    const origin = { source: this.source, offset: lineStart, line: this.lines.lineOf(lineStart) };
+    const kept = recovering ? undefined : this.cache?.get(text, origin);
+    if (kept) return { statements: [...kept], diagnostics: [], incomplete: false };
+    const r = parsePiece(origin, text, recovering);
+    if (!recovering && r.diagnostics.length === 0) this.cache?.put(text, origin, r.statements);
+    return r;
   }
 
   /** The statements of [start, end): clean stretches parsed together, each statement of the others on its own. */
@@ -225,12 +229,21 @@ function withBody(s: Statement, blocks: readonly Block[], bodies: readonly Piece
   return i === -1 ? s : { ...s, body: bodies[i]!.statements };
 }
 
-/** The whole text parsed so (`chunkLines`: how many lines of clean statements are parsed at once). */
-export function parseRecovering(source: Source, chunkLines: number): ParseResult {
+/**
+ * The whole text parsed so (`chunkLines`: how many lines of clean statements are parsed at once;
+ * `cache`: clean stretches parsed before).
+ */
+export function parseRecovering(source: Source, chunkLines: number, cache?: PieceCache): ParseResult {
   const span = { source, start: 0, end: source.text.length, line: 1, col: 1 };
-  const recovery = new Recovery(source, chunkLines);
-  const r = recovery.region(0, source.text.length);
-  const strings = recovery.strings;
+  const lines = new Lines(source.text);
+  let r = new Recovery(source, source.text, lines, chunkLines, cache).region(0, source.text.length);
+  let strings: Diagnostic[] = [];
+  // a string never closed ran to the end: read again as if each such string ended with its line
+  if (r.diagnostics.some(d => d.code === UNTERMINATED)) {
+    const closed = closeStrings(source, lines);
+    strings = closed.diagnostics;
+    r = new Recovery(source, closed.text, lines, chunkLines, cache).region(0, source.text.length);
+  }
   // a parse problem on the line of a string that is never closed follows from it
   const stringLines = new Set(strings.map(d => d.span!.line));
   const found = r.diagnostics.filter(d => !stringLines.has(d.span?.line ?? -1));
