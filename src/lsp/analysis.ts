@@ -10,6 +10,7 @@ import { checkAndPicture } from '../pipeline.js';
 import type { Program } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { loadText, type FileReader } from '../syntax/load.js';
+import type { PieceCache } from '../syntax/piece-cache.js';
 import type { Source } from '../syntax/source.js';
 import { fileOfUri } from './positions.js';
 import { Trace } from './trace.js';
@@ -40,7 +41,13 @@ export function displayName(uri: string): string {
   return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }
 
-export async function analyze(doc: { readonly uri: string; readonly version: number; readonly text: string }, reader: FileReader, env: Env): Promise<Analysis> {
+/** `cache`: the pieces of the document parsed before (only those that changed are parsed again). */
+export async function analyze(
+  doc: { readonly uri: string; readonly version: number; readonly text: string },
+  reader: FileReader,
+  env: Env,
+  cache?: PieceCache,
+): Promise<Analysis> {
   const file = fileOfUri(doc.uri);
   const dir = file === undefined ? process.cwd() : path.dirname(file);
   const files = new Set<string>();
@@ -50,7 +57,7 @@ export async function analyze(doc: { readonly uri: string; readonly version: num
       return reader.read(f);
     },
   };
-  const loaded = loadText(displayName(doc.uri), doc.text, dir, recording, file ?? path.resolve(dir, displayName(doc.uri)));
+  const loaded = loadText(displayName(doc.uri), doc.text, dir, recording, file ?? path.resolve(dir, displayName(doc.uri)), cache);
   const source = loaded.program.span.source;
   const trace = new Trace(source);
   const { diagnostics, snapshot } = await checkAndPicture(loaded, { env, observer: trace });

@@ -9,7 +9,7 @@ import type { IncludeStmt, Statement } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import type { Source, Span } from '../syntax/source.js';
 import { fileOfSource, locationOf, rangeOf } from './positions.js';
-import { children } from './syntax-walk.js';
+import { children, inSource } from './syntax-walk.js';
 
 /** The text of a diagnostic as `nsh check` gives it, without its place: the message, and the hint below. */
 export function diagnosticText(d: Diagnostic): string {
@@ -27,7 +27,7 @@ function includesOf(statements: readonly Statement[], source: Source): Map<strin
   const visit = (ss: readonly Statement[], by: Span | undefined) => {
     for (const s of ss) {
       if (s.kind === 'include') {
-        const here = by ?? (s.span.source === source ? s.path.span : undefined);
+        const here = by ?? (inSource(s.span, source) ? s.path.span : undefined);
         const file = includedFile(s);
         if (here && file && !out.has(file)) out.set(file, here);
         visit(s.body ?? [], here);
@@ -44,7 +44,7 @@ export function toLsp(ds: readonly Diagnostic[], document: { readonly source: So
     const severity = d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
     const base = { severity, source: 'nsh', ...(d.code === undefined ? {} : { code: d.code }) };
     if (!d.span) return { ...base, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: diagnosticText(d) };
-    if (d.span.source === document.source) return { ...base, range: rangeOf(d.span), message: diagnosticText(d) };
+    if (inSource(d.span, document.source)) return { ...base, range: rangeOf(d.span), message: diagnosticText(d) };
     includes ??= includesOf(document.statements, document.source);
     const by = includes.get(fileOfSource(d.span.source));
     const place = `${d.span.source.name}:${d.span.line}:${d.span.col}`;

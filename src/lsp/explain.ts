@@ -7,6 +7,7 @@ import type { Env } from '../core/io.js';
 import { explainStatements } from '../runtime/check.js';
 import type { Statement } from '../syntax/ast.js';
 import type { Analysis } from './analysis.js';
+import { inSource } from './syntax-walk.js';
 
 /** The most runs of one statement that are kept. */
 const MAX_RUNS = 10;
@@ -33,7 +34,7 @@ async function explain(a: Analysis, env: Env): Promise<Map<Statement, string[]>>
     enter: (statement: Statement) => void running.push({ statement, commands: [] }),
     leave: () => {
       const r = running.pop()!;
-      if (r.commands.length === 0 || r.statement.span.source !== a.source) return;
+      if (r.commands.length === 0 || !inSource(r.statement.span, a.source)) return;
       const runs = out.get(r.statement) ?? [];
       if (runs.length < MAX_RUNS) runs.push(r.commands.join('\n'));
       out.set(r.statement, runs);

@@ -14,7 +14,7 @@ import { includedFile } from './diagnostics.js';
 import { commandsByStatement } from './explain.js';
 import { resolveCall, variableAt } from './definition.js';
 import { rangeOf } from './positions.js';
-import { contains, statementAt } from './syntax-walk.js';
+import { contains, inSource, statementAt } from './syntax-walk.js';
 import { interfacePart, namespacePart, roleWords, type RoleWord } from './word-roles.js';
 
 /** The most runs of a statement whose commands are shown. */
@@ -70,7 +70,7 @@ async function statementHover(a: Analysis, s: A.Statement, span: Span, env: Env,
   if (s.kind === 'not' && word === '!') lines.push(`**!** — ${negation.help}`);
   else if (inner.kind === 'call') {
     const def = resolveCall(a, inner);
-    lines.push(def ? `**${inner.name.raw}** — \`${defText(def)}\` (line ${def.span.line}${def.span.source === a.source ? '' : ` of ${def.span.source.name}`})` : `**${inner.name.raw}**`);
+    lines.push(def ? `**${inner.name.raw}** — \`${defText(def)}\` (line ${def.span.line}${inSource(def.span, a.source) ? '' : ` of ${def.span.source.name}`})` : `**${inner.name.raw}**`);
   } else {
     const spec = statementSpec(keywordOf(inner));
     if (spec) {

@@ -5,7 +5,7 @@
  */
 import type { DefStmt, Statement, Word } from '../syntax/ast.js';
 import type { Source } from '../syntax/source.js';
-import { contains } from './syntax-walk.js';
+import { contains, inSource } from './syntax-walk.js';
 
 /** A name and the word that defines it. */
 export interface Definition {
@@ -29,10 +29,10 @@ const nameOf = (w: Word) => w.literal ?? w.raw;
 export function visibleAt(statements: readonly Statement[], source: Source, offset: number): Visible {
   const variables: Definition[] = [];
   const defs: { name: string; def: DefStmt }[] = [];
-  const before = (s: Statement) => s.span.source !== source || s.span.end <= offset;
+  const before = (s: Statement) => !inSource(s.span, source) || s.span.end <= offset;
   const walk = (ss: readonly Statement[]): void => {
     for (const s of ss) {
-      const inside = s.span.source === source && contains(s.span, offset) && !before(s);
+      const inside = inSource(s.span, source) && contains(s.span, offset) && !before(s);
       if (!before(s) && !inside) return;
       switch (s.kind) {
         case 'let':

@@ -4,6 +4,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Location, Position, Range } from 'vscode-languageserver';
 import type { Source, Span } from '../syntax/source.js';
+import { inSource } from './syntax-walk.js';
 
 // JavaScript strings count UTF-16 code units, as the protocol's default position encoding does.
 const documents = new WeakMap<Source, TextDocument>();
@@ -42,6 +43,6 @@ export function fileOfSource(source: Source): string {
 
 /** Where a span is, in the document or in a file it includes (`document`: the document's source and URI). */
 export function locationOf(span: Span, document: { readonly source: Source; readonly uri: string }): Location {
-  const uri = span.source === document.source ? document.uri : uriOfFile(fileOfSource(span.source));
+  const uri = inSource(span, document.source) ? document.uri : uriOfFile(fileOfSource(span.source));
   return { uri, range: rangeOf(span) };
 }

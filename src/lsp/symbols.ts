@@ -7,7 +7,7 @@ import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import type * as A from '../syntax/ast.js';
 import type { Source, Span } from '../syntax/source.js';
 import { rangeOf } from './positions.js';
-import { children } from './syntax-walk.js';
+import { children, inSource } from './syntax-walk.js';
 
 function symbol(name: string, kind: SymbolKind, span: Span, selection: Span, detail?: string, inner?: DocumentSymbol[]): DocumentSymbol {
   return {
@@ -25,7 +25,7 @@ const text = (w: A.Word) => w.raw;
 export function documentSymbols(statements: readonly A.Statement[], source: Source): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   for (const s of statements) {
-    if (s.span.source !== source) continue;
+    if (!inSource(s.span, source)) continue;
     switch (s.kind) {
       case 'ns':
         for (const w of s.names) out.push(symbol(text(w), SymbolKind.Namespace, s.span, w.span, 'namespace'));

@@ -61,7 +61,7 @@ export function* statementsIn(
   defs: readonly Statement[] = [],
 ): Generator<{ readonly statement: Statement; readonly defs: readonly Statement[] }> {
   for (const s of statements) {
-    if (s.span.source !== source) continue;
+    if (!inSource(s.span, source)) continue;
     yield { statement: s, defs };
     // an include's statements are another file's
     if (s.kind !== 'include') yield* statementsIn(children(s), source, s.kind === 'def' ? [...defs, s] : defs);
@@ -70,12 +70,19 @@ export function* statementsIn(
 
 export const contains = (span: Span, offset: number): boolean => span.start <= offset && offset <= span.end;
 
+/**
+ * Whether a span is in the document's text. Statements kept from an earlier parse of the document
+ * (syntax/piece-cache.ts) keep the source object of that parse: the same name, and the same text
+ * where they are.
+ */
+export const inSource = (span: Span, source: Source): boolean => span.source === source || span.source.name === source.name;
+
 /** The innermost statement of `source` at `offset`, and the statements around it (outermost first). */
 export function statementAt(statements: readonly Statement[], source: Source, offset: number): Statement[] {
   const path: Statement[] = [];
   let level = statements;
   for (;;) {
-    const s = level.find(x => x.span.source === source && contains(x.span, offset));
+    const s = level.find(x => inSource(x.span, source) && contains(x.span, offset));
     if (!s) return path;
     path.push(s);
     if (s.kind === 'include') return path;

@@ -12,7 +12,7 @@ import type { Op } from '../backend/ops.js';
 import { LabModel } from '../backend/dry-run/model.js';
 import type { Scope } from '../runtime/environment.js';
 import type { RunObserver } from '../runtime/interpreter.js';
-import { ownWords, varNames } from './syntax-walk.js';
+import { inSource } from './syntax-walk.js';
 
 /** A statement's first run: the operations carried out before it, and by the time it was done. */
 export interface Checkpoint {
@@ -60,14 +60,14 @@ export class Trace implements RunObserver {
   private readonly running: A.Statement[] = [];
   /** The namespaces made by the statement running, counted (the i-th name of `ns a b`). */
   private made = 0;
-  private readonly varsOf = new WeakMap<A.Statement, string[]>();
+  private readonly varsOf = new Map<A.Statement, string[]>();
 
   constructor(private readonly source: Source) {}
 
   enter(s: A.Statement, scope: Scope, prechecking: boolean): void {
     this.running.push(s);
     this.made = 0;
-    if (s.span.source !== this.source) return;
+    if (!inSource(s.span, this.source)) return;
     if (!this.byStatement.has(s)) {
       const c: Checkpoint = { statement: s, before: this.ops.length, after: -1 };
       this.byStatement.set(s, c);
@@ -86,7 +86,7 @@ export class Trace implements RunObserver {
     const step = this.ops.length;
     this.ops.push(op);
     const s = this.running[this.running.length - 1];
-    const mine = (span: Span | undefined): span is Span => span !== undefined && span.source === this.source;
+    const mine = (span: Span | undefined): span is Span => span !== undefined && inSource(span, this.source);
     const makes = (map: Map<string, Place[]>, key: string, span: Span | undefined) => {
       if (!mine(span)) return;
       const list = map.get(key) ?? [];
@@ -127,7 +127,7 @@ export class Trace implements RunObserver {
 
   private keepValues(s: A.Statement, scope: Scope): void {
     let names = this.varsOf.get(s);
-    if (!names) this.varsOf.set(s, (names = [...new Set(ownWords(s).flatMap(varNames))]));
+    if (!names) this.varsOf.set(s, (names = variablesOf(s)));
     if (names.length === 0) return;
     let kept = this.values.get(s);
     if (!kept) this.values.set(s, (kept = new Map()));
@@ -186,6 +186,36 @@ export class Trace implements RunObserver {
     return r.state;
   }
 }
+
+/**
+ * The names of the variables a statement's own text uses (`$a`, `${a}`, the names in `${a+1}`),
+ * read from the text: cheaper than a walk of its words, and a name too many (in '…') does no harm.
+ */
+function variablesOf(s: A.Statement): string[] {
+  if (s.kind === 'def') return [];
+  const { text } = s.span.source;
+  const out: string[] = [];
+  for (let i = s.span.start; i < s.span.end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123) break; // { (a loop's body is not its own)
+    if (c !== 36) continue; // $
+    if (text[i + 1] === '{') {
+      const close = text.indexOf('}', i);
+      if (close === -1 || close > s.span.end) break;
+      for (const m of text.slice(i + 2, close).matchAll(NAME)) out.push(m[0]);
+      i = close;
+    } else if (text[i + 1] === '!') {
+      out.push('!');
+    } else {
+      NAME_AT.lastIndex = i + 1;
+      const m = NAME_AT.exec(text);
+      if (m) out.push(m[0]);
+    }
+  }
+  return out.length > 1 ? [...new Set(out)] : out;
+}
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/g;
+const NAME_AT = /[A-Za-z_][A-Za-z0-9_]*/y;
 
 /** The endpoints an operation names, with the words that named them. */
 function endpointsOf(op: Op): readonly Endpoint[] {

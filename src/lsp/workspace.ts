@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Env } from '../core/io.js';
 import { fileReader } from '../pipeline.js';
 import type { FileReader } from '../syntax/load.js';
+import { PieceCache } from '../syntax/piece-cache.js';
 import { analyze, type Analysis } from './analysis.js';
 import { fileOfUri } from './positions.js';
 
@@ -16,6 +17,8 @@ export const DEBOUNCE_MS = 100;
 
 interface Entry {
   doc: TextDocument;
+  /** The pieces of its text parsed before. */
+  readonly pieces: PieceCache;
   analysis?: Analysis;
   /** The analysis under way, and the version it is of. */
   running?: { readonly version: number; readonly done: Promise<Analysis> };
@@ -40,7 +43,7 @@ export class Workspace {
   };
 
   open(doc: TextDocument): void {
-    this.entries.set(doc.uri, { doc });
+    this.entries.set(doc.uri, { doc, pieces: new PieceCache() });
     void this.analyse(doc.uri);
     this.dependents(doc.uri);
   }
@@ -100,7 +103,7 @@ export class Workspace {
     }
     const version = e.doc.version;
     if (e.running?.version === version) return e.running.done;
-    const done = analyze({ uri, version, text: e.doc.getText() }, this.reader, this.env).then(a => {
+    const done = analyze({ uri, version, text: e.doc.getText() }, this.reader, this.env, e.pieces).then(a => {
       const now = this.entries.get(uri);
       if (now === e && (!e.analysis || e.analysis.version <= a.version)) {
         e.analysis = a;
