@@ -114,6 +114,30 @@ describe('nsh lsp', function () {
     assert.deepEqual(got.map(d => d.message), want.map(w => (w.file === 'edited.ns' ? w.text : `${w.file}:${w.line + 1}:${w.character + 1}: ${w.text}`)));
   });
 
+  it('keeps every problem after a broken line, and moves them with their lines in a long document', async () => {
+    // 300 lines, so the text is parsed in pieces, and kept pieces are moved after an edit above them
+    const body = Array.from({ length: 300 }, (_, i) => `ns n${i}`);
+    body[250] = 'ns n7';
+    const uri = lsp.open('long.ns', `${body.join('\n')}\n`);
+    const lines = async (version: number) => (await lsp.diagnostics(uri, version)).map(d => `${d.range.start.line}:${d.range.start.character} ${String(d.message).split('\n')[0]}`);
+    assert.deepEqual(await lines(1), ['250:3 namespace "n7" already exists in this lab']);
+    // a line put in at the top, and a broken statement below it
+    const v2 = lsp.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'ns top\nveth top.v0 <-> <->\n' }]);
+    const after = await lines(v2);
+    assert.equal(after.length, 2, after.join('\n'));
+    assert.match(after[0]!, /^1:\d+ /);
+    assert.equal(after[1], '252:3 namespace "n7" already exists in this lab');
+    // the same as nsh check says of that text
+    fs.writeFileSync(path.join(dir, 'long-edited.ns'), `ns top\nveth top.v0 <-> <->\n${body.join('\n')}\n`);
+    assert.deepEqual(
+      after,
+      checkProblems(dir, 'long-edited.ns').map(w => `${w.line}:${w.character} ${w.text.split('\n')[0]}`),
+    );
+    // taken out again: back to the first text
+    const v3 = lsp.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, text: '' }]);
+    assert.deepEqual(await lines(v3), ['250:3 namespace "n7" already exists in this lab']);
+  });
+
   it("completes after `veth a.` with a's interfaces at that point of the script", async () => {
     const uri = lsp.open('complete.ns', 'ns a b\nveth a.v0 <-> b.v0\nveth a.v1 <-> b.v1\nveth a.\nveth a.v9 <-> b.v9\n');
     await lsp.diagnostics(uri, 1);
@@ -182,6 +206,17 @@ describe('nsh lsp', function () {
     assert.deepEqual(ns, [{ uri, range: { start: { line: 2, character: 5 }, end: { line: 2, character: 10 } } }]);
     const inc = (await lsp.connection.sendRequest('textDocument/definition', at(uri, 12, 10))) as Location[];
     assert.equal(inc[0]?.uri, pathToFileURL(path.join(dir, 'common.ns')).href);
+  });
+
+  it("goes from a variable to its let, its loop or its def's parameter", async () => {
+    const text = 'let net = 10\nfor i in 1..2 {\n  ns h$i\n}\ndef mk N {\n  ns ${N}x\n}\necho $net\n';
+    const uri = lsp.open('vars.ns', text);
+    await lsp.diagnostics(uri, 1);
+    const definition = async (line: number, character: number) =>
+      ((await lsp.connection.sendRequest('textDocument/definition', at(uri, line, character))) as Location[]).map(l => [l.range.start.line, l.range.start.character, l.range.end.character]);
+    assert.deepEqual(await definition(2, 7), [[1, 4, 5]]);
+    assert.deepEqual(await definition(5, 8), [[4, 7, 8]]);
+    assert.deepEqual(await definition(7, 7), [[0, 4, 7]]);
   });
 
   it('renames a namespace and a def at every use', async () => {
