@@ -3,7 +3,10 @@
  * (the language server's document) parses only the pieces that changed. A piece met again at the
  * same place (offset and line) is taken as it is: its spans keep the source they were parsed
  * from, whose text is the same there; met at another place, its statements are copied with their
- * spans moved there, in the new source. Only the pieces of the latest two parses are kept.
+ * spans moved there, in the new source. Only the pieces of the latest three parses are kept: a
+ * text with a syntax error is parsed by recovery (recover.ts), in stretches other than the clean
+ * text's pieces, so that a line broken, mended and broken again (as typing does) finds the
+ * stretches of the broken text two parses back.
  */
 import type { Statement } from './ast.js';
 import type { Origin } from './source.js';
@@ -13,19 +16,24 @@ interface Kept {
   readonly statements: readonly Statement[];
 }
 
+/** How many parses' pieces are kept. */
+const GENERATIONS = 3;
+
 export class PieceCache {
   private current = new Map<string, Kept>();
-  private previous = new Map<string, Kept>();
+  /** The pieces of the parses before, latest first. */
+  private older: Map<string, Kept>[] = [];
 
-  /** Before each parse: what the parse before last used is let go. */
+  /** Before each parse: what only the parse GENERATIONS back used is let go. */
   begin(): void {
-    this.previous = this.current;
+    this.older = [this.current, ...this.older].slice(0, GENERATIONS - 1);
     this.current = new Map();
   }
 
   /** The statements of a piece that parsed cleanly with this text before, placed at `at`. */
   get(text: string, at: Origin): readonly Statement[] | undefined {
-    const kept = this.current.get(text) ?? this.previous.get(text);
+    let kept = this.current.get(text);
+    for (let i = 0; !kept && i < this.older.length; i++) kept = this.older[i]!.get(text);
     if (!kept) return undefined;
     const same = kept.at.offset === at.offset && kept.at.line === at.line && kept.at.source.name === at.source.name;
     const statements = same ? kept.statements : (moved(kept.statements, at.offset - kept.at.offset, at.line - kept.at.line, at) as Statement[]);
