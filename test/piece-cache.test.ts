@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { parseSource, PIECE_LINES } from '../src/syntax/parse.js';
 import { PieceCache } from '../src/syntax/piece-cache.js';
+import { parseRecovering } from '../src/syntax/recover.js';
 import { makeSource } from '../src/syntax/source.js';
 
 /** A script of about `units` × 8 lines, so several pieces long. */
@@ -19,8 +20,9 @@ function script(units: number): string {
 }
 
 /** The parse as plain data: each span as its place and the text it covers, in a source of that name. */
-function plain(text: string, cache?: PieceCache): unknown {
-  const r = parseSource(makeSource('t.ns', text), cache);
+function plain(text: string, cache?: PieceCache | 'whole'): unknown {
+  const source = makeSource('t.ns', text);
+  const r = cache === 'whole' ? parseRecovering(source, PIECE_LINES) : parseSource(source, cache);
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (v === null || typeof v !== 'object') return v;
@@ -58,5 +60,24 @@ describe('parsing again with the pieces parsed before', () => {
   it('gives the same after the texts in another order', () => {
     const cache = new PieceCache();
     for (const [what, text] of [...edits].reverse()) assert.deepEqual(plain(text, cache), plain(text), what);
+  });
+
+  it('parses a text with errors as a recovery of the whole text does, piece by piece where it can', () => {
+    const broken: [string, string][] = [
+      ['junk after a statement in a def body', base.replace('mtu 1400', 'mtu <->')],
+      ['errors in two pieces', base.replace('ns r2\n', 'ns r2 <->\n').replace('ns r40\n', 'ns 1x\n')],
+      ['a "}" that closes nothing', base.replace('ns r10\n', 'ns r10\n}\n')],
+      ['a block never closed', base.replace('def h20 N {', 'def h20 N {\n  for i in 1..2 {')],
+      ['a string never closed', base.replace('echo "unit 30"', 'echo "unit 30')],
+      ['a character the lexer does not know', base.replace('ns r5\n', 'ns r5 | x\n')],
+      ['a statement that misses words, last', `${base}veth\n`],
+    ];
+    const cache = new PieceCache();
+    for (const [what, text] of broken) {
+      const whole = plain(text, 'whole') as { diagnostics: unknown[] };
+      assert.ok(whole.diagnostics.length > 0, what);
+      assert.deepEqual(plain(text), whole, what);
+      assert.deepEqual(plain(text, cache), whole, `${what} (with the cache)`);
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { parsePiece } from './parse-piece.js';
 import type { PieceCache } from './piece-cache.js';
 import { splitTopLevel } from './pieces.js';
-import { parseRecovering } from './recover.js';
+import { parseRecovering, recoverPiece } from './recover.js';
 import type { Source } from './source.js';
 
 export interface ParseResult {
@@ -23,6 +23,7 @@ export function parseSource(source: Source, cache?: PieceCache): ParseResult {
   cache?.begin();
   // The fast path: piece by piece, without error recovery.
   const statements: Statement[] = [];
+  const diagnostics: Diagnostic[] = [];
   for (const p of splitTopLevel(source.text, PIECE_LINES)) {
     const text = source.text.slice(p.start, p.end);
     const at = { source, offset: p.start, line: p.line };
@@ -32,10 +33,20 @@ export function parseSource(source: Source, cache?: PieceCache): ParseResult {
       continue;
     }
     const r = parsePiece(at, text, false);
-    // With an error anywhere, the whole text is parsed again, statement by statement (recover.ts).
-    if (r.diagnostics.length > 0) return parseRecovering(source, PIECE_LINES, cache);
+    if (r.diagnostics.length > 0) {
+      // A piece with an error is parsed again statement by statement (recover.ts), on its own when
+      // that gives what a parse of the whole text would; else all from it to the end is.
+      const alone = recoverPiece(source, p.start, p.end, PIECE_LINES, cache);
+      if (!alone) {
+        const rest = parseRecovering(source, PIECE_LINES, cache, p.start, statements);
+        return diagnostics.length === 0 ? rest : { ...rest, diagnostics: [...diagnostics, ...rest.diagnostics], incomplete: false };
+      }
+      for (const s of alone.statements) statements.push(s);
+      for (const d of alone.diagnostics) diagnostics.push(d);
+      continue;
+    }
     cache?.put(text, at, r.statements);
     for (const s of r.statements) statements.push(s);
   }
-  return { program: { kind: 'program', statements, span }, diagnostics: [], incomplete: false };
+  return { program: { kind: 'program', statements, span }, diagnostics, incomplete: false };
 }

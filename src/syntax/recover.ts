@@ -230,19 +230,20 @@ function withBody(s: Statement, blocks: readonly Block[], bodies: readonly Piece
 }
 
 /**
- * The whole text parsed so (`chunkLines`: how many lines of clean statements are parsed at once;
- * `cache`: clean stretches parsed before).
+ * The text from `from` to its end parsed so (`chunkLines`: how many lines of clean statements are
+ * parsed at once; `cache`: clean stretches parsed before; `before`: the statements before `from`,
+ * which parsed cleanly, so that `from` starts a statement at the top level).
  */
-export function parseRecovering(source: Source, chunkLines: number, cache?: PieceCache): ParseResult {
+export function parseRecovering(source: Source, chunkLines: number, cache?: PieceCache, from = 0, before: readonly Statement[] = []): ParseResult {
   const span = { source, start: 0, end: source.text.length, line: 1, col: 1 };
   const lines = new Lines(source.text);
-  let r = new Recovery(source, source.text, lines, chunkLines, cache).region(0, source.text.length);
+  let r = new Recovery(source, source.text, lines, chunkLines, cache).region(from, source.text.length);
   let strings: Diagnostic[] = [];
   // a string never closed ran to the end: read again as if each such string ended with its line
   if (r.diagnostics.some(d => d.code === UNTERMINATED)) {
     const closed = closeStrings(source, lines);
     strings = closed.diagnostics;
-    r = new Recovery(source, closed.text, lines, chunkLines, cache).region(0, source.text.length);
+    r = new Recovery(source, closed.text, lines, chunkLines, cache).region(from, source.text.length);
   }
   // a parse problem on the line of a string that is never closed follows from it
   const stringLines = new Set(strings.map(d => d.span!.line));
@@ -253,5 +254,25 @@ export function parseRecovering(source: Source, chunkLines: number, cache?: Piec
   // (An unclosed block runs to the end of the text: it is always the last problem.)
   const open = strings[0]?.span?.start ?? Infinity;
   const incomplete = diagnostics.length > 0 && found.every(d => d.message === UNCLOSED || (d.span?.start ?? 0) > open);
-  return { program: { kind: 'program', statements: r.statements, span }, diagnostics, incomplete };
+  return { program: { kind: 'program', statements: [...before, ...r.statements], span }, diagnostics, incomplete };
+}
+
+/**
+ * A piece [start, end) of the text, cut at a top-level line end, parsed so on its own, when that is
+ * sure to give what a parse of the whole text gives there: the lexer reads the piece without an
+ * error, its blocks close inside it, and no "}" closes nothing (so its end is a statement's end
+ * at the top level, as the cut assumed), and nothing in it is left unclosed. Otherwise undefined.
+ */
+export function recoverPiece(source: Source, start: number, end: number, chunkLines: number, cache?: PieceCache): PieceResult | undefined {
+  const lines = new Lines(source.text);
+  const lexed = tokenize({ source, offset: start, line: lines.lineOf(start) }, source.text.slice(start, end));
+  if (lexed.diagnostics.length > 0 || lexed.tokens.length === 0) return undefined;
+  let depth = 0;
+  for (const t of lexed.tokens) {
+    if (t.tokenType === LBrace) depth++;
+    else if (t.tokenType === RBrace && --depth < 0) return undefined;
+  }
+  if (depth !== 0) return undefined;
+  const r = new Recovery(source, source.text, lines, chunkLines, cache).region(start, end);
+  return r.diagnostics.some(d => d.code === UNTERMINATED || d.message === UNCLOSED) ? undefined : r;
 }
