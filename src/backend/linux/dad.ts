@@ -11,7 +11,7 @@
  * of a namespace that is not the lab's is never changed.
  */
 import * as fs from 'node:fs';
-import { withNetns } from './netns.js';
+import { hostNetnsFd, withNetns } from './netns.js';
 
 /** /proc/sys/net/* files belong to the namespace of the thread that opens them. */
 function writeZero(file: string): void {
@@ -30,5 +30,27 @@ export function noDadByDefault(): void {
 
 /** A link (down still) in a namespace nsh did not make: DAD off for it alone. */
 export function noDadOn(netFd: number, ifname: string): void {
-  withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`));
+  if (netFd !== hostNetnsFd()) {
+    withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`));
+    return;
+  }
+  // The host's, through its conf directory held open: every namespace adds an entry of the same
+  // name under /proc/sys ("net"), which the kernel compares one by one on each lookup of a path
+  // from there, so a lab's host ends would cost it O(N²) comparisons.
+  const conf = hostConfDir();
+  if (conf !== null) writeZero(`/proc/self/fd/${conf}/${ifname}/accept_dad`);
+}
+
+/** An fd of the host's /proc/sys/net/ipv6/conf (opened once, kept), or null without IPv6. */
+let hostConf: number | null | undefined;
+function hostConfDir(): number | null {
+  if (hostConf === undefined) {
+    try {
+      hostConf = withNetns(hostNetnsFd(), () => fs.openSync('/proc/sys/net/ipv6/conf', 'r'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      hostConf = null;
+    }
+  }
+  return hostConf;
 }
