@@ -45,7 +45,20 @@ export type LabObject =
    * recorded before the change without `value` (the old value is not known yet: teardown then
    * leaves the sysctl as it is) and confirmed with it
    */
-  | { readonly kind: 'sysctl'; readonly at: NsRef; readonly key: string; readonly value?: string };
+  | { readonly kind: 'sysctl'; readonly at: NsRef; readonly key: string; readonly value?: string }
+  /**
+   * the shaping of a link the lab did not make (`shape host.eth0 …`), and the root qdisc teardown
+   * puts back; recorded before the change without `was`, confirmed with it (a qdisc on a link the
+   * lab made goes with the link)
+   */
+  | { readonly kind: 'qdisc'; readonly at: NsRef; readonly ifname: string; readonly was?: SavedQdisc };
+
+/**
+ * A link's root qdisc as the kernel dumped it: its kind, handle and options (TCA_OPTIONS, base64),
+ * sent back as they were; or `none`, the kernel's own default (handle 0), which deleting the root
+ * qdisc brings back.
+ */
+export type SavedQdisc = { readonly kind: string; readonly handle: number; readonly options: string } | 'none';
 
 export interface TeardownReport {
   /** Objects removed. */
@@ -75,6 +88,8 @@ export function describeObject(o: LabObject): string {
       return `nftables table inet ${o.table} in ${refText(o.at)}`;
     case 'sysctl':
       return `${o.key} in ${refText(o.at)}${o.value === undefined ? '' : ` (back to ${o.value})`}`;
+    case 'qdisc':
+      return `shaping of ${refText(o.at)}.${o.ifname}${o.was === undefined ? '' : o.was === 'none' ? ' (back to none)' : ` (back to ${o.was.kind})`}`;
   }
 }
 

@@ -13,9 +13,9 @@ import { show } from '../syntax/values.js';
 import { OpError, pidText, type Backend, type Op, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
 import { isJob } from '../backend/ops.js';
 import { lower, type LowerContext } from './lower/lower.js';
-import { Scope } from './environment.js';
+import { Scope, UNKNOWN } from './environment.js';
 import { DiagnosticError } from './errors.js';
-import { UNKNOWN, UnknownValue } from './expand.js';
+import { UnknownValue } from './expand.js';
 import { fail, Roles } from './roles.js';
 import { checkStatementValues, type ValuedStatement } from './statement-values.js';
 import { DryRunLoops, loopSize } from './dry-run-limit.js';
@@ -183,13 +183,6 @@ export class Interpreter {
         return;
       case 'not':
         return this.not(s, scope);
-      case 'shape':
-      case 'capture':
-      case 'await':
-      case 'vlan':
-      case 'macvlan':
-      case 'nat':
-      case 'publish':
       case 'machine':
         return this.notYet(s, scope);
       default:
@@ -229,7 +222,6 @@ export class Interpreter {
 
   /** A statement whose words are checked but that does not run yet. */
   private notYet(s: ValuedStatement, scope: Scope): void {
-    if (s.kind === 'await') this.roles.nsRef(s.ref, scope);
     checkStatementValues(s, (w, check) => this.roles.value(w, scope, check));
     if (this.opts.mode === 'run') fail(`${s.kind} is not available yet`, s.span);
   }

@@ -37,7 +37,9 @@ export class DryRunBackend implements Backend {
     'link-del': this.follow,
     veth: this.follow,
     bridge: this.follow,
+    vlan: this.follow,
     macvlan: this.follow,
+    shape: this.follow,
     nat: async op => {
       this.model.apply(op);
       return undefined;

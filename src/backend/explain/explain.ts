@@ -12,6 +12,7 @@ import { linkHandlers } from './links.js';
 import { natHandlers } from './nat.js';
 import { observeHandlers } from './observe.js';
 import { programHandlers } from './programs.js';
+import { shapeHandlers } from './shape.js';
 import { commentText } from './shell.js';
 
 export interface ExplainOptions {
@@ -27,6 +28,7 @@ export class ExplainBackend implements Backend {
     this.x = new ExplainContext(opts.write);
     this.handlers = {
       ...linkHandlers(this.x), ...natHandlers(this.x), ...programHandlers(this.x), ...identityHandlers(this.x), ...observeHandlers(this.x),
+      ...shapeHandlers(this.x),
     };
   }
 

@@ -11,44 +11,52 @@
  * of a namespace that is not the lab's is never changed.
  */
 import * as fs from 'node:fs';
+import { translate } from './errors.js';
 import { hostNetnsFd, withNetns } from './netns.js';
 
 /** /proc/sys/net/* files belong to the namespace of the thread that opens them. */
-function writeZero(file: string): void {
+function writeZero(file: string, of: string): void {
   try {
     fs.writeFileSync(file, '0\n');
   } catch (e) {
     // a kernel without IPv6 (ipv6.disable=1), or a link that went meanwhile: nothing to do
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    failed(e, of);
   }
+}
+
+/** e.g. EMFILE: a sentence about the link, not an internal error. */
+function failed(e: unknown, of: string): never {
+  translate(e, { what: `turn IPv6 duplicate address detection off for ${of}` });
 }
 
 /** In a namespace nsh has just made, with this thread inside it: links made there start without DAD. */
 export function noDadByDefault(): void {
-  writeZero('/proc/sys/net/ipv6/conf/default/accept_dad');
+  writeZero('/proc/sys/net/ipv6/conf/default/accept_dad', 'a new namespace');
 }
 
 /** A link (down still) in a namespace nsh did not make: DAD off for it alone. */
 export function noDadOn(netFd: number, ifname: string): void {
+  const of = `interface "${ifname}"`;
   if (netFd !== hostNetnsFd()) {
-    withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`));
+    withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`, of));
     return;
   }
   // The host's, through its conf directory held open: every namespace adds an entry of the same
   // name under /proc/sys ("net"), which the kernel compares one by one on each lookup of a path
   // from there, so a lab's host ends would cost it O(N²) comparisons.
-  const conf = hostConfDir();
-  if (conf !== null) writeZero(`/proc/self/fd/${conf}/${ifname}/accept_dad`);
+  const conf = hostConfDir(of);
+  if (conf !== null) writeZero(`/proc/self/fd/${conf}/${ifname}/accept_dad`, of);
 }
 
 /** An fd of the host's /proc/sys/net/ipv6/conf (opened once, kept), or null without IPv6. */
 let hostConf: number | null | undefined;
-function hostConfDir(): number | null {
+function hostConfDir(of: string): number | null {
   if (hostConf === undefined) {
     try {
       hostConf = withNetns(hostNetnsFd(), () => fs.openSync('/proc/sys/net/ipv6/conf', 'r'));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') failed(e, of);
       hostConf = null;
     }
   }

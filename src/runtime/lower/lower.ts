@@ -5,11 +5,13 @@
 import type * as A from '../../syntax/ast.js';
 import type { Op } from '../../backend/ops.js';
 import type { LowerContext } from './context.js';
+import { lowerEdge, type EdgeStatement } from './edge.js';
 import { lowerLinks, type LinkStatement } from './links.js';
+import { lowerMeasure, type MeasureStatement } from './measure.js';
 import { lowerPrograms, type ProgramStatement } from './programs.js';
 
 /** The statements that act on the lab (the others are the interpreter's own: loops, defs, `!` …). */
-export type Lowered = LinkStatement | ProgramStatement;
+export type Lowered = LinkStatement | ProgramStatement | MeasureStatement | EdgeStatement;
 
 export function lower(s: Lowered, c: LowerContext): Op[] {
   switch (s.kind) {
@@ -19,6 +21,10 @@ export function lower(s: Lowered, c: LowerContext): Op[] {
     case 'in': case 'pingall': case 'show': case 'info': case 'same': case 'pin': case 'spawn': case 'echo': case 'sleep':
     case 'jobs': case 'wait': case 'kill':
       return lowerPrograms(s, c);
+    case 'shape': case 'capture': case 'await':
+      return lowerMeasure(s, c);
+    case 'vlan': case 'macvlan': case 'nat': case 'publish':
+      return lowerEdge(s, c);
     default: {
       const never: never = s;
       throw new Error(`cannot lower ${(never as A.Statement).kind}`);
