@@ -3,6 +3,7 @@
 // dist/load.cjs, runs commands that touch nothing outside a temporary directory — check and
 // explain of the examples, a script with syntax errors, help, ls — loads the other chunks, and
 // saves what V8 compiled meanwhile. Caches are per build and per V8 version (dist/code-cache/).
+// --if-missing: nothing is done when this node's caches of this build exist.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = join(root, 'dist');
 const require = createRequire(import.meta.url);
-const { load, saveCaches } = require(join(dist, 'load.cjs'));
+const { load, saveCaches, haveCaches } = require(join(dist, 'load.cjs'));
+if (process.argv.includes('--if-missing') && haveCaches()) process.exit(0);
 
 const dir = mkdtempSync(join(tmpdir(), 'nsh-code-cache-'));
 try {

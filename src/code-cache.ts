@@ -91,6 +91,11 @@ export function saveCaches(): string[] {
   return written;
 }
 
+/** This build's caches for this V8 exist (scripts/code-cache.mjs wrote them). */
+export function haveCaches(): boolean {
+  return fs.existsSync(cacheDir);
+}
+
 /** How many of the files loaded so far were compiled from their cache, of how many. */
 export function cacheUse(): { cached: number; loaded: number } {
   let cached = 0;
