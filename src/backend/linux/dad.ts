@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import { translate } from './errors.js';
 import { AF_INET6, IFA_F_DADFAILED, IFA_F_TENTATIVE, type RtnlSocket } from './netlink/index.js';
 import { dumpAddrs } from './netlink/query.js';
-import { withNetns } from './netns.js';
+import { hostNetnsFd, withNetns } from './netns.js';
 
 /** /proc/sys/net/* files belong to the namespace of the thread that opens them. */
 function writeZero(file: string, of: string): void {
@@ -23,9 +23,13 @@ function writeZero(file: string, of: string): void {
   } catch (e) {
     // a kernel without IPv6 (ipv6.disable=1), or a link that went meanwhile: nothing to do
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    // e.g. EMFILE: a sentence about the link, not an internal error
-    translate(e, { what: `turn IPv6 duplicate address detection off for ${of}` });
+    failed(e, of);
   }
+}
+
+/** e.g. EMFILE: a sentence about the link, not an internal error. */
+function failed(e: unknown, of: string): never {
+  translate(e, { what: `turn IPv6 duplicate address detection off for ${of}` });
 }
 
 /** In a namespace nsh has just made, with this thread inside it: links made there start without DAD. */
@@ -35,7 +39,30 @@ export function noDadByDefault(): void {
 
 /** A link (down still) in a namespace nsh did not make: DAD off for it alone. */
 export function noDadOn(netFd: number, ifname: string): void {
-  withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`, `interface "${ifname}"`));
+  const of = `interface "${ifname}"`;
+  if (netFd !== hostNetnsFd()) {
+    withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`, of));
+    return;
+  }
+  // The host's, through its conf directory held open: every namespace adds an entry of the same
+  // name under /proc/sys ("net"), which the kernel compares one by one on each lookup of a path
+  // from there, so a lab's host ends would cost it O(N²) comparisons.
+  const conf = hostConfDir(of);
+  if (conf !== null) writeZero(`/proc/self/fd/${conf}/${ifname}/accept_dad`, of);
+}
+
+/** An fd of the host's /proc/sys/net/ipv6/conf (opened once, kept), or null without IPv6. */
+let hostConf: number | null | undefined;
+function hostConfDir(of: string): number | null {
+  if (hostConf === undefined) {
+    try {
+      hostConf = withNetns(hostNetnsFd(), () => fs.openSync('/proc/sys/net/ipv6/conf', 'r'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') failed(e, of);
+      hostConf = null;
+    }
+  }
+  return hostConf;
 }
 
 const nap = new Int32Array(new SharedArrayBuffer(4));

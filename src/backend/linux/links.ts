@@ -300,6 +300,9 @@ function createVeth(x: LinuxContext, s: OpOf<'veth'>, mainUp: boolean): Record<'
       name: e.ep.ifname,
       netns: { fd: x.handles.netFd(e.ep.ns) },
       up,
+      // one queue each: a veth uses one, and the kernel trims the rest (one per CPU) with an RCU
+      // grace period per end, waited for under the lock all link changes take
+      queues: 1,
       ...(s.mtu === undefined ? {} : { mtu: s.mtu }),
       ...(e.index === undefined ? { group: x.linkGroup } : { index: e.index }),
     });
