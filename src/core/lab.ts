@@ -6,6 +6,8 @@ export interface Endpoint {
   readonly ns: string;
   readonly ifname: string;
   readonly span?: Span;
+  /** `host@MACHINE.IF`: the interface is in that machine's root namespace (`ns` is `host`). */
+  readonly machine?: string;
 }
 
 /** A process id, or (when explaining) the name of a shell variable that will hold one. */
@@ -45,7 +47,15 @@ export type LabObject =
    * recorded before the change without `value` (the old value is not known yet: teardown then
    * leaves the sysctl as it is) and confirmed with it
    */
-  | { readonly kind: 'sysctl'; readonly at: NsRef; readonly key: string; readonly value?: string };
+  | { readonly kind: 'sysctl'; readonly at: NsRef; readonly key: string; readonly value?: string }
+  /**
+   * a machine of a lab across machines: its part of the lab is the lab `part` there (journaled
+   * by the nsh on that machine), reached with `ssh` (`[USER@]HOST`) on `port`; recorded before
+   * the part starts, so `nsh down` reaches it even after the coordinator was killed
+   */
+  | { readonly kind: 'machine'; readonly name: string; readonly ssh: string; readonly port: number; readonly part: string }
+  /** a VNI the lab's tunnels use between two machines (the devices are the machines' parts') */
+  | { readonly kind: 'tunnel'; readonly vni: number; readonly link: string };
 
 export interface TeardownReport {
   /** Objects removed. */
@@ -75,6 +85,10 @@ export function describeObject(o: LabObject): string {
       return `nftables table inet ${o.table} in ${refText(o.at)}`;
     case 'sysctl':
       return `${o.key} in ${refText(o.at)}${o.value === undefined ? '' : ` (back to ${o.value})`}`;
+    case 'machine':
+      return `machine ${o.name} (${o.ssh}${o.port === 22 ? '' : ` port ${o.port}`}, lab ${o.part} there)`;
+    case 'tunnel':
+      return `VXLAN ${o.vni} (${o.link})`;
   }
 }
 

@@ -94,7 +94,7 @@ export class Interpreter {
     } catch (e) {
       const at = e instanceof OpError ? e.at ?? statements[statements.length - 1]?.span : undefined;
       if (!(e instanceof OpError) || !at) throw e;
-      throw new StatementFailed(error(e.message, at, e.hint));
+      throw new StatementFailed(error(e.message, at, e.hint, e.reason));
     }
   }
 
@@ -123,7 +123,7 @@ export class Interpreter {
         return;
       }
       // (a failure that a backend found late, sending an earlier statement's requests, is that statement's)
-      const err = e instanceof OpError ? new StatementFailed(error(e.message, e.at ?? s.span, e.hint)) : e;
+      const err = e instanceof OpError ? new StatementFailed(error(e.message, e.at ?? s.span, e.hint, e.reason)) : e;
       if (this.opts.mode === 'check' && err instanceof DiagnosticError && !(err instanceof StatementFailed)) {
         this.diagnostics.push(err.diagnostic);
         return;
@@ -190,7 +190,6 @@ export class Interpreter {
       case 'macvlan':
       case 'nat':
       case 'publish':
-      case 'machine':
         return this.notYet(s, scope);
       default:
         return this.act(s, lower(s, this.lowering(scope)), scope);

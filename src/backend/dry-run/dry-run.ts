@@ -38,6 +38,8 @@ export class DryRunBackend implements Backend {
     veth: this.follow,
     bridge: this.follow,
     macvlan: this.follow,
+    vxlan: this.follow,
+    machine: this.follow,
     nat: async op => {
       this.model.apply(op);
       return undefined;

@@ -6,10 +6,11 @@ import type * as A from '../../syntax/ast.js';
 import type { Op } from '../../backend/ops.js';
 import type { LowerContext } from './context.js';
 import { lowerLinks, type LinkStatement } from './links.js';
+import { lowerMachines, type MachineStatement } from './machines.js';
 import { lowerPrograms, type ProgramStatement } from './programs.js';
 
 /** The statements that act on the lab (the others are the interpreter's own: loops, defs, `!` …). */
-export type Lowered = LinkStatement | ProgramStatement;
+export type Lowered = LinkStatement | ProgramStatement | MachineStatement;
 
 export function lower(s: Lowered, c: LowerContext): Op[] {
   switch (s.kind) {
@@ -19,6 +20,8 @@ export function lower(s: Lowered, c: LowerContext): Op[] {
     case 'in': case 'pingall': case 'show': case 'info': case 'same': case 'pin': case 'spawn': case 'echo': case 'sleep':
     case 'jobs': case 'wait': case 'kill':
       return lowerPrograms(s, c);
+    case 'machine': case 'vxlan':
+      return lowerMachines(s, c);
     default: {
       const never: never = s;
       throw new Error(`cannot lower ${(never as A.Statement).kind}`);

@@ -1,0 +1,87 @@
+/**
+ * `nsh --explain FILE` for a lab across machines: one bash script per machine, each what that
+ * machine's nsh would do for its part (its tunnel ends first, then its statements in order), as
+ * iproute2 and shell commands. Run by bash on each machine, they build the same lab; what the
+ * coordinator itself does across machines (show, pingall) is said in a comment.
+ */
+import type { Env } from '../core/io.js';
+import { LOCAL } from '../core/machines.js';
+import { explainStatements } from '../runtime/check.js';
+import { loadInline } from '../pipeline.js';
+import type { Program } from '../syntax/ast.js';
+import type { Diagnostic } from '../syntax/diagnostics.js';
+import { error } from '../syntax/diagnostics.js';
+import { claimText } from './claims.js';
+import { planProgram, type Plan, type PlanLine } from './plan.js';
+import { PartError } from './remote.js';
+import { drawVni, machineTarget, stagingName, tunnelAddresses } from './run.js';
+import { targetText } from './ssh.js';
+import { word } from './text.js';
+
+/** Each machine's part as nsh text, in order (the jobs' marks made the explain backend's own). */
+export function partTexts(plan: Plan, address: (from: string, to: string) => string): Map<string, string[]> {
+  const texts = new Map<string, string[]>(plan.used.map(m => [m, []]));
+  const jobs = new Map<number, { machine: string; n: number }>();
+  const started = new Map<string, number>();
+  const add = (m: string, l: PlanLine) => {
+    if (l.job !== undefined) {
+      const n = (started.get(m) ?? 0) + 1;
+      started.set(m, n);
+      jobs.set(l.job, { machine: m, n });
+    }
+    const text = l.text
+      .replace(/\uE000job(\d+)\uE001/g, (_, j: string) => `\uE000nsh_job${jobs.get(Number(j))?.n ?? j}\uE001`)
+      .replace(/%\uE002(\d+)\uE003/g, (_, j: string) => `%${jobs.get(Number(j))?.n ?? j}`);
+    texts.get(m)!.push(text);
+  };
+  for (const t of plan.tunnels) {
+    for (const end of t.ends) texts.get(end.machine)!.push(claimText(t, end, address(end.machine, t.ends.find(e => e !== end)!.machine)));
+  }
+  for (const step of plan.steps) {
+    switch (step.kind) {
+      case 'build':
+        for (const [m, lines] of step.parts) for (const l of lines) add(m, l);
+        break;
+      case 'run':
+        add(step.machine, step.line);
+        break;
+      case 'all':
+        for (const [m, l] of step.lines) add(m, l);
+        break;
+      case 'print':
+        texts.get(LOCAL)!.push(`echo ${word(step.text)}`);
+        break;
+      case 'sleep':
+        texts.get(LOCAL)!.push(`sleep ${step.seconds}`);
+        break;
+      case 'show':
+      case 'pingall':
+        break;
+    }
+  }
+  return texts;
+}
+
+/**
+ * The scripts, one per machine that has a part (the coordinator's own first); or why not. As for
+ * one machine, the script was checked: a statement that cannot be explained ends the scripts there.
+ */
+export async function explainAcross(program: Program, title: string, env: Env, labName: string): Promise<string | Diagnostic> {
+  const { plan: planned } = await planProgram(program.statements, { env, labName, drawVni, stagingName });
+  let address: (from: string, to: string) => string;
+  try {
+    address = await tunnelAddresses(planned);
+  } catch (e) {
+    if (!(e instanceof PartError)) throw e;
+    return error(e.message, planned.machines.get(e.machine)?.span);
+  }
+  const out: string[] = [];
+  for (const [m, texts] of partTexts(planned, address)) {
+    if (texts.length === 0) continue;
+    const where = m === LOCAL ? 'the machine that runs it (local)' : `machine ${m} (ssh ${targetText(machineTarget(planned, m))})`;
+    const loaded = loadInline(`${labName}@${m}`, texts.join('\n'));
+    const script = await explainStatements(loaded.program.statements, { env, title: `${title}, the part of ${where}`, labName: `${labName}@${m}` });
+    out.push(`# ---- ${m} ----\n${script}\n`);
+  }
+  return out.join('\n');
+}
