@@ -14,9 +14,35 @@ import { error } from '../syntax/diagnostics.js';
 import { claimText } from './claims.js';
 import { planProgram, type Plan, type PlanLine } from './plan.js';
 import { PartError } from './remote.js';
-import { drawVni, machineTarget, stagingName, tunnelAddresses } from './run.js';
+import { machineTarget, tunnelAddresses } from './run.js';
+import { VNI_MAX } from '../syntax/values.js';
 import { targetText } from './ssh.js';
 import { word } from './text.js';
+
+/** FNV-1a of a text: 32 bits. */
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * VNIs and staging names for an explanation: drawn from the lab's name, so the same script
+ * explains the same way (a run draws its own at random).
+ */
+function steadyDraws(lab: string): { drawVni: (taken: ReadonlySet<number>) => number; stagingName: () => string } {
+  let vnis = 0;
+  let names = 0;
+  return {
+    drawVni: taken => {
+      for (;;) {
+        const v = 1 + (fnv(`${lab}:vni:${vnis++}`) % VNI_MAX);
+        if (!taken.has(v)) return v;
+      }
+    },
+    stagingName: () => `nsh-${fnv(`${lab}:name:${names++}`).toString(16).padStart(8, '0')}`,
+  };
+}
 
 /** Each machine's part as nsh text, in order (the jobs' marks made the explain backend's own). */
 export function partTexts(plan: Plan, address: (from: string, to: string) => string): Map<string, string[]> {
@@ -67,7 +93,7 @@ export function partTexts(plan: Plan, address: (from: string, to: string) => str
  * one machine, the script was checked: a statement that cannot be explained ends the scripts there.
  */
 export async function explainAcross(program: Program, title: string, env: Env, labName: string): Promise<string | Diagnostic> {
-  const { plan: planned } = await planProgram(program.statements, { env, labName, drawVni, stagingName });
+  const { plan: planned } = await planProgram(program.statements, { env, labName, ...steadyDraws(labName) });
   let address: (from: string, to: string) => string;
   try {
     address = await tunnelAddresses(planned);

@@ -17,6 +17,7 @@ import type { ShowQuery } from '../backend/show-render.js';
 import type { Statement } from '../syntax/ast.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { Interpreter } from '../runtime/interpreter.js';
+import { fail } from '../runtime/roles.js';
 import { endpoint, opText, tunnelEndText } from './text.js';
 
 /** `machine NAME ssh [USER@]HOST [port N]`, and where it was declared. */
@@ -163,7 +164,9 @@ export class PlanBackend implements Backend {
 
   private view(lab: readonly string[]): LabView {
     const tunnels = [...new Set(this.live.values())].map(tunnel => ({ tunnel, ends: tunnel.ends }));
-    return { namespaces: lab.map(name => ({ name, machine: this.machineOfNs(name) })), tunnels };
+    // (a namespace that a statement expected to fail would have made is not the lab's)
+    const namespaces = lab.filter(name => this.nsMachine.has(name)).map(name => ({ name, machine: this.machineOfNs(name) }));
+    return { namespaces, tunnels };
   }
 
   // ---- steps --------------------------------------------------------------------------------------
@@ -209,10 +212,10 @@ export class PlanBackend implements Backend {
     if (this.captured && !STEPS.has(op.kind)) {
       // under `!`: one statement on one machine, as a step of its own (expectFailure)
       const m = machine ?? this.oneMachine(op);
-      if (m === undefined) throw new OpError('"!" takes a statement that runs on one machine', { hint: 'write one statement for each machine' });
-      if ('background' in op && op.background) throw new OpError('"!" takes a statement that runs in the foreground');
+      if (m === undefined) fail('"!" takes a statement that runs on one machine', op.span, 'write one statement for each machine');
+      if ('background' in op && op.background) fail('"!" takes a statement that runs in the foreground', op.span);
+      // (it is expected to fail: what it would make is not followed)
       this.captured.push({ machine: m, op });
-      this.follow(op);
       return undefined as ResultOf<K>;
     }
     this.place(op, machine);
@@ -466,7 +469,7 @@ export class PlanBackend implements Backend {
     if (text === undefined) {
       // echo and sleep cannot fail; a statement across machines is not one statement anywhere
       if (ops.length === 0) return false;
-      throw new OpError('"!" takes a statement that runs on one machine', { at: span, hint: 'write one statement for each machine' });
+      fail('"!" takes a statement that runs on one machine', span!, 'write one statement for each machine');
     }
     const [machine] = machines;
     this.run(machine!, { text: `! ${text}`, span: span! });

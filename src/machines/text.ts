@@ -112,6 +112,8 @@ export function opText(op: Op): string | undefined {
         op.via !== undefined && `via ${op.via}`, op.dev !== undefined && `dev ${word(op.dev)}`,
       );
     case 'sysctl':
+      // (forward NS is one operation of two settings; sysctl NS K=V… is one operation for each)
+      if (op.settings.map(s => `${s.key}=${s.value}`).join(' ') === 'net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1') return line('forward', word(op.ns));
       return line('sysctl', word(op.ns), ...op.settings.map(s => word(`${s.key}=${s.value}`)));
     case 'macvlan':
       return line('macvlan', endpoint(op.parent), '->', endpoint(op.target), `mode ${op.mode}`, ...addrs(op.addrs));
