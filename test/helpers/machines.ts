@@ -124,7 +124,17 @@ export class Machine {
     readonly name: string,
     readonly box: Box,
     private readonly config: string,
+    /** The directory on the PATH of its sessions, which holds its nsh. */
+    private readonly bin: string,
   ) {}
+
+  /** The machine's nsh: this checkout's (undefined: none at all), or a script given as text. */
+  setNsh(script?: string | null): void {
+    const file = path.join(this.bin, 'nsh');
+    fs.rmSync(file, { force: true });
+    if (script === undefined) fs.symlinkSync(nshBin, file);
+    else if (script !== null) fs.writeFileSync(file, script, { mode: 0o755 });
+  }
 
   get address(): string {
     return this.box.address;
@@ -203,10 +213,6 @@ export async function startCluster(n: number): Promise<Cluster> {
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'nsh-test-host', '-f', path.join(dir, 'host_key')]);
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'nsh-test-user', '-f', path.join(dir, 'id_ed25519')]);
   fs.copyFileSync(path.join(dir, 'id_ed25519.pub'), path.join(dir, 'authorized_keys'));
-  // the PATH of the machines' sessions: this checkout's nsh, and node
-  fs.mkdirSync(path.join(dir, 'bin'));
-  fs.symlinkSync(nshBin, path.join(dir, 'bin/nsh'));
-  fs.symlinkSync(process.execPath, path.join(dir, 'bin/node'));
 
   const coordinator = await Box.start('coordinator', '192.0.2.254');
   const boxes: Box[] = [];
@@ -226,6 +232,11 @@ export async function startCluster(n: number): Promise<Cluster> {
     run('ip', ['link', 'add', `ul${i + 1}`, 'netns', String(coordinator.pid), 'type', 'veth', 'peer', 'name', 'eth0', 'netns', String(b.pid)]);
     coordinator.must(`ip link set ul${i + 1} master ul0 up`);
     b.must(`ip link set lo up && ip addr add ${b.address}/24 dev eth0 && ip link set eth0 up`);
+    // the PATH of the machine's sessions: this checkout's nsh, and node
+    const bin = path.join(dir, `bin-${name}`);
+    fs.mkdirSync(bin);
+    fs.symlinkSync(nshBin, path.join(bin, 'nsh'));
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
     const config = path.join(dir, `sshd_config.${name}`);
     fs.writeFileSync(
       config,
@@ -243,12 +254,12 @@ export async function startCluster(n: number): Promise<Cluster> {
         'MaxSessions 100',
         'MaxStartups 100',
         'LogLevel ERROR',
-        `SetEnv PATH=${path.join(dir, 'bin')}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+        `SetEnv PATH=${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
         '',
       ].join('\n'),
     );
     known.push(`${b.address} ${hostKey}`);
-    return new Machine(name, b, config);
+    return new Machine(name, b, config, bin);
   });
   // the coordinator's ~/.ssh, in a /root of its own
   fs.writeFileSync(path.join(dir, 'known_hosts'), `${known.join('\n')}\n`);
