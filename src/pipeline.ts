@@ -1,5 +1,6 @@
 /** The steps every command that reads a script shares: load it (with its includes), check it, explain it. */
 import * as fs from 'node:fs';
+import { fileProblem } from './core/io.js';
 import { dryRun, explainStatements, type CheckOptions } from './runtime/check.js';
 import type { LabSnapshot } from './core/snapshot.js';
 import type { Program } from './syntax/ast.js';
@@ -11,9 +12,7 @@ export const fileReader: FileReader = {
     try {
       return { text: fs.readFileSync(file, 'utf8') };
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' };
-      return { error: why[code ?? ''] ?? String((e as Error).message) };
+      return { error: fileProblem(e, 'read') };
     }
   },
 };

@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import { tokenize } from '../src/syntax/lexer.js';
 import { makeSource } from '../src/syntax/source.js';
 import { parseWord } from '../src/syntax/words.js';
-import { Scope } from '../src/runtime/environment.js';
-import { expandWord, UNKNOWN, UnknownValue } from '../src/runtime/expand.js';
+import { Scope, UNKNOWN } from '../src/runtime/environment.js';
+import { expandWord, UnknownValue } from '../src/runtime/expand.js';
 
 function word(text: string) {
   const at = { source: makeSource('t.ns', text), offset: 0, line: 1 };

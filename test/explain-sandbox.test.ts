@@ -86,4 +86,14 @@ describe('explain output run by bash builds the lab', function () {
     assert.match(sections.get('ping')!, /h1-h2-ok/);
     assert.match(sections.get('ping')!, /l1-l3-ok/);
   });
+
+  it('shapes with tc as nsh does: a rate alone is tbf with nsh\'s burst and latency, off on an unshaped link passes', async () => {
+    const explained = await runCli(['--explain', '-e', 'ns a b\nveth a.v0 <-> b.v0 rate 1mbit\nshape b.v0 rate 2mbit\nshape a.v0 off\nshape a.v0 off']);
+    assert.equal(explained.code, 0, explained.stderr);
+    const r = inSandbox('bash -s\ntc -n a -j qdisc show dev v0\ntc -n b -j qdisc show dev v0', { input: explained.stdout });
+    assert.equal(r.code, 0, `sandbox failed:\n${r.stderr}\n${explained.stdout}`);
+    const [a, b] = r.stdout.trim().split('\n').map(l => parseJson<{ kind: string; root?: boolean; options: unknown }[]>(l).find(q => q.root));
+    assert.equal(a?.kind, 'noqueue');
+    assert.deepEqual([b?.kind, b?.options], ['tbf', { rate: 250_000, burst: 3028, lat: 50_000 }]);
+  });
 });

@@ -62,3 +62,60 @@ describe('show, drawn from a snapshot', () => {
     assert.equal(a!.routes.length, 3);
   });
 });
+
+describe('show: VLANs, macvlans, NAT and published ports', () => {
+  const vlans: LabSnapshot = {
+    namespaces: [
+      ns('host', [link('v0', { peer: { ns: 'r', ifname: 'up' } })], {
+        nat: true,
+        published: [{ proto: 'tcp', port: 8080, to: '10.0.10.11', toPort: 80 }, { proto: 'udp', port: 53, to: 'fd00::2', toPort: 5353 }],
+      }),
+      ns('sw', [
+        link('br0', { kind: 'bridge', vlan: { kind: 'bridge' } }),
+        link('p1', { master: 'br0', vlan: { kind: 'port', vlans: [{ id: 10, pvid: true, untagged: true }] } }),
+        link('up', { master: 'br0', vlan: { kind: 'port', vlans: [{ id: 10, pvid: false, untagged: false }, { id: 20, pvid: false, untagged: false }] } }),
+        link('odd', { master: 'br0', vlan: { kind: 'port', vlans: [{ id: 1, pvid: true, untagged: true }, { id: 30, pvid: false, untagged: false }] } }),
+      ]),
+      ns('r', [
+        link('t0'),
+        link('t0.10', { kind: 'vlan', vlan: { kind: 'link', id: 10, parent: 't0' }, addresses: ['10.0.10.1/24'] }),
+        link('mv0', { kind: 'macvlan', macvlan: { parent: { ns: 'host', ifname: 'eth0' }, mode: 'bridge' } }),
+      ]),
+    ],
+  };
+
+  it('the tree: a vlan on its parent, a VLAN-filtering bridge, each port\'s VLANs in attach\'s words, a macvlan\'s parent, NAT and published ports', () => {
+    assert.equal(renderShow(vlans, { what: 'tree', json: false }, false), [
+      'host',
+      '├─ v0         UP  veth  <-> r.up',
+      '├─ nat        masquerades what it forwards to the outside',
+      '├─ publish    tcp 8080 -> 10.0.10.11:80',
+      '└─ publish    udp 53 -> [fd00::2]:5353',
+      'sw',
+      '├─ br0        UP  bridge vlan',
+      '├─ p1         UP  veth  master br0  vlan 10 untagged',
+      '├─ up         UP  veth  master br0  vlan 10,20',
+      '└─ odd        UP  veth  master br0  vlan 1 pvid untagged, 30',
+      'r',
+      '├─ t0         UP  veth',
+      '├─ t0.10      UP  vlan 10 on t0  10.0.10.1/24',
+      '└─ mv0        UP  macvlan bridge on host.eth0',
+    ].join('\n'));
+  });
+
+  it('keeps the host for its NAT alone', () => {
+    const natOnly: LabSnapshot = { namespaces: [ns('host', [link('eth0', { kind: 'device' })], { nat: true }), ns('a', [])] };
+    assert.match(renderShow(natOnly, { what: 'tree', json: false }, false), /^host\n└─ nat /);
+  });
+
+  it('JSON: vlan, vlanFiltering, vlans, macvlan on the links; nat and published on the namespace', () => {
+    const [host, sw, r] = JSON.parse(renderShow(vlans, { what: 'tree', json: true }, false)) as { links: Record<string, unknown>[]; [k: string]: unknown }[];
+    assert.equal(host!['nat'], true);
+    assert.deepEqual(host!['published'], [{ proto: 'tcp', port: 8080, to: '10.0.10.11', toPort: 80 }, { proto: 'udp', port: 53, to: 'fd00::2', toPort: 5353 }]);
+    assert.equal(sw!.links[0]!['vlanFiltering'], true);
+    assert.deepEqual(sw!.links[1]!['vlans'], [{ id: 10, pvid: true, untagged: true }]);
+    assert.deepEqual(r!.links[1]!['vlan'], { id: 10, parent: 't0' });
+    assert.deepEqual(r!.links[2]!['macvlan'], { parent: 'host.eth0', mode: 'bridge' });
+    assert.equal(r!['nat'], undefined);
+  });
+});

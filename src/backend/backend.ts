@@ -9,7 +9,7 @@ import type { Span } from '../core/span.js';
 import type { OpKind, OpOf, ResultOf } from './ops.js';
 
 export type { Cidr, NsType } from '../core/net.js';
-export type { Endpoint, Job, JobTarget, LabObject, NsRef, Pid, TeardownReport } from '../core/lab.js';
+export type { Endpoint, Job, JobTarget, LabObject, NsRef, Pid, SavedQdisc, TeardownReport } from '../core/lab.js';
 export type { LabSnapshot, LinkSnapshot, LinkStats, NsSnapshot, RouteSnapshot, ShapeSnapshot, TunnelSnapshot, VlanSnapshot } from '../core/snapshot.js';
 export type * from '../core/results.js';
 export type * from './ops.js';

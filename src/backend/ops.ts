@@ -4,7 +4,7 @@
  * (Handlers makes a missing one a type error); the journal and the dry run read what an op makes.
  */
 import type { Cidr, NsType } from '../core/net.js';
-import type { Endpoint, Job, JobTarget, NsRef } from '../core/lab.js';
+import type { Endpoint, Job, JobTarget, NsRef, SavedQdisc } from '../core/lab.js';
 import type { CollectingJob, NcReport, PingReport, ProgramResult, ShowNamespace } from '../core/results.js';
 import type { Shaping } from '../core/shape.js';
 import type { Span } from '../core/span.js';
@@ -46,11 +46,20 @@ export interface BridgeOp extends At {
   readonly br: Endpoint;
   /** Interfaces of the bridge's namespace that become its ports. */
   readonly ports: readonly Endpoint[];
+  /** `bridge NS.BR vlan`: the bridge filters VLANs (IFLA_BR_VLAN_FILTERING). */
+  readonly vlanFiltering?: boolean;
 }
+/**
+ * The VLANs of a port of a VLAN-filtering bridge: an access port (PVID = id, frames leave
+ * untagged) or a trunk port (a tagged member of each). The port is a member of these only.
+ */
+export type PortVlans = { readonly kind: 'access'; readonly id: number } | { readonly kind: 'trunk'; readonly ids: readonly number[] };
 export interface AttachOp extends At {
   readonly kind: 'attach';
   readonly ports: readonly Endpoint[];
   readonly br: Endpoint;
+  /** `attach … vlan …`: each port's VLANs (the bridge must filter VLANs). */
+  readonly vlans?: PortVlans;
 }
 export interface AddrOp extends At {
   readonly kind: 'addr';
@@ -107,6 +116,21 @@ export interface MachineOp extends At {
   readonly user?: string;
   readonly host: string;
   readonly port: number;
+}
+/** Shapes what leaves each endpoint (its root qdisc), replacing any shaping it had; `off` removes it. */
+export interface ShapeOp extends At {
+  readonly kind: 'shape';
+  readonly eps: readonly Endpoint[];
+  readonly shaping: Shaping | 'off';
+}
+/** An 802.1Q sub-interface: `link` (in the parent's namespace) tags what it sends with VLAN `id` on `parent`. */
+export interface VlanOp extends At {
+  readonly kind: 'vlan';
+  readonly parent: Endpoint;
+  readonly id: number;
+  /** The new link: the parent's namespace, named IF.ID unless `as NAME`. */
+  readonly link: Endpoint;
+  readonly addrs: readonly Cidr[];
 }
 export type MacvlanMode = 'bridge' | 'private' | 'vepa' | 'passthru';
 export interface MacvlanOp extends At {
@@ -283,7 +307,7 @@ export interface SleepOp extends At {
 
 export type Op =
   | NsAddOp | NsDelOp | LinkDelOp | VethOp | BridgeOp | AttachOp | AddrOp | LinkStateOp | MoveOp | RouteOp | SysctlOp
-  | MacvlanOp | NatOp | PublishOp | VxlanOp | MachineOp
+  | VlanOp | MacvlanOp | NatOp | PublishOp | ShapeOp | VxlanOp | MachineOp
   | ExecOp | PingOp | NcOp | PingallOp | ShowOp | InfoOp | SameOp | PinOp | SpawnOp | JobsOp | WaitOp | KillOp
   | PrintOp | SleepOp | CaptureOp | AwaitOp;
 
@@ -295,10 +319,15 @@ export interface Replaced {
   readonly replaced: readonly { readonly key: string; readonly value: string }[];
 }
 
+/** The root qdisc each endpoint had before `shape` changed it (what a teardown puts back). */
+export interface QdiscsReplaced {
+  readonly qdiscs: readonly { readonly ns: string; readonly ifname: string; readonly was: SavedQdisc }[];
+}
+
 /**
  * What an operation gives back: a job for what may run in the background, whether a pin made its
- * file, the sysctls nat and publish changed, and what an operation asked to collect found
- * (core/results.ts); undefined from the backends that change nothing.
+ * file, the sysctls nat and publish changed, the root qdiscs shape replaced, and what an operation
+ * asked to collect found (core/results.ts); undefined from the backends that change nothing.
  */
 interface Results {
   exec: Job | ProgramResult | CollectingJob<ProgramResult> | undefined;
@@ -309,6 +338,7 @@ interface Results {
   pin: { readonly madeFile: boolean } | undefined;
   nat: Replaced | undefined;
   publish: Replaced | undefined;
+  shape: QdiscsReplaced | undefined;
   show: readonly ShowNamespace[] | undefined;
 }
 
@@ -324,4 +354,9 @@ export type Handlers = { readonly [K in OpKind]: (op: OpOf<K>) => Promise<Result
 /** Calls the handler of `op`'s kind. */
 export function dispatch<K extends OpKind>(handlers: Handlers, op: OpOf<K>): Promise<ResultOf<K>> {
   return (handlers[op.kind] as (op: OpOf<K>) => Promise<ResultOf<K>>)(op);
+}
+
+/** A port's bridge VLAN entries, as `bridge vlan add` makes them: the access VLAN is the PVID and leaves untagged. */
+export function portVlanEntries(v: PortVlans): { readonly id: number; readonly pvid: boolean; readonly untagged: boolean }[] {
+  return v.kind === 'access' ? [{ id: v.id, pvid: true, untagged: true }] : v.ids.map(id => ({ id, pvid: false, untagged: false }));
 }

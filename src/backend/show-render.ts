@@ -4,8 +4,10 @@
  * whoever made it: the Linux backend (read from the kernel) or the dry run's model.
  */
 import pc from 'picocolors';
-import type { ShowNamespace } from '../core/results.js';
-import type { LinkSnapshot, NsSnapshot, RouteSnapshot, LabSnapshot } from '../core/snapshot.js';
+import type { ShowLink, ShowNamespace } from '../core/results.js';
+import { shapeSnapshotText, type LinkSnapshot, type NsSnapshot, type Published, type RouteSnapshot, type LabSnapshot } from '../core/snapshot.js';
+
+type PortVlan = Extract<NonNullable<LinkSnapshot['vlan']>, { kind: 'port' }>['vlans'][number];
 
 export interface ShowQuery {
   readonly what: 'tree' | 'links' | 'addrs' | 'routes';
@@ -21,14 +23,15 @@ const endpoint = (l: LinkSnapshot): string | undefined => (l.peer ? `${l.peer.ns
 
 /**
  * The namespaces shown: the one asked for; or all, the host keeping only its links paired with a
- * lab namespace (its own devices are not the lab's), and left out when it has none.
+ * lab namespace and those shaped (`shape host.eth0 …`; its other devices are not the lab's), and
+ * left out when it has none.
  */
 function shown(snap: LabSnapshot, q: ShowQuery): NsSnapshot[] {
   if (q.ns !== undefined) return snap.namespaces.filter(n => n.name === q.ns);
   return snap.namespaces.flatMap(n => {
     if (n.name !== 'host') return [n];
-    const links = n.links.filter(l => l.peer && l.peer.ns !== 'host');
-    return links.length === 0 ? [] : [{ ...n, links }];
+    const links = n.links.filter(l => (l.peer && l.peer.ns !== 'host') || l.shape);
+    return links.length === 0 && !n.nat && !n.published?.length ? [] : [{ ...n, links }];
   });
 }
 
@@ -60,12 +63,16 @@ function values(namespaces: readonly NsSnapshot[]): ShowNamespace[] {
         ...(l.peer ? { peer: endpoint(l) } : {}),
         ...(l.peerOutside ? { peerOutside: true } : {}),
         addresses: l.addresses,
+        ...(l.shape ? { shape: l.shape } : {}),
+        ...kindJson(l),
       })),
       routes: allRoutes(n).map(r => ({
         dest: r.dest,
         ...(r.via === undefined ? {} : { via: r.via }),
         ...(r.dev === undefined ? {} : { dev: r.dev }),
       })),
+      ...(n.nat ? { nat: true } : {}),
+      ...(n.published?.length ? { published: n.published.map(p => ({ ...p })) } : {}),
     }));
 }
 
@@ -80,12 +87,17 @@ export function renderShow(snap: LabSnapshot, q: ShowQuery, color: boolean): str
         .map(n => {
           const items = [
             ...n.links.map(l => {
-              const kind = l.kind !== 'device' && l.kind !== 'loopback' ? c.dim(l.kind) : '';
+              const kind = l.kind !== 'device' && l.kind !== 'loopback' ? c.dim(kindText(l)) : '';
               const peer = endpoint(l);
-              const extra = [kind, peer ? `<-> ${c.cyan(peer)}` : '', l.master ? `master ${l.master}` : '', l.addresses.join(' ')].filter(Boolean);
+              const port = l.vlan?.kind === 'port' ? portVlansText(l.vlan.vlans) : '';
+              const shape = shapeSnapshotText(l.shape);
+              const extra = [kind, peer ? `<-> ${c.cyan(peer)}` : '', l.master ? `master ${l.master}` : '', port, l.addresses.join(' '), shape && c.magenta(shape)]
+                .filter(Boolean);
               return `${l.name.padEnd(10)} ${state(stateOf(l))}${extra.length ? '  ' + extra.join('  ') : ''}`;
             }),
             ...n.routes.map(r => `${c.dim('route')}      ${routeText(r)}`),
+            ...(n.nat ? [`${c.dim('nat')}        masquerades what it forwards to the outside`] : []),
+            ...(n.published ?? []).map(p => `${c.dim('publish')}    ${publishedText(p)}`),
           ];
           // (in a lab across machines, the machine of each namespace)
           const on = n.machine !== undefined && !n.name.startsWith('host') ? c.dim(`  on ${n.machine}`) : '';
@@ -103,6 +115,39 @@ export function renderShow(snap: LabSnapshot, q: ShowQuery, color: boolean): str
     case 'routes':
       return table(['NS', 'DESTINATION', 'VIA', 'DEV'], namespaces.flatMap(n => allRoutes(n).map(r => [n.name, r.dest, r.via ?? '', r.dev ?? ''])));
   }
+}
+
+/** A link's kind with what its kind says: `vlan 10 on t0`, `bridge vlan`, `macvlan bridge on host.eth0`. */
+function kindText(l: LinkSnapshot): string {
+  if (l.vlan?.kind === 'link') return `vlan ${l.vlan.id} on ${l.vlan.parent}`;
+  if (l.vlan?.kind === 'bridge') return `${l.kind} vlan`;
+  if (l.macvlan) return `macvlan${l.macvlan.mode ? ` ${l.macvlan.mode}` : ''} on ${l.macvlan.parent.ns}.${l.macvlan.parent.ifname}`;
+  return l.kind;
+}
+
+/** A port's VLANs in attach's words where they fit (`vlan 10 untagged`, `vlan 10,20`), else each with its flags. */
+export function portVlansText(vlans: readonly PortVlan[]): string {
+  if (vlans.length === 0) return 'vlan none';
+  const [one] = vlans;
+  if (vlans.length === 1 && one!.pvid && one!.untagged) return `vlan ${one!.id} untagged`;
+  if (vlans.every(v => !v.pvid && !v.untagged)) return `vlan ${vlans.map(v => v.id).join(',')}`;
+  return `vlan ${vlans.map(v => [String(v.id), v.pvid ? 'pvid' : '', v.untagged ? 'untagged' : ''].filter(Boolean).join(' ')).join(', ')}`;
+}
+
+function publishedText(p: Published): string {
+  const to = p.to.includes(':') ? `[${p.to}]` : p.to;
+  return `${p.proto} ${p.port} -> ${to}:${p.toPort}`;
+}
+
+/** What `show --json` says of a vlan, a VLAN-filtering bridge and its ports, a macvlan. */
+function kindJson(l: LinkSnapshot): Pick<ShowLink, 'vlan' | 'vlanFiltering' | 'vlans' | 'macvlan'> {
+  const v = l.vlan;
+  return {
+    ...(v?.kind === 'link' ? { vlan: { id: v.id, parent: v.parent } } : {}),
+    ...(v?.kind === 'bridge' ? { vlanFiltering: true } : {}),
+    ...(v?.kind === 'port' ? { vlans: v.vlans.map(x => ({ ...x })) } : {}),
+    ...(l.macvlan ? { macvlan: { parent: `${l.macvlan.parent.ns}.${l.macvlan.parent.ifname}`, ...(l.macvlan.mode ? { mode: l.macvlan.mode } : {}) } } : {}),
+  };
 }
 
 function table(head: string[], rows: string[][]): string {

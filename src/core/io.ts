@@ -31,3 +31,18 @@ export function colors(stream: { isTTY?: boolean }, env: Env): Colors {
 export function line(stream: NodeJS.WritableStream, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }
+
+/** Why a file could not be read or written, in words (`reading`: ENOENT is the file; else its directory). */
+export function fileProblem(e: unknown, doing: 'read' | 'write'): string {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const why: Record<string, string> = {
+    ENOENT: doing === 'read' ? 'no such file' : 'no such directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+  };
+  return why[code] ?? (e instanceof Error ? e.message : String(e));
+}

@@ -55,7 +55,20 @@ export type LabObject =
    */
   | { readonly kind: 'machine'; readonly name: string; readonly ssh: string; readonly port: number; readonly part: string }
   /** a VNI the lab's tunnels use between two machines (the devices are the machines' parts') */
-  | { readonly kind: 'tunnel'; readonly vni: number; readonly link: string };
+  | { readonly kind: 'tunnel'; readonly vni: number; readonly link: string }
+  /**
+   * the shaping of a link the lab did not make (`shape host.eth0 …`), and the root qdisc teardown
+   * puts back; recorded before the change without `was`, confirmed with it (a qdisc on a link the
+   * lab made goes with the link)
+   */
+  | { readonly kind: 'qdisc'; readonly at: NsRef; readonly ifname: string; readonly was?: SavedQdisc };
+
+/**
+ * A link's root qdisc as the kernel dumped it: its kind, handle and options (TCA_OPTIONS, base64),
+ * sent back as they were; or `none`, the kernel's own default (handle 0), which deleting the root
+ * qdisc brings back.
+ */
+export type SavedQdisc = { readonly kind: string; readonly handle: number; readonly options: string } | 'none';
 
 export interface TeardownReport {
   /** Objects removed. */
@@ -89,6 +102,8 @@ export function describeObject(o: LabObject): string {
       return `machine ${o.name} (${o.ssh}${o.port === 22 ? '' : ` port ${o.port}`}, lab ${o.part} there)`;
     case 'tunnel':
       return `VXLAN ${o.vni} (${o.link})`;
+    case 'qdisc':
+      return `shaping of ${refText(o.at)}.${o.ifname}${o.was === undefined ? '' : o.was === 'none' ? ' (back to none)' : ` (back to ${o.was.kind})`}`;
   }
 }
 
@@ -103,7 +118,11 @@ function refText(at: NsRef): string {
   return at.kind === 'name' ? at.name : at.kind === 'pid' ? `pid ${String(at.pid)}` : at.path;
 }
 
-/** The name of a lab's own nftables table (family inet) in every namespace where it uses nftables. */
+/**
+ * The name of a lab's own nftables table (family inet) in every namespace where it uses nftables.
+ * A machine's part of a lab across machines (`LAB@MACHINE`) names it after the lab: its namespaces
+ * are its own, and `@` is no nft identifier.
+ */
 export function labTable(lab: string): string {
-  return `nsh_${lab}`;
+  return `nsh_${lab.replace(/@[^@]*$/, '')}`;
 }

@@ -3,6 +3,7 @@
  * and show) instead of printing to a terminal: plain data, the same for every layer.
  */
 import type { Job } from './lab.js';
+import type { ShapeSnapshot } from './snapshot.js';
 
 /** A program that ran to its end, its output collected. */
 export interface ProgramResult {
@@ -58,6 +59,10 @@ export interface ShowNamespace {
   readonly name: string;
   readonly links: readonly ShowLink[];
   readonly routes: readonly ShowRoute[];
+  /** The lab masquerades what the namespace forwards out of links not of the lab (`nat`). */
+  readonly nat?: true;
+  /** Ports published there (`publish`): connections to `port` go to `to`:`toPort`. */
+  readonly published?: readonly { readonly proto: 'tcp' | 'udp'; readonly port: number; readonly to: string; readonly toPort: number }[];
 }
 
 export interface ShowLink {
@@ -75,6 +80,16 @@ export interface ShowLink {
   readonly peerOutside?: boolean;
   /** Addresses other than IPv6 link-local ones, as `10.1.1.1/24`. */
   readonly addresses: readonly string[];
+  /** The shaping of what leaves the link, in `shape`'s words (`{ delay: '10ms', loss: '1%' }`). */
+  readonly shape?: ShapeSnapshot;
+  /** An 802.1Q link: its VLAN ID and the link it sits on (`vlan`). */
+  readonly vlan?: { readonly id: number; readonly parent: string };
+  /** A bridge that filters VLANs (`bridge … vlan`). */
+  readonly vlanFiltering?: true;
+  /** A port of such a bridge: its VLANs (`pvid`: untagged frames arriving belong to it; `untagged`: it leaves untagged). */
+  readonly vlans?: readonly { readonly id: number; readonly pvid: boolean; readonly untagged: boolean }[];
+  /** A macvlan: the link it sits on (`host.eth0`) and its mode. */
+  readonly macvlan?: { readonly parent: string; readonly mode?: string };
 }
 
 export interface ShowRoute {

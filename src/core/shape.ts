@@ -23,6 +23,17 @@ export function shapingQdisc(s: Shaping): 'tbf' | 'netem' {
   return keys.length === 1 && keys[0] === 'rate' ? 'tbf' : 'netem';
 }
 
+/**
+ * tbf's settings for `rate` alone (what `tc … tbf` needs besides the rate): the bucket holds 10 ms
+ * of traffic and never less than two full Ethernet frames (tbf drops a packet larger than its
+ * bucket), so burst = max(bytes/s ÷ 100, 2 × 1514) bytes; a packet waits at most 50 ms.
+ */
+export const tbfBurst = (bytesPerSecond: number): number => Math.max(Math.ceil(bytesPerSecond / 100), 2 * 1514);
+export const TBF_LATENCY = 0.05;
+
+/** A rate in bytes/s, as tc computes it from bit/s (truncated). */
+export const rateBytes = (bits: number): number => Math.trunc(bits / 8);
+
 /** A time as a user writes it: 250us, 10ms, 1.5s. */
 export function timeText(seconds: number): string {
   if (seconds !== 0 && seconds < 1e-3) return `${round(seconds * 1e6)}us`;

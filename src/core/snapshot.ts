@@ -95,6 +95,13 @@ export function shapeSnapshot(s: Shaping): ShapeSnapshot {
   };
 }
 
+/** `delay 10ms loss 1%`, as `shape` takes it (options in the order `shape` lists them). */
+export function shapeSnapshotText(s: ShapeSnapshot | undefined): string {
+  if (!s) return '';
+  const order: readonly (keyof ShapeSnapshot)[] = ['delay', 'jitter', 'loss', 'duplicate', 'reorder', 'corrupt', 'rate', 'limit'];
+  return order.filter(k => s[k] !== undefined).map(k => `${k} ${s[k]}`).join(' ');
+}
+
 export type VlanSnapshot =
   /** an 802.1Q sub-interface of `parent` (a link of the same namespace) */
   | { readonly kind: 'link'; readonly id: number; readonly parent: string }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LabSnapshot } from '../backend/backend.js';
 import { labNameOfFile } from '../core/lab.js';
+import { fileProblem } from '../core/io.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { FORMATS, formatOf, render, type GraphFormat } from './render.js';
 import { topologyOf } from './topology.js';
@@ -71,7 +72,7 @@ export async function graphCommand(args: readonly string[], out: string | undefi
   try {
     fs.writeFileSync(out, text);
   } catch (e) {
-    io.complain(`nsh: cannot write ${out}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+    io.complain(`nsh: cannot write ${out}: ${fileProblem(e, 'write')}`);
     return 1;
   }
   return 0;

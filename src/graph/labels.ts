@@ -1,14 +1,10 @@
 /** The words every picture writes on a topology's nodes and edges, so DOT, Mermaid and the page agree. */
 import type { ShapeSnapshot } from '../backend/backend.js';
+import { shapeSnapshotText } from '../core/snapshot.js';
 import type { TopoEdge, TopoEnd, TopoNode } from './topology.js';
 
-const SHAPE_ORDER: readonly (keyof ShapeSnapshot)[] = ['delay', 'jitter', 'loss', 'duplicate', 'reorder', 'corrupt', 'rate', 'limit'];
-
 /** `delay 10ms loss 1%`, as `shape` takes it. */
-export function shapeText(s: ShapeSnapshot | undefined): string {
-  if (!s) return '';
-  return SHAPE_ORDER.filter(k => s[k] !== undefined).map(k => `${k} ${s[k]}`).join(' ');
-}
+export const shapeText: (s: ShapeSnapshot | undefined) => string = shapeSnapshotText;
 
 /** The lines written at an end: its interface name, its VLANs, its addresses, its own MTU and shaping. */
 export function endLines(end: TopoEnd, opts: { sharedMtu?: number; sharedShape?: string } = {}): string[] {

@@ -1,10 +1,10 @@
 /**
  * A lab that is up, read from the kernel: its journal (under /run/nsh/labs) names its namespaces,
- * the Linux backend reads their links, addresses, state and counters. Needs root.
+ * the Linux backend (through lab-commands.ts, the one place that picks it) reads their links,
+ * addresses, state and counters. Needs root.
  */
 import type { LabSnapshot } from '../backend/backend.js';
-import { namedNetnsExists } from '../backend/linux/netns.js';
-import { readSnapshot } from '../backend/linux/snapshot.js';
+import { namedNetnsExists, readSnapshot } from '../lab-commands.js';
 import { JOURNAL_DIR, labFile, listLabs, readObjects } from '../runtime/journal.js';
 
 /** The labs whose journal holds something. */

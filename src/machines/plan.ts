@@ -227,7 +227,7 @@ export class PlanBackend implements Backend {
   private oneMachine(op: Op): string | undefined {
     const machines =
       op.kind === 'veth' ? [this.machineOfEp(op.left), this.machineOfEp(op.right)]
-      : op.kind === 'link-state' ? op.eps.map(ep => this.machineOfEp(ep))
+      : op.kind === 'link-state' || op.kind === 'shape' ? op.eps.map(ep => this.machineOfEp(ep))
       : op.kind === 'wait' || op.kind === 'kill' ? op.targets.map(t => this.targetMachine(t))
       : [];
     const set = new Set(machines);
@@ -251,6 +251,8 @@ export class PlanBackend implements Backend {
       case 'capture':
       case 'vxlan':
         return this.machineOfEp(op.ep);
+      case 'vlan':
+        return this.machineOfEp(op.parent);
       case 'bridge':
         return this.machineOfEp(op.br);
       case 'attach':
@@ -270,6 +272,7 @@ export class PlanBackend implements Backend {
         return LOCAL;
       case 'veth':
       case 'link-state':
+      case 'shape':
       case 'wait':
       case 'kill':
       case 'jobs':
@@ -287,7 +290,8 @@ export class PlanBackend implements Backend {
     switch (op.kind) {
       case 'veth':
         return this.veth(op);
-      case 'link-state': {
+      case 'link-state':
+      case 'shape': {
         const by = new Map<string, Endpoint[]>();
         for (const ep of op.eps) by.set(this.machineOfEp(ep), [...(by.get(this.machineOfEp(ep)) ?? []), ep]);
         for (const [m, eps] of by) this.toBuild(m, opText({ ...op, eps })!, op.span);
@@ -327,7 +331,7 @@ export class PlanBackend implements Backend {
         return this.toStep({ kind: 'pingall', span: op.span, view: this.view(op.lab), negated: false });
       case 'machine':
         return;
-      case 'ns-add': case 'bridge': case 'attach': case 'addr': case 'move': case 'route': case 'sysctl': case 'macvlan':
+      case 'ns-add': case 'bridge': case 'attach': case 'addr': case 'move': case 'route': case 'sysctl': case 'vlan': case 'macvlan':
       case 'nat': case 'publish': case 'vxlan': case 'pin':
         return this.toBuild(machine!, text!, op.span);
       case 'exec': case 'ping': case 'nc': case 'capture': case 'await': case 'info': case 'same': case 'spawn':

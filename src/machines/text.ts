@@ -97,9 +97,12 @@ export function opText(op: Op): string | undefined {
         op.mtu !== undefined && `mtu ${op.mtu}`, op.shape && shapingText(op.shape),
       );
     case 'bridge':
-      return line('bridge', endpoint(op.br), ...op.ports.map(p => word(p.ifname)));
+      return line('bridge', endpoint(op.br), op.vlanFiltering === true && 'vlan', ...op.ports.map(p => word(p.ifname)));
     case 'attach':
-      return line('attach', ...op.ports.map(endpoint), '->', endpoint(op.br));
+      return line(
+        'attach', ...op.ports.map(endpoint), '->', endpoint(op.br),
+        op.vlans && (op.vlans.kind === 'access' ? `vlan ${op.vlans.id} untagged` : `vlan ${op.vlans.ids.join(',')}`),
+      );
     case 'addr':
       return line('addr', endpoint(op.ep), op.del && 'del', ...addrs(op.addrs));
     case 'link-state':
@@ -115,6 +118,10 @@ export function opText(op: Op): string | undefined {
       // (forward NS is one operation of two settings; sysctl NS K=V… is one operation for each)
       if (op.settings.map(s => `${s.key}=${s.value}`).join(' ') === 'net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1') return line('forward', word(op.ns));
       return line('sysctl', word(op.ns), ...op.settings.map(s => word(`${s.key}=${s.value}`)));
+    case 'shape':
+      return line('shape', ...op.eps.map(endpoint), op.shaping === 'off' ? 'off' : shapingText(op.shaping));
+    case 'vlan':
+      return line('vlan', endpoint(op.parent), String(op.id), `as ${word(op.link.ifname)}`, ...addrs(op.addrs));
     case 'macvlan':
       return line('macvlan', endpoint(op.parent), '->', endpoint(op.target), `mode ${op.mode}`, ...addrs(op.addrs));
     case 'nat':

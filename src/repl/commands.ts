@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Lab } from '../runtime/lab.js';
 import { helpAll, helpFor } from './help.js';
 import { renderSave } from './save.js';
+import { fileProblem } from '../core/io.js';
 
 /** What a dot-command may use of the session. */
 export interface CommandHost {
@@ -62,7 +63,7 @@ async function save(rest: string, h: CommandHost): Promise<void> {
   try {
     fs.writeFileSync(path.resolve(h.cwd, file), text);
   } catch (e) {
-    h.complain(`nsh: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    h.complain(`nsh: cannot write ${file}: ${fileProblem(e, 'write')}`);
     return;
   }
   h.say(`saved ${lab.length} namespace${lab.length === 1 ? '' : 's'} to ${file}`);

@@ -1,7 +1,8 @@
 /**
  * `.save FILE`: an nsh script that rebuilds a lab as the kernel holds it now (read back by the
  * backend's snapshot), so changes made with `ip` inside the lab are in it too. What nsh cannot
- * make (a dummy link, a veth to a namespace outside the lab) is written as a comment.
+ * make (a dummy link, a veth to a namespace outside the lab) is written as a comment. VLANs,
+ * macvlans, NAT and published ports are saved as the statements that make them.
  */
 import type { LabSnapshot, LinkSnapshot, NsSnapshot, RouteSnapshot } from '../backend/backend.js';
 
@@ -84,12 +85,19 @@ export function renderSave(snap: LabSnapshot, opts: SaveOptions): string {
   }
   section(veths);
 
-  // bridges with their ports; ports of a bridge the lab did not make are attached
+  // bridges with their ports; ports of a bridge the lab did not make are attached, and so are
+  // ports with VLANs of their own
   const bridges: string[] = [];
   for (const ns of all) {
     for (const br of ns.links.filter(l => l.kind === 'bridge')) {
-      const ports = ns.links.filter(p => p.master === br.name).map(p => p.name);
-      bridges.push(`bridge ${ep(ns.name, br)}${ports.map(p => ` ${p}`).join('')}`);
+      const members = ns.links.filter(p => p.master === br.name);
+      const ports = members.filter(p => portVlans(p) === undefined).map(p => p.name);
+      bridges.push(`bridge ${ep(ns.name, br)}${br.vlan?.kind === 'bridge' ? ' vlan' : ''}${ports.map(p => ` ${p}`).join('')}`);
+      for (const p of members) {
+        const vlans = portVlans(p);
+        if (vlans === null) notes.push(`# ${ep(ns.name, p)}: VLANs that attach cannot write; not saved`);
+        else if (vlans !== undefined) bridges.push(`attach ${ep(ns.name, p)} -> ${ep(ns.name, br)} ${vlans}`);
+      }
       if (br.addresses.length > 0) laterAddrs.push(`addr ${ep(ns.name, br)} ${br.addresses.join(' ')}`);
       if (br.mtu !== undefined && br.mtu !== DEFAULT_MTU && ports.length === 0) notes.push(`# ${ep(ns.name, br)} has mtu ${br.mtu}; not saved`);
     }
@@ -101,6 +109,22 @@ export function renderSave(snap: LabSnapshot, opts: SaveOptions): string {
   }
   section(bridges);
 
+  // vlans on their parents, macvlans (their parent may be a NIC of the host)
+  const stacked: string[] = [];
+  for (const ns of all) {
+    for (const l of ns.links) {
+      const mode = l.macvlan?.mode === undefined || l.macvlan.mode === 'bridge' ? '' : ` mode ${l.macvlan.mode}`;
+      const addrs = l.addresses.map(a => ` ${a}`).join('');
+      if (l.vlan?.kind === 'link') {
+        const as = l.name === `${l.vlan.parent}.${l.vlan.id}` ? '' : ` as ${l.name}`;
+        stacked.push(`vlan ${ns.name}.${l.vlan.parent} ${l.vlan.id}${as}${addrs}`);
+      } else if (l.macvlan) {
+        stacked.push(`macvlan ${l.macvlan.parent.ns}.${l.macvlan.parent.ifname} -> ${ep(ns.name, l)}${mode}${addrs}`);
+      }
+    }
+  }
+  section(stacked);
+
   // other links: lo's extra addresses; what nsh cannot make
   for (const ns of all) {
     for (const l of ns.links) {
@@ -108,7 +132,7 @@ export function renderSave(snap: LabSnapshot, opts: SaveOptions): string {
         // lo keeps 127.0.0.1/8 when it goes down again; only up does the kernel give it back
         const extra = l.addresses.filter(a => !l.up || !LOOPBACK.has(a));
         if (extra.length > 0) laterAddrs.push(`addr ${ep(ns.name, l)} ${extra.join(' ')}`);
-      } else if (l.kind !== 'veth' && l.kind !== 'bridge') {
+      } else if (l.kind !== 'veth' && l.kind !== 'bridge' && l.vlan?.kind !== 'link' && !l.macvlan) {
         notes.push(`# ${ep(ns.name, l)}: a ${l.kind} link; nsh cannot make it, so it is not saved`);
       }
     }
@@ -120,7 +144,8 @@ export function renderSave(snap: LabSnapshot, opts: SaveOptions): string {
   const loUp = lab.filter(n => n.links.some(l => l.kind === 'loopback' && l.up)).map(n => n.name);
   if (loUp.length > 0 && loUp.length === lab.length) state.push('up *.lo');
   else if (loUp.length > 0) state.push(`up ${loUp.map(n => `${n}.lo`).join(' ')}`);
-  const made = (ns: string, l: LinkSnapshot) => l.kind === 'bridge' || (l.kind === 'veth' && done.has(ep(ns, l)));
+  const made = (ns: string, l: LinkSnapshot) =>
+    l.kind === 'bridge' || l.vlan?.kind === 'link' || l.macvlan !== undefined || (l.kind === 'veth' && done.has(ep(ns, l)));
   const down = all.flatMap(ns => ns.links.filter(l => !l.up && made(ns.name, l)).map(l => ep(ns.name, l)));
   if (down.length > 0) state.push(`down ${down.join(' ')}`);
   section(state);
@@ -138,8 +163,28 @@ export function renderSave(snap: LabSnapshot, opts: SaveOptions): string {
       ];
     }),
   );
+  // NAT and published ports
+  section(
+    all.flatMap(ns => [
+      ...(ns.nat ? [`nat ${ns.name}`] : []),
+      ...(ns.published ?? []).map(p => `publish ${ns.name} ${p.proto} ${p.port} -> ${p.to.includes(':') ? `[${p.to}]` : p.to}:${p.toPort}`),
+    ]),
+  );
   section(notes);
   return out.join('\n') + '\n';
+}
+
+/**
+ * A port's VLANs as attach writes them (`vlan 10 untagged`, `vlan 10,20`); undefined for a port
+ * that needs none (not on a VLAN-filtering bridge, or in the default VLAN 1 only); null for VLANs
+ * attach cannot write.
+ */
+function portVlans(p: LinkSnapshot): string | undefined | null {
+  if (p.vlan?.kind !== 'port') return undefined;
+  const v = p.vlan.vlans;
+  if (v.length === 1 && v[0]!.pvid && v[0]!.untagged) return v[0]!.id === 1 ? undefined : `vlan ${v[0]!.id} untagged`;
+  if (v.length > 0 && v.every(x => !x.pvid && !x.untagged)) return `vlan ${v.map(x => x.id).join(',')}`;
+  return null;
 }
 
 function routeLine(ns: string, r: RouteSnapshot): string {

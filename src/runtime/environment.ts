@@ -1,6 +1,14 @@
 /** Variables and user-defined statements, in nested scopes (a call gets its own scope). */
 import type { DefStmt } from '../syntax/ast.js';
-import type { VarValue } from './expand.js';
+
+/** A variable's value that is not known: a def parameter while its body is checked without a call. */
+export interface Unknown {
+  readonly kind: 'unknown';
+}
+/** The value of a def parameter while its body is checked without a call: expansion stops there. */
+export const UNKNOWN: Unknown = Object.freeze({ kind: 'unknown' });
+/** What a variable holds: text, or UNKNOWN. */
+export type VarValue = string | Unknown;
 
 export class Scope {
   private readonly vars = new Map<string, VarValue>();

@@ -4,7 +4,7 @@ import { error } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { grouped, MAX_WORD } from '../syntax/limits.js';
 import { INT_RANGE, inIntRange, outOfIntRange, show } from '../syntax/values.js';
-import type { Scope } from './environment.js';
+import { UNKNOWN, type Scope, type VarValue } from './environment.js';
 import { DiagnosticError } from './errors.js';
 
 export interface VarSource {
@@ -13,14 +13,6 @@ export interface VarSource {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** A variable's value that is not known: a def parameter while its body is checked without a call. */
-export interface Unknown {
-  readonly kind: 'unknown';
-}
-/** The value of a def parameter while its body is checked without a call: expansion stops there. */
-export const UNKNOWN: Unknown = Object.freeze({ kind: 'unknown' });
-/** What a variable holds: text, or UNKNOWN. */
-export type VarValue = string | Unknown;
 
 /**
  * Thrown (never shown) when expansion meets UNKNOWN or a word with a syntax error (its problem is

@@ -13,11 +13,10 @@ import { show } from '../syntax/values.js';
 import { OpError, pidText, type Backend, type Op, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
 import { isJob } from '../backend/ops.js';
 import { lower, type LowerContext } from './lower/lower.js';
-import { Scope } from './environment.js';
+import { Scope, UNKNOWN } from './environment.js';
 import { DiagnosticError } from './errors.js';
-import { UNKNOWN, UnknownValue } from './expand.js';
+import { UnknownValue } from './expand.js';
 import { fail, Roles } from './roles.js';
-import { checkStatementValues, type ValuedStatement } from './statement-values.js';
 import { DryRunLoops, loopSize } from './dry-run-limit.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
@@ -183,14 +182,6 @@ export class Interpreter {
         return;
       case 'not':
         return this.not(s, scope);
-      case 'shape':
-      case 'capture':
-      case 'await':
-      case 'vlan':
-      case 'macvlan':
-      case 'nat':
-      case 'publish':
-        return this.notYet(s, scope);
       default:
         return this.act(s, lower(s, this.lowering(scope)), scope);
     }
@@ -224,13 +215,6 @@ export class Interpreter {
           break;
       }
     }
-  }
-
-  /** A statement whose words are checked but that does not run yet. */
-  private notYet(s: ValuedStatement, scope: Scope): void {
-    if (s.kind === 'await') this.roles.nsRef(s.ref, scope);
-    checkStatementValues(s, (w, check) => this.roles.value(w, scope, check));
-    if (this.opts.mode === 'run') fail(`${s.kind} is not available yet`, s.span);
   }
 
   private labAdd(ns: string): void {

@@ -38,6 +38,9 @@ export function objectKey(o: LabObject): string {
       return `machine:${o.name}`;
     case 'tunnel':
       return `tunnel:${o.vni}`;
+    case 'qdisc':
+      // (not what it was: as for a sysctl)
+      return `qdisc:${JSON.stringify(o.at)}:${o.ifname}`;
   }
 }
 

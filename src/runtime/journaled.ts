@@ -5,7 +5,7 @@
  */
 import type { Backend, Endpoint, Job, LabObject, NsRef } from '../backend/backend.js';
 import { FORWARDING } from '../backend/nat-rules.js';
-import type { Op, OpKind, OpOf, Replaced, ResultOf } from '../backend/ops.js';
+import type { Op, OpKind, OpOf, QdiscsReplaced, Replaced, ResultOf } from '../backend/ops.js';
 import { objectKey, type Journal } from './journal.js';
 
 
@@ -68,6 +68,8 @@ export class JournaledBackend implements Backend {
         return { objects: [...this.outside(op.left), ...this.outside(op.right)] };
       case 'bridge':
         return { objects: this.outside(op.br) };
+      case 'vlan':
+        return { objects: this.outside(op.link) };
       case 'macvlan':
         return { objects: this.outside(op.target) };
       case 'vxlan':
@@ -75,6 +77,8 @@ export class JournaledBackend implements Backend {
       case 'nat':
       case 'publish':
         return this.tableAndForwarding(op);
+      case 'shape':
+        return this.qdiscs(op);
       case 'move': {
         const ifname = op.newName ?? op.ep.ifname;
         const to: NsRef = op.to;
@@ -125,6 +129,34 @@ export class JournaledBackend implements Backend {
           if (o.kind !== 'sysctl') return [o];
           const was = replaced.find(x => x.key === o.key);
           return was ? [{ ...o, value: was.value }] : [];
+        });
+      },
+    };
+  }
+
+  /**
+   * shape on links the lab did not make (`host.eth0`, a link of a namespace it did not make): each
+   * one's root qdisc, recorded before without what it was, confirmed with what the op gives back
+   * (or cancelled where it changed nothing). A link the lab made takes its qdisc with it; a link
+   * the journal holds a qdisc of already keeps its first record, the one to put back.
+   */
+  private qdiscs(op: OpOf<'shape'>): Made {
+    const held = new Set(this.journal.objects().map(objectKey));
+    const objects = op.eps.flatMap((ep): LabObject[] => {
+      const at: NsRef = { kind: 'name', name: ep.ns };
+      const o: LabObject = { kind: 'qdisc', at, ifname: ep.ifname };
+      if (this.mine.has(ep.ns) || held.has(objectKey({ kind: 'link', at, ifname: ep.ifname })) || held.has(objectKey(o))) return [];
+      return [o];
+    });
+    return {
+      objects,
+      confirmed: r => {
+        const replaced = (r as QdiscsReplaced | undefined)?.qdiscs ?? [];
+        return objects.flatMap((o): LabObject[] => {
+          if (o.kind !== 'qdisc' || o.at.kind !== 'name') return [];
+          const name = o.at.name;
+          const was = replaced.find(x => x.ns === name && x.ifname === o.ifname)?.was;
+          return was === undefined ? [] : [{ ...o, was }];
         });
       },
     };

@@ -5,7 +5,7 @@
  * namespace `la` (10.0.0.0/24, fd00::/64) joined to the host by a veth.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Op } from '../../src/backend/ops.js';
 import { ExplainBackend } from '../../src/backend/explain/explain.js';
@@ -17,47 +17,11 @@ import { Journal } from '../../src/runtime/journal.js';
 import { JournaledBackend } from '../../src/runtime/journaled.js';
 import { describeKernel, ip } from './kernel-sandbox.js';
 import { Capture } from '../helpers/capture.js';
+import { echoFrom as connect, echoServer as server } from '../helpers/tcp-echo.js';
 
 const TABLE = 'nsh_t';
 const OUT = 'nat-out';
 const LAB = 'la';
-
-/** A TCP server that answers each connection with the address it came from, then closes it. */
-const SERVER = `
-const net = require('net');
-net.createServer(c => c.end(c.remoteAddress.replace(/^::ffff:/, '') + '\\n')).listen(Number(process.argv[1]), '::', () => console.log('up'));
-`;
-/** Connects, prints what comes back; exits 1 on an error, 2 after 3 s of nothing. */
-const CLIENT = `
-const net = require('net');
-const c = net.connect(Number(process.argv[2]), process.argv[1]);
-let got = '';
-c.on('data', d => (got += d));
-c.on('end', () => { process.stdout.write(got); process.exit(0); });
-c.on('error', e => { console.error(e.code); process.exit(1); });
-setTimeout(() => { console.error('no answer'); process.exit(2); }, 3000);
-`;
-
-/** argv that runs in a namespace (`host`: the sandbox's own). */
-function inNs(ns: string, argv: string[]): [string, string[]] {
-  return ns === 'host' ? [argv[0]!, argv.slice(1)] : ['ip', ['netns', 'exec', ns, ...argv]];
-}
-
-async function server(ns: string, port: number): Promise<ChildProcess> {
-  const [cmd, args] = inNs(ns, [process.execPath, '-e', SERVER, String(port)]);
-  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    p.stdout!.on('data', (d: Buffer) => d.toString().includes('up') && resolve());
-    p.on('exit', code => reject(new Error(`server in ${ns} ended (${code})`)));
-  });
-  return p;
-}
-
-/** What the server at address:port says the connection came from. */
-function connect(ns: string, address: string, port: number): string {
-  const [cmd, args] = inNs(ns, [process.execPath, '-e', CLIENT, address, String(port)]);
-  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
 
 type Unspanned = Op extends infer T ? (T extends Op ? Omit<T, 'span'> : never) : never;
 

@@ -11,8 +11,9 @@
  */
 import { strict as assert } from 'node:assert';
 import {
-  AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, type NlRequest, RTM_NEWLINK, RTM_NEWQDISC, TCP_LISTEN, type Netem,
-  bridgeCreate, bridgeVlanAdd, bridgeVlanDel, decodeInetDiag, decodeLink, decodeMessages, decodeNsid, decodeQdisc,
+  AF_BRIDGE, AF_INET, AF_INET6, BRIDGE_VLAN_INFO, BRIDGE_VLAN_INFO_PVID, BRIDGE_VLAN_INFO_UNTAGGED, IFLA_AF_SPEC, IFLA_BRIDGE_VLAN_INFO,
+  IFLA_IFNAME, IFLA_MASTER, bytes, decodeBridgeVlans, ifinfomsg, nested, str, u32, IPPROTO_TCP, IPPROTO_UDP, type NlRequest, RTM_NEWLINK, RTM_NEWQDISC, TCP_LISTEN, type Netem,
+  bridgeCreate, bridgeVlanAdd, bridgeVlanDel, bridgeVlanDump, decodeInetDiag, decodeLink, decodeMessages, decodeNsid, decodeQdisc,
   encodeMessage, inetDiagDump, macvlanCreate, netemReplace, nsidGet, parsePsched, qdiscDeleteRoot, qdiscDump,
   rootQdiscs, tbfBurst, tbfReplace, vlanCreate, vxlanCreate,
 } from '../../src/backend/linux/netlink/index.js';
@@ -44,6 +45,7 @@ const CASES: Array<[key: string, req: NlRequest]> = [
   ['bvlan_add_pvid', bridgeVlanAdd(V1, { vid: 10, pvid: true, untagged: true })],
   ['bvlan_add', bridgeVlanAdd(V1, { vid: 20 })],
   ['bvlan_del', bridgeVlanDel(V1, 1)],
+  ['bvlan_dump', bridgeVlanDump()],
   ['macvlan_bridge', macvlanCreate(V0, 'bridge', { name: 'mv0', netns: NS_A })],
   ['macvlan_private', macvlanCreate(V0, 'private', { name: 'mv1', netns: NS_A })],
   ['macvlan_vepa', macvlanCreate(V0, 'vepa', { name: 'mv2', netns: NS_A })],
@@ -121,6 +123,20 @@ describe('linux/netlink decoders of qdiscs, link kinds, nsids and sockets (kerne
     assert.equal(v2.carrier, false);
     assert.deepEqual(Object.keys(v2.stats ?? {}), ['rxPackets', 'txPackets', 'rxBytes', 'txBytes']);
     assert.equal(links.get('lo')?.stats?.rxPackets, 0);
+  });
+
+  it('a bridge VLAN dump answer gives the port, its bridge and each VLAN with its flags, in order', () => {
+    // (the capture's kernel has no bridge VLANs: the answer is made as the kernel's br_fill_ifinfo makes it)
+    const info = (flags: number, vid: number) => bytes(IFLA_BRIDGE_VLAN_INFO, BRIDGE_VLAN_INFO.pack({ flags, vid }));
+    const answer = encodeMessage({
+      type: RTM_NEWLINK,
+      flags: 0,
+      header: ifinfomsg({ family: AF_BRIDGE, index: 5 }),
+      attrs: [str(IFLA_IFNAME, 'p1'), u32(IFLA_MASTER, 4), nested(IFLA_AF_SPEC, [info(BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED, 10), info(0, 20)])],
+    }, 1);
+    assert.deepEqual(decodeBridgeVlans(decodeMessages(answer)[0]!), {
+      index: 5, ifname: 'p1', master: 4, vlans: [{ vid: 10, pvid: true, untagged: true }, { vid: 20, pvid: false, untagged: false }],
+    });
   });
 
   it('RTM_NEWNSID: the nsid, -1 when none is assigned', () => {

@@ -153,6 +153,10 @@ describeKernel('REPL on the kernel', function () {
     const before = labState(namespaces);
     const out = await session(d, ['.save lab.ns']);
     assert.match(out, /saved 4 namespaces to lab\.ns/);
+    // a file that cannot be written says why in words
+    const nowhere = await session(d, ['.save no/such/dir/lab.ns']);
+    assert.match(nowhere, /nsh: cannot write no\/such\/dir\/lab\.ns: no such directory/);
+    assert.doesNotMatch(nowhere, /ENOENT/);
     const file = path.join(dir, 'lab.ns');
     const text = fs.readFileSync(file, 'utf8');
     assert.match(text, /^ns r h1 h2 s$/m);

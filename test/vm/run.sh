@@ -4,13 +4,13 @@
 # may lack (netem, 802.1Q, bridge VLAN filtering: build/test/vm/**/*.test.js) and, as a check
 # against a second kernel version, build/test/cli-kernel/lab.test.js. The VM sees the host's root
 # read-only through 9p, writes only to build/vm/out, and has no network device. Prints mocha's
-# output and exits with mocha's status; QEMU is killed after NSH_VM_TIMEOUT seconds (default 600).
+# output and exits with mocha's status; QEMU is killed after NSH_VM_TIMEOUT seconds (default 1200).
 #   sh test/vm/run.sh [mocha files/options...]     (as root, after npm run build)
 #   sh test/vm/run.sh --if-able                     the same, but when the tier cannot run here,
 #                                                   one line says why and the exit status is 0
 set -eu
 cd "$(dirname "$0")/../.."
-limit=${NSH_VM_TIMEOUT:-600}
+limit=${NSH_VM_TIMEOUT:-1200}
 out=build/vm/out
 
 if_able=false

@@ -34,7 +34,7 @@ describeVm('the VM tier', function () {
   });
 
   it('runs an nsh lab that pings, and takes netem, a VLAN and a VLAN-filtering bridge', () => {
-    const r = nsh(['-e', 'ns a b; veth a.v0 <-> b.v0 10.0.0.1/24; in a ping -c 1 10.0.0.2']);
+    const r = nsh(['--name', 'smoke', '-e', 'ns a b; veth a.v0 <-> b.v0 10.0.0.1/24; in a ping -c 1 10.0.0.2']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^1 packets transmitted, 1 received, 0% packet loss/m);
 
@@ -50,7 +50,7 @@ describeVm('the VM tier', function () {
     const qdisc = ip('netns', 'exec', 'a', 'tc', 'qdisc', 'show', 'dev', 'v0');
     assert.match(qdisc, /^qdisc netem \S+ root .*delay 50ms/m);
 
-    assert.equal(nsh(['down', 'inline']).code, 0);
+    assert.equal(nsh(['down', 'smoke']).code, 0);
     assertClean();
   });
 });

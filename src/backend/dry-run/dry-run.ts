@@ -37,9 +37,11 @@ export class DryRunBackend implements Backend {
     'link-del': this.follow,
     veth: this.follow,
     bridge: this.follow,
+    vlan: this.follow,
     macvlan: this.follow,
     vxlan: this.follow,
     machine: this.follow,
+    shape: this.follow,
     nat: async op => {
       this.model.apply(op);
       return undefined;

@@ -17,7 +17,7 @@ import type { Shaping } from '../../core/shape.js';
 import { shapeSnapshot, type LabSnapshot, type LinkSnapshot, type NsSnapshot, type Published, type RouteSnapshot, type TunnelSnapshot, type VlanSnapshot } from '../../core/snapshot.js';
 import { OpError } from '../backend.js';
 import { FORWARDING } from '../nat-rules.js';
-import type { Op, OpOf } from '../ops.js';
+import { portVlanEntries, type Op, type OpOf, type PortVlans } from '../ops.js';
 
 const q = JSON.stringify;
 
@@ -48,6 +48,15 @@ interface Namespace {
   nat: boolean;
   /** Ports published there (publish). */
   readonly published: Published[];
+}
+
+/** The VLAN a port joins a VLAN-filtering bridge in (the bridge's default_pvid, which nsh leaves as it is). */
+export const DEFAULT_PVID = 1;
+
+/** A port leaves its bridge, and with it the bridge's VLANs. */
+function leave(l: Link): void {
+  delete l.master;
+  if (l.vlan?.kind === 'port') delete l.vlan;
 }
 
 export class LabModel {
@@ -109,7 +118,7 @@ export class LabModel {
     ns.links.delete(ep.ifname);
     if (l.peer) this.spaces.get(l.peer.ns)?.links.delete(l.peer.ifname);
     for (const other of ns.links.values()) {
-      if (other.master === l.name) delete other.master;
+      if (other.master === l.name) leave(other);
       if (other.vlan?.kind === 'link' && other.vlan.parent === l.name) ns.links.delete(other.name);
     }
     // a macvlan goes with its parent, wherever it was placed
@@ -163,10 +172,13 @@ export class LabModel {
       case 'bridge': {
         this.free(op.br);
         for (const p of op.ports) this.existing(p);
-        this.put(op.br, { name: op.br.ifname, kind: 'bridge', up: true, mtu: 1500, addrs: [] });
-        for (const p of op.ports) this.master(p, op.br.ifname);
+        const vlan = op.vlanFiltering ? { vlan: { kind: 'bridge' } as const } : {};
+        this.put(op.br, { name: op.br.ifname, kind: 'bridge', up: true, mtu: 1500, addrs: [], ...vlan });
+        for (const p of op.ports) this.join(p, op.br);
         return;
       }
+      case 'vlan':
+        return this.vlan(op);
       case 'macvlan': {
         this.existing(op.parent);
         this.free(op.target);
@@ -184,9 +196,13 @@ export class LabModel {
         return this.publish(op);
       case 'attach': {
         const br = this.existing(op.br);
-        if (br && br.kind !== 'bridge') throw new OpError(`${op.br.ns}.${op.br.ifname} is not a bridge`, { at: op.br.span });
+        const where = `${op.br.ns}.${op.br.ifname}`;
+        if (br && br.kind !== 'bridge') throw new OpError(`${where} is not a bridge`, { at: op.br.span });
+        if (br && op.vlans && br.vlan?.kind !== 'bridge') {
+          throw new OpError(`${where} does not filter VLANs, so its ports take none`, { at: op.br.span, hint: `make it a VLAN-aware bridge: bridge ${where} vlan` });
+        }
         for (const p of op.ports) this.existing(p);
-        for (const p of op.ports) this.master(p, op.br.ifname);
+        for (const p of op.ports) this.join(p, op.br, op.vlans);
         return;
       }
       case 'addr':
@@ -223,6 +239,15 @@ export class LabModel {
       case 'capture':
         this.existing(op.ep);
         return;
+      case 'shape': {
+        const links = op.eps.map(ep => this.existing(ep));
+        for (const l of links) {
+          if (!l) continue;
+          if (op.shaping === 'off') delete l.shape;
+          else l.shape = op.shaping;
+        }
+        return;
+      }
       case 'ping':
       case 'nc':
       case 'pingall':
@@ -247,9 +272,42 @@ export class LabModel {
     return this.spaces.get(name) ?? this.space(name, false);
   }
 
-  private master(p: Endpoint, br: string): void {
+  /**
+   * A port joins a bridge. On a VLAN-filtering bridge it is a member of the VLANs given (the
+   * kernel's default, VLAN 1 untagged, when it joins without), as the Linux backend leaves it.
+   */
+  private join(p: Endpoint, br: Endpoint, vlans?: PortVlans): void {
     const l = this.spaces.get(p.ns)?.links.get(p.ifname);
-    if (l) l.master = br;
+    if (!l) return;
+    const joined = l.master === br.ifname;
+    l.master = br.ifname;
+    if (this.spaces.get(br.ns)?.links.get(br.ifname)?.vlan?.kind !== 'bridge') {
+      delete l.vlan;
+      return;
+    }
+    if (vlans) l.vlan = { kind: 'port', vlans: portVlanEntries(vlans) };
+    else if (!joined || l.vlan?.kind !== 'port') l.vlan = { kind: 'port', vlans: [{ id: DEFAULT_PVID, pvid: true, untagged: true }] };
+  }
+
+  /** A VLAN of a link: a link made twice, or a second link of the parent's VLAN, fails. */
+  private vlan(op: OpOf<'vlan'>): void {
+    const parent = this.existing(op.parent);
+    this.free(op.link);
+    const twin = [...(this.spaces.get(op.parent.ns)?.links.values() ?? [])]
+      .find(l => l.vlan?.kind === 'link' && l.vlan.parent === op.parent.ifname && l.vlan.id === op.id);
+    if (parent && twin) throw new OpError(`${op.parent.ns}.${op.parent.ifname} already has VLAN ${op.id}: ${twin.name}`, { at: op.span });
+    const mtu = parent?.mtu === undefined ? {} : { mtu: parent.mtu };
+    this.put(op.link, { name: op.link.ifname, kind: 'vlan', up: true, addrs: [...op.addrs], ...mtu, vlan: { kind: 'link', id: op.id, parent: op.parent.ifname } });
+  }
+
+  /**
+   * The VLANs a port has on a bridge before `attach … vlan` gives it its own: those it has there
+   * already, or the kernel's default for a port that joins (VLAN 1). Explain removes those not given.
+   */
+  vlansBeforeAttach(p: Endpoint, br: Endpoint): number[] {
+    const l = this.link(p);
+    if (l instanceof Object && l.master === br.ifname && l.vlan?.kind === 'port') return l.vlan.vlans.map(v => v.id);
+    return [DEFAULT_PVID];
   }
 
   private keepsV6(ep: Endpoint): boolean {
@@ -322,7 +380,7 @@ export class LabModel {
     }
     // a link that changes namespace goes down and loses its addresses (and leaves its bridge)
     const moved: Link = l ? { ...l, name, up: false, addrs: [] } : { name, kind: 'device', up: false, addrs: [] };
-    delete moved.master;
+    leave(moved);
     this.put(target, moved);
     if (l?.peer) this.repoint(l.peer, target);
   }
@@ -405,7 +463,10 @@ export class LabModel {
         const parent = this.machineOf(op.parent.ns);
         const target = this.machineOf(op.target.ns);
         if (parent !== target) {
-          throw new OpError(`a macvlan stays on its parent's machine: ${op.parent.ns}.${op.parent.ifname} is on ${parent}, namespace ${q(op.target.ns)} on ${target}`);
+          throw new OpError(`a macvlan stays on its parent's machine: ${op.parent.ns}.${op.parent.ifname} is on ${parent}, namespace ${q(op.target.ns)} on ${target}`, {
+            at: op.parent.span,
+            hint: `put the namespace on ${parent} (ns ${op.target.ns} on ${parent})`,
+          });
         }
         return;
       }

@@ -13,6 +13,7 @@ import { machineHandlers } from './machines.js';
 import { natHandlers } from './nat.js';
 import { observeHandlers } from './observe.js';
 import { programHandlers } from './programs.js';
+import { shapeHandlers } from './shape.js';
 import { commentText } from './shell.js';
 
 export interface ExplainOptions {
@@ -29,6 +30,7 @@ export class ExplainBackend implements Backend {
     this.handlers = {
       ...linkHandlers(this.x), ...natHandlers(this.x), ...programHandlers(this.x), ...identityHandlers(this.x), ...observeHandlers(this.x),
       ...machineHandlers(this.x),
+      ...shapeHandlers(this.x),
     };
   }
 

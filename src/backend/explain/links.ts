@@ -1,11 +1,13 @@
 /** Namespaces, links, addresses, routes and sysctls as iproute2 commands. */
 import { cidrText } from '../../core/net.js';
-import type { Handlers } from '../ops.js';
+import type { Endpoint } from '../../core/lab.js';
+import { portVlanEntries, type Handlers, type PortVlans } from '../ops.js';
 import { ip, nodad, UTS_DIR, type ExplainContext } from './context.js';
 import { lanJoin, lanLeave } from './nat.js';
+import { shapeCommand } from './shape.js';
 import { q } from './shell.js';
 
-type LinkHandlers = Pick<Handlers, 'ns-add' | 'ns-del' | 'link-del' | 'veth' | 'bridge' | 'macvlan' | 'attach' | 'addr' | 'link-state' | 'move' | 'route' | 'sysctl'>;
+type LinkHandlers = Pick<Handlers, 'ns-add' | 'ns-del' | 'link-del' | 'veth' | 'bridge' | 'vlan' | 'macvlan' | 'attach' | 'addr' | 'link-state' | 'move' | 'route' | 'sysctl'>;
 
 export function linkHandlers(x: ExplainContext): LinkHandlers {
   return {
@@ -39,10 +41,11 @@ export function linkHandlers(x: ExplainContext): LinkHandlers {
         for (const c of addrs) x.emit(`${ip(ep.ns)} addr add ${cidrText(c)} dev ${q(ep.ifname)}${nodad(c)}`);
       }
       x.emit(`${ip(op.left.ns)} link set dev ${q(op.left.ifname)} up`, `${ip(op.right.ns)} link set dev ${q(op.right.ifname)} up`);
+      if (op.shape) x.emit(shapeCommand(op.left, op.shape), shapeCommand(op.right, op.shape));
       for (const ep of [op.left, op.right]) lanJoin(x, ep.ns, [ep.ifname]);
     },
-    bridge: async ({ br, ports }) => {
-      x.emit(`${ip(br.ns)} link add name ${q(br.ifname)} type bridge`);
+    bridge: async ({ br, ports, vlanFiltering }) => {
+      x.emit(`${ip(br.ns)} link add name ${q(br.ifname)} type bridge${vlanFiltering ? ' vlan_filtering 1' : ''}`);
       for (const p of ports) x.emit(`${ip(br.ns)} link set dev ${q(p.ifname)} master ${q(br.ifname)}`);
       x.emit(`${ip(br.ns)} link set dev ${q(br.ifname)} up`);
       lanJoin(x, br.ns, [br.ifname]);
@@ -54,8 +57,15 @@ export function linkHandlers(x: ExplainContext): LinkHandlers {
       x.emit(`${ip(target.ns)} link set dev ${q(target.ifname)} up`);
       lanJoin(x, target.ns, [target.ifname]);
     },
-    attach: async ({ ports, br }) => {
+    attach: async ({ ports, br, vlans }) => {
       for (const p of ports) x.emit(`${ip(p.ns)} link set dev ${q(p.ifname)} master ${q(br.ifname)}`);
+      if (vlans) for (const p of ports) portVlans(x, p, br, vlans);
+    },
+    vlan: async ({ parent, id, link, addrs }) => {
+      x.emit(`${ip(parent.ns)} link add link ${q(parent.ifname)} name ${q(link.ifname)} type vlan id ${id}`);
+      for (const c of addrs) x.emit(`${ip(link.ns)} addr add ${cidrText(c)} dev ${q(link.ifname)}${nodad(c)}`);
+      x.emit(`${ip(link.ns)} link set dev ${q(link.ifname)} up`);
+      lanJoin(x, link.ns, [link.ifname]);
     },
     addr: async ({ ep, addrs, del }) => {
       for (const c of addrs) x.emit(`${ip(ep.ns)} addr ${del ? 'del' : 'add'} ${cidrText(c)} dev ${q(ep.ifname)}${del ? '' : nodad(c)}`);
@@ -78,4 +88,14 @@ export function linkHandlers(x: ExplainContext): LinkHandlers {
     },
     sysctl: async ({ ns, settings }) => x.emit(`${x.enter(ns)}sysctl -qw ${settings.map(s => q(`${s.key}=${s.value}`)).join(' ')}`),
   };
+}
+
+/** `bridge vlan`: a port's VLANs added, then those it had and is not given removed (VLAN 1, where it just joined). */
+function portVlans(x: ExplainContext, p: Endpoint, br: Endpoint, vlans: PortVlans): void {
+  const bridge = p.ns === 'host' ? 'bridge' : `bridge -n ${q(p.ns)}`;
+  const entries = portVlanEntries(vlans);
+  for (const v of entries) x.emit(`${bridge} vlan add dev ${q(p.ifname)} vid ${v.id}${v.pvid ? ' pvid' : ''}${v.untagged ? ' untagged' : ''}`);
+  for (const id of x.model.vlansBeforeAttach(p, br)) {
+    if (!entries.some(v => v.id === id)) x.emit(`${bridge} vlan del dev ${q(p.ifname)} vid ${id}`);
+  }
 }

@@ -41,6 +41,11 @@ export function translate(e: unknown, doing: Doing): never {
   throw new OpError(`cannot ${doing.what}: ${why}`, { hint: doing.hints?.[code] });
 }
 
+/** A sentence for "not supported", which the kernel's errno 95 is named either way (EOPNOTSUPP, ENOTSUP). */
+export function unsupported(sentence: string): Record<'EOPNOTSUPP' | 'ENOTSUP', string> {
+  return { EOPNOTSUPP: sentence, ENOTSUP: sentence };
+}
+
 /** Runs fn; a kernel error becomes an OpError about `doing`. */
 export function attempt<T>(doing: Doing, fn: () => T): T {
   try {

@@ -3,9 +3,11 @@ import type { Cidr, Endpoint } from '../backend.js';
 import type { Handlers, OpOf } from '../ops.js';
 import { byNamespace, describeRef, pidOf, type LinuxContext } from './context.js';
 import { noDadOn } from './dad.js';
-import { translate, type Doing } from './errors.js';
+import { translate, unsupported, type Doing } from './errors.js';
 import { lanJoin, lanLeave } from './nat.js';
+import { checkFiltering, NO_BRIDGE_VLANS, NO_BRIDGE_VLANS_HINT, setPortVlans } from './bridge-vlans.js';
 import { hostNetnsFd } from './netns.js';
+import { shapeLinks } from './shape.js';
 import {
   AF_INET, AF_INET6, addrAdd, addrDel, bridgeCreate, getLink, IFINFOMSG_LEN, IFLA_LINK, linkDelete, linkMove,
   linkSetMaster, linkSetUp, macvlanCreate, messageAttrs, parseIfinfomsg, routeAdd, routeDel, vethCreate, type NlRequest, type VethEnd,
@@ -37,16 +39,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
     x.sendAbout(ep, index => addrs.map(c => (del ? addrDel(index, c) : addrAdd(index, c, { nodad: true }))), addrDoing(ep, addrs, del));
   };
 
-  /** Brings a new link up with its addresses, in one batch (written behind in a large lab). */
-  const upWithAddrs = (end: { ep: Endpoint; addrs: readonly Cidr[] }): void => {
-    const up = linkSetUp(end.ep.ifname, true);
-    const make = (index: number) => [...end.addrs.map(c => addrAdd(index, c, { nodad: true })), up];
-    const doing = addrDoing(end.ep, end.addrs, false);
-    // (without addresses the index is not needed: `up` names the link)
-    if (x.behind) x.behind.add(end.ep.ns, make(end.addrs.length === 0 ? 0 : x.index(end.ep)), doing, x.origin);
-    else if (end.addrs.length === 0) x.send(end.ep.ns, make(0), doing);
-    else x.sendAbout(end.ep, make, doing);
-  };
+  const upWithAddrs = (end: { ep: Endpoint; addrs: readonly Cidr[] }): void => bringUp(x, end);
 
   return {
     'link-del': async ({ ep }) => {
@@ -82,6 +75,7 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
           // the kernel cannot open the peer before the pair is joined: it comes up now
           upWithAddrs(peer);
         }
+        if (s.shape) shapeLinks(x, [s.left, s.right], s.shape);
         x.carrierPending([s.left, s.right]);
         for (const ep of [s.left, s.right]) lanJoin(x, ep.ns, [ep.ifname]);
       } catch (e) {
@@ -92,19 +86,23 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
       }
     },
 
-    bridge: async ({ br, ports }) => {
+    bridge: async ({ br, ports, vlanFiltering }) => {
       const h = x.handles.get(br.ns);
       // (in a namespace nsh did not make, it comes up once its IPv6 DAD is off: dad.ts)
       const ours = x.handles.owns(br.ns);
       const [r, { index }] = x.createLinks(br.ns, [br.ns], () => {
         const index = h.choose();
         const opts = index === undefined ? { group: x.linkGroup, echo: true } : { index };
-        return { req: bridgeCreate(br.ifname, { up: ours, ...opts }), chosen: index !== undefined, index };
+        return { req: bridgeCreate(br.ifname, { up: ours, ...opts, ...(vlanFiltering ? { vlanFiltering } : {}) }), chosen: index !== undefined, index };
       });
       if (!r.ok) {
         translate(r.error, {
           what: `create bridge ${br.ns}.${br.ifname}`,
-          codes: { EEXIST: `interface ${q(br.ifname)} already exists in namespace ${q(br.ns)}` },
+          codes: {
+            EEXIST: `interface ${q(br.ifname)} already exists in namespace ${q(br.ns)}`,
+            ...(vlanFiltering ? unsupported(`cannot make ${br.ns}.${br.ifname} filter VLANs: ${NO_BRIDGE_VLANS}`) : {}),
+          },
+          ...(vlanFiltering ? { hints: unsupported(NO_BRIDGE_VLANS_HINT) } : {}),
         });
       }
       const made = index ?? (r.ok && r.echo ? parseIfinfomsg(r.echo.body).index : undefined);
@@ -147,19 +145,14 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
           },
         });
       }
-      if (index !== undefined) x.handles.learn(target.ns, target.ifname, index);
-      try {
-        upWithAddrs({ ep: target, addrs });
-        x.carrierPending([target]);
-        lanJoin(x, target.ns, [target.ifname]);
-      } catch (e) {
-        x.handles.socket(target.ns).batch([linkDelete(target.ifname)]);
-        x.handles.forgetLinks(target.ns);
-        throw e;
-      }
+      finishLink(x, target, index, addrs);
     },
 
-    attach: async ({ ports, br }) => attach(ports, br),
+    attach: async ({ ports, br, vlans }) => {
+      if (vlans) checkFiltering(x, br);
+      attach(ports, br);
+      if (vlans) setPortVlans(x, ports, br, vlans);
+    },
 
     addr: async ({ ep, addrs, del }) => addr(ep, addrs, del),
 
@@ -233,6 +226,34 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
       else x.sendAbout({ ns: r.ns, ifname: r.dev }, request, doing);
     },
   };
+}
+
+/**
+ * A link just made (numbered `index` where nsh chose it) comes up with its addresses and joins
+ * the lab's NAT set there; if that fails, it is deleted again.
+ */
+export function finishLink(x: LinuxContext, ep: Endpoint, index: number | undefined, addrs: readonly Cidr[]): void {
+  if (index !== undefined) x.handles.learn(ep.ns, ep.ifname, index);
+  try {
+    bringUp(x, { ep, addrs });
+    x.carrierPending([ep]);
+    lanJoin(x, ep.ns, [ep.ifname]);
+  } catch (e) {
+    x.handles.socket(ep.ns).batch([linkDelete(ep.ifname)]);
+    x.handles.forgetLinks(ep.ns);
+    throw e;
+  }
+}
+
+/** Brings a new link up with its addresses, in one batch (written behind in a large lab). */
+function bringUp(x: LinuxContext, end: { ep: Endpoint; addrs: readonly Cidr[] }): void {
+  const up = linkSetUp(end.ep.ifname, true);
+  const make = (index: number) => [...end.addrs.map(c => addrAdd(index, c, { nodad: true })), up];
+  const doing = addrDoing(end.ep, end.addrs, false);
+  // (without addresses the index is not needed: `up` names the link)
+  if (x.behind) x.behind.add(end.ep.ns, make(end.addrs.length === 0 ? 0 : x.index(end.ep)), doing, x.origin);
+  else if (end.addrs.length === 0) x.send(end.ep.ns, make(0), doing);
+  else x.sendAbout(end.ep, make, doing);
 }
 
 /** What an address request was doing, for its error sentence. */

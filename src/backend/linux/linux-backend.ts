@@ -14,12 +14,14 @@ import { captureHandlers } from './capture.js';
 import { LinuxContext, type LinuxOptions } from './context.js';
 import { identityHandlers } from './identities.js';
 import { linkHandlers } from './links.js';
+import { vlanHandlers } from './vlan.js';
 import { namespaceHandlers } from './namespaces.js';
 import { natHandlers } from './nat.js';
 import { listNamedNetns } from './netns.js';
 import { NetnsPool, POOL_MIN } from './netns-pool.js';
 import { launcher, programHandlers } from './programs.js';
 import { renderShow, showJson } from '../show-render.js';
+import { shapeHandlers } from './shape.js';
 import { interfaceNames, readSnapshot } from './snapshot.js';
 import { teardown } from './teardown.js';
 import { WriteBehind } from './write-behind.js';
@@ -56,6 +58,7 @@ export class LinuxBackend implements Backend {
     this.handlers = {
       ...namespaceHandlers(x),
       ...linkHandlers(x),
+      ...vlanHandlers(x),
       ...programHandlers(x),
       ...identityHandlers(x),
       ...natHandlers(x),
@@ -67,6 +70,7 @@ export class LinuxBackend implements Backend {
           hint: 'machine declares a machine for the coordinator of such a run; this session acts on this machine alone',
         });
       },
+      ...shapeHandlers(x),
       show: async q => {
         x.settle();
         const snap = readSnapshot(q.ns === undefined ? q.lab : [...q.lab, q.ns], x.table);

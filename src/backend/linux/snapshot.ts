@@ -1,6 +1,6 @@
 /**
- * Reading a lab back from the kernel: links (with veth peers resolved across namespaces),
- * addresses, routes, forwarding and hostnames, for `show` and the REPL's `.save`; and the interface
+ * Reading a lab back from the kernel: links (with veth peers resolved across namespaces, and
+ * their shaping: the root qdisc), addresses, routes, forwarding and hostnames, for `show` and the REPL's `.save`; and the interface
  * names of a namespace, for tab completion. Every namespace is opened afresh here and closed
  * again, so a namespace changed behind nsh's back (`ip netns del` / `add`) is read as it is now.
  */
@@ -14,9 +14,12 @@ import {
   AF_INET6, AF_UNSPEC, RTM_GETNSID, RTN_UNICAST, RTPROT_KERNEL, RT_SCOPE_LINK, RtnlSocket, messageAttrs,
   u32, NLM_F_REQUEST, type NlRequest,
 } from './netlink/index.js';
-import { dumpAddrs, dumpLinks, dumpRoutes } from './netlink/query.js';
+import { dumpAddrs, dumpLinks, dumpRootQdiscs, dumpRoutes } from './netlink/query.js';
 import type { LinkInfo, RouteInfo } from './netlink/decode.js';
 import { readNat } from './nat.js';
+import { shapingOf } from './shape.js';
+import { shapeSnapshot } from '../../core/snapshot.js';
+import { kindDetails, lowerOf } from './snapshot-kinds.js';
 
 const NETNSA_NSID = 1;
 const NETNSA_FD = 3;
@@ -97,26 +100,13 @@ function kindOf(l: LinkInfo): string {
   return l.kind ?? (l.ifname === 'lo' ? 'loopback' : 'device');
 }
 
-/**
- * The other end of each veth, as `ip -d link` tells it: IFLA_LINK is the peer's index in the
- * peer's namespace, and IFLA_LINK_NETNSID names that namespace by the id this namespace knows it
- * by. Indexes repeat across namespaces (every fresh namespace numbers its links from 2), so a
- * candidate with the right index is only taken once RTM_GETNSID, asked in this namespace about the
- * candidate's, gives that id. Candidates are the veths whose own IFLA_LINK points back, so
- * usually one namespace is asked about, once per namespace pair.
- */
-function matchPeers(opened: readonly Opened[], links: readonly LinkInfo[][]): Map<LinkInfo, { ns: number; link: LinkInfo } | 'outside'> {
-  const veths = new Map<number, { ns: number; link: LinkInfo }[]>(); // ifindex → veths with it
-  links.forEach((list, ns) => {
-    for (const link of list) {
-      if (kindOf(link) !== 'veth') continue;
-      const at = veths.get(link.index) ?? [];
-      at.push({ ns, link });
-      veths.set(link.index, at);
-    }
-  });
-  const ids = new Map<string, number>(); // "i j" → the nsid under which namespace i knows j (-1: none)
-  const idOf = (i: number, j: number): number => {
+/** The nsid under which opened namespace i knows opened namespace j (-1: none). */
+type NsidOf = (i: number, j: number) => number;
+
+/** Asks each pair once. */
+function nsids(opened: readonly Opened[]): NsidOf {
+  const ids = new Map<string, number>(); // "i j" → id
+  return (i, j) => {
     const key = `${i} ${j}`;
     let id = ids.get(key);
     if (id === undefined) {
@@ -129,6 +119,26 @@ function matchPeers(opened: readonly Opened[], links: readonly LinkInfo[][]): Ma
     }
     return id;
   };
+}
+
+/**
+ * The other end of each veth, as `ip -d link` tells it: IFLA_LINK is the peer's index in the
+ * peer's namespace, and IFLA_LINK_NETNSID names that namespace by the id this namespace knows it
+ * by. Indexes repeat across namespaces (every fresh namespace numbers its links from 2), so a
+ * candidate with the right index is only taken once RTM_GETNSID, asked in this namespace about the
+ * candidate's, gives that id. Candidates are the veths whose own IFLA_LINK points back, so
+ * usually one namespace is asked about, once per namespace pair.
+ */
+function matchPeers(opened: readonly Opened[], links: readonly LinkInfo[][], idOf: NsidOf): Map<LinkInfo, { ns: number; link: LinkInfo } | 'outside'> {
+  const veths = new Map<number, { ns: number; link: LinkInfo }[]>(); // ifindex → veths with it
+  links.forEach((list, ns) => {
+    for (const link of list) {
+      if (kindOf(link) !== 'veth') continue;
+      const at = veths.get(link.index) ?? [];
+      at.push({ ns, link });
+      veths.set(link.index, at);
+    }
+  });
   const peers = new Map<LinkInfo, { ns: number; link: LinkInfo } | 'outside'>();
   links.forEach((list, i) => {
     for (const l of list) {
@@ -154,13 +164,17 @@ export function readSnapshot(lab: readonly string[], table?: string): LabSnapsho
   try {
     for (const n of names) opened.push(openNs(n));
     const links = opened.map(o => dumpLinks(o.sock));
-    const peers = matchPeers(opened, links);
+    const idOf = nsids(opened);
+    const peers = matchPeers(opened, links, idOf);
     const namespaces: NsSnapshot[] = opened.map((o, i) => {
       const own = links[i]!;
       const byIndex = new Map(own.map(l => [l.index, l.ifname]));
       const addrs = dumpAddrs(o.sock, AF_UNSPEC);
+      const qdiscs = dumpRootQdiscs(o.sock);
+      const kinds = kindDetails(o.sock, o.name, own, l => lowerOf(l, i, opened, links, idOf));
       const linkViews: LinkSnapshot[] = own.map(l => {
         const peer = peers.get(l);
+        const shape = shapingOf(qdiscs.get(l.index));
         return {
           name: l.ifname,
           index: l.index,
@@ -171,9 +185,11 @@ export function readSnapshot(lab: readonly string[], table?: string): LabSnapsho
           ...(l.mtu === undefined ? {} : { mtu: l.mtu }),
           ...(l.master === undefined ? {} : { master: byIndex.get(l.master) ?? String(l.master) }),
           ...(peer === undefined ? {} : peer === 'outside' ? { peerOutside: true } : { peer: { ns: opened[peer.ns]!.name, ifname: peer.link.ifname } }),
+          ...kinds.get(l),
           addresses: addrs
             .filter(a => a.index === l.index && a.scope !== RT_SCOPE_LINK)
             .map(a => `${a.address}/${a.prefix}`),
+          ...(shape === undefined ? {} : { shape: shapeSnapshot(shape) }),
         };
       });
       const route = (r: RouteInfo): RouteSnapshot => ({

@@ -1,6 +1,7 @@
 /**
  * Removing what a lab made: programs first, then links by group, namespaces, the links left, the
- * lab's nftables tables and changed sysctls in namespaces it did not make, pins.
+ * shaping of links it did not make (their root qdiscs put back), the lab's nftables tables and
+ * changed sysctls in namespaces it did not make, pins.
  */
 import type { LabObject, TeardownReport } from '../backend.js';
 import { pidOf, type LinuxContext } from './context.js';
@@ -11,6 +12,7 @@ import { deleteTableAt, restoreSysctlAt } from './nat.js';
 import { deleteNamedNetns, deleteNamedUts, openNetns } from './netns.js';
 import { RtnlSocket, linkDelete } from './netlink/index.js';
 import { killMarked, signalGroup, startTime } from './processes.js';
+import { restoreQdiscAt } from './shape.js';
 
 /** Removes `objects`, last made first; what is already gone is not an error. */
 export async function teardown(x: LinuxContext, objects: readonly LabObject[]): Promise<TeardownReport> {
@@ -30,7 +32,7 @@ export async function teardown(x: LinuxContext, objects: readonly LabObject[]): 
   // Links of a link group first, a group at a time (their pairs go with them); then namespaces:
   // deleting one removes everything inside it, and a veth pair goes with either end; then the
   // links still left, one by one.
-  const order: LabObject['kind'][] = ['job', 'procs', 'netns', 'link', 'nft', 'sysctl', 'uts', 'mount'];
+  const order: LabObject['kind'][] = ['job', 'procs', 'netns', 'link', 'qdisc', 'nft', 'sysctl', 'uts', 'mount'];
   const sorted = [...objects].reverse().sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   await x.procs.killAll();
   const done = new Set<LabObject>();
@@ -76,6 +78,14 @@ export async function teardown(x: LinuxContext, objects: readonly LabObject[]): 
         // recorded before the change and never confirmed: the old value is unknown, it stays
         if (o.value === undefined) gone++;
         else tally(o, () => restoreSysctlAt(o.at, o.key, o.value!));
+        break;
+      case 'qdisc':
+        try {
+          if (restoreQdiscAt(x, o) === 'removed') removed++;
+          else gone++;
+        } catch (e) {
+          failed.push({ object: o, why: e instanceof Error ? e.message : String(e) });
+        }
         break;
       case 'mount':
         tally(o, () => {

@@ -5,7 +5,9 @@ import * as V from '../../syntax/values.js';
 import { show } from '../../syntax/values.js';
 import type { Op } from '../../backend/ops.js';
 import { fail } from '../roles.js';
+import { shapingValues } from '../statement-values.js';
 import type { LowerContext } from './context.js';
+import { attachVlans } from './edge.js';
 
 export type LinkStatement = A.NsStmt | A.DelStmt | A.VethStmt | A.BridgeStmt | A.AttachStmt | A.AddrStmt | A.LinkStateStmt
   | A.MoveStmt | A.RouteStmt | A.ForwardStmt | A.SysctlStmt;
@@ -46,7 +48,7 @@ export function lowerLinks(s: LinkStatement, c: LowerContext): Op[] {
         });
         return { ns: br.ns, ifname, span: w.span };
       });
-      return [{ kind: 'bridge', span, br, ports }];
+      return [{ kind: 'bridge', span, br, ports, ...(s.vlanFiltering ? { vlanFiltering: true } : {}) }];
     }
     case 'attach': {
       const ports = s.ports.map(w => r.endpoint(w, scope));
@@ -61,7 +63,7 @@ export function lowerLinks(s: LinkStatement, c: LowerContext): Op[] {
           );
         }
       });
-      return [{ kind: 'attach', span, ports, br }];
+      return [{ kind: 'attach', span, ports, br, ...(s.vlans ? { vlans: attachVlans(s.vlans, c) } : {}) }];
     }
     case 'addr':
       return [{ kind: 'addr', span, ep: r.endpoint(s.endpoint, scope), addrs: s.addrs.map(w => r.cidr(w, scope)), del: s.del }];
@@ -108,7 +110,8 @@ function veth(s: A.VethStmt, { roles: r, scope }: LowerContext): Op {
     rightAddrs = [pair[1]];
   }
   const mtu = s.mtu && r.value(s.mtu, scope, t => V.checkInt(t, 'mtu', 68, 65535));
-  return { kind: 'veth', span: s.span, left, right, leftAddrs, rightAddrs, ...(mtu === undefined ? {} : { mtu }) };
+  const shape = s.shape && shapingValues(s.shape, (w, check) => r.value(w, scope, check));
+  return { kind: 'veth', span: s.span, left, right, leftAddrs, rightAddrs, ...(mtu === undefined ? {} : { mtu }), ...(shape === undefined ? {} : { shape }) };
 }
 
 function route(s: A.RouteStmt, { roles: r, scope }: LowerContext): Op {

@@ -151,6 +151,8 @@ export const BRIDGE_VLAN_INFO_UNTAGGED = 0x4;
 
 /** IFLA_EXT_MASK value iproute2 sends with link dumps (it asks for VF info; we send it too). */
 export const RTEXT_FILTER_VF = 1;
+/** IFLA_EXT_MASK of an AF_BRIDGE link dump: each port's VLANs, one IFLA_BRIDGE_VLAN_INFO each (`bridge vlan show`). */
+export const RTEXT_FILTER_BRVLAN = 2;
 export const RTEXT_FILTER_SKIP_STATS = 8;
 
 // ---- struct ifaddrmsg / IFA_* ----

@@ -12,7 +12,13 @@ import type { Netem } from './requests/qdisc.js';
 
 const U32_MAX = 0xffffffff;
 
-export type QdiscInfo = { readonly ifindex: number; readonly handle: number; readonly parent: number } & (
+export type QdiscInfo = {
+  readonly ifindex: number;
+  readonly handle: number;
+  readonly parent: number;
+  /** TCA_OPTIONS as dumped (what puts the qdisc back as it was: qdiscRestoreRoot). */
+  readonly options: Buffer;
+} & (
   | { readonly kind: 'netem'; readonly netem: Netem }
   | { readonly kind: 'tbf'; readonly tbf: { rateBps: number; burst: number; limit: number; latencyUs: number } }
   | { readonly kind: 'other'; readonly name: string }
@@ -62,9 +68,9 @@ export function decodeQdisc(m: NlMessage, clock: Psched = psched()): QdiscInfo |
   const d = decodeHeaded(QDISC_MSG, m.body);
   if (!d) return undefined;
   const { ifindex, handle, parent } = d.header;
-  const base = { ifindex, handle, parent };
   const kind = d.attrs.kind ?? '';
   const options = d.attrs.options ?? Buffer.alloc(0);
+  const base = { ifindex, handle, parent, options };
   if (kind === 'netem') {
     const n = netem(options, clock);
     if (n) return { ...base, kind, netem: n };

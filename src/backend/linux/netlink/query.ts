@@ -6,6 +6,7 @@ import { AF_INET, AF_INET6, AF_UNSPEC, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWQDISC, R
 import { AddrInfo, LinkInfo, RouteInfo, decodeAddr, decodeLink, decodeRoute } from './decode.js';
 import { type QdiscInfo, rootQdiscs } from './qdisc.js';
 import { addrDump } from './requests/addresses.js';
+import { bridgeVlanDump, decodeBridgeVlans, type BridgeVlans } from './requests/bridge-vlan.js';
 import { linkDump, linkGetByName } from './requests/links.js';
 import { decodeNsid, nsidGet } from './requests/nsid.js';
 import { qdiscDump } from './requests/qdisc.js';
@@ -14,6 +15,11 @@ import { NetlinkError, RtnlSocket } from './socket.js';
 
 export function dumpLinks(sock: RtnlSocket): LinkInfo[] {
   return sock.dump(linkDump()).filter((m) => m.type === RTM_NEWLINK).map(decodeLink);
+}
+
+/** The VLANs of every bridge port of the namespace (and of each bridge itself), as `bridge vlan show` lists them. */
+export function dumpBridgeVlans(sock: RtnlSocket): BridgeVlans[] {
+  return sock.dump(bridgeVlanDump()).filter((m) => m.type === RTM_NEWLINK).map(decodeBridgeVlans);
 }
 
 /** Addresses of one family (AF_UNSPEC: both), optionally of one link. */

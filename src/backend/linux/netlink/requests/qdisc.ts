@@ -5,6 +5,7 @@
  * TC_H_ROOT}, TCA_KIND (with its NUL) and TCA_OPTIONS. Times go in psched ticks and
  * probabilities as fractions of 2^32-1, computed as tc computes them (psched.ts).
  */
+import { rateBytes, TBF_LATENCY, tbfBurst } from '../../../../core/shape.js';
 import { Attr, bytes, headed, nested, str, u32, u64 } from '../attr.js';
 import { AF_UNSPEC, RTM_DELQDISC, RTM_GETQDISC, RTM_NEWQDISC } from '../constants.js';
 import {
@@ -39,13 +40,21 @@ export interface Netem {
 }
 
 /** A root qdisc of `kind` on `ifindex`, replacing whatever is there. */
-function rootReplace(ifindex: number, kind: string, options: Attr): NlRequest {
+function rootReplace(ifindex: number, kind: string, options: Attr | undefined, handle = 0): NlRequest {
   return {
     type: RTM_NEWQDISC,
     flags: REPLACE,
-    header: TCMSG.pack({ family: AF_UNSPEC, ifindex, handle: 0, parent: TC_H_ROOT }),
-    attrs: [str(TCA_KIND, kind), options],
+    header: TCMSG.pack({ family: AF_UNSPEC, ifindex, handle, parent: TC_H_ROOT }),
+    attrs: options ? [str(TCA_KIND, kind), options] : [str(TCA_KIND, kind)],
   };
+}
+
+/**
+ * A root qdisc put back as a dump gave it (`tc qdisc replace dev IFINDEX root handle H: KIND …`):
+ * its kind, handle and TCA_OPTIONS sent as they were dumped.
+ */
+export function qdiscRestoreRoot(ifindex: number, q: { kind: string; handle: number; options: Buffer }): NlRequest {
+  return rootReplace(ifindex, q.kind, q.options.length > 0 ? bytes(TCA_OPTIONS, q.options) : undefined, q.handle);
 }
 
 /** C's rint(): to the nearest integer, ties to even. */
@@ -58,7 +67,7 @@ function rint(x: number): number {
 export const probability = (pct: number): number => rint((pct / 100) * U32_MAX);
 
 /** tc's get_rate64: bit/s to bytes/s, truncated. */
-export const rateBytes = (bps: number): number => Math.trunc(bps / 8);
+export { rateBytes };
 
 /**
  * `tc qdisc replace dev IFINDEX root netem [limit N] [delay D [J]] [loss P] [duplicate P]
@@ -101,13 +110,9 @@ export interface Tbf {
   latencyUs?: number;
 }
 
-/**
- * The default burst for a rate in bytes/s: 10 ms of traffic, and never less than two full
- * Ethernet frames (2 × 1514 bytes), since tbf drops a packet larger than its bucket:
- * burst = max(rate / 100, 3028). At 1 mbit that is 3028 bytes, at 1 gbit 1.25 MB.
- */
-export const tbfBurst = (rate: number): number => Math.max(Math.ceil(rate / 100), 2 * 1514);
-export const TBF_LATENCY_US = 50_000;
+/** The default burst and latency (core/shape.ts: 10 ms of the rate, at least 3028 bytes; 50 ms). */
+export { tbfBurst };
+export const TBF_LATENCY_US = TBF_LATENCY * 1e6;
 
 /**
  * `tc qdisc replace dev IFINDEX root tbf rate R burst B latency L`: TCA_OPTIONS nests
