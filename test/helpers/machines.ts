@@ -3,7 +3,8 @@
  * mount, UTS and PID namespaces, a tmpfs on /run), joined by an underlay bridge with TEST-NET
  * addresses (192.0.2.0/24). The coordinator is a sandbox of its own holding the bridge
  * (192.0.2.254); machine i (1…) is 192.0.2.i and runs OpenSSH's sshd there, with a host key and an
- * authorized key made for the test and this checkout's nsh on the PATH of its sessions. The
+ * authorized key made for the test and this checkout's nsh on the PATH of its sessions, and an empty
+ * /root of its own (so its sessions read none of this machine's shell start-up files). The
  * coordinator's root sees a /root of its own (a tmpfs) whose .ssh holds the key, the known hosts
  * and a config: nsh reaches the machines with the user's own ssh setup, as anywhere.
  *
@@ -232,6 +233,8 @@ export async function startCluster(n: number): Promise<Cluster> {
     run('ip', ['link', 'add', `ul${i + 1}`, 'netns', String(coordinator.pid), 'type', 'veth', 'peer', 'name', 'eth0', 'netns', String(b.pid)]);
     coordinator.must(`ip link set ul${i + 1} master ul0 up`);
     b.must(`ip link set lo up && ip addr add ${b.address}/24 dev eth0 && ip link set eth0 up`);
+    // a home of its own: a session reads no shell start-up files of this machine's root
+    b.must('mount -t tmpfs -o mode=700 nsh-root /root');
     // the PATH of the machine's sessions: this checkout's nsh, and node
     const bin = path.join(dir, `bin-${name}`);
     fs.mkdirSync(bin);
