@@ -189,7 +189,7 @@ export async function runMachines(program: Program, name: string, opts: Machines
       if (interrupted) complain('nsh: interrupted');
       else report(failure);
       if (teardown && !leftovers) {
-        complain(`nsh: removed what this run made on ${started.size === 1 ? 'this machine' : `every machine (${[...started].join(', ')})`} (${objectCount(teardown.report.removed)})${opts.rm ? '' : '; --keep-on-error keeps it to look at'}`);
+        complain(`nsh: removed what this run made on ${started.size === 1 ? 'this machine' : `every machine (${[LOCAL, ...remotes].filter(m => started.has(m)).join(', ')})`} (${objectCount(teardown.report.removed)})${opts.rm ? '' : '; --keep-on-error keeps it to look at'}`);
       }
       return interrupted ? signalStatus : 1;
     }

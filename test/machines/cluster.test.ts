@@ -194,12 +194,16 @@ in a ping 10.7.0.2 -c 1
   });
 
   it('--explain prints one script per machine which, run by bash on each, build the same lab', () => {
-    const file = script('explained.ns', `${CHAIN}ns h0\nveth h0.eth0 <-> r.eth2 10.0.3.0/24\n`);
+    const file = script('explained.ns', `${CHAIN}ns h0\nveth h0.eth0 <-> r.eth2 10.0.3.0/24\nroute h0 default via 10.0.3.2\n`);
     const ex = c.nsh(['--explain', file]);
     ok(ex, 'explain');
     const parts = new Map(ex.stdout.split(/^# ---- (\S+) ----\n/m).slice(1).reduce<[string, string][]>((acc, x, i, all) => (i % 2 === 0 ? [...acc, [x, all[i + 1]!]] : acc), []));
     assert.deepEqual([...parts.keys()], ['local', 'm1', 'm2', 'm3']);
-    const state = () => [c.coordinator, ...c.machines.map(m => m.box)].map(b => b.netns().map(ns => `${ns}: ${b.must(`ip -n ${ns} -br addr | sort`)}${b.must(`ip -n ${ns} route`)}`));
+    // (not what differs by chance: link indexes, the MAC-derived link-local addresses)
+    const state = () =>
+      [c.coordinator, ...c.machines.map(m => m.box)].map(b =>
+        b.netns().map(ns => `${ns}: ${b.must(`ip -n ${ns} -br addr | sort`)}${b.must(`ip -n ${ns} route`)}`.replace(/@if\d+ +/g, ' ').replace(/ fe80::\S+/g, '')),
+      );
     // built by bash
     for (const [m, text] of parts) {
       const box = m === 'local' ? c.coordinator : c.machines.find(x => x.name === m)!.box;
