@@ -99,6 +99,7 @@ describeKernel('machines: labs across three machines over OpenSSH and VXLAN', fu
   it('a chain h1 (m1) — r (m2) — h2 (m3): routes, pingall, a TCP transfer through both tunnels; down leaves nothing', () => {
     const payload = Array.from({ length: 2000 }, (_, i) => `line ${i} of what crosses two tunnels`).join(' ');
     const file = script('chain.ns', `${CHAIN}in h2 nc -l 5000 &
+await h2 tcp 5000
 pingall
 in h1 nc 10.0.2.2 5000 <<< "${payload}"
 wait
@@ -253,6 +254,27 @@ in a ping 10.7.0.2 -c 1
     } finally {
       m3.setNsh();
     }
+    assertClean(c);
+  });
+
+  it('SIGTERM of the coordinator mid-run: every machine is rolled back, nothing is left', async () => {
+    const file = script('termed.ns', `${CHAIN}in h1 true\nsleep 60\n`);
+    const { child, result } = c.nshStart([file]);
+    await until('every machine holds its part', () => c.machines.every(m => m.box.netns().length === 1));
+    process.kill(nshPid(child.pid!)!, 'SIGTERM');
+    const r = await result;
+    assert.equal(r.code, 143, r.stderr);
+    assert.match(r.stderr, /nsh: interrupted/);
+    assertClean(c);
+  });
+
+  it('ssh refusing the login: one sentence with ssh\'s words at the machine statement, nothing left', () => {
+    const file = path.join(c.dir, 'refused.ns');
+    fs.writeFileSync(file, `${c.declarations.replace('root@192.0.2.3', 'nobody-here@192.0.2.3')}\n${CHAIN}`);
+    const r = c.nsh([file]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /refused\.ns:3:1: error: machine m3 \(nobody-here@192\.0\.2\.3\) cannot be reached: .*Permission denied \(publickey\)\n {2}3 \| machine m3 ssh nobody-here@192\.0\.2\.3\n/);
+    assert.match(r.stderr, /hint: nsh uses your ssh configuration and keys, without a password \(BatchMode\)/);
     assertClean(c);
   });
 
