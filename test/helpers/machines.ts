@@ -20,6 +20,8 @@ import { launcher } from './sandbox.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const nshBin = path.join(root, 'bin/nsh');
 export const SSHD = '/usr/sbin/sshd';
+/** Each machine's sshd listens on port 22 and on this one. */
+export const OTHER_PORT = 2222;
 
 /** Why machines cannot be made here, or undefined when they can. */
 export function unavailable(): string | undefined {
@@ -246,6 +248,8 @@ export async function startCluster(n: number): Promise<Cluster> {
       [
         `ListenAddress ${b.address}`,
         'Port 22',
+        // (another port, for `machine … port N`)
+        `Port ${OTHER_PORT}`,
         `HostKey ${path.join(dir, 'host_key')}`,
         'PidFile none',
         `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
@@ -261,7 +265,7 @@ export async function startCluster(n: number): Promise<Cluster> {
         '',
       ].join('\n'),
     );
-    known.push(`${b.address} ${hostKey}`);
+    known.push(`${b.address} ${hostKey}`, `[${b.address}]:${OTHER_PORT} ${hostKey}`);
     return new Machine(name, b, config, bin);
   });
   // the coordinator's ~/.ssh, in a /root of its own

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeKernel } from '../backend-linux/kernel-sandbox.js';
-import { startCluster, unavailable, type Cluster, type Ran } from '../helpers/machines.js';
+import { OTHER_PORT, startCluster, unavailable, type Cluster, type Ran } from '../helpers/machines.js';
 
 const why = unavailable();
 
@@ -173,15 +173,27 @@ pingall
     assertClean(c);
   });
 
-  it('vxlan: a tunnel end written out, one on each machine', () => {
-    const file = script('vx.ns', `ns a on m1
+  it('vxlan: a tunnel end written out, one on each machine; a capture on another machine; ssh on another port', () => {
+    const file = path.join(c.dir, 'vx.ns');
+    fs.writeFileSync(
+      file,
+      `machine m1 ssh root@192.0.2.1 port ${OTHER_PORT}
+machine m2 ssh root@192.0.2.2
+ns a on m1
 ns b on m2
 vxlan a.vx0 7007 remote 192.0.2.2 10.7.0.1/24
 vxlan b.vx0 7007 remote 192.0.2.1 local 192.0.2.2 mtu 1400 10.7.0.2/24
+capture b.vx0 for 2s &
 in a ping 10.7.0.2 -c 1
-`);
+wait %1
+`,
+    );
     const r = c.nsh(['--rm', file]);
     ok(r, 'the vxlan lab');
+    assert.match(r.stdout, /IP 10\.7\.0\.1 > 10\.7\.0\.2: ICMP echo request/);
+    assert.match(r.stdout, /IP 10\.7\.0\.2 > 10\.7\.0\.1: ICMP echo reply/);
+    // what a part says on standard error comes back with its machine's name
+    assert.match(r.stderr, /^m2: \d+ packets captured$/m);
     assertClean(c);
   });
 
