@@ -4,6 +4,7 @@
  * machines serves every test; each test leaves nothing on any of them.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeKernel } from '../backend-linux/kernel-sandbox.js';
@@ -43,7 +44,7 @@ function linkInfo(c: Cluster, machine: number, ns: string, ifname: string): { mt
   };
 }
 
-/** The pid (here) of the nsh that a cluster.nshStart() runs: nsenter's child. */
+/** The pid (here) of the program that nsenter runs (the nsh of a cluster.nshStart()): nsenter's child. */
 function nshPid(nsenterPid: number): number | undefined {
   try {
     const kids = fs.readFileSync(`/proc/${nsenterPid}/task/${nsenterPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -194,6 +195,25 @@ wait %1
     assert.match(r.stdout, /IP 10\.7\.0\.2 > 10\.7\.0\.1: ICMP echo reply/);
     // what a part says on standard error comes back with its machine's name
     assert.match(r.stderr, /^m2: \d+ packets captured$/m);
+    assertClean(c);
+  });
+
+  it('a UDP port the kernel refuses (in use on the machine): one sentence at the statement, every machine rolled back', async () => {
+    const m1 = c.machines[0]!;
+    const [file, ...args] = m1.box.enter([process.execPath, '-e', "require('dgram').createSocket('udp4').bind(4790)"]);
+    const holder = spawn(file!, args, { stdio: 'ignore' });
+    try {
+      await until('port 4790 is taken on m1', () => /:4790\b/.test(m1.box.sh('ss -uanH').stdout));
+      const r = c.nsh([script('port.ns', 'ns a on m1\nns b on m2\nvxlan a.vx0 7009 remote 192.0.2.2 port 4790 10.7.0.1/24\nvxlan b.vx0 7009 remote 192.0.2.1 port 4790 10.7.0.2/24\n')]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /port\.ns:6:1: error: m1: UDP port 4790 is in use on this machine, so the tunnel a\.vx0 cannot open it\n/);
+      assert.match(r.stderr, /removed what this run made on every machine/);
+    } finally {
+      // nsenter and the node it forked
+      const inner = nshPid(holder.pid!);
+      if (inner) process.kill(inner, 'SIGKILL');
+      holder.kill('SIGKILL');
+    }
     assertClean(c);
   });
 
