@@ -57,7 +57,7 @@ describe('capture and await in explain, the dry run and without privileges', () 
       e instanceof OpError && e.message === 'there is no interface "v0" in namespace "a"' && e.at === span);
     await d.apply({ kind: 'veth', span, left: ep, right: { ns: 'host', ifname: 'h0' }, leftAddrs: [], rightAddrs: [] });
     assert.equal(await d.apply({ kind: 'capture', span, ep, background: false }), undefined);
-    assert.deepEqual(await d.apply({ kind: 'capture', span, ep, background: true }), { id: 1, pid: { shell: 'job1' } });
+    assert.deepEqual(await d.apply({ kind: 'capture', span, ep, background: true }), { id: 1, pid: { kind: 'shell', name: 'job1' } });
     await d.apply({ kind: 'capture', span, ep: { ns: 'other', ifname: 'x' }, background: false });
     await d.apply({ kind: 'await', span, ref: a, what: 'tcp', port: 1, timeout: 1 });
   });

@@ -55,6 +55,28 @@ describe('bin/nsh', () => {
     assert.match(r.stdout, /ip netns exec a ping -c 3 -i 0\.2 -W 1 10\.1\.1\.2\n/);
   });
 
+  it('explains $! of a background job as its shell variable, in any word; where nsh reads the word itself, it is an error', () => {
+    const script = [
+      'ns a', 'in a sleep 30 &', 'let p = $!', 'echo "job $p"', 'in a kill -TERM "x$p"', 'in a cat <<< $!', 'for i in $p 1 { wait $i }',
+      'in pid $! ip link', 'kill $!',
+    ].join('; ');
+    const r = run(['--explain', '-e', script]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter(l => l !== '' && !l.startsWith('#'));
+    assert.deepEqual(lines.slice(lines.indexOf('nsh_job1=$!') + 1), [
+      `echo 'job '"\${nsh_job1}"`,
+      'ip netns exec a kill -TERM x"${nsh_job1}"',
+      'ip netns exec a cat <<< "${nsh_job1}"',
+      'wait "${nsh_job1}"',
+      'wait 1',
+      'nsenter -t "${nsh_job1}" -n -u -- ip link',
+      'kill "${nsh_job1}"',
+    ]);
+    const bad = run(['--explain', '-e', 'ns a; in a sleep 30 &; ns b$!']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^-e:1:28: error: \$! holds a process id known only when the commands run, which cannot stand here\n/);
+  });
+
   it('check accepts a valid file quietly apart from "ok"', () => {
     const r = run(['check', hello]);
     assert.equal(r.code, 0);

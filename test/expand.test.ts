@@ -4,7 +4,7 @@ import { tokenize } from '../src/syntax/lexer.js';
 import { makeSource } from '../src/syntax/source.js';
 import { parseWord } from '../src/syntax/words.js';
 import { Scope, UNKNOWN } from '../src/runtime/environment.js';
-import { expandWord, UnknownValue } from '../src/runtime/expand.js';
+import { expandText, expandWord, UnknownValue } from '../src/runtime/expand.js';
 
 function word(text: string) {
   const at = { source: makeSource('t.ns', text), offset: 0, line: 1 };
@@ -37,6 +37,18 @@ describe('expansion', () => {
   it('stops at an unknown value (a def parameter checked without a call)', () => {
     assert.throws(() => expand('a.$p', { p: UNKNOWN }), UnknownValue);
     assert.throws(() => expand('${p*2}', { p: UNKNOWN }), UnknownValue);
+  });
+
+  it('keeps a pid known only when the commands run as a piece of the text; where nsh reads the characters, it is an error', () => {
+    const scope = new Scope();
+    const pid = { kind: 'shell', name: 'nsh_job1' } as const;
+    scope.set('!', [pid]);
+    const vars = { scope, env: {} };
+    assert.deepEqual(expandText(word('$!').word, vars), [pid]);
+    assert.deepEqual(expandText(word('"x$!-$!"').word, vars), ['x', pid, '-', pid]);
+    assert.equal(expandText(word('"plain"').word, vars), 'plain');
+    assert.throws(() => expandWord(word('a$!').word, vars), /\$! holds a process id known only when the commands run, which cannot stand here/);
+    assert.throws(() => expandWord(word('${!+1}').word, vars));
   });
 
   it('stops at a word with a syntax error, which the parser reported', () => {

@@ -37,8 +37,6 @@ export function valueText(v: unknown): string | { problem: string } {
     return { problem: `a template value must be a string, a number or a bigint, got ${what}` };
   }
   if (text.includes('\0')) return { problem: 'a template value cannot hold a NUL character' };
-  // private-use characters nsh uses inside its own values (unknown parameters, pids known to a shell)
-  if (/[\uE000-\uE002]/.test(text)) return { problem: 'a template value cannot hold the characters U+E000 to U+E002, which nsh reserves' };
   return text;
 }
 

@@ -6,10 +6,11 @@
 import type { LabObject, TeardownReport } from '../core/lab.js';
 import type { LabSnapshot } from '../core/snapshot.js';
 import type { Span } from '../core/span.js';
+import type { Text } from '../core/text.js';
 import type { OpKind, OpOf, ResultOf } from './ops.js';
 
 export type { Cidr, NsType } from '../core/net.js';
-export type { Endpoint, Job, JobTarget, LabObject, NsRef, Pid, SavedQdisc, TeardownReport } from '../core/lab.js';
+export type { Endpoint, Job, JobTarget, LabObject, NsRef, Pid, SavedQdisc, ShellPid, TeardownReport } from '../core/lab.js';
 export type { LabSnapshot, LinkSnapshot, LinkStats, NsSnapshot, RouteSnapshot, ShapeSnapshot, TunnelSnapshot, VlanSnapshot } from '../core/snapshot.js';
 export type * from '../core/results.js';
 export type * from './ops.js';
@@ -82,27 +83,12 @@ export class OpError extends Error {
   }
 }
 
-// A pid known only when the commands run (explaining) travels inside strings as a marked shell
-// variable name; the explain backend turns the mark back into "${name}".
-const OPEN = '\uE000';
-const CLOSE = '\uE001';
+export const SHELL_ONLY = 'a process id known only to the shell cannot be used here';
 
-export function pidText(pid: number | { readonly shell: string }): string {
-  return typeof pid === 'number' ? String(pid) : `${OPEN}${pid.shell}${CLOSE}`;
-}
-
-/** The pid a text names: digits, or a marked shell variable; undefined otherwise. */
-export function pidFromText(text: string): number | { shell: string } | undefined {
-  if (/^\d+$/.test(text)) return Number(text);
-  const m = /^\uE000([A-Za-z_][A-Za-z0-9_]*)\uE001$/.exec(text);
-  return m ? { shell: m[1]! } : undefined;
-}
-
-/** Splits a text into plain pieces and shell-variable pieces. */
-export function symbolicPieces(text: string): { text: string; shell: boolean }[] {
-  return text.split(/(\uE000[A-Za-z_][A-Za-z0-9_]*\uE001)/).filter(Boolean).map(p =>
-    p.startsWith(OPEN) ? { text: p.slice(1, -1), shell: true } : { text: p, shell: false },
-  );
+/** A text's characters, on a backend that acts (where every pid is a number). */
+export function plainText(t: Text): string {
+  if (typeof t !== 'string') throw new OpError(SHELL_ONLY);
+  return t;
 }
 
 /** `!` on a backend that acts: true when the body failed with an OpError (any other error is a fault). */

@@ -8,6 +8,7 @@ import type { Endpoint, Job, JobTarget, NsRef, SavedQdisc } from '../core/lab.js
 import type { CollectingJob, NcReport, PingReport, ProgramResult, ShowNamespace } from '../core/results.js';
 import type { Shaping } from '../core/shape.js';
 import type { Span } from '../core/span.js';
+import type { Text } from '../core/text.js';
 
 interface At {
   /** The statement the operation came from. */
@@ -165,9 +166,9 @@ export interface PublishOp extends At {
 export interface ExecOp extends At {
   readonly kind: 'exec';
   readonly ref: NsRef;
-  readonly argv: readonly string[];
+  readonly argv: readonly Text[];
   /** The text of `<<< "text"` (the program reads it with a newline added, as from a shell). */
-  readonly stdin?: string;
+  readonly stdin?: Text;
   readonly background: boolean;
   /**
    * Collect instead of stream: the program's output and exit come back as a value (a
@@ -206,7 +207,7 @@ export interface NcOp extends At {
   /** Seconds to wait for a connection and for quiet (-w). */
   readonly wait?: number;
   /** The text of `<<< "text"`, sent with a newline added. */
-  readonly stdin?: string;
+  readonly stdin?: Text;
   readonly background: boolean;
   /**
    * Collect instead of print: what arrives comes back as an NcReport (in the background, through
@@ -281,8 +282,8 @@ export interface SpawnOp extends At {
   readonly hostname?: string;
   /** Name under which the new network namespace is pinned. */
   readonly as?: string;
-  readonly argv: readonly string[];
-  readonly stdin?: string;
+  readonly argv: readonly Text[];
+  readonly stdin?: Text;
   readonly background: boolean;
 }
 export interface JobsOp extends At {
@@ -298,7 +299,7 @@ export interface KillOp extends At {
 }
 export interface PrintOp extends At {
   readonly kind: 'print';
-  readonly text: string;
+  readonly text: Text;
 }
 export interface SleepOp extends At {
   readonly kind: 'sleep';

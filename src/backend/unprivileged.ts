@@ -2,7 +2,7 @@
  * The REPL's backend without root: echo, sleep and `!` work; every operation that would touch
  * the kernel fails with one sentence that says what it needs.
  */
-import { failsWithOpError, OpError, type Backend } from './backend.js';
+import { failsWithOpError, OpError, plainText, type Backend } from './backend.js';
 import { dispatch, type Handlers, type OpKind, type OpOf, type ResultOf } from './ops.js';
 
 const NEEDS_ROOT = 'this statement touches the kernel, which needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN)';
@@ -21,7 +21,7 @@ export class UnprivilegedBackend implements Backend {
     vlan: refuse, macvlan: refuse, nat: refuse, publish: refuse, pingall: refuse, show: refuse, info: refuse, same: refuse, pin: refuse, spawn: refuse, wait: refuse, kill: refuse,
     capture: refuse, await: refuse, shape: refuse, vxlan: refuse, machine: refuse,
     jobs: async () => {},
-    print: async ({ text }) => void this.out.write(`${text}\n`),
+    print: async ({ text }) => void this.out.write(`${plainText(text)}\n`),
     sleep: ({ seconds }) => new Promise(r => setTimeout(r, seconds * 1000)),
   };
 

@@ -10,8 +10,17 @@ export interface Endpoint {
   readonly machine?: string;
 }
 
-/** A process id, or (when explaining) the name of a shell variable that will hold one. */
-export type Pid = number | { readonly shell: string };
+/**
+ * A process id known only when the commands run (explaining, checking: `$!` of a background job
+ * is then a shell variable, not a number): the shell variable that will hold it.
+ */
+export interface ShellPid {
+  readonly kind: 'shell';
+  readonly name: string;
+}
+
+/** A process id, or (when explaining) the shell variable that will hold one. */
+export type Pid = number | ShellPid;
 
 export type NsRef =
   | { readonly kind: 'name'; readonly name: string }

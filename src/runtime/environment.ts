@@ -1,4 +1,5 @@
 /** Variables and user-defined statements, in nested scopes (a call gets its own scope). */
+import type { Text } from '../core/text.js';
 import type { DefStmt } from '../syntax/ast.js';
 
 /** A variable's value that is not known: a def parameter while its body is checked without a call. */
@@ -7,8 +8,12 @@ export interface Unknown {
 }
 /** The value of a def parameter while its body is checked without a call: expansion stops there. */
 export const UNKNOWN: Unknown = Object.freeze({ kind: 'unknown' });
-/** What a variable holds: text, or UNKNOWN. */
-export type VarValue = string | Unknown;
+/** What a variable holds: text (`$!`, explained, holds a pid known only when the commands run), or UNKNOWN. */
+export type VarValue = Text | Unknown;
+
+export function isUnknown(v: VarValue): v is Unknown {
+  return v === UNKNOWN;
+}
 
 export class Scope {
   private readonly vars = new Map<string, VarValue>();

@@ -4,7 +4,8 @@ import { error } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { grouped, MAX_WORD } from '../syntax/limits.js';
 import { INT_RANGE, inIntRange, outOfIntRange, show } from '../syntax/values.js';
-import { UNKNOWN, type Scope, type VarValue } from './environment.js';
+import { piecesOf, textOf, type Piece, type Text } from '../core/text.js';
+import { isUnknown, type Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
 
 export interface VarSource {
@@ -26,11 +27,23 @@ function undefinedVar(name: string, span: Span): DiagnosticError {
   return new DiagnosticError(error(`variable $${name} is not defined`, span, hint, 'undefined-variable'));
 }
 
-function lookup(name: string, span: Span, vars: VarSource): string {
+function lookup(name: string, span: Span, vars: VarSource): Text {
   const v = vars.scope.get(name) ?? (name === '!' ? undefined : vars.env[name]);
   if (v === undefined) throw undefinedVar(name, span);
-  if (typeof v !== 'string') throw unknownValue;
+  if (isUnknown(v)) throw unknownValue;
   return v;
+}
+
+/** A variable's text where nsh needs characters: a pid known only when the commands run is an error there. */
+function lookupPlain(name: string, span: Span, vars: VarSource): string {
+  const v = lookup(name, span, vars);
+  if (typeof v === 'string') return v;
+  throw new DiagnosticError(error(
+    `$${name} holds a process id known only when the commands run, which cannot stand here`,
+    span,
+    'such a process id can name a process (kill, wait, in pid …) or be a word of a program',
+    'pid-unknown-here',
+  ));
 }
 
 /** A value of nsh's integers, or an error at `span` (`what` names it). */
@@ -44,7 +57,7 @@ function evaluate(e: Expr, vars: VarSource): bigint {
     case 'num':
       return e.value;
     case 'ref': {
-      const v = lookup(e.name, e.span, vars).trim();
+      const v = lookupPlain(e.name, e.span, vars).trim();
       if (!/^-?\d+$/.test(v)) {
         throw new DiagnosticError(error(`$${e.name} is ${show(v)}, not a whole number`, e.span));
       }
@@ -73,22 +86,40 @@ function evaluate(e: Expr, vars: VarSource): bigint {
   }
 }
 
+/** The text of `w`: characters, with the pids known only when the commands run that it holds. */
+export function expandText(w: Word, vars: VarSource): Text {
+  return expand(w, vars, lookup);
+}
+
+/** The characters of `w`, where nsh itself reads them (a name, an address, a number …). */
 export function expandWord(w: Word, vars: VarSource): string {
+  // every piece is characters (lookupPlain), so textOf joined them into one string
+  return expand(w, vars, lookupPlain) as string;
+}
+
+function expand(w: Word, vars: VarSource, value: (name: string, span: Span, vars: VarSource) => Text): Text {
   if (w.literal !== undefined) return w.literal;
-  let out = '';
+  const pieces: Piece[] = [];
+  let length = 0;
   for (const p of w.parts) {
-    let piece: string;
+    let piece: Text;
     if (p.kind === 'text') piece = p.value;
-    else if (p.kind === 'var') piece = lookup(p.name, p.span, vars);
+    else if (p.kind === 'var') piece = value(p.name, p.span, vars);
     else if (p.kind === 'expr') piece = evaluate(p.expr, vars).toString();
     else throw unknownValue;
     // `let a = $a$a`, again and again, doubles a value until no string can hold it
-    if (out.length + piece.length > MAX_WORD) {
+    length += textLength(piece);
+    if (length > MAX_WORD) {
       throw new DiagnosticError(
         error(`the value of this word is more than ${grouped(MAX_WORD)} characters, the most nsh allows`, w.span, undefined, 'value-too-long'),
       );
     }
-    out += piece;
+    for (const q of piecesOf(piece)) pieces.push(q);
   }
-  return out;
+  return textOf(pieces);
+}
+
+/** A text's length as the shell will print it (a pid as its "${variable}"). */
+function textLength(t: Text): number {
+  return piecesOf(t).reduce((n, p) => n + (typeof p === 'string' ? p.length : p.name.length + 5), 0);
 }

@@ -10,7 +10,8 @@ import { statementKeywordNames } from '../syntax/keywords.js';
 import { usage } from '../syntax/usage.js';
 import * as V from '../syntax/values.js';
 import { show } from '../syntax/values.js';
-import { OpError, pidText, type Backend, type Op, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
+import { OpError, type Backend, type Op, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
+import type { Text } from '../core/text.js';
 import { isJob } from '../backend/ops.js';
 import { lower, type LowerContext } from './lower/lower.js';
 import { Scope, UNKNOWN } from './environment.js';
@@ -174,7 +175,7 @@ export class Interpreter {
         // a let of the wrong shape was reported by the parser
         if (s.value.parts.length === 0 && s.value.raw === '') return;
         const name = r.value(s.name, scope, V.checkVarName);
-        scope.set(name, r.expand(s.value, scope));
+        scope.set(name, r.text(s.value, scope));
         return;
       }
       case 'include':
@@ -199,7 +200,7 @@ export class Interpreter {
     this.begin(s);
     for (const op of ops) {
       const result = await this.send(op);
-      if (isJob(result)) scope.set('!', pidText(result.pid));
+      if (isJob(result)) scope.set('!', typeof result.pid === 'number' ? String(result.pid) : [result.pid]);
       switch (op.kind) {
         case 'ns-add':
           this.labAdd(op.name);
@@ -228,7 +229,7 @@ export class Interpreter {
   private async forStmt(s: A.ForStmt, scope: Scope): Promise<void> {
     const r = this.roles;
     const name = r.value(s.variable, scope, V.checkVarName);
-    let values: Iterable<string>;
+    let values: Iterable<Text>;
     let count = 0;
     if (s.items.kind === 'range') {
       const from = r.value(s.items.from, scope, t => V.checkInteger(t, 'range start'));
@@ -242,7 +243,7 @@ export class Interpreter {
         for (let i = from; step > 0 ? i <= to : i >= to; i += step) yield String(i);
       })();
     } else {
-      values = s.items.words.map(w => r.expand(w, scope));
+      values = s.items.words.map(w => r.text(w, scope));
       count = s.items.words.length;
     }
     const dryRun = this.opts.mode === 'check' ? this.dryRunLoops : undefined;
@@ -288,7 +289,7 @@ export class Interpreter {
       fail(`calls nest more than ${MAX_CALL_DEPTH} deep${this.calling.includes(def) ? ` (${name} calls itself)` : ''}`, s.span);
     }
     const inner = new Scope(defScope);
-    def.params.forEach((p, i) => inner.set(p.literal ?? p.raw, this.roles.expand(s.args[i]!, scope)));
+    def.params.forEach((p, i) => inner.set(p.literal ?? p.raw, this.roles.text(s.args[i]!, scope)));
     this.depth++;
     this.calling.push(def);
     try {

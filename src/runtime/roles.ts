@@ -8,10 +8,11 @@ import { error } from '../syntax/diagnostics.js';
 import { subSpan, type Span } from '../syntax/source.js';
 import * as V from '../syntax/values.js';
 import { show } from '../syntax/values.js';
-import { pidFromText, type Cidr, type Endpoint, type JobTarget, type NsRef, type Pid } from '../backend/backend.js';
+import type { Cidr, Endpoint, JobTarget, NsRef, Pid } from '../backend/backend.js';
+import { shellPidOf, type Text } from '../core/text.js';
 import type { Scope } from './environment.js';
 import { DiagnosticError } from './errors.js';
-import { expandWord } from './expand.js';
+import { expandText, expandWord } from './expand.js';
 
 export function fail(message: string, span: Span, hint?: string, code?: string): never {
   throw new DiagnosticError(error(message, span, hint, code));
@@ -24,8 +25,14 @@ export class Roles {
     private readonly lab: ReadonlySet<string>,
   ) {}
 
+  /** The characters of `w`, where nsh reads them. */
   expand(w: A.Word, scope: Scope): string {
     return expandWord(w, { scope, env: this.env });
+  }
+
+  /** The text of `w` as a program or a variable gets it: it may hold a pid known only when the commands run. */
+  text(w: A.Word, scope: Scope): Text {
+    return expandText(w, { scope, env: this.env });
   }
 
   /** Whether `w` uses a value bound by the embedding program: it is then data, never an option. */
@@ -72,7 +79,9 @@ export class Roles {
   }
 
   pid(w: A.Word, scope: Scope): Pid {
-    return this.value(w, scope, t => (/^\d+$/.test(t) ? V.checkPid(t) : pidFromText(t) ?? V.checkPid(t)));
+    const t = this.text(w, scope);
+    if (typeof t === 'string') return this.checked(w, t, V.checkPid);
+    return shellPidOf(t) ?? fail(`${show(w.raw)} is not a process id`, w.span);
   }
 
   nsRef(r: A.NsRefNode, scope: Scope): NsRef {
@@ -91,14 +100,18 @@ export class Roles {
   }
 
   jobTarget(w: A.Word, scope: Scope): JobTarget {
-    return this.value(w, scope, (t): JobTarget | V.Problem => {
+    const text = this.text(w, scope);
+    if (typeof text !== 'string') {
+      const pid = shellPidOf(text);
+      return pid ? { kind: 'pid', pid } : fail(`${show(w.raw)} is not a job (%N) or a process id`, w.span);
+    }
+    return this.checked(w, text, (t): JobTarget | V.Problem => {
       if (/^%\d+$/.test(t)) return { kind: 'job', id: Number(t.slice(1)) };
       if (/^\d+$/.test(t)) {
         const n = V.checkPid(t);
         return V.isProblem(n) ? n : { kind: 'pid', pid: n };
       }
-      const p = pidFromText(t);
-      return p !== undefined ? { kind: 'pid', pid: p } : { problem: `${show(t)} is not a job (%N) or a process id` };
+      return { problem: `${show(t)} is not a job (%N) or a process id` };
     });
   }
 }

@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NsHandles } from '../../src/backend/linux/handles.js';
-import { AF_PACKET, SOCK_RAW, sendto } from '../../src/backend/linux/libc.js';
+import { SOCK_RAW, sendto } from '../../src/backend/linux/libc.js';
+import { AF_PACKET } from '../../src/backend/linux/libc-packet.js';
 import { ncConnect, ncListen } from '../../src/backend/linux/nc.js';
 import { deleteNamedNetns } from '../../src/backend/linux/netns.js';
 import { CaptureError, type CaptureStats, startCapture } from '../../src/backend/linux/packet-capture.js';

@@ -19,7 +19,7 @@ export class DryRunBackend implements Backend {
   private job(background: boolean): Job | undefined {
     if (!background) return undefined;
     const id = ++this.jobs;
-    return { id, pid: { shell: `job${id}` } };
+    return { id, pid: { kind: 'shell', name: `job${id}` } };
   }
 
   private follow = async (op: Op): Promise<undefined> => {

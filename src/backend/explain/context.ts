@@ -1,8 +1,9 @@
 /** What the explain handlers share: where the text goes, and how to name namespaces in shell commands. */
 import type { Cidr } from '../../core/net.js';
-import { pidText, type Job, type NsRef } from '../backend.js';
+import type { Job, NsRef } from '../backend.js';
+import type { Text } from '../../core/text.js';
 import { LabModel } from '../dry-run/model.js';
-import { q } from './shell.js';
+import { q, qPid } from './shell.js';
 
 export const UTS_DIR = '/run/nsh/uts';
 
@@ -46,7 +47,7 @@ export class ExplainContext {
       case 'name':
         return this.enter(ref.name);
       case 'pid':
-        return `nsenter -t ${q(pidText(ref.pid))} -n -u -- `;
+        return `nsenter -t ${qPid(ref.pid)} -n -u -- `;
       case 'path':
         return `nsenter --net=${q(ref.path)} -- `;
     }
@@ -64,7 +65,7 @@ export class ExplainContext {
       case 'name':
         return ref.name === 'host' ? '"$$"' : q(ref.name);
       case 'pid':
-        return q(pidText(ref.pid));
+        return qPid(ref.pid);
       case 'path':
         return q(ref.path.includes('/') ? ref.path : `./${ref.path}`);
     }
@@ -80,14 +81,14 @@ export class ExplainContext {
         // a named network namespace shares every other type with the host
         return `/proc/$$/ns/${type}`;
       case 'pid':
-        return `/proc/${q(pidText(ref.pid))}/ns/${type}`;
+        return `/proc/${qPid(ref.pid)}/ns/${type}`;
       case 'path':
         return q(ref.path);
     }
   }
 
   /** A command in the foreground, or in the background with its pid kept in a shell variable. */
-  command(line: string, stdin: string | undefined, background: boolean): Job | undefined {
+  command(line: string, stdin: Text | undefined, background: boolean): Job | undefined {
     const input = stdin === undefined ? '' : ` <<< ${q(stdin)}`;
     if (!background) {
       this.emit(line + input);
@@ -96,7 +97,7 @@ export class ExplainContext {
     const id = ++this.jobCount;
     const shell = `nsh_job${id}`;
     this.emit(`${line}${input} &`, `${shell}=$!`);
-    return { id, pid: { shell } };
+    return { id, pid: { kind: 'shell', name: shell } };
   }
 }
 

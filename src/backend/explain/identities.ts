@@ -1,8 +1,8 @@
 /** show, info, same and pin as iproute2 and util-linux commands. */
-import { pidText, type NsRef } from '../backend.js';
+import type { NsRef } from '../backend.js';
 import type { Handlers } from '../ops.js';
 import { ip, type ExplainContext } from './context.js';
-import { q } from './shell.js';
+import { q, qPid } from './shell.js';
 
 type IdentityHandlers = Pick<Handlers, 'show' | 'info' | 'same' | 'pin'>;
 
@@ -18,7 +18,7 @@ export function identityHandlers(x: ExplainContext): IdentityHandlers {
     },
     info: async ({ ref }) => {
       if (ref.kind === 'pid' || (ref.kind === 'name' && ref.name === 'host')) {
-        x.emit(`ls -l ${ref.kind === 'pid' ? `/proc/${q(pidText(ref.pid))}/ns` : '/proc/$$/ns'}`);
+        x.emit(`ls -l ${ref.kind === 'pid' ? `/proc/${qPid(ref.pid)}/ns` : '/proc/$$/ns'}`);
       } else x.emit(`${x.enterRef(ref)}ls -l /proc/self/ns`);
     },
     same: async ({ a, b, type }) => {
@@ -30,7 +30,7 @@ export function identityHandlers(x: ExplainContext): IdentityHandlers {
     },
     pin: async ({ ref, target }) => {
       if (target.kind === 'name' && ref.kind === 'pid') {
-        x.emit(`ip netns attach ${q(target.name)} ${q(pidText(ref.pid))}`);
+        x.emit(`ip netns attach ${q(target.name)} ${qPid(ref.pid)}`);
         return undefined;
       }
       const file = target.kind === 'name' ? `/run/netns/${target.name}` : target.path;

@@ -1,4 +1,5 @@
 /** capture and await as shell commands: tcpdump, and `until` loops over ss and ping under `timeout`. */
+import { piecesOf, textOf } from '../../core/text.js';
 import { awaitTimeoutText } from '../await-text.js';
 import type { Handlers } from '../ops.js';
 import type { ExplainContext } from './context.js';
@@ -22,7 +23,7 @@ export function observeHandlers(x: ExplainContext): ObserveHandlers {
         ? `ping -c1 -W1 ${s.address} > /dev/null 2>&1`
         : `ss -Hl${s.what === 'tcp' ? 't' : 'u'}n sport = :${s.port} | grep -q .`;
       const loop = `until ${check}; do sleep 0.01; done`;
-      x.emit(`${x.enterRef(s.ref)}timeout ${s.timeout} sh -c ${q(loop)} || { echo ${q(`nsh: ${awaitTimeoutText(s)}`)} >&2; false; }`);
+      x.emit(`${x.enterRef(s.ref)}timeout ${s.timeout} sh -c ${q(loop)} || { echo ${q(textOf(['nsh: ', ...piecesOf(awaitTimeoutText(s))]))} >&2; false; }`);
     },
   };
 }

@@ -1,14 +1,14 @@
 /** Programs, the built-in ping and nc, jobs, echo and sleep as shell commands. */
-import { pidText, type JobTarget } from '../backend.js';
+import type { JobTarget } from '../backend.js';
 import type { Handlers } from '../ops.js';
 import type { ExplainContext } from './context.js';
-import { q, words } from './shell.js';
+import { q, qPid, words } from './shell.js';
 
 type ProgramHandlers = Pick<Handlers, 'exec' | 'ping' | 'nc' | 'pingall' | 'spawn' | 'jobs' | 'wait' | 'kill' | 'print' | 'sleep'>;
 
 /** A job by its pid variable: bash renumbers %N once jobs are reaped, nsh does not. */
 function jobArg(t: JobTarget): string {
-  return t.kind === 'job' ? `"\${nsh_job${t.id}}"` : q(pidText(t.pid));
+  return t.kind === 'job' ? `"\${nsh_job${t.id}}"` : qPid(t.pid);
 }
 
 export function programHandlers(x: ExplainContext): ProgramHandlers {

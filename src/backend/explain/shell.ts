@@ -1,22 +1,28 @@
 /** Quoting for the shell text that --explain prints. */
-import { symbolicPieces } from '../backend.js';
+import type { Pid } from '../backend.js';
+import { piecesOf, type Text } from '../../core/text.js';
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** One shell word: bare when safe, else single-quoted; a pid known only at run time becomes "${var}". */
-export function q(text: string): string {
-  const pieces = symbolicPieces(text);
+export function q(text: Text): string {
+  const pieces = piecesOf(text).filter(p => p !== '');
   if (pieces.length === 0) return "''";
   return pieces
     .map(p => {
-      if (p.shell) return `"\${${p.text}}"`;
-      if (SAFE.test(p.text)) return p.text;
-      return `'${p.text.replace(/'/g, `'\\''`)}'`;
+      if (typeof p !== 'string') return `"\${${p.name}}"`;
+      if (SAFE.test(p)) return p;
+      return `'${p.replace(/'/g, `'\\''`)}'`;
     })
     .join('');
 }
 
-export function words(argv: readonly string[]): string {
+/** A process id as a shell word: the number, or "${var}" when it is known only at run time. */
+export function qPid(pid: Pid): string {
+  return typeof pid === 'number' ? String(pid) : q([pid]);
+}
+
+export function words(argv: readonly Text[]): string {
   return argv.map(q).join(' ');
 }
 

@@ -1,6 +1,6 @@
 /** `await`: until a port listens in a namespace, or an address answers a ping from there (readiness.ts). */
 import { awaitTimeoutText } from '../await-text.js';
-import { OpError } from '../backend.js';
+import { OpError, plainText } from '../backend.js';
 import type { Handlers } from '../ops.js';
 import type { LinuxContext } from './context.js';
 import { errorCode, translate } from './errors.js';
@@ -25,7 +25,7 @@ export function awaitHandlers(x: LinuxContext): Pick<Handlers, 'await'> {
           throw e instanceof Error && e.constructor === Error ? new OpError(e.message) : e; // the built-in ping's sentences
         }
       });
-      if (outcome === 'timeout') throw new OpError(awaitTimeoutText(s));
+      if (outcome === 'timeout') throw new OpError(plainText(awaitTimeoutText(s)));
       if (outcome === 'aborted') throw new OpError('await was interrupted');
     },
   };

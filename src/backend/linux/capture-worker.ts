@@ -11,9 +11,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import {
-  POLLERR, POLLIN, SOL_PACKET, SOL_SOCKET, SO_ERROR, SysError, getsockname, getsockoptBuf, getsockoptInt, mmapShared, munmap,
-  pollSync, realtimeNs,
+  POLLERR, POLLIN, SOL_SOCKET, SO_ERROR, SysError, getsockname, getsockoptBuf, getsockoptInt, pollSync, realtimeNs,
 } from './libc.js';
+import { SOL_PACKET, mmapShared, munmap } from './libc-packet.js';
 import { PACKET_STATISTICS, Ring, type RingGeometry, type RingPacket, readStats } from './packet-ring.js';
 import { PACKET_OUTGOING, TimeText, packetLine } from './packet-text.js';
 import { PcapWriter } from './pcap-writer.js';

@@ -4,7 +4,7 @@
  * and turn the kernel's refusals into sentences. One per backend: nothing here is a module singleton.
  */
 import type { Span } from '../../core/span.js';
-import { OpError, type Endpoint, type NsRef } from '../backend.js';
+import { OpError, SHELL_ONLY, type Endpoint, type NsRef, type Pid } from '../backend.js';
 import { attempt, translate } from './errors.js';
 import { close } from './libc.js';
 import { hostNetnsFd, openNetns } from './netns.js';
@@ -169,8 +169,8 @@ export function throwFirst(results: readonly BatchResult[], doing: (i: number) =
   });
 }
 
-export function pidOf(pid: number | { shell: string }): number {
-  if (typeof pid !== 'number') throw new OpError('a process id known only to the shell cannot be used here');
+export function pidOf(pid: Pid): number {
+  if (typeof pid !== 'number') throw new OpError(SHELL_ONLY);
   return pid;
 }
 
@@ -179,7 +179,7 @@ export function describeRef(ref: NsRef): string {
     case 'name':
       return ref.name === 'host' ? 'the host namespace' : `namespace ${q(ref.name)}`;
     case 'pid':
-      return `process ${typeof ref.pid === 'number' ? ref.pid : ref.pid.shell}`;
+      return `process ${typeof ref.pid === 'number' ? ref.pid : ref.pid.name}`;
     case 'path':
       return `namespace file ${ref.path}`;
   }

@@ -14,11 +14,11 @@
  * ancillary data; the receive time from SO_TIMESTAMPNS (the kernel's CLOCK_REALTIME stamp when
  * the packet arrived), so RTTs do not include the time it takes us to get to the packet.
  */
+import { SOCK_DGRAM, SOCK_RAW, SOL_SOCKET, SysError, setsockoptBuf, setsockoptInt } from './libc.js';
 import {
   AF_INET, AF_INET6, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_IPV6, IPV6_HOPLIMIT, IPV6_RECVHOPLIMIT,
-  IP_RECVTTL, IP_TTL, type Received, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, SOL_SOCKET, SO_TIMESTAMPNS, SysError,
-  setsockoptBuf, setsockoptInt,
-} from './libc.js';
+  IP_RECVTTL, IP_TTL, type Received, SOCK_NONBLOCK, SO_TIMESTAMPNS,
+} from './libc-inet.js';
 import { closeQuietly, socketIn, sockaddrText } from './sockets.js';
 
 const ICMP_ECHOREPLY = 0;

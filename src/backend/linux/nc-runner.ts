@@ -1,5 +1,5 @@
 /** The built-in nc on top of nc.ts: listen or connect, in the foreground or as a job. */
-import { OpError, type CollectingJob, type Job, type NcOp, type NcReport } from '../backend.js';
+import { OpError, plainText, type CollectingJob, type Job, type NcOp, type NcReport } from '../backend.js';
 import { ncConnect, ncListen } from './nc.js';
 import type { Processes } from './processes.js';
 
@@ -21,7 +21,7 @@ export async function runNc(
   const signal = controller.signal;
   const kept = s.collect ? keeper() : undefined;
   const out = kept?.out ?? stdout;
-  const input = s.collect ? s.collect.input : s.stdin === undefined ? undefined : `${s.stdin}\n`;
+  const input = s.collect ? s.collect.input : s.stdin === undefined ? undefined : `${plainText(s.stdin)}\n`;
   const run = async (): Promise<string | undefined> => {
     try {
       const wait = s.wait === undefined ? {} : { wait: s.wait };

@@ -17,9 +17,11 @@ import type { Socket } from 'node:net';
 import { dgram, net } from './builtins.js';
 import { constants as osConstants } from 'node:os';
 import {
-  AF_INET, AF_INET6, IPPROTO_IPV6, IPPROTO_UDP, IPV6_V6ONLY, POLLERR, POLLOUT, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM,
-  SOL_SOCKET, SO_ERROR, SO_REUSEADDR, SysError, bind, connect, getsockoptInt, listen, send, sendto, setsockoptInt,
+  POLLERR, POLLOUT, SOCK_DGRAM, SOL_SOCKET, SO_ERROR, SysError, bind, getsockoptInt, send, sendto, setsockoptInt,
 } from './libc.js';
+import {
+  AF_INET, AF_INET6, IPPROTO_IPV6, IPPROTO_UDP, IPV6_V6ONLY, SOCK_NONBLOCK, SOCK_STREAM, SO_REUSEADDR, connect, listen,
+} from './libc-inet.js';
 import { anyAddress, closeQuietly, errText, parseAddress, reactor, sockaddr, socketIn } from './sockets.js';
 
 export interface NcListenOptions {

@@ -10,9 +10,9 @@ import { openSync, writeSync, closeSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { workerThreads } from './builtins.js';
 import {
-  AF_PACKET, ETH_P_ALL, SOCK_RAW, SOL_PACKET, SOL_SOCKET, SO_ERROR, bind, eventfd, getsockname, getsockoptInt, realtimeNs,
-  setsockoptBuf, setsockoptInt,
+  SOCK_RAW, SOL_SOCKET, SO_ERROR, bind, eventfd, getsockname, getsockoptInt, realtimeNs, setsockoptBuf, setsockoptInt,
 } from './libc.js';
+import { AF_PACKET, ETH_P_ALL, SOL_PACKET } from './libc-packet.js';
 import {
   ARPHRD_ETHER, ARPHRD_LOOPBACK, DEFAULT_RING, PACKET_RX_RING, PACKET_VERSION, TPACKET_V3, type RingGeometry,
   hardwareType, packetSockaddr, ringRequest,

@@ -5,7 +5,7 @@
  * nsh stops or is killed between two calls. An 802.1Q tag the kernel took out of the frame is
  * put back between the MAC addresses and the ethertype, as libpcap does.
  */
-import { type Mapped, allocStable, freeStable, writev } from './libc.js';
+import { type Mapped, allocStable, freeStable, writev } from './libc-packet.js';
 import { RECORD_HEADER_SIZE, SNAPLEN } from './pcap.js';
 import type { RingPacket } from './packet-ring.js';
 

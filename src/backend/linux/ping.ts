@@ -4,11 +4,11 @@
  * (icmp.ts) and waited on through the shared reactor (sockets.ts), so the event loop runs on.
  */
 import { ECHO_DATA, type IcmpSocket, echoRequest, openIcmpSocket, parseEchoReply } from './icmp.js';
+import { POLLIN, SOCK_DGRAM, SysError, getsockname, getsockoptInt, realtimeNs, sendto, setsockoptInt } from './libc.js';
 import {
-  AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_UDP, IPV6_MTU, IPV6_MTU_DISCOVER, IP_MTU, IP_MTU_DISCOVER, IP_PMTUDISC_DO,
-  IP_PMTUDISC_DONT, MsgBuffer, POLLIN, type Received, SOCK_DGRAM, SysError, connect, getsockname, getsockoptInt, realtimeNs,
-  sendto, setsockoptInt,
-} from './libc.js';
+  AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_UDP, IPV6_MTU, IPV6_MTU_DISCOVER, IP_MTU, IP_MTU_DISCOVER,
+  IP_PMTUDISC_DO, IP_PMTUDISC_DONT, MsgBuffer, type Received, connect,
+} from './libc-inet.js';
 import { bindToDevice, closeQuietly, errText, parseAddress, reactor, sockaddr, sockaddrText, socketIn } from './sockets.js';
 import type { PingReply, PingReport } from '../backend.js';
 

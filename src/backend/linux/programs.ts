@@ -1,6 +1,6 @@
 /** Programs inside namespaces, the built-in ping and nc, spawn, jobs, echo and sleep. */
 import type { Handlers } from '../ops.js';
-import { OpError, type NsRef } from '../backend.js';
+import { OpError, plainText, type NsRef } from '../backend.js';
 import type { LinuxContext } from './context.js';
 import { cannotRun, mountView } from './mount-view.js';
 import { hostNetnsFd } from './netns.js';
@@ -27,15 +27,17 @@ export function programHandlers(x: LinuxContext): ProgramHandlers {
   return {
     exec: async s => {
       x.settle();
-      const via = launcher(s.ref, s.argv[0]!);
+      const argv = s.argv.map(plainText);
+      const stdin = s.stdin === undefined ? undefined : plainText(s.stdin);
+      const via = launcher(s.ref, argv[0]!);
       try {
         return await x.inside(s.ref, async fds => {
           if (s.collect) {
             const { input } = s.collect;
-            return s.background ? x.procs.collectJob(fds, s.argv, input, via) : x.procs.collect(fds, s.argv, input, via);
+            return s.background ? x.procs.collectJob(fds, argv, input, via) : x.procs.collect(fds, argv, input, via);
           }
-          if (s.background) return x.procs.background(fds, s.argv, s.stdin, via);
-          await x.procs.run(fds, s.argv, s.stdin, undefined, via);
+          if (s.background) return x.procs.background(fds, argv, stdin, via);
+          await x.procs.run(fds, argv, stdin, undefined, via);
           return undefined;
         });
       } finally {
@@ -62,15 +64,16 @@ export function programHandlers(x: LinuxContext): ProgramHandlers {
       x.settle();
       try {
         const argv = unshareArgv(s);
+        const stdin = s.stdin === undefined ? undefined : plainText(s.stdin);
         const as = s.as;
         if (s.background) {
-          const job = await x.procs.background({}, argv, s.stdin);
+          const job = await x.procs.background({}, argv, stdin);
           // the statement ends once the namespaces exist: $! and a pin right after must see them
           if (as !== undefined) await pinWhenReady(job.pid as number, as);
           else await whenUnshared(job.pid as number, s.flags);
           return job;
         }
-        await x.procs.run({}, argv, s.stdin, as === undefined ? undefined : pid => pinWhenReady(pid, as));
+        await x.procs.run({}, argv, stdin, as === undefined ? undefined : pid => pinWhenReady(pid, as));
         return undefined;
       } finally {
         x.handles.forgetLinks(); // a program may have changed links
@@ -86,7 +89,7 @@ export function programHandlers(x: LinuxContext): ProgramHandlers {
 
     kill: async ({ targets }) => x.procs.kill(targets),
 
-    print: async ({ text }) => x.out(text),
+    print: async ({ text }) => x.out(plainText(text)),
 
     sleep: async ({ seconds }) => {
       x.settle();

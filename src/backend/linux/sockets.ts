@@ -8,10 +8,8 @@
  */
 import ipaddr from 'ipaddr.js';
 import { readSync, writeSync } from 'node:fs';
-import {
-  AF_INET, AF_INET6, POLLIN, SOL_SOCKET, SO_BINDTODEVICE, SysError, close, eventfd, ifNameToIndex, pollAsync, setsockoptBuf, socket,
-  strerrorText,
-} from './libc.js';
+import { POLLIN, SOL_SOCKET, SysError, close, eventfd, setsockoptBuf, socket, strerrorText } from './libc.js';
+import { AF_INET, AF_INET6, SO_BINDTODEVICE, ifNameToIndex, pollAsync } from './libc-inet.js';
 import { withNetns } from './netns.js';
 
 // ---- addresses ----

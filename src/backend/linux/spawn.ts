@@ -10,7 +10,7 @@
  * A new network namespace's program sees that namespace's /sys, as `in` gives it (mount-view.ts).
  */
 import * as fs from 'node:fs';
-import { OpError, type SpawnOp } from '../backend.js';
+import { OpError, plainText, type SpawnOp } from '../backend.js';
 import { viewScript } from './mount-view.js';
 import { hostNetnsFd, pinNetns } from './netns.js';
 
@@ -38,7 +38,7 @@ export function unshareArgv(s: SpawnOp): string[] {
     argv.push('/bin/sh', '-c', 'printf %s "$0" > /proc/sys/kernel/hostname && exec "$@"', s.hostname);
   }
   if (net) argv.push(...viewScript(s.as));
-  return [...argv, ...s.argv];
+  return [...argv, ...s.argv.map(plainText)];
 }
 
 /** The /proc/PID/ns entry that shows a spawn flag's new namespace (a new PID namespace is for children). */

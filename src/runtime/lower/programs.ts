@@ -4,6 +4,7 @@ import { usage } from '../../syntax/usage.js';
 import * as V from '../../syntax/values.js';
 import { show } from '../../syntax/values.js';
 import type { Op, SpawnFlag } from '../../backend/ops.js';
+import { joinTexts } from '../../core/text.js';
 import { fail } from '../roles.js';
 import { ncArgs, pingArgs } from './builtin-args.js';
 import type { LowerContext } from './context.js';
@@ -41,7 +42,7 @@ export function lowerPrograms(s: ProgramStatement, c: LowerContext): Op[] {
     case 'spawn':
       return [spawn(s, c)];
     case 'echo':
-      return [{ kind: 'print', span, text: s.words.map(w => r.expand(w, scope)).join(' ') }];
+      return [{ kind: 'print', span, text: joinTexts(s.words.map(w => r.text(w, scope)), ' ') }];
     case 'sleep': {
       if (s.args.length !== 1) {
         fail(`sleep takes one time (such as 1.5s or 250ms), got ${s.args.length}`, s.args[1]?.span ?? s.span, `usage: ${usage.sleepStmt}`);
@@ -68,16 +69,18 @@ function inStmt(s: A.InStmt, { roles: r, scope }: LowerContext): Op {
   if (s.argv.length === 0) {
     fail('in needs a command to run', s.span, `usage: ${usage.inStmt} (a bare "in NS" switches namespace only in the REPL)`);
   }
-  const argv = s.argv.map(w => r.expand(w, scope));
-  const stdin = s.stdin && r.expand(s.stdin, scope);
+  const argv = s.argv.map(w => r.text(w, scope));
+  const stdin = s.stdin && r.text(s.stdin, scope);
   const io = { ...(stdin === undefined ? {} : { stdin }), background: s.background };
   const builtin = !s.argv[0]!.quoted ? argv[0] : undefined;
-  const data = s.argv.map(w => r.isData(w, scope));
-  if (builtin === 'ping') {
+  if (builtin === 'ping' || builtin === 'nc') {
+    // the built-ins read their words themselves
+    const words = s.argv.map(w => r.expand(w, scope));
+    const data = s.argv.map(w => r.isData(w, scope));
+    if (builtin === 'nc') return { kind: 'nc', span: s.span, ref, ...ncArgs(r, words, s.argv, data), ...io };
     if (s.stdin) fail('the built-in ping reads no standard input', s.stdin.span);
-    return { kind: 'ping', span: s.span, ref, ...pingArgs(r, argv, s.argv, data), background: s.background };
+    return { kind: 'ping', span: s.span, ref, ...pingArgs(r, words, s.argv, data), background: s.background };
   }
-  if (builtin === 'nc') return { kind: 'nc', span: s.span, ref, ...ncArgs(r, argv, s.argv, data), ...io };
   return { kind: 'exec', span: s.span, ref, argv, ...io };
 }
 
@@ -116,8 +119,8 @@ function spawn(s: A.SpawnStmt, { roles: r, scope }: LowerContext): Op {
   if (as !== undefined && !flags.includes('net')) {
     fail('spawn … as NAME names a new network namespace', s.as!.span, 'add "net" to the namespace types');
   }
-  const argv = s.argv.map(w => r.expand(w, scope));
-  const stdin = s.stdin && r.expand(s.stdin, scope);
+  const argv = s.argv.map(w => r.text(w, scope));
+  const stdin = s.stdin && r.text(s.stdin, scope);
   return {
     kind: 'spawn',
     span: s.span,
