@@ -17,7 +17,7 @@ import { PartError } from './remote.js';
 import { machineTarget, tunnelAddresses } from './run.js';
 import { VNI_MAX } from '../syntax/values.js';
 import { targetText } from './ssh.js';
-import { word } from './text.js';
+import { echoWord, markedText } from './text.js';
 
 /** FNV-1a of a text: 32 bits. */
 function fnv(text: string): number {
@@ -44,21 +44,33 @@ function steadyDraws(lab: string): { drawVni: (taken: ReadonlySet<number>) => nu
   };
 }
 
-/** Each machine's part as nsh text, in order (the jobs' marks made the explain backend's own). */
+/**
+ * Each machine's part as nsh text, in order. The coordinator's job N is job n of its machine: `%N`
+ * becomes `%n`, and its pid the variable `nsh_pidn`, set from `$!` right after the job starts (the
+ * explain backend prints it as the shell variable that holds the job's pid); another machine's
+ * job's pid is said in words.
+ */
 export function partTexts(plan: Plan, address: (from: string, to: string) => string): Map<string, string[]> {
   const texts = new Map<string, string[]>(plan.used.map(m => [m, []]));
   const jobs = new Map<number, { machine: string; n: number }>();
   const started = new Map<string, number>();
+  const referenced = referencedJobs(plan);
+  // (a job of another machine: its pid is known there only, when it runs)
+  const unmark = (m: string, text: string) =>
+    text
+      .replace(/\uE000job(\d+)\uE001/g, (_, j: string) => {
+        const job = jobs.get(Number(j));
+        return job?.machine === m ? `\${nsh_pid${job.n}}` : `<the pid of job ${job?.n ?? j} of ${job?.machine ?? 'another machine'}>`;
+      })
+      .replace(/%\uE002(\d+)\uE003/g, (_, j: string) => `%${jobs.get(Number(j))?.n ?? j}`);
   const add = (m: string, l: PlanLine) => {
+    texts.get(m)!.push(unmark(m, l.text));
     if (l.job !== undefined) {
       const n = (started.get(m) ?? 0) + 1;
       started.set(m, n);
       jobs.set(l.job, { machine: m, n });
+      if (referenced.has(l.job)) texts.get(m)!.push(`let nsh_pid${n} = $!`);
     }
-    const text = l.text
-      .replace(/\uE000job(\d+)\uE001/g, (_, j: string) => `\uE000nsh_job${jobs.get(Number(j))?.n ?? j}\uE001`)
-      .replace(/%\uE002(\d+)\uE003/g, (_, j: string) => `%${jobs.get(Number(j))?.n ?? j}`);
-    texts.get(m)!.push(text);
   };
   for (const t of plan.tunnels) {
     for (const end of t.ends) texts.get(end.machine)!.push(claimText(t, end, address(end.machine, t.ends.find(e => e !== end)!.machine)));
@@ -75,7 +87,7 @@ export function partTexts(plan: Plan, address: (from: string, to: string) => str
         for (const [m, l] of step.lines) add(m, l);
         break;
       case 'print':
-        texts.get(LOCAL)!.push(`echo ${word(step.text)}`);
+        texts.get(LOCAL)!.push(unmark(LOCAL, `echo ${echoWord(step.text)}`));
         break;
       case 'sleep':
         texts.get(LOCAL)!.push(`sleep ${step.seconds}`);
@@ -86,6 +98,25 @@ export function partTexts(plan: Plan, address: (from: string, to: string) => str
     }
   }
   return texts;
+}
+
+/** The coordinator's jobs whose pid a later statement uses (`$!`). */
+function referencedJobs(plan: Plan): Set<number> {
+  const texts = plan.steps.flatMap(step => {
+    switch (step.kind) {
+      case 'build':
+        return [...step.parts.values()].flatMap(lines => lines.map(l => l.text));
+      case 'run':
+        return [step.line.text];
+      case 'all':
+        return [...step.lines.values()].map(l => l.text);
+      case 'print':
+        return [markedText(step.text)];
+      default:
+        return [];
+    }
+  });
+  return new Set(texts.flatMap(t => [...t.matchAll(/\uE000job(\d+)\uE001/g)].map(m => Number(m[1]))));
 }
 
 /**

@@ -19,6 +19,7 @@ import type { Diagnostic } from '../syntax/diagnostics.js';
 import { Interpreter } from '../runtime/interpreter.js';
 import { fail } from '../runtime/roles.js';
 import { endpoint, opText, tunnelEndText } from './text.js';
+import type { Text } from '../core/text.js';
 
 /** `machine NAME ssh [USER@]HOST [port N]`, and where it was declared. */
 export interface MachineDecl {
@@ -71,7 +72,7 @@ export type Step =
   | { readonly kind: 'all'; readonly lines: ReadonlyMap<string, PlanLine> }
   | { readonly kind: 'show'; readonly span: Span; readonly query: ShowQuery; readonly view: LabView }
   | { readonly kind: 'pingall'; readonly span: Span; readonly view: LabView; readonly negated: boolean }
-  | { readonly kind: 'print'; readonly span: Span; readonly text: string }
+  | { readonly kind: 'print'; readonly span: Span; readonly text: Text }
   | { readonly kind: 'sleep'; readonly span: Span; readonly seconds: number };
 
 export interface Plan {
@@ -144,7 +145,7 @@ export class PlanBackend implements Backend {
   /** A namespace reference: a name on its machine; `pid $!` where its job runs; any other pid or path here. */
   private machineOfRef(ref: NsRef): string {
     if (ref.kind === 'name') return ref.name === 'host' ? LOCAL : this.machineOfNs(ref.name);
-    if (ref.kind === 'pid' && typeof ref.pid !== 'number') return this.jobMachine(ref.pid.shell) ?? LOCAL;
+    if (ref.kind === 'pid' && typeof ref.pid !== 'number') return this.jobMachine(ref.pid.name) ?? LOCAL;
     return LOCAL;
   }
 
@@ -159,7 +160,7 @@ export class PlanBackend implements Backend {
       if (m === undefined) throw new OpError(`there is no job %${t.id}`);
       return m;
     }
-    return typeof t.pid === 'number' ? LOCAL : this.jobMachine(t.pid.shell) ?? LOCAL;
+    return typeof t.pid === 'number' ? LOCAL : this.jobMachine(t.pid.name) ?? LOCAL;
   }
 
   private view(lab: readonly string[]): LabView {
@@ -350,7 +351,7 @@ export class PlanBackend implements Backend {
   /** A background statement's job: the number place() just gave it, and a pid its machine will tell. */
   private result(op: Op, machine: string | undefined): Job | undefined {
     if (!('background' in op) || !op.background || machine === undefined) return undefined;
-    return { id: this.nextJob, pid: { shell: `job${this.nextJob}` } };
+    return { id: this.nextJob, pid: { kind: 'shell', name: `job${this.nextJob}` } };
   }
 
   /** What the lab's record of namespaces and tunnels learns from an operation. */

@@ -25,6 +25,7 @@ import { gatherSnapshot, pingallAcross } from './gather.js';
 import { planProgram, type Plan, type Step, type Tunnel } from './plan.js';
 import { LocalPart, PartError, RemotePart } from './remote.js';
 import { PartOutput, Server } from './serve.js';
+import { markedText } from './text.js';
 import { Session, StepFailed } from './session.js';
 import { prepareControlDir, resolveMachine, targetText, type SshTarget } from './ssh.js';
 import { VXLAN_PORT } from '../core/machines.js';
@@ -248,7 +249,7 @@ async function runStep(session: Session, step: Step, io: Io, color: boolean, sto
       return;
     }
     case 'print':
-      line(io.stdout, session.resolve(step.text));
+      line(io.stdout, session.resolve(markedText(step.text)));
       return;
     case 'sleep': {
       // Ctrl-C ends a sleep at once

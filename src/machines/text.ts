@@ -7,7 +7,8 @@ import { cidrText, type Cidr } from '../core/net.js';
 import type { Endpoint, JobTarget, NsRef, Pid } from '../core/lab.js';
 import { shapingText, timeText } from '../core/shape.js';
 import { keywordNames } from '../syntax/keywords.js';
-import { pidText, type Op, type OpOf } from '../backend/backend.js';
+import type { Op, OpOf } from '../backend/backend.js';
+import { piecesOf, type Text } from '../core/text.js';
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
@@ -49,9 +50,28 @@ function refText(ref: NsRef): string {
   }
 }
 
-/** A pid: a number, or a mark that the coordinator replaces with the pid its machine gave (jobs.ts). */
-function pid(p: Pid): string {
-  return pidText(p);
+/**
+ * A pid: a number, or the mark of the coordinator's job N (`$!` once it started: a ShellPid named
+ * jobN), which the session replaces with the pid its machine gave (session.ts).
+ */
+export function pid(p: Pid): string {
+  return typeof p === 'number' ? String(p) : `\uE000${p.name}\uE001`;
+}
+
+/** A word that may hold a job's pid (`kill -TERM $!`): as `plain` writes it, or in "…" around the pid's mark. */
+function textWord(t: Text, plain: (text: string) => string): string {
+  if (typeof t === 'string') return plain(t);
+  return `"${piecesOf(t).map(p => (typeof p === 'string' ? p.replace(/[\\"$]/g, c => `\\${c}`) : pid(p))).join('')}"`;
+}
+
+/** A text with each job's pid as its mark (the session replaces the marks). */
+export function markedText(t: Text): string {
+  return piecesOf(t).map(p => (typeof p === 'string' ? p : pid(p))).join('');
+}
+
+/** What echo prints, written back as its word. */
+export function echoWord(t: Text): string {
+  return textWord(t, word);
 }
 
 /**
@@ -60,7 +80,7 @@ function pid(p: Pid): string {
  */
 function jobTarget(t: JobTarget): string {
   if (t.kind === 'job') return jobMark(t.id);
-  const job = typeof t.pid === 'number' ? undefined : /^job(\d+)$/.exec(t.pid.shell);
+  const job = typeof t.pid === 'number' ? undefined : /^job(\d+)$/.exec(t.pid.name);
   return job ? jobMark(Number(job[1])) : pid(t.pid);
 }
 
@@ -76,7 +96,8 @@ export function jobMark(id: number): string {
 
 const addrs = (list: readonly Cidr[]) => list.map(cidrText);
 const line = (...parts: (string | undefined | false)[]) => parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' ');
-const input = (text: string | undefined) => (text === undefined ? undefined : `<<< ${word(text)}`);
+const input = (text: Text | undefined) => (text === undefined ? undefined : `<<< ${textWord(text, word)}`);
+const argWord = (text: Text) => textWord(text, arg);
 const amp = (background: boolean) => (background ? '&' : undefined);
 
 /**
@@ -138,8 +159,8 @@ export function opText(op: Op): string | undefined {
     case 'exec': {
       // a program named ping or nc that is not the built-in was written quoted (or by its path)
       const [first, ...rest] = op.argv;
-      const program = first === 'ping' || first === 'nc' ? `'${first}'` : arg(first!);
-      return line('in', refText(op.ref), program, ...rest.map(arg), input(op.stdin), amp(op.background));
+      const program = first === 'ping' || first === 'nc' ? `'${first}'` : argWord(first!);
+      return line('in', refText(op.ref), program, ...rest.map(argWord), input(op.stdin), amp(op.background));
     }
     case 'ping':
       return line(
@@ -171,7 +192,7 @@ export function opText(op: Op): string | undefined {
       return line(
         'spawn', ...op.flags, op.hostname !== undefined && `hostname ${word(op.hostname)}`, op.as !== undefined && `as ${word(op.as)}`,
         // (a program named as a namespace type or an option would read as one)
-        ...op.argv.map((a, i) => (i === 0 ? word(a) : arg(a))), input(op.stdin), amp(op.background),
+        ...op.argv.map((a, i) => textWord(a, i === 0 ? word : arg)), input(op.stdin), amp(op.background),
       );
     case 'jobs':
       return 'jobs';
@@ -180,7 +201,7 @@ export function opText(op: Op): string | undefined {
     case 'kill':
       return line('kill', ...op.targets.map(jobTarget));
     case 'print':
-      return line('echo', word(op.text));
+      return line('echo', echoWord(op.text));
     case 'sleep':
       return line('sleep', num(op.seconds));
     case 'show':
