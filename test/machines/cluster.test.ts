@@ -174,7 +174,7 @@ pingall
     assertClean(c);
   });
 
-  it('vxlan: a tunnel end written out, one on each machine; a capture on another machine; ssh on another port', () => {
+  it('vxlan: a tunnel end written out, one on each machine; a capture and $! on another machine; ssh on another port', () => {
     const file = path.join(c.dir, 'vx.ns');
     fs.writeFileSync(
       file,
@@ -187,12 +187,19 @@ vxlan b.vx0 7007 remote 192.0.2.1 local 192.0.2.2 mtu 1400 10.7.0.2/24
 capture b.vx0 for 2s &
 in a ping 10.7.0.2 -c 1
 wait %1
+in b sleep 30 &
+in b cat <<< "pid $!"
+in b kill -TERM $!
 `,
     );
     const r = c.nsh(['--rm', file]);
     ok(r, 'the vxlan lab');
     assert.match(r.stdout, /IP 10\.7\.0\.1 > 10\.7\.0\.2: ICMP echo request/);
     assert.match(r.stdout, /IP 10\.7\.0\.2 > 10\.7\.0\.1: ICMP echo reply/);
+    // $! of a job on m2 is its pid there, in a word of a program on m2
+    const job = /^\[2\] (\d+)$/m.exec(r.stdout);
+    assert.ok(job, r.stdout);
+    assert.match(r.stdout, new RegExp(`^pid ${job[1]}$`, 'm'));
     // what a part says on standard error comes back with its machine's name
     assert.match(r.stderr, /^m2: \d+ packets captured$/m);
     assertClean(c);
