@@ -296,16 +296,18 @@ in b kill -TERM $!
     assertClean(c);
   });
 
-  it('SIGTERM of the coordinator mid-run: every machine is rolled back, nothing is left', async () => {
-    const file = script('termed.ns', `${CHAIN}in h1 true\nsleep 60\n`);
-    const { child, result } = c.nshStart([file]);
-    await until('every machine holds its part', () => c.machines.every(m => m.box.netns().length === 1));
-    process.kill(nshPid(child.pid!)!, 'SIGTERM');
-    const r = await result;
-    assert.equal(r.code, 143, r.stderr);
-    assert.match(r.stderr, /nsh: interrupted/);
-    assertClean(c);
-  });
+  for (const [signal, status] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`${signal} of the coordinator mid-run: every machine is rolled back, nothing is left (exit ${status})`, async () => {
+      const file = script(`${signal}.ns`, `${CHAIN}in h1 true\nsleep 60\n`);
+      const { child, result } = c.nshStart([file]);
+      await until('every machine holds its part', () => c.machines.every(m => m.box.netns().length === 1));
+      process.kill(nshPid(child.pid!)!, signal);
+      const r = await result;
+      assert.equal(r.code, status, r.stderr);
+      assert.match(r.stderr, /nsh: interrupted/);
+      assertClean(c);
+    });
+  }
 
   it('ssh refusing the login: one sentence with ssh\'s words at the machine statement, nothing left', () => {
     const file = path.join(c.dir, 'refused.ns');
