@@ -1,4 +1,4 @@
-// Helpers shared by scripts/bench-lab and scripts/bench-startup.
+// Helpers shared by the benchmark scripts (bench-lab, bench-startup, bench-parse, bench-lsp).
 import { spawnSync } from 'node:child_process';
 import { cpus, release } from 'node:os';
 
@@ -32,4 +32,41 @@ export function machineInfo() {
     node: process.version,
     iproute2: (ipv.stdout ?? '').trim(),
   };
+}
+
+/** One unit of a realistic lab script: 20 lines, names unique per unit k. */
+function unit(k) {
+  const a = Math.floor(k / 250) % 250;
+  const b = k % 250;
+  return [
+    `# unit ${k}: a host, a router link, a bridge with two leaves`,
+    `def host_${k} NAME NET {`,
+    `  ns $NAME`,
+    `  veth $NAME.eth0 <-> r${k}.$NAME 10.$NET.${b}.2/24 mtu 1400`,
+    `  route $NAME default via 10.$NET.${b}.1`,
+    `}`,
+    `ns r${k} sw${k}`,
+    `forward r${k}`,
+    `host_${k} h${k} ${a}`,
+    `bridge sw${k}.br0`,
+    `for i in 1..2 {`,
+    `  ns l${k}_$i`,
+    `  veth l${k}_$i.eth0 172.16.${b}.\${i+10}/24 <-> sw${k}.l$i`,
+    `}`,
+    `attach sw${k}.l1 sw${k}.l2 -> sw${k}.br0`,
+    `addr r${k}.h${k} fd00:${k.toString(16)}::1/64`,
+    `sysctl r${k} net.ipv4.conf.all.rp_filter=0`,
+    `let last = h${k}`,
+    `in $last ip -br addr`,
+    `echo "unit ${k} done"; sleep 0`,
+  ];
+}
+
+/** A generated lab script of `lines` lines, with defs and loops, that passes nsh check (scripts/bench-parse, bench-lsp). */
+export function labScript(lines) {
+  const out = [];
+  for (let k = 0; out.length < lines; k++) out.push(...unit(k));
+  out.length = lines;
+  // close a def or loop the cut may have left open
+  return out.join('\n').replace(/(def [^\n]*\{(?:\n  [^\n]*)*)$/, '# (cut)').replace(/(for [^\n]*\{(?:\n  [^\n]*)*)$/, '# (cut)') + '\n';
 }

@@ -2,8 +2,9 @@
 // namespaces, tmpfs on /run) that bench-lab made for it. Prints one JSON line on stdout:
 //   { method, n, settleIdleMs, setupMs, teardownCmdMs, settleMs, peakKb, downPeakKb, error? }
 // Usage (by bench-lab only): node bench-lab-run.mjs '<json: {method, n, dir, ref, root, group}>'
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 
 const a = JSON.parse(process.argv[2]);
@@ -52,6 +53,8 @@ const files = {
     setup: [[join(root, 'bin/nsh'), '--name', 'bench', join(dir, `lab-${n}.ns`)]],
     teardown: [[join(root, 'bin/nsh'), 'down', 'bench']],
   },
+  // one process that has loaded the library before (scripts/bench-lab-warm.mjs): run below
+  'nsh-warm': { setup: [], teardown: [] },
   batch: {
     setup: [['sh', join(dir, `batch-setup-${n}.sh`)]],
     teardown: [['sh', join(dir, `batch-teardown-${n}.sh`)]],
@@ -66,6 +69,32 @@ const files = {
   },
 }[method];
 if (!files) fail(`unknown method ${method}`);
+
+/**
+ * The warm method: bench-lab-warm.mjs builds the lab in a process that has loaded nsh already,
+ * says so, waits while the lab is checked here, then takes it down and waits for the cleanup.
+ */
+async function warm() {
+  const child = spawn(process.execPath, [join(root, 'scripts/bench-lab-warm.mjs'), JSON.stringify({ file: join(dir, `lab-${n}.ns`), ref, root })], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    const r = done ? { error: 'the warm process ended early' } : JSON.parse(value);
+    if (r.error) {
+      child.kill();
+      fail(`nsh-warm: ${r.error}`);
+    }
+    return r;
+  };
+  const { setupMs } = await next();
+  validate();
+  child.stdin.write('go\n');
+  const { teardownCmdMs, settleMs, peakKb } = await next();
+  return { setupMs, teardownCmdMs, settleMs, peakKb, downPeakKb: null };
+}
 
 // ---- before: wait out the kernel's cleanup of whatever died before us, then time an idle settle
 run('settle (before)', [ref, 'settle']);
@@ -93,7 +122,7 @@ const addrOf = i => {
 };
 const hasAddr = (link, ip) => (link.addr_info ?? []).some(x => x.family === 'inet' && x.local === ip && x.prefixlen === 30);
 const isUp = link => (link.flags ?? []).includes('UP');
-{
+function validate() {
   const names = readdirSync('/run/netns');
   if (names.length !== n) fail(`validation: ${names.length} namespaces in /run/netns, expected ${n}`);
   const host = ipJson(['addr', 'show']);
@@ -111,6 +140,13 @@ const isUp = link => (link.flags ?? []).includes('UP');
     if (!v0 || !isUp(v0) || !hasAddr(v0, addrOf(i)(1))) fail(`validation: n${i}.v0 missing, down or without ${addrOf(i)(1)}/30`);
   }
 }
+
+if (method === 'nsh-warm') {
+  const r = await warm();
+  process.stdout.write(`${JSON.stringify({ method, n, settleIdleMs: settleIdle, ...r })}\n`);
+  process.exit(0);
+}
+validate();
 
 // ---- teardown, then until the kernel's cleanup is done
 let teardownCmdMs = 0;

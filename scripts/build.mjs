@@ -1,25 +1,33 @@
-// Bundles the CLI into dist/ with esbuild: a few files load much faster than chevrotain's many modules.
-// Code splitting: dist/cli.js holds what `nsh check` needs; the REPL, the tutorial and the Linux
-// backend are chunks that cli.ts imports only when a command needs them. dist/api.js is the
-// library (`import { lab } from 'nsh'`), sharing those chunks; its types are the declarations tsc
-// wrote for src/api.ts and the files they import (tsconfig.json has `declaration`), copied to
-// dist/ beside it. The parser's lookahead paths are computed here and baked in
-// (src/syntax/lookahead.ts).
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+// Bundles nsh into dist/ with esbuild: a few files load much faster than chevrotain's many modules.
+//
+// Code splitting: dist/cli.cjs holds what `nsh check` needs; the REPL, the tutorial and the Linux
+// backend are chunks (dist/chunks/) that cli.ts imports only when a command needs them. The
+// library's entry, dist/api.cjs, shares those chunks. The workers of netns-pool.ts and
+// packet-capture.ts are files of their own (dist/netns-pool-worker.cjs, dist/capture-worker.cjs).
+//
+// esbuild splits ESM only, so the split output is then turned into CommonJS, file by file: V8 can
+// cache the compiled code of a script, not of an ES module, and dist/load.cjs (src/code-cache.ts)
+// loads the bundle's files with the caches that scripts/code-cache.mjs writes at the end of the
+// build, after running a few commands. bin/nsh goes through it; so does dist/api.js, the library's
+// ES module entry, whose types are the declarations tsc wrote for src/api.ts and the files they
+// import (tsconfig.json has `declaration`), copied to dist/ beside it. The parser's lookahead
+// paths are computed here and baked in (src/syntax/lookahead.ts).
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
+const rootDir = fileURLToPath(root);
 const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
 // the parser's lookahead paths, from the grammar as tsc just compiled it
 const { lookaheadTable } = await import(new URL('build/src/syntax/parser.js', root).href);
 
 rmSync(new URL('dist', root), { recursive: true, force: true });
-await build({
-  // the workers of src/backend/linux/netns-pool.ts and packet-capture.ts are files of their own:
-  // dist/netns-pool-worker.js, dist/capture-worker.js
+const split = await build({
   entryPoints: {
     cli: 'src/cli.ts',
     api: 'src/api.ts',
@@ -27,18 +35,65 @@ await build({
     'capture-worker': 'src/backend/linux/capture-worker.ts',
   },
   outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  sourcemap: true,
   external: ['koffi'],
-  banner: { js: "import { createRequire as __nshCreateRequire } from 'node:module'; const require = __nshCreateRequire(import.meta.url);" },
   define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true', NSH_LOOKAHEAD: JSON.stringify(lookaheadTable()) },
+  metafile: true,
+  write: false,
   logLevel: 'warning',
 });
+
+// ES modules → CommonJS: import() becomes require() (the loader resolves the bundle's own files),
+// import.meta.url the file's URL (the workers and koffi are found from it)
+const hash = createHash('sha256');
+for (const f of [...split.outputFiles].sort((a, b) => a.path.localeCompare(b.path))) {
+  // (the packages a file holds, named as esbuild's comments named them, which the transform drops)
+  const inputs = Object.keys(split.metafile.outputs[relative(rootDir, f.path)]?.inputs ?? {});
+  const packages = [...new Set(inputs.flatMap(i => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(i)?.[1] ?? []))];
+  const { code } = await transform(f.text, {
+    format: 'cjs',
+    loader: 'js',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta': '__nshImportMeta' },
+    banner: `${packages.map(p => `// node_modules/${p}/\n`).join('')}var __nshImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };`,
+    logLevel: 'warning',
+  });
+  mkdirSync(dirname(f.path), { recursive: true });
+  writeFileSync(f.path, code);
+  hash.update(relative(rootDir, f.path)).update('\0').update(code).update('\0');
+}
+const buildId = hash.digest('hex').slice(0, 16);
+
+// the loader, on its own: it must load before any of the bundle
+await build({
+  entryPoints: ['src/code-cache.ts'],
+  outfile: 'dist/load.cjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  define: { NSH_BUILD_ID: JSON.stringify(buildId) },
+  logLevel: 'warning',
+});
+
+// the library's ES module entry, over dist/api.cjs
+const apiExports = split.metafile.outputs['dist/api.cjs'].exports;
+writeFileSync(
+  new URL('dist/api.js', root),
+  `// nsh as a library (docs/api.md): the bundle's dist/api.cjs, loaded with its code cache (dist/load.cjs).
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const api = require('./load.cjs').load(require.resolve('./api.cjs'));
+export const { ${apiExports.join(', ')} } = api;
+`,
+);
 
 /** Copies build/src/FILE.d.ts and every declaration file it imports (relative specifiers) into dist/. */
 function copyDeclarations(file, seen = new Set()) {
@@ -54,3 +109,9 @@ function copyDeclarations(file, seen = new Set()) {
   }
 }
 copyDeclarations('api');
+
+// the code caches, from a few commands run on the bundle just built
+const trained = spawnSync(process.execPath, [fileURLToPath(new URL('scripts/code-cache.mjs', root))], { stdio: 'inherit' });
+if (trained.status !== 0) {
+  process.stderr.write('build: writing the code caches failed; nsh works without them, only its start is slower\n');
+}

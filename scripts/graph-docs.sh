@@ -1,6 +1,7 @@
 #!/bin/sh
-# Draws the pictures under docs/ with `nsh graph` (today: docs/router.svg, the picture of
-# examples/labs/router.ns), from the file itself: its dry run, no privileges. The test suite runs
+# Draws the pictures under docs/ with `nsh graph` (docs/router.svg, docs/vlans.svg and
+# docs/wan.svg, the pictures of those labs under examples/labs/), from the file itself: its dry
+# run, no privileges. The test suite runs
 # --check (test/graph/docs.test.ts).
 #   sh scripts/graph-docs.sh           rewrite the pictures
 #   sh scripts/graph-docs.sh --check   fail if a picture is not what nsh draws now
@@ -16,7 +17,7 @@ draw() { # draw FILE.ns OUT.svg
 }
 
 status=0
-for pair in examples/labs/router.ns:docs/router.svg; do
+for pair in examples/labs/router.ns:docs/router.svg examples/labs/vlans.ns:docs/vlans.svg examples/labs/wan.ns:docs/wan.svg; do
   src=${pair%%:*}
   dst=${pair#*:}
   draw "$src" "$out/picture.svg"

@@ -12,6 +12,7 @@ import { insideRootless, rerunRootless, runRootless } from './rootless.js';
 // its own in dist/: `nsh check` never loads the Linux backend, node:repl or child_process.
 import type { Statement } from './syntax/ast.js';
 import type { ShowQuery } from './backend/show-render.js';
+import type { LinuxBackend } from './backend/linux/linux-backend.js';
 
 import { version } from './version.js';
 import { declaresMachines } from './machines/declares.js';
@@ -35,6 +36,7 @@ usage:
                             the topology as a picture: OUT's extension picks
                             .svg .dot .mmd .json .html (DOT on stdout without -o)
   nsh web [LAB] [--port N]  a live view of the lab in the browser (127.0.0.1:7878)
+  nsh lsp                   a language server on standard input/output, for editors
   nsh tutorial [N]          a guided walk through network namespaces, from step N (no root needed)
   nsh --rootless -- CMD...  run CMD (a test runner, say) in the rootless sandbox, where nsh
                             and its library act as root over a private network
@@ -82,7 +84,7 @@ function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
 class UsageError extends Error {}
 
 interface Options {
-  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web' | 'sandbox' | 'show' | 'serve';
+  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web' | 'sandbox' | 'show' | 'lsp' | 'serve';
   file?: string;
   /** `nsh check`: the files (`-`: standard input) */
   files?: string[];
@@ -205,6 +207,10 @@ function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version
   if (sub === 'help') {
     if (pos.length > 1) throw new UsageError(`nsh help takes nothing more, got ${pos.slice(1).join(' ')}`);
     return 'help';
+  }
+  if (sub === 'lsp') {
+    if (pos.length > 1) throw new UsageError(`nsh lsp takes nothing more, got ${pos.slice(1).join(' ')}`);
+    return { ...base, command: 'lsp', args: [] };
   }
   if (sub === 'check' || sub === 'down' || sub === 'ls' || sub === 'tutorial' || sub === 'graph' || sub === 'web' || sub === 'show') {
     pos.shift();
@@ -384,11 +390,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     case 'graph': {
       const { graphCommand } = await import('./graph/graph-command.js');
-      return graphCommand(opts.args, opts.output, { stdout: io.stdout, env: io.env, complain, report, missingPrivileges });
+      return graphCommand(opts.args, opts.output, { stdout: io.stdout, env: io.env, complain, report, missingPrivileges, backend: readerBackend(io) });
     }
     case 'web': {
       const { webCommand } = await import('./web/web-command.js');
-      return webCommand(opts.args, opts.port, { stdout: io.stdout, complain, missingPrivileges });
+      return webCommand(opts.args, opts.port, { stdout: io.stdout, complain, missingPrivileges, backend: readerBackend(io) });
+    }
+    case 'lsp': {
+      const { startLanguageServer } = await import('./lsp/server.js');
+      return startLanguageServer(io);
     }
     case 'repl':
       return interactive(opts, io);
@@ -397,6 +407,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return tutorialCommand(argv, opts, io);
     }
   }
+}
+
+/** The Linux backend, for nsh graph LAB and nsh web to read a lab through (made only when one is read). */
+function readerBackend(io: Io): () => Promise<LinuxBackend> {
+  return async () => (await import('./lab-commands.js')).linuxBackend(io);
 }
 
 /** Standard input, read to its end (`nsh check -`). */

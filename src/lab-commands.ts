@@ -4,9 +4,6 @@
  */
 import { OpError } from './backend/backend.js';
 import { LinuxBackend } from './backend/linux/linux-backend.js';
-// what the live picture of a lab (nsh graph LAB, nsh web) reads from the kernel
-export { namedNetnsExists } from './backend/linux/netns.js';
-export { readSnapshot } from './backend/linux/snapshot.js';
 import { StartError } from './backend/linux/processes.js';
 import { renderShow, type ShowQuery } from './backend/show-render.js';
 import { describeObject, type TeardownReport } from './core/lab.js';

@@ -60,6 +60,12 @@ export interface Backend {
   namespaces?(): string[];
   /** The interfaces of a namespace now. */
   interfaces?(ns: string): string[];
+  /**
+   * Calls onChange soon after a link, address or route changes in the host or in one of the lab's
+   * namespaces (`lab` gives them as they are now: a namespace added later is watched too), or a
+   * namespace is made or deleted; returns the function that stops watching.
+   */
+  watch?(lab: () => readonly string[], onChange: () => void): () => void;
 }
 
 /** A failure of an operation, said as one sentence about the statement's objects. */

@@ -4,7 +4,7 @@
  * (`ns.if` and addresses) and what they share (MTU, shaping, tunnel). Node and edge ids are the
  * topology's keys, so the SVG that Graphviz makes names them.
  */
-import { edgeState, endLines, middleLines, nodeSubtitle } from './labels.js';
+import { edgeState, endLines, middleLines, nodeNotes } from './labels.js';
 import type { TopoCluster, TopoEdge, TopoEnd, TopoNode, Topology } from './topology.js';
 
 const FONT = 'Arial,Helvetica,sans-serif';
@@ -32,8 +32,8 @@ function attrs(a: Record<string, string | Html | undefined>): string {
 }
 
 function nodeLine(n: TopoNode): string {
-  const sub = nodeSubtitle(n);
-  const label = { html: `<b>${html(n.label)}</b>${sub ? `<br/><font point-size="9" color="#555555">${html(sub)}</font>` : ''}` };
+  const notes = nodeNotes(n).map(l => `<br/><font point-size="9" color="#555555">${html(l)}</font>`);
+  const label = { html: `<b>${html(n.label)}</b>${notes.join('')}` };
   const look: Record<string, string> =
     n.kind === 'bridge'
       ? { shape: 'ellipse', style: n.up === false ? 'filled,dashed' : 'filled', fillcolor: '#fff4dd', color: '#b07d2b' }

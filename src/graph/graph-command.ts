@@ -4,12 +4,12 @@
  * OUT's extension picks the format; DOT on standard output without -o.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { LabSnapshot } from '../backend/backend.js';
 import { labNameOfFile } from '../core/lab.js';
 import { fileProblem } from '../core/io.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { FORMATS, formatOf, render, type GraphFormat } from './render.js';
+import type { LabReader } from './live-lab.js';
 import { topologyOf } from './topology.js';
 
 export interface GraphCommandIo {
@@ -19,6 +19,8 @@ export interface GraphCommandIo {
   readonly report: (ds: readonly Diagnostic[]) => void;
   /** Undefined when the process may read a lab; otherwise the sentence why not. */
   readonly missingPrivileges: () => string | undefined;
+  /** The backend that reads a lab from the kernel (the command line gives the Linux one). */
+  readonly backend: () => Promise<LabReader>;
 }
 
 /** A script's lab, from the dry run that checks it (no privileges, nothing changed). */
@@ -39,11 +41,17 @@ async function snapshotOfLab(lab: string, io: GraphCommandIo): Promise<LabSnapsh
     return 1;
   }
   const { labNamespaces, noSuchLab, readLab } = await import('./live-lab.js');
-  if (labNamespaces(lab) === undefined) {
-    io.complain(`nsh: ${noSuchLab(lab)}; to draw a script, give its file`);
-    return 1;
+  const backend = await io.backend();
+  try {
+    if (labNamespaces(lab, backend) === undefined) {
+      io.complain(`nsh: ${noSuchLab(lab)}; to draw a script, give its file`);
+      return 1;
+    }
+    backend.forLab?.(lab);
+    return await readLab(lab, backend);
+  } finally {
+    backend.close?.();
   }
-  return readLab(lab);
 }
 
 export async function graphCommand(args: readonly string[], out: string | undefined, io: GraphCommandIo): Promise<number> {
@@ -76,11 +84,4 @@ export async function graphCommand(args: readonly string[], out: string | undefi
     return 1;
   }
   return 0;
-}
-
-/** The picture of a snapshot in the format `file`'s extension names, written to `file` (the REPL's `.graph FILE`). */
-export async function writeGraph(snap: LabSnapshot, file: string, lab?: string): Promise<void> {
-  const format = formatOf(file);
-  if (!format) throw new Error(`cannot tell the format of ${file}: give it one of the extensions ${FORMATS.map(x => '.' + x).join(' ')}`);
-  fs.writeFileSync(file, await render(topologyOf(snap, lab === undefined ? {} : { lab }), format));
 }

@@ -1,8 +1,9 @@
 /**
- * The topology page: the SVG picture, a table of links (state, addresses, shaping, counters) and
- * the topology's JSON, in one file that needs no network. `nsh graph -o lab.html` writes it with
- * its script inlined; `nsh web` serves it live, with the script at /app.js (so the page's content
- * security policy allows no inline script).
+ * The topology page: the SVG picture, a table of links (state, addresses and VLANs, shaping,
+ * counters), the namespaces' NAT and published ports, and the topology's JSON, in one file that
+ * needs no network. `nsh graph -o lab.html` writes it with its script inlined; `nsh web` serves
+ * it live, with the script at /app.js (so the page's content security policy allows no inline
+ * script).
  */
 import { toJson } from './json.js';
 import { PAGE_SCRIPT } from './page-client.js';
@@ -66,6 +67,8 @@ export function toHtml(t: Topology, svg: string, opts: PageOptions = { live: fal
 <section><h2>Links</h2>
 <table id="links"><thead><tr><th>link</th><th>interface</th><th>state</th><th>addresses</th><th>shaping</th><th>rx rate</th><th>tx rate</th><th>rx bytes/s</th><th>tx bytes/s</th><th>rx packets</th><th>tx packets</th></tr></thead>
 <tbody id="links-body"></tbody></table></section>
+<section id="nat" hidden><h2>NAT and published ports</h2>
+<table><thead><tr><th>namespace</th><th>nat</th><th>published ports</th></tr></thead><tbody id="nat-body"></tbody></table></section>
 <section id="others" hidden><h2>Other interfaces</h2>
 <table><thead><tr><th>interface</th><th>kind</th><th>state</th><th>addresses</th></tr></thead><tbody id="others-body"></tbody></table></section>
 </main>

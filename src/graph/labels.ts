@@ -1,6 +1,6 @@
 /** The words every picture writes on a topology's nodes and edges, so DOT, Mermaid and the page agree. */
 import type { ShapeSnapshot } from '../backend/backend.js';
-import { shapeSnapshotText } from '../core/snapshot.js';
+import { shapeSnapshotText, type Published } from '../core/snapshot.js';
 import type { TopoEdge, TopoEnd, TopoNode } from './topology.js';
 
 /** `delay 10ms loss 1%`, as `shape` takes it. */
@@ -54,11 +54,20 @@ export function edgeState(e: TopoEdge): 'up' | 'down' | 'no-carrier' {
   return 'up';
 }
 
-/** The second line of a namespace node: its hostname, when it has its own. */
-export function nodeSubtitle(n: TopoNode): string | undefined {
+/** A published port as `publish` writes it: `tcp 8080 -> 10.0.1.2:80`, `udp 53 -> [fd00::2]:53`. */
+export function publishedText(p: Published): string {
+  return `${p.proto} ${p.port} -> ${p.to.includes(':') ? `[${p.to}]` : p.to}:${p.toPort}`;
+}
+
+/**
+ * The lines under a node's name: its hostname (when it has its own), bridge, forwarding and NAT on
+ * one line, then each port published there.
+ */
+export function nodeNotes(n: TopoNode): string[] {
   const parts: string[] = [];
   if (n.hostname !== undefined && n.hostname !== n.label) parts.push(`hostname ${n.hostname}`);
   if (n.kind === 'bridge') parts.push(n.vlanFiltering ? 'bridge, vlan filtering' : 'bridge');
   if (n.forwarding) parts.push('forwarding');
-  return parts.length > 0 ? parts.join(', ') : undefined;
+  if (n.nat) parts.push('nat');
+  return [...(parts.length > 0 ? [parts.join(', ')] : []), ...(n.published ?? []).map(p => `publish ${publishedText(p)}`)];
 }

@@ -3,7 +3,7 @@
  * clusters as subgraphs, edges labelled as in the DOT picture. Mermaid ids must be plain words,
  * so nodes are n1, n2 … and clusters c1, c2 … in key order (stable for the same topology).
  */
-import { edgeState, endLines, middleLines, nodeSubtitle } from './labels.js';
+import { edgeState, endLines, middleLines, nodeNotes } from './labels.js';
 import type { TopoCluster, TopoEdge, TopoEnd, TopoNode, Topology } from './topology.js';
 
 /** Text inside a Mermaid `"…"` label: quotes and angle brackets as entity codes. */
@@ -12,8 +12,8 @@ function text(s: string): string {
 }
 
 function nodeShape(n: TopoNode, id: string): string {
-  const sub = nodeSubtitle(n);
-  const label = `"${text(n.label)}${sub ? `<br/><small>${text(sub)}</small>` : ''}"`;
+  const notes = nodeNotes(n).map(l => `<br/><small>${text(l)}</small>`);
+  const label = `"${text(n.label)}${notes.join('')}"`;
   if (n.kind === 'bridge') return `${id}([${label}])`;
   if (n.kind === 'outside') return `${id}[/${label}/]`;
   return n.forwarding ? `${id}{{${label}}}` : `${id}(${label})`;

@@ -30,8 +30,18 @@ export const PAGE_SCRIPT = String.raw`(() => {
   const linkName = (edge) => {
     if (edge.kind === 'bridge') return edge.b.node.slice(3) + ' (bridge)';
     const other = edge.b.ifname !== undefined ? endName(edge.b) : edge.b.node;
-    return endName(edge.a) + ' \u2194 ' + other + (edge.kind === 'veth' ? '' : ' (' + edge.kind + ')');
+    const what = edge.kind === 'vxlan' && edge.tunnel ? 'vxlan vni ' + edge.tunnel.vni
+      : edge.kind === 'macvlan' && edge.macvlanMode ? 'macvlan ' + edge.macvlanMode : edge.kind;
+    return endName(edge.a) + ' \u2194 ' + other + (edge.kind === 'veth' ? '' : ' (' + what + ')');
   };
+  // a bridge port's VLANs, as the pictures write them
+  const portVlans = (vs) => {
+    if (!vs || vs.length === 0) return [];
+    const untagged = vs.filter((v) => v.untagged || v.pvid).map((v) => v.id);
+    const tagged = vs.filter((v) => !v.untagged && !v.pvid).map((v) => v.id);
+    return [untagged.length ? 'vlan ' + untagged.join(',') + ' untagged' : '', tagged.length ? 'vlan ' + tagged.join(',') : ''].filter(Boolean);
+  };
+  const published = (p) => p.proto + ' ' + p.port + ' \u2192 ' + (p.to.includes(':') ? '[' + p.to + ']' : p.to) + ':' + p.toPort;
 
   function renderTable() {
     const body = $('links-body');
@@ -46,7 +56,7 @@ export const PAGE_SCRIPT = String.raw`(() => {
           el('td', { class: 'link' }, i === 0 ? linkName(edge) : ''),
           el('td', { class: 'ifname' }, key),
           el('td', { class: 'state state-' + state.replace(' ', '-') }, state),
-          el('td', { class: 'addrs' }, [...end.addresses, ...vlans].join('\n')),
+          el('td', { class: 'addrs' }, [...portVlans(end.portVlans), ...end.addresses, ...vlans].join('\n')),
           el('td', { class: 'shape' }, [shapeText(end.shape), end.mtu && end.mtu !== 1500 ? 'mtu ' + end.mtu : ''].filter(Boolean).join(', ')),
           el('td', { class: 'num rx-pps' }), el('td', { class: 'num tx-pps' }),
           el('td', { class: 'num rx-bps' }), el('td', { class: 'num tx-bps' }),
@@ -64,6 +74,11 @@ export const PAGE_SCRIPT = String.raw`(() => {
     }
     $('others').hidden = others.length === 0;
     $('others-body').replaceChildren(...others);
+    const nat = topology.nodes.filter((n) => n.nat || n.published).map((n) => el('tr', { 'data-ns': n.label },
+      el('td', { class: 'link' }, n.label), el('td', { class: 'nat' }, n.nat ? 'masquerades what it forwards' : ''),
+      el('td', { class: 'published' }, (n.published || []).map(published).join('\n'))));
+    $('nat').hidden = nat.length === 0;
+    $('nat-body').replaceChildren(...nat);
     renderRates();
   }
 

@@ -1,6 +1,7 @@
 /**
  * A lab's topology, for pictures: namespaces (and `host`) and bridges as nodes, links as edges
- * between them, clusters for namespaces that hold bridges and for machines. Built from a
+ * between them, clusters for namespaces that hold bridges and for machines; a namespace's NAT and
+ * published ports are written on its node. Built from a
  * LabSnapshot, so a file (its dry run) and a live lab (the kernel) give the same picture; a live
  * lab adds state (carrier, counters). Every node, edge and cluster has a stable key, and every
  * list is sorted by key.
@@ -8,6 +9,7 @@
 import type {
   LabSnapshot, LinkSnapshot, LinkStats, NsSnapshot, ShapeSnapshot, TunnelSnapshot, VlanSnapshot,
 } from '../backend/backend.js';
+import type { Published } from '../core/snapshot.js';
 
 export type NodeKind = 'namespace' | 'bridge' | 'outside';
 
@@ -30,6 +32,10 @@ export interface TopoNode {
   readonly hostname?: string;
   /** IPv4 or IPv6 forwarding is on: a router. */
   readonly forwarding?: boolean;
+  /** The lab masquerades what the namespace forwards out (`nat`). */
+  readonly nat?: boolean;
+  /** The ports the lab published there (`publish`). */
+  readonly published?: readonly Published[];
   readonly machine?: string;
   /** The key of the cluster it is drawn in. */
   readonly cluster?: string;
@@ -246,7 +252,10 @@ export function topologyOf(snap: LabSnapshot, opts: TopologyOptions = {}): Topol
   const clusters = new Map<string, TopoCluster>();
   for (const ns of snap.namespaces) {
     const key = nsKey(ns.name);
-    if (!isLab(ns.name) && !used.has(key)) continue;
+    const nat = ns.nat === true;
+    const published = ns.published ?? [];
+    // the host (or a namespace outside the lab) is drawn when a link reaches it or the lab's NAT table is there
+    if (!isLab(ns.name) && !used.has(key) && !nat && published.length === 0) continue;
     const machine = machineOf(ns);
     const machineCluster = machine === undefined ? undefined : `cluster:machine:${machine}`;
     if (machineCluster) clusters.set(machineCluster, { key: machineCluster, kind: 'machine', label: machine! });
@@ -270,6 +279,8 @@ export function topologyOf(snap: LabSnapshot, opts: TopologyOptions = {}): Topol
       ns: ns.name,
       ...(ns.hostname !== undefined ? { hostname: ns.hostname } : {}),
       ...(ns.forwarding.ipv4 || ns.forwarding.ipv6 ? { forwarding: true } : {}),
+      ...(nat ? { nat } : {}),
+      ...(published.length > 0 ? { published } : {}),
       ...(machine !== undefined ? { machine } : {}),
       ...(cluster ? { cluster } : {}),
       ...(interfaces.length > 0 ? { interfaces } : {}),

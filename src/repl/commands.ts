@@ -1,5 +1,5 @@
 /**
- * The REPL's dot-commands (`.help`, `.explain`, `.save FILE` …): one entry each in DOT_COMMANDS,
+ * The REPL's dot-commands (`.help`, `.explain`, `.save FILE`, `.graph`, `.web` …): one entry each in DOT_COMMANDS,
  * acting through a CommandHost (the session). A new command is one more entry here, and its
  * one-line help in REPL_COMMANDS (help.ts).
  */
@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Lab } from '../runtime/lab.js';
 import { helpAll, helpFor } from './help.js';
+import { graph, type SessionWeb } from './lab-view.js';
 import { renderSave } from './save.js';
 import { fileProblem } from '../core/io.js';
 
@@ -25,6 +26,8 @@ export interface CommandHost {
   toggleExplain(): boolean;
   /** Abandons the entry being typed (a block awaiting its `}`). */
   abandonEntry(): void;
+  /** The session's live view (`.web`), which ends with the session. */
+  readonly web: SessionWeb;
 }
 
 export interface DotCommand {
@@ -42,6 +45,8 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   },
   { name: 'save', run: save },
   { name: 'show', run: (rest, h) => h.run(`show ${rest}\n`) },
+  { name: 'graph', run: graph },
+  { name: 'web', run: (rest, h) => h.web.start(rest, h) },
   { name: 'break', run: (_rest, h) => h.abandonEntry() },
 ];
 

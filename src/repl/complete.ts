@@ -75,7 +75,7 @@ function completeCommand(text: string, world: CompletionWorld): [string[], strin
   if (m[2] === undefined) return pick(text, Object.keys(REPL_COMMANDS).map(k => `.${k}`));
   const arg = m[3] ?? '';
   if (m[1] === 'help') return pick(arg, [...statementNames, '!', ...Object.keys(REPL_COMMANDS).map(k => `.${k}`)]);
-  if (m[1] === 'save') return pick(arg, paths(arg, world.cwd));
+  if (m[1] === 'save' || m[1] === 'graph') return pick(arg, paths(arg, world.cwd));
   return [[], arg];
 }
 

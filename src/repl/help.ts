@@ -8,6 +8,8 @@ export const REPL_COMMANDS: Readonly<Record<string, string>> = {
   explain: 'toggle printing the iproute2 equivalent of each line',
   save: '.save FILE writes a script that rebuilds the lab as the kernel holds it now',
   show: 'the same as `show`',
+  graph: ".graph [FILE] draws the lab (as nsh graph): .svg .dot .mmd .json .html by FILE's extension, DOT here without FILE",
+  web: '.web [--port N] serves a live view of the lab on 127.0.0.1 (as nsh web) until the session ends',
   break: 'abandon a multi-line statement',
   exit: 'leave (the lab is torn down unless nsh was started with --keep)',
 };

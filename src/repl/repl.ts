@@ -20,6 +20,7 @@ import { complete } from './complete.js';
 import { Context, withHint } from './context.js';
 import { REPL_COMMANDS } from './help.js';
 import { History, HISTORY_KEEP, type Recall } from './history.js';
+import { SessionWeb } from './lab-view.js';
 import { EntryBuffer, onCtrlD } from './input.js';
 import { closeSessionLab, openSessionLab, welcome } from './session-lab.js';
 import { RunningTerminal } from './terminal.js';
@@ -78,6 +79,7 @@ class Session implements Repl, CommandHost {
   private closed = false;
   private exitCode = 0;
   private readonly history: History;
+  readonly web = new SessionWeb();
   readonly labName: string;
   readonly cwd: string;
   readonly privileged: boolean;
@@ -210,6 +212,8 @@ class Session implements Repl, CommandHost {
       process.off('SIGTERM', this.onTerm);
       process.off('SIGHUP', this.onTerm);
     }
+    // the live view goes first: it watches the lab's namespaces, and so holds them
+    await this.web.close();
     const code = await closeSessionLab(this.lab, { keep: this.opts.keep ?? false }, s => this.complain(s));
     this.finishDone(code || this.exitCode);
   }

@@ -7,7 +7,7 @@ import type { LabSnapshot } from '../core/snapshot.js';
 import type { Statement } from '../syntax/ast.js';
 import { sortDiagnostics, type Diagnostic } from '../syntax/diagnostics.js';
 import type { Scope } from './environment.js';
-import { Interpreter } from './interpreter.js';
+import { Interpreter, type RunObserver } from './interpreter.js';
 
 export interface CheckOptions {
   readonly env: Env;
@@ -19,15 +19,18 @@ export interface CheckOptions {
   readonly labName?: string;
   /** The links an earlier run of the lab made in a namespace it did not make (the REPL's lab). */
   readonly labLinks?: (ns: string) => string[];
+  /** Told of each statement and operation of the run (the language server). */
+  readonly observer?: RunObserver;
 }
 
 /**
  * The lab's name and its links in a namespace for the interpreter: those of earlier runs, and
- * those the statements so far made there (the model follows them).
+ * those the statements so far made there (the model follows them); and the run's observer.
  */
-function lab(opts: CheckOptions, model: LabModel): { labName?: string; labLinks: (ns: string) => string[] } {
+function lab(opts: CheckOptions, model: LabModel): { labName?: string; labLinks: (ns: string) => string[]; observer?: RunObserver } {
   return {
     ...(opts.labName === undefined ? {} : { labName: opts.labName }),
+    ...(opts.observer === undefined ? {} : { observer: opts.observer }),
     labLinks: ns => [...new Set([...(opts.labLinks?.(ns) ?? []), ...model.linkNames(ns)])],
   };
 }
@@ -45,13 +48,21 @@ export async function dryRun(statements: readonly Statement[], opts: CheckOption
   return { diagnostics: sortDiagnostics(interp.diagnostics), snapshot: await backend.snapshot([...interp.lab]) };
 }
 
-/** The iproute2 / shell commands of checked statements, one block per statement. */
-export async function explainStatements(statements: readonly Statement[], opts: CheckOptions & { readonly title?: string }): Promise<string> {
+/**
+ * The iproute2 / shell commands of checked statements, one block per statement. `pastErrors`: the
+ * statements may have errors, and those that do are left out (the language server's hover).
+ * `write` is given each piece of text as it is made (then the result is empty).
+ */
+export async function explainStatements(
+  statements: readonly Statement[],
+  opts: CheckOptions & { readonly title?: string; readonly pastErrors?: boolean; readonly write?: (text: string) => void },
+): Promise<string> {
   const chunks: string[] = [];
-  const backend = new ExplainBackend({ write: t => chunks.push(t) });
+  const backend = new ExplainBackend({ write: opts.write ?? (t => chunks.push(t)) });
   if (opts.title !== undefined) backend.header(opts.title);
   // run mode: the statements are checked already, and def bodies are explained where they are called
-  const interp = new Interpreter({ backend, mode: 'run', env: opts.env, ...(opts.lab ? { lab: opts.lab } : {}), ...lab(opts, backend.model) });
+  const mode = opts.pastErrors ? 'check' : 'run';
+  const interp = new Interpreter({ backend, mode, env: opts.env, ...(opts.lab ? { lab: opts.lab } : {}), ...lab(opts, backend.model) });
   await interp.run(statements, opts.scope);
   return chunks.join('\n');
 }

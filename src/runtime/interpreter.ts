@@ -42,6 +42,18 @@ export interface InterpreterOptions {
   readonly labLinks?: (ns: string) => string[];
   /** Asked before each statement: true stops the run (Ctrl-C). */
   readonly interrupted?: () => boolean;
+  /** Told of each statement as it runs and of each operation carried out (a language server follows the dry run so). */
+  readonly observer?: RunObserver;
+}
+
+/** What a run lets an observer see: it changes nothing. */
+export interface RunObserver {
+  /** Before a statement runs; `prechecking`: a def body checked where it is defined (parameters unknown, nothing sent). */
+  enter?(s: A.Statement, scope: Scope, prechecking: boolean): void;
+  /** After it ran, or failed. */
+  leave?(s: A.Statement): void;
+  /** An operation the backend carried out. */
+  done?(op: Op): void;
 }
 
 export type Outcome =
@@ -113,6 +125,8 @@ export class Interpreter {
       this.lastTurn = Date.now();
     }
     if (this.opts.interrupted?.()) throw new StatementFailed(error('interrupted', s.span), 'interrupted');
+    const observer = this.opts.observer;
+    observer?.enter?.(s, scope, this.prechecking);
     try {
       await this.dispatch(s, scope);
     } catch (e) {
@@ -129,6 +143,8 @@ export class Interpreter {
         return;
       }
       throw err;
+    } finally {
+      observer?.leave?.(s);
     }
   }
 
@@ -146,9 +162,11 @@ export class Interpreter {
   }
 
   /** Hands an operation to the backend; a def body checked where it is defined changes nothing. */
-  private send<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
-    if (this.prechecking) return Promise.resolve(undefined as ResultOf<K>);
-    return this.backend.apply(op);
+  private async send<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
+    if (this.prechecking) return undefined as ResultOf<K>;
+    const result = await this.backend.apply(op);
+    this.opts.observer?.done?.(op);
+    return result;
   }
 
   // ---- statements -------------------------------------------------------------------------------

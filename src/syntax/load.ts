@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { IncludeStmt, Program, Statement } from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { parseSource } from './parse.js';
+import type { PieceCache } from './piece-cache.js';
 import { makeSource } from './source.js';
 
 export interface FileReader {
@@ -18,9 +19,9 @@ export interface LoadResult {
 
 const MAX_DEPTH = 32;
 
-/** Loads text that came from `name`; includes resolve against `dir`. */
-export function loadText(name: string, text: string, dir: string, reader: FileReader, self = path.resolve(dir, name)): LoadResult {
-  const parsed = parseSource(makeSource(name, text));
+/** Loads text that came from `name`; includes resolve against `dir`; `cache`: pieces of the text parsed before. */
+export function loadText(name: string, text: string, dir: string, reader: FileReader, self = path.resolve(dir, name), cache?: PieceCache): LoadResult {
+  const parsed = parseSource(makeSource(name, text), cache);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const statements = resolveIncludes(parsed.program.statements, dir, reader, [self], diagnostics);
   return { program: { ...parsed.program, statements }, diagnostics, incomplete: parsed.incomplete };

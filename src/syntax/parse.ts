@@ -1,18 +1,11 @@
 /** Text → tokens → CST → AST, with every problem returned as a diagnostic. */
-import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import type { Program, Statement } from './ast.js';
-import { AstBuilder } from './cst-to-ast.js';
-import type { ProgramCstNode } from './cst.js';
-import { error, type Diagnostic } from './diagnostics.js';
-import { tokenize } from './lexer.js';
-import { UNCLOSED } from './parse-messages.js';
-import { theParser } from './parser.js';
-import { MAX_NESTING } from './limits.js';
-import { LBrace, RBrace } from './tokens.js';
+import type { Diagnostic } from './diagnostics.js';
+import { parsePiece } from './parse-piece.js';
+import type { PieceCache } from './piece-cache.js';
 import { splitTopLevel } from './pieces.js';
-import { spanAt, type Origin, type Source, type Span } from './source.js';
-import { usage } from './usage.js';
-import { tokenSpan, UNTERMINATED } from './words.js';
+import { parseRecovering, recoverPiece } from './recover.js';
+import type { Source } from './source.js';
 
 export interface ParseResult {
   readonly program: Program;
@@ -21,117 +14,39 @@ export interface ParseResult {
   readonly incomplete: boolean;
 }
 
-interface PieceResult {
-  readonly statements: Statement[];
-  readonly diagnostics: Diagnostic[];
-  readonly incomplete: boolean;
-}
-
-function errorSpan(at: Origin, text: string, tok: IToken): Span {
-  if (tok.tokenType === EOF || Number.isNaN(tok.startOffset)) {
-    const end = at.offset + text.replace(/\s+$/, '').length;
-    return spanAt(at.source, end, end + 1);
-  }
-  return tokenSpan(at, tok);
-}
-
-/** The usage of the innermost statement the error is in. */
-function hintFor(e: IRecognitionException): string | undefined {
-  const stack = e.context?.ruleStack ?? [];
-  const rule = [...stack].reverse().find(r => r.endsWith('Stmt') && usage[r]) ?? stack.findLast(r => usage[r] && r !== 'block');
-  return rule ? `usage: ${usage[rule]}` : undefined;
-}
-
-/** The innermost "{" that no "}" closes. */
-function unclosedBrace(at: Origin, tokens: readonly IToken[]): Span {
-  const open: IToken[] = [];
-  for (const t of tokens) {
-    if (t.tokenType === LBrace) open.push(t);
-    else if (t.tokenType === RBrace) open.pop();
-  }
-  const last = open[open.length - 1] ?? tokens[tokens.length - 1]!;
-  return tokenSpan(at, last);
-}
-
-function atEnd(text: string, tok: IToken): boolean {
-  if (tok.tokenType === EOF || Number.isNaN(tok.startOffset)) return true;
-  return text.slice(tok.startOffset).trim() === '';
-}
-
-/** The first "{" that opens a block nested more than MAX_NESTING deep, if any. */
-function tooDeep(tokens: readonly IToken[]): IToken | undefined {
-  let depth = 0;
-  for (const t of tokens) {
-    if (t.tokenType === LBrace && ++depth > MAX_NESTING) return t;
-    if (t.tokenType === RBrace && depth > 0) depth--;
-  }
-  return undefined;
-}
-
-function parsePiece(at: Origin, text: string, recovering: boolean): PieceResult {
-  const lexed = tokenize(at, text);
-  // the parser, the tree and the interpreter go one level deeper on the stack per block
-  const deep = tooDeep(lexed.tokens);
-  if (deep) {
-    const d = error(`blocks nest more than ${MAX_NESTING} deep`, tokenSpan(at, deep), 'move the inner part into a def');
-    return { statements: [], diagnostics: [...lexed.diagnostics, d], incomplete: false };
-  }
-  const parser = theParser(recovering);
-  parser.input = lexed.tokens;
-  const cst = parser.program();
-  const diagnostics: Diagnostic[] = [...lexed.diagnostics];
-  let lastLine = -1;
-  const lexLines = new Set(lexed.diagnostics.map(d => d.span?.line));
-  for (const e of parser.errors) {
-    // After recovery the parser often stumbles again on the same line, or at the end of the
-    // input: those are echoes of the first error, not news.
-    const span = e.message === UNCLOSED ? unclosedBrace(at, lexed.tokens) : errorSpan(at, text, e.token);
-    if (lexLines.has(span.line) || span.line === lastLine || (lastLine !== -1 && atEnd(text, e.token) && e.message !== UNCLOSED)) continue;
-    if (e.message === UNCLOSED && diagnostics.some(d => d.message === UNCLOSED)) continue;
-    lastLine = span.line;
-    diagnostics.push(error(e.message, span, hintFor(e)));
-  }
-  const builder = new AstBuilder(at, parser.errors.length > 0);
-  // without recovery, a failed parse returns no tree at all
-  const statements = cst ? [...builder.program((cst as ProgramCstNode).children).statements] : [];
-  // A broken word (an unterminated string) explains a parse error on its line: keep only the cause.
-  // An unterminated string runs to the end of the input: it explains every parse error after it,
-  // and a "{" that is never closed.
-  const wordLines = new Set(builder.diagnostics.map(d => d.span?.line));
-  const open = builder.diagnostics.find(d => d.code === UNTERMINATED)?.span;
-  const echo = (d: Diagnostic) => wordLines.has(d.span?.line) || (open !== undefined && (d.message === UNCLOSED || (d.span?.start ?? 0) >= open.start));
-  const kept = diagnostics.filter(d => lexed.diagnostics.includes(d) || !echo(d));
-  kept.push(...builder.diagnostics);
-  diagnostics.length = 0;
-  diagnostics.push(...kept);
-  // Unfinished, so that more text could complete it (the REPL's "..."): only a "{" that is not
-  // closed yet, or a string that is not; a statement that misses words is an error at once.
-  const unfinished = open
-    ? builder.diagnostics.every(d => d.code === UNTERMINATED)
-    : builder.diagnostics.length === 0 && parser.errors.length > 0 && parser.errors.every(e => e.message === UNCLOSED);
-  const incomplete = lexed.diagnostics.length === 0 && unfinished;
-  return { statements, diagnostics, incomplete };
-}
-
 /** Pieces of this many lines or more are parsed one at a time: a smaller heap, much less GC. */
-const PIECE_LINES = 100;
+export const PIECE_LINES = 100;
 
-export function parseSource(source: Source): ParseResult {
+/** `cache`: pieces parsed before (a text parsed again after an edit parses only what changed). */
+export function parseSource(source: Source, cache?: PieceCache): ParseResult {
   const span = { source, start: 0, end: source.text.length, line: 1, col: 1 };
+  cache?.begin();
   // The fast path: piece by piece, without error recovery.
   const statements: Statement[] = [];
-  let clean = true;
+  const diagnostics: Diagnostic[] = [];
   for (const p of splitTopLevel(source.text, PIECE_LINES)) {
-    const r = parsePiece({ source, offset: p.start, line: p.line }, source.text.slice(p.start, p.end), false);
-    if (r.diagnostics.length > 0) {
-      clean = false;
-      break;
+    const text = source.text.slice(p.start, p.end);
+    const at = { source, offset: p.start, line: p.line };
+    const kept = cache?.get(text, at);
+    if (kept) {
+      for (const s of kept) statements.push(s);
+      continue;
     }
+    const r = parsePiece(at, text, false);
+    if (r.diagnostics.length > 0) {
+      // A piece with an error is parsed again statement by statement (recover.ts), on its own when
+      // that gives what a parse of the whole text would; else all from it to the end is.
+      const alone = recoverPiece(source, p.start, p.end, PIECE_LINES, cache);
+      if (!alone) {
+        const rest = parseRecovering(source, PIECE_LINES, cache, p.start, statements);
+        return diagnostics.length === 0 ? rest : { ...rest, diagnostics: [...diagnostics, ...rest.diagnostics], incomplete: false };
+      }
+      for (const s of alone.statements) statements.push(s);
+      for (const d of alone.diagnostics) diagnostics.push(d);
+      continue;
+    }
+    cache?.put(text, at, r.statements);
     for (const s of r.statements) statements.push(s);
   }
-  if (clean) return { program: { kind: 'program', statements, span }, diagnostics: [], incomplete: false };
-  // With an error anywhere, parse the whole text at once with recovery, so it sees all of it.
-  const r = parsePiece({ source, offset: 0, line: 1 }, source.text, true);
-  const diagnostics = r.diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
-  return { program: { kind: 'program', statements: r.statements, span }, diagnostics, incomplete: r.incomplete };
+  return { program: { kind: 'program', statements, span }, diagnostics, incomplete: false };
 }

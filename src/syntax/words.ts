@@ -36,6 +36,11 @@ export function tokenSpan(at: Origin, tok: IToken): Span {
 /** The code of the diagnostic of a string that is not closed: it runs to the end of the input. */
 export const UNTERMINATED = 'unterminated-string';
 
+/** The problem of a string that is not closed, at its opening quote. */
+export function unterminated(quote: '"' | "'", at: Span): Diagnostic {
+  return error(`unterminated string: expected a closing ${quote}`, at, undefined, UNTERMINATED);
+}
+
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const BARE = /[^"'\\$]+/y;
 
@@ -141,7 +146,7 @@ class WordReader {
           }
         }
         if (!closed) {
-          this.diagnostics.push(error('unterminated string: expected a closing "', this.span(open, open + 1), undefined, UNTERMINATED));
+          this.diagnostics.push(unterminated('"', this.span(open, open + 1)));
         } else if (i === open + 2) {
           this.flush(open);
           this.parts.push({ kind: 'text', value: '', quoted: 'double', span: this.span(open, i) });
@@ -149,7 +154,7 @@ class WordReader {
       } else if (c === "'") {
         const close = img.indexOf("'", i + 1);
         if (close === -1) {
-          this.diagnostics.push(error("unterminated string: expected a closing '", this.span(i, i + 1), undefined, UNTERMINATED));
+          this.diagnostics.push(unterminated("'", this.span(i, i + 1)));
           i = img.length;
         } else {
           if (close === i + 1) {

@@ -46,7 +46,7 @@ export interface TutorialOptions {
 }
 
 /**
- * examples/walkthrough of the package: from the bundle (dist/cli.js) it is ../examples/walkthrough;
+ * examples/walkthrough of the package: from the bundle (dist/cli.cjs) it is ../examples/walkthrough;
  * from the compiled sources (build/src/tutorial/) a few levels further up.
  */
 export function examplesDir(from: string = import.meta.url): string | undefined {

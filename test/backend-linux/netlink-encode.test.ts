@@ -29,6 +29,7 @@ const ipRequest = (key: string, req: NlRequest): Buffer => ipRequestIn(FIXTURES,
 const CASES: Array<[key: string, req: NlRequest]> = [
   ['veth_add', vethCreate({ name: 'v0' }, { name: 'v1' })],
   ['veth_netns', vethCreate({ name: 'v2', mtu: 1400, netns: { fd: 4 } }, { name: 'v3', mtu: 1400, netns: { fd: 5 } })],
+  ['veth_queues', vethCreate({ name: 'v4', queues: 1 }, { name: 'v5', queues: 1 })],
   ['bridge_add', bridgeCreate('br0')],
   ['link_up', linkSetUp(3, true)],
   ['link_down', linkSetUp(3, false)],

@@ -1,41 +1,37 @@
 /**
  * Graphviz (WebAssembly, about 800 kB) is loaded only to draw an SVG: `nsh check` and a plain run
- * never load it. Every module bin/nsh loads is logged by a resolve hook (module.register), and
- * the files of dist/ among them are searched for the package's code.
+ * never load it. Every file bin/nsh reads is logged by a --require hook (the bundle's loader,
+ * dist/load.cjs, reads each file it compiles), and the files of dist/ among them are searched for
+ * the package's code.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describeKernel, nsh } from '../cli-kernel/harness.js';
 import { repoRoot } from './golden-files.js';
 
-/** The dist/ files bin/nsh loaded for `args`. */
+/** The dist/ files bin/nsh read for `args`. */
 function loadedFiles(args: string[]): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsh-loaded-'));
   try {
     const list = path.join(dir, 'loaded.txt');
-    const hooks = `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(list)}, r.url + '\\n'); return r; }`;
-    const register = path.join(dir, 'register.mjs');
-    // the hooks run in a thread of their own, which must not register them again
+    const hook = path.join(dir, 'hook.cjs');
     fs.writeFileSync(
-      register,
-      `import { register } from 'node:module';\nimport { isMainThread } from 'node:worker_threads';\nif (isMainThread) register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));\n`,
+      hook,
+      `const fs = require('node:fs');\nconst read = fs.readFileSync;\nfs.readFileSync = function (f, ...rest) {\n  if (typeof f === 'string') fs.appendFileSync(${JSON.stringify(list)}, f + '\\n');\n  return read.call(this, f, ...rest);\n};\n`,
     );
     const r = spawnSync(path.join(repoRoot, 'bin/nsh'), args, {
       cwd: repoRoot,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import ${register}` },
+      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--require ${hook}` },
     });
     assert.equal(r.status, 0, r.stderr);
     return fs
       .readFileSync(list, 'utf8')
       .split('\n')
-      .filter(u => u.startsWith('file:'))
-      .map(u => fileURLToPath(u))
-      .filter(f => f.startsWith(path.join(repoRoot, 'dist')));
+      .filter(f => f.startsWith(path.join(repoRoot, 'dist')) && f.endsWith('.cjs'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -45,13 +41,13 @@ const graphvizIn = (files: string[]) => files.filter(f => fs.readFileSync(f, 'ut
 
 describe('graph: what loads Graphviz', () => {
   it('the bundle holds Graphviz in a chunk of its own', () => {
-    const chunks = fs.readdirSync(path.join(repoRoot, 'dist/chunks')).filter(f => f.endsWith('.js')).map(f => path.join(repoRoot, 'dist/chunks', f));
+    const chunks = fs.readdirSync(path.join(repoRoot, 'dist/chunks')).filter(f => f.endsWith('.cjs')).map(f => path.join(repoRoot, 'dist/chunks', f));
     assert.equal(graphvizIn(chunks).length, 1);
   });
 
   it('nsh check does not load it', () => {
     const files = loadedFiles(['check', 'examples/labs/router.ns']);
-    assert.ok(files.some(f => f.endsWith('dist/cli.js')), 'the hook saw the modules');
+    assert.ok(files.some(f => f.endsWith('dist/cli.cjs')), 'the hook saw the modules');
     assert.deepEqual(graphvizIn(files), []);
   });
 

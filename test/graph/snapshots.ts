@@ -1,7 +1,7 @@
 /**
  * Hand-written snapshots: the examples' labs as the kernel holds them after a run (the host of a
- * test sandbox holds only lo), and a lab that uses what v2 adds (machines, VXLAN, VLANs, shaping,
- * macvlan, a veth to a namespace outside the lab).
+ * test sandbox holds only lo), a lab that uses what v2 adds (machines, VXLAN, VLANs, shaping,
+ * macvlan, a veth to a namespace outside the lab), and one with NAT and published ports.
  */
 import type { LabSnapshot, LinkSnapshot, NsSnapshot } from '../../src/backend/backend.js';
 
@@ -74,4 +74,20 @@ export const campus: LabSnapshot = {
   ],
 };
 
-export const all: Readonly<Record<string, LabSnapshot>> = { hello, router, star, dualstack, campus };
+/** A lab behind the host's NAT, with ports published in the host and in the lab's router. */
+export const natted: LabSnapshot = {
+  namespaces: [
+    ns('host', [lo(), { name: 'eth0', kind: 'device', up: true, mtu: 1500, addresses: ['192.0.2.10/24'] }, veth('r-up', 'r', 'up', ['10.0.0.1/30'])], {
+      forwarding: { ipv4: true, ipv6: true },
+      nat: true,
+      published: [{ proto: 'tcp', port: 8080, to: '10.0.1.2', toPort: 80 }],
+    }),
+    ns('r', [lo(true), veth('up', 'host', 'r-up', ['10.0.0.2/30']), veth('h1', 'h1', 'eth0', ['10.0.1.1/24', 'fd00:1::1/64'])], {
+      forwarding: { ipv4: true, ipv6: true },
+      published: [{ proto: 'udp', port: 5353, to: 'fd00:1::2', toPort: 53 }],
+    }),
+    ns('h1', [lo(true), veth('eth0', 'r', 'h1', ['10.0.1.2/24', 'fd00:1::2/64'])], { routes: [{ dest: 'default', family: 4, via: '10.0.1.1' }] }),
+  ],
+};
+
+export const all: Readonly<Record<string, LabSnapshot>> = { hello, router, star, dualstack, campus, natted };

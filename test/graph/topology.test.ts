@@ -73,6 +73,23 @@ describe('graph: topology of a snapshot', () => {
     assert.equal(t.nodes.find(n => n.key === 'ns:host')!.interfaces, undefined);
   });
 
+  it('NAT and published ports are written on their namespace; the host is drawn for them even when no link reaches it', () => {
+    const t = handWritten.natted!;
+    const host = t.nodes.find(n => n.key === 'ns:host')!;
+    assert.equal(host.nat, true);
+    assert.deepEqual(host.published, [{ proto: 'tcp', port: 8080, to: '10.0.1.2', toPort: 80 }]);
+    const dot = toDot(t);
+    assert.match(dot, /<b>host<\/b><br\/><font [^>]*>forwarding, nat<\/font><br\/><font [^>]*>publish tcp 8080 -&gt; 10\.0\.1\.2:80<\/font>/);
+    assert.match(dot, /publish udp 5353 -&gt; \[fd00:1::2\]:53/);
+    assert.match(toMermaid(t), /host<br\/><small>forwarding, nat<\/small><br\/><small>publish tcp 8080 -#gt; 10\.0\.1\.2:80<\/small>/);
+    // the host with the lab's NAT table and no link of the lab
+    const alone = topologyOf({ namespaces: [{ ...snaps.natted.namespaces[0]!, links: [] }, snaps.natted.namespaces[2]!] });
+    assert.deepEqual(keys(alone.nodes), ['ns:h1', 'ns:host']);
+    assert.equal(alone.nodes.find(n => n.key === 'ns:host')!.nat, true);
+    // a host without any is not drawn
+    assert.deepEqual(keys(handWritten.router!.nodes), ['ns:h1', 'ns:h2', 'ns:r']);
+  });
+
   it('keys are unique and every list is sorted by key; every edge ends on a node', () => {
     for (const [name, t] of Object.entries(handWritten)) {
       for (const list of [t.nodes, t.edges, t.clusters]) {

@@ -3,11 +3,11 @@
  * events it sends when the lab changes (told through onChange), and the rates it computes.
  */
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
 import type { LabSnapshot, LinkSnapshot } from '../../src/backend/backend.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import type { LiveSource } from '../../src/web/live-source.js';
 import { hello } from '../graph/snapshots.js';
+import { events, request } from './http.js';
 import { sandboxLoopbackUp } from './loopback.js';
 
 /** hello, with a.v0 up or down and its counters at `n` packets of 100 bytes. */
@@ -19,46 +19,6 @@ function helloAt(up: boolean, n: number): LabSnapshot {
       links: ns.links.map((l): LinkSnapshot => (l.kind === 'veth' ? { ...l, stats, ...(ns.name === 'a' ? { up } : {}) } : l)),
     })),
   };
-}
-
-function get(port: number, path: string, host = `127.0.0.1:${port}`, method = 'GET'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method, headers: { Host: host } }, res => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', c => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Reads Server-Sent Events from /events until `until` says stop; returns them. */
-function events(port: number, until: (evs: { event: string; data: string }[]) => boolean): Promise<{ event: string; data: string }[]> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/events', headers: { Host: `localhost:${port}` } }, res => {
-      let buf = '';
-      const evs: { event: string; data: string }[] = [];
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        buf += c;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data !== undefined) evs.push({ event, data });
-        }
-        if (until(evs)) {
-          req.destroy();
-          resolve(evs);
-        }
-      });
-    });
-    req.on('error', e => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
-  });
 }
 
 describe('web: the server', () => {
@@ -85,19 +45,66 @@ describe('web: the server', () => {
     assert.equal(changed, undefined, 'close() stops watching');
   });
 
-  it('listens on 127.0.0.1 and answers only GET for its own Host names', async () => {
+  it('listens on 127.0.0.1 and serves the page, its script, the picture and the topology', async () => {
     assert.equal(server.url, `http://127.0.0.1:${server.port}/`);
-    assert.equal((await get(server.port, '/')).status, 200);
-    assert.equal((await get(server.port, '/', `localhost:${server.port}`)).status, 200);
-    assert.equal((await get(server.port, '/', `127.0.0.1.nip.example:${server.port}`)).status, 403);
-    assert.equal((await get(server.port, '/', 'localhost:1')).status, 403);
-    assert.equal((await get(server.port, '/', undefined, 'POST')).status, 405);
-    assert.equal((await get(server.port, '/', undefined, 'HEAD')).status, 405);
-    assert.equal((await get(server.port, '/../../etc/passwd')).status, 404);
-    const page = (await get(server.port, '/')).body;
-    assert.match(page, /<script src="\/app\.js"><\/script>/);
-    assert.doesNotMatch(page, /https?:\/\/(?!www\.w3\.org)/, 'the page names no other site');
-    assert.match((await get(server.port, '/graph.svg')).body, /<svg[^]*id="veth:a\.v0\|host\.v1"/);
+    const page = await request(server.port);
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<script src="\/app\.js"><\/script>/);
+    assert.doesNotMatch(page.body, /https?:\/\/(?!www\.w3\.org)/, 'the page names no other site');
+    assert.match(String(page.headers['content-security-policy']), /default-src 'none'; script-src 'self'/);
+    assert.equal((await request(server.port, { path: '/app.js' })).status, 200);
+    assert.match((await request(server.port, { path: '/graph.svg' })).body, /<svg[^]*id="veth:a\.v0\|host\.v1"/);
+    assert.equal(JSON.parse((await request(server.port, { path: '/topology.json' })).body).edges[0].key, 'veth:a.v0|host.v1');
+  });
+
+  it('answers only requests whose Host is its own (a name rebound to 127.0.0.1 reads nothing)', async () => {
+    const p = server.port;
+    assert.equal((await request(p, { host: `localhost:${p}` })).status, 200);
+    for (const host of [`127.0.0.1.nip.example:${p}`, `attacker.example:${p}`, 'localhost:1', '127.0.0.1', 'localhost', `localhost.:${p}`, `[::1]:${p}`, `127.0.0.2:${p}`]) {
+      for (const path of ['/', '/topology.json', '/graph.svg', '/events', '/app.js']) {
+        const r = await request(p, { host, path });
+        assert.equal(r.status, 403, `Host: ${host} ${path}`);
+        assert.doesNotMatch(r.body, /veth|host\.v1|<svg/, `Host: ${host} ${path} tells nothing of the lab`);
+      }
+    }
+    const none = await request(p, { host: null });
+    assert.ok(none.status === 400 || none.status === 403, `no Host header: ${none.status}`);
+  });
+
+  it('is read-only: GET alone, every other method 405 with Allow: GET', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']) {
+      for (const path of ['/', '/topology.json', '/events']) {
+        const r = await request(server.port, { method, path });
+        assert.equal(r.status, 405, `${method} ${path}`);
+        assert.equal(r.headers.allow, 'GET', `${method} ${path}`);
+      }
+    }
+  });
+
+  it('serves its own few assets only: no path reaches a file', async () => {
+    for (const path of ['/../../etc/passwd', '/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '//etc/passwd', '/app.js/../../../etc/passwd', '/etc/passwd', '/index.html', '/app.js%00.png', '/node_modules/mermaid/package.json', '/src/web/server.ts', '/dist/nsh.js']) {
+      const r = await request(server.port, { path });
+      assert.equal(r.status, 404, path);
+      assert.doesNotMatch(r.body, /root:|import |"name"/, path);
+    }
+    // a path that resolves to an asset is that asset, never a file
+    const js = await request(server.port, { path: '/x/../app.js' });
+    assert.equal(js.status, 200);
+    assert.match(js.body, /^\(\(\) => \{/);
+  });
+
+  it('sends no CORS headers, whatever the Origin: a page of another site cannot read it', async () => {
+    for (const path of ['/', '/topology.json', '/graph.svg', '/app.js', '/nosuch']) {
+      for (const origin of ['https://attacker.example', 'null', `http://127.0.0.1:${server.port}`]) {
+        const r = await request(server.port, { path, headers: { Origin: origin } });
+        const cors = Object.keys(r.headers).filter(h => h.startsWith('access-control-'));
+        assert.deepEqual(cors, [], `${path} from ${origin}`);
+        assert.equal(r.headers['cross-origin-resource-policy'], 'same-origin');
+      }
+    }
+    const preflight = await request(server.port, { method: 'OPTIONS', path: '/topology.json', headers: { Origin: 'https://attacker.example', 'Access-Control-Request-Method': 'GET' } });
+    assert.equal(preflight.status, 405);
+    assert.deepEqual(Object.keys(preflight.headers).filter(h => h.startsWith('access-control-')), []);
   });
 
   it('a change told by the source reaches the events: the picture with the link down, then rates', async () => {

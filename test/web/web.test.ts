@@ -1,20 +1,21 @@
 /**
  * `nsh web` in a real browser, inside the sandbox (whose network namespace has only lo, brought
  * up here): a lab built with bin/nsh, its live view opened in headless Chromium, then changes
- * made to the lab by other nsh runs reach the page: a link taken down, a ping's counters, a new
- * namespace. A screenshot of each step goes to test-results/web-*.png, to be looked at. The
+ * made to the lab by other nsh runs reach the page: a link taken down, a link shaped, a ping's
+ * counters, a new namespace. A screenshot of each step goes to test-results/web-*.png, to be looked at. The
  * server's guards are checked too: Host header, GET only, nothing but the lab's objects.
  */
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { haveChromium, launchChromium, type OpenBrowser } from '../helpers/browser.js';
-import { assertClean, describeKernel, nsh, nshAsync, root } from '../cli-kernel/harness.js';
+import { assertClean, describeKernel, hostLinks, ip, nsh, nshAsync, root } from '../cli-kernel/harness.js';
+import { events, request, type RequestOptions } from './http.js';
 import { sandboxLoopbackUp } from './loopback.js';
 
+/** nsh web's default port: the test runs it without --port (and without LAB: its lab is the one up). */
 const PORT = 7878;
 const LAB = `
 ns a
@@ -24,26 +25,17 @@ bridge c.br0
 veth a.v0 10.9.0.1/24 <-> c.pa
 veth b.v0 10.9.0.2/24 <-> c.pb
 attach c.pa c.pb -> c.br0
-veth a.up 10.8.0.1/24 <-> host.a 10.8.0.2/24
+veth a.up 10.8.0.1/24 <-> host.a 10.8.0.2/24 rate 10mbit
 up *.lo
 `;
 
-/** A GET (or another method) to the server, with the Host header given. */
-function request(opts: { path?: string; host?: string; method?: string }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: PORT, path: opts.path ?? '/', method: opts.method ?? 'GET', headers: { Host: opts.host ?? `127.0.0.1:${PORT}` } },
-      res => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', c => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** Links of the host that are not the lab's: a veth pair of the host's own, one end with an address. */
+const STRAY = ['strayA', 'strayB'];
+const removeStray = () => {
+  if (hostLinks().includes('strayA')) ip('link', 'del', 'strayA');
+};
+
+const get = (opts: RequestOptions = {}) => request(PORT, opts);
 
 /** Waits for the line nsh web prints when it serves. */
 function served(child: ChildProcess): Promise<string> {
@@ -84,8 +76,10 @@ describeWeb('web: the live view in a browser', function () {
   before(async () => {
     restoreLoopback = sandboxLoopbackUp();
     fs.mkdirSync(shots, { recursive: true });
+    ip('link', 'add', 'strayA', 'type', 'veth', 'peer', 'name', 'strayB');
+    ip('addr', 'add', '192.0.2.77/24', 'dev', 'strayA');
     run(LAB);
-    web = nshAsync(['web', '--port', String(PORT)]);
+    web = nshAsync(['web']);
     url = await served(web);
     chromium = await launchChromium();
     page = await chromium.browser.newPage();
@@ -96,27 +90,35 @@ describeWeb('web: the live view in a browser', function () {
     await chromium?.close();
     if (web && web.exitCode === null) web.kill('SIGKILL');
     nsh(['down', 'web']);
+    removeStray();
     restoreLoopback();
   });
 
-  it('serves on 127.0.0.1 only, to its own Host names, GET only, and nothing but the lab', async () => {
+  it('serves on 127.0.0.1 only, to its own Host names, GET only', async () => {
     assert.equal(url, `http://127.0.0.1:${PORT}/`);
-    assert.equal((await request({})).status, 200);
-    assert.equal((await request({ host: `localhost:${PORT}` })).status, 200);
-    assert.equal((await request({ host: `attacker.example:${PORT}` })).status, 403);
-    assert.equal((await request({ host: '127.0.0.1' })).status, 403);
-    const post = await request({ method: 'POST' });
+    assert.equal((await get()).status, 200);
+    assert.equal((await get({ host: `localhost:${PORT}` })).status, 200);
+    assert.equal((await get({ host: `attacker.example:${PORT}` })).status, 403);
+    assert.equal((await get({ host: '127.0.0.1' })).status, 403);
+    const post = await get({ method: 'POST' });
     assert.equal(post.status, 405);
     assert.equal(post.headers.allow, 'GET');
-    assert.equal((await request({ method: 'DELETE', path: '/topology.json' })).status, 405);
-    assert.equal((await request({ path: '/etc/passwd' })).status, 404);
-    const page = await request({});
-    assert.match(String(page.headers['content-security-policy']), /default-src 'none'; script-src 'self'/);
-    // the lab's namespaces, and the host only for the lab's link to it: none of the host's own interfaces
-    const t = JSON.parse((await request({ path: '/topology.json' })).body) as { nodes: { key: string; interfaces?: unknown }[]; edges: { key: string }[] };
+    assert.equal((await get({ method: 'DELETE', path: '/topology.json' })).status, 405);
+    assert.equal((await get({ path: '/etc/passwd' })).status, 404);
+    assert.match(String((await get()).headers['content-security-policy']), /default-src 'none'; script-src 'self'/);
+  });
+
+  it('shows nothing but the lab: the host only for the link the lab made there, none of the other links of the host', async () => {
+    const t = JSON.parse((await get({ path: '/topology.json' })).body) as { nodes: { key: string; interfaces?: unknown }[]; edges: { key: string }[] };
     assert.deepEqual(t.nodes.map(n => n.key), ['br:c.br0', 'ns:a', 'ns:b', 'ns:c', 'ns:host']);
     assert.deepEqual(t.edges.map(e => e.key), ['bridge:c.br0', 'veth:a.up|host.a', 'veth:a.v0|c.pa', 'veth:b.v0|c.pb']);
-    assert.ok(!/"lo"/.test(JSON.stringify(t)));
+    for (const path of ['/', '/topology.json', '/graph.svg']) {
+      const body = (await get({ path })).body;
+      for (const l of [...STRAY, '192.0.2.77']) assert.ok(!body.includes(l), `${path} names ${l}`);
+      assert.ok(!/"lo"|>lo</.test(body), `${path} names lo`);
+    }
+    const first = JSON.stringify(await events(PORT, evs => evs.some(e => e.event === 'rates')));
+    for (const l of STRAY) assert.ok(!first.includes(l), `/events names ${l}`);
   });
 
   it('shows every namespace, the bridge and every link, with addresses and state', async () => {
@@ -131,6 +133,11 @@ describeWeb('web: the live view in a browser', function () {
     assert.equal(await cell(page, 'a.v0', 'addrs'), '10.9.0.1/24');
     assert.equal(await cell(page, 'a.v0', 'state'), 'up');
     assert.equal(await cell(page, 'host.a', 'addrs'), '10.8.0.2/24');
+    // the shaping, read back from the link's qdisc: in the table and on the link in the picture
+    assert.equal(await cell(page, 'a.up', 'shape'), 'rate 10mbit');
+    assert.equal(await cell(page, 'host.a', 'shape'), 'rate 10mbit');
+    assert.equal(await cell(page, 'a.v0', 'shape'), '');
+    assert.match(await page.$eval('#graph g[id="veth:a.up|host.a"]', g => g.textContent ?? ''), /rate 10mbit/);
     // everything the page loaded is nsh's own
     assert.deepEqual(requests.filter(u => !u.startsWith(url)), []);
     await shot(page, '1-lab');
@@ -151,13 +158,30 @@ describeWeb('web: the live view in a browser', function () {
     });
   });
 
+  it('`shape a.v0 rate 1mbit` in the lab: the page shows the shaping, and `shape a.v0 off` takes it away', async () => {
+    run('shape a.v0 rate 1mbit');
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document;
+      return d.querySelector('tr[data-if="a.v0"] td.shape')?.textContent === 'rate 1mbit' && /rate 1mbit/.test(d.querySelector('#graph g[id="veth:a.v0|c.pa"]')?.textContent ?? '');
+    });
+    assert.equal(await cell(page, 'c.pa', 'shape'), '');
+    await shot(page, '2-shaped');
+    run('shape a.v0 off');
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document;
+      return d.querySelector('tr[data-if="a.v0"] td.shape')?.textContent === '';
+    });
+  });
+
   it('a ping across the bridge raises the counters and the rates', async () => {
     const before = Number(await cell(page, 'b.v0', 'rx-packets'));
     const ping = nshAsync(['--name', 'web', '-e', 'in a ping 10.9.0.2 -c 12 -i 0.25']);
     const pinged = new Promise<number | null>(resolve => ping.once('exit', code => resolve(code)));
     await page.waitForFunction(() => {
       const d = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document;
-      return /[1-9]/.test(d.querySelector('tr[data-if="b.v0"] td.rx-pps')?.textContent ?? '');
+      const rate = (cls: string) => /[1-9]/.test(d.querySelector(`tr[data-if="b.v0"] td.${cls}`)?.textContent ?? '');
+      // packets and bytes per second, both
+      return rate('rx-pps') && rate('rx-bps');
     });
     await shot(page, '3-ping');
     assert.equal(await pinged, 0);
@@ -182,6 +206,7 @@ describeWeb('web: the live view in a browser', function () {
     web!.kill('SIGINT');
     assert.equal(await exited, 130);
     nsh(['down', 'web']);
+    removeStray();
     assertClean();
   });
 });

@@ -484,10 +484,11 @@ export class LabModel {
   /** The lab as a snapshot: the host (where the lab made links there), then `lab`'s namespaces in order. */
   snapshot(lab: readonly string[]): LabSnapshot {
     const names = ['host', ...lab.filter(n => n !== 'host')];
+    const shown = new Set(names);
     const namespaces = names.flatMap(name => {
       const ns = this.spaces.get(name);
       if (!ns || (name === 'host' && ns.links.size === 0 && !ns.nat && ns.published.length === 0)) return [];
-      return [this.nsSnapshot(ns, new Set(names))];
+      return [this.nsSnapshot(ns, shown)];
     });
     return { namespaces };
   }

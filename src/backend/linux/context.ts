@@ -5,6 +5,7 @@
  */
 import type { Span } from '../../core/span.js';
 import { OpError, SHELL_ONLY, type Endpoint, type NsRef, type Pid } from '../backend.js';
+import { untilNotTentative } from './dad.js';
 import { attempt, translate } from './errors.js';
 import { close } from './libc.js';
 import { hostNetnsFd, openNetns } from './netns.js';
@@ -138,6 +139,17 @@ export class LinuxContext {
     for (const ep of eps) if (ep.ifname !== 'lo') this.unsettled.push(ep);
   }
 
+  /**
+   * Links brought up again (`up`), or given an address (`addr`): their IPv6 addresses are
+   * tentative until the kernel's address worker has looked at them (dad.ts), which a busy machine
+   * can delay past a ping's first probe: settle() waits for that too.
+   */
+  private readonly restarted: Endpoint[] = [];
+
+  addressesPending(eps: readonly Endpoint[]): void {
+    this.restarted.push(...eps);
+  }
+
   settle(): void {
     // one batch per namespace; a link gone since (deleted, moved, its namespace deleted) has
     // nothing to wait for, so the answers are not looked at
@@ -146,6 +158,13 @@ export class LinuxContext {
         this.handles.socket(ns).batch(list.map(ep => linkGetByName(ep.ifname)));
       } catch {
         // the namespace itself is gone
+      }
+    }
+    for (const [ns, list] of byNamespace(this.restarted.splice(0))) {
+      try {
+        untilNotTentative(this.handles.socket(ns), new Set(list.map(ep => this.handles.index(ns, ep.ifname))));
+      } catch {
+        // a link or its namespace gone since: nothing to wait for
       }
     }
   }

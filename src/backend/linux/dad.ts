@@ -12,7 +12,9 @@
  */
 import * as fs from 'node:fs';
 import { translate } from './errors.js';
-import { withNetns } from './netns.js';
+import { AF_INET6, IFA_F_DADFAILED, IFA_F_TENTATIVE, type RtnlSocket } from './netlink/index.js';
+import { dumpAddrs } from './netlink/query.js';
+import { hostNetnsFd, withNetns } from './netns.js';
 
 /** /proc/sys/net/* files belong to the namespace of the thread that opens them. */
 function writeZero(file: string, of: string): void {
@@ -21,9 +23,13 @@ function writeZero(file: string, of: string): void {
   } catch (e) {
     // a kernel without IPv6 (ipv6.disable=1), or a link that went meanwhile: nothing to do
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    // e.g. EMFILE: a sentence about the link, not an internal error
-    translate(e, { what: `turn IPv6 duplicate address detection off for ${of}` });
+    failed(e, of);
   }
+}
+
+/** e.g. EMFILE: a sentence about the link, not an internal error. */
+function failed(e: unknown, of: string): never {
+  translate(e, { what: `turn IPv6 duplicate address detection off for ${of}` });
 }
 
 /** In a namespace nsh has just made, with this thread inside it: links made there start without DAD. */
@@ -33,5 +39,44 @@ export function noDadByDefault(): void {
 
 /** A link (down still) in a namespace nsh did not make: DAD off for it alone. */
 export function noDadOn(netFd: number, ifname: string): void {
-  withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`, `interface "${ifname}"`));
+  const of = `interface "${ifname}"`;
+  if (netFd !== hostNetnsFd()) {
+    withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`, of));
+    return;
+  }
+  // The host's, through its conf directory held open: every namespace adds an entry of the same
+  // name under /proc/sys ("net"), which the kernel compares one by one on each lookup of a path
+  // from there, so a lab's host ends would cost it O(N²) comparisons.
+  const conf = hostConfDir(of);
+  if (conf !== null) writeZero(`/proc/self/fd/${conf}/${ifname}/accept_dad`, of);
+}
+
+/** An fd of the host's /proc/sys/net/ipv6/conf (opened once, kept), or null without IPv6. */
+let hostConf: number | null | undefined;
+function hostConfDir(of: string): number | null {
+  if (hostConf === undefined) {
+    try {
+      hostConf = withNetns(hostNetnsFd(), () => fs.openSync('/proc/sys/net/ipv6/conf', 'r'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') failed(e, of);
+      hostConf = null;
+    }
+  }
+  return hostConf;
+}
+
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * An IPv6 address is tentative from when it is added (or its link comes up again) until the
+ * kernel's address worker has run for it — even with DAD off or IFA_F_NODAD; on a busy machine
+ * that can be later than a ping's first probe, whose neighbour solicitation then goes unanswered.
+ * Waits until no IPv6 address of these links is tentative; bounded, as an address doing real DAD
+ * (on a link nsh did not make) takes a second or more.
+ */
+export function untilNotTentative(sock: RtnlSocket, indexes: ReadonlySet<number>, limitMs = 2000): void {
+  const end = Date.now() + limitMs;
+  const tentative = () =>
+    dumpAddrs(sock, AF_INET6).some(a => indexes.has(a.index) && (a.flags & IFA_F_TENTATIVE) !== 0 && (a.flags & IFA_F_DADFAILED) === 0);
+  while (tentative() && Date.now() < end) Atomics.wait(nap, 0, 0, 5);
 }

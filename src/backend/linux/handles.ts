@@ -113,6 +113,8 @@ export class NsHandle {
 /** The handles of every namespace the backend has touched. */
 export class NsHandles {
   private readonly all = new Map<string, NsHandle>();
+  /** Told of each namespace dropped (a watch holds monitors inside namespaces). */
+  private readonly dropListeners = new Set<(ns: string) => void>();
   /** The first ifindex free in a new namespace (after lo, and any tunnel devices the kernel adds). */
   private freshNext: number | undefined;
 
@@ -167,6 +169,13 @@ export class NsHandles {
   drop(ns: string): void {
     this.all.get(ns)?.close();
     this.all.delete(ns);
+    for (const f of this.dropListeners) f(ns);
+  }
+
+  /** Calls `f` with each namespace dropped (others holding it open close it too); returns what stops it. */
+  onDrop(f: (ns: string) => void): () => void {
+    this.dropListeners.add(f);
+    return () => this.dropListeners.delete(f);
   }
 
   closeAll(): void {

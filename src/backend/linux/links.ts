@@ -154,7 +154,11 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
       if (vlans) setPortVlans(x, ports, br, vlans);
     },
 
-    addr: async ({ ep, addrs, del }) => addr(ep, addrs, del),
+    addr: async ({ ep, addrs, del }) => {
+      addr(ep, addrs, del);
+      // an address added to a link that is up is tentative until the kernel's address worker runs
+      if (!del) x.addressesPending([ep]);
+    },
 
     'link-state': async ({ eps, up }) => {
       for (const [ns, list] of byNamespace(eps)) {
@@ -166,7 +170,10 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
         if (x.behind) x.behind.add(ns, reqs, doing, x.origin);
         else x.send(ns, reqs, doing);
       }
-      if (up) x.carrierPending(eps);
+      if (up) {
+        x.carrierPending(eps);
+        x.addressesPending(eps);
+      }
     },
 
     move: async ({ ep, to, newName }) => {
@@ -293,6 +300,9 @@ function createVeth(x: LinuxContext, s: OpOf<'veth'>, mainUp: boolean): Record<'
       name: e.ep.ifname,
       netns: { fd: x.handles.netFd(e.ep.ns) },
       up,
+      // one queue each: a veth uses one, and the kernel trims the rest (one per CPU) with an RCU
+      // grace period per end, waited for under the lock all link changes take
+      queues: 1,
       ...(s.mtu === undefined ? {} : { mtu: s.mtu }),
       ...(e.index === undefined ? { group: x.linkGroup } : { index: e.index }),
     });

@@ -24,6 +24,7 @@ import { renderShow, showJson } from '../show-render.js';
 import { shapeHandlers } from './shape.js';
 import { interfaceNames, readSnapshot } from './snapshot.js';
 import { teardown } from './teardown.js';
+import { LabWatch } from './watch.js';
 import { WriteBehind } from './write-behind.js';
 import { vxlanHandlers } from './vxlan.js';
 import { otherMachineOf } from '../../core/machines.js';
@@ -169,6 +170,16 @@ export class LinuxBackend implements Backend {
 
   interfaces(ns: string): string[] {
     return interfaceNames(ns);
+  }
+
+  /** rtnetlink monitors in the host and the lab's namespaces (watch.ts); a namespace this backend deletes is let go first. */
+  watch(lab: () => readonly string[], onChange: () => void): () => void {
+    const w = new LabWatch(lab, onChange);
+    const off = this.x.handles.onDrop(ns => w.forget(ns));
+    return () => {
+      off();
+      w.stop();
+    };
   }
 
   /** Ctrl-C: ends what runs in the foreground. */

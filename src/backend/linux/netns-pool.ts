@@ -42,7 +42,7 @@ export class NetnsPool {
     const shared = new Int32Array(new SharedArrayBuffer((SLOTS_AT + AHEAD * SLOT) * 4));
     shared[REMAINING] = Math.min(count, POOL_MAX);
     // bundled: this code is in dist/chunks/, the worker in dist/; built by tsc: side by side
-    const file = typeof NSH_BUNDLED !== 'undefined' ? '../netns-pool-worker.js' : './netns-pool-worker.js';
+    const file = typeof NSH_BUNDLED !== 'undefined' ? '../netns-pool-worker.cjs' : './netns-pool-worker.js';
     const worker = new (workerThreads().Worker)(new URL(file, import.meta.url), { workerData: { shared: shared.buffer } });
     worker.unref(); // never keeps nsh alive
     worker.on('error', () => Atomics.store(shared, ENDED, FAILED));

@@ -139,7 +139,7 @@ const reason = (e: unknown): string => {
 
 function run(data: CaptureWorkerData, out: NodeJS.WritableStream, fds: readonly number[]): RunningCapture {
   // bundled: this code is in dist/chunks/, the worker in dist/; built by tsc: side by side
-  const file = typeof NSH_BUNDLED !== 'undefined' ? '../capture-worker.js' : './capture-worker.js';
+  const file = typeof NSH_BUNDLED !== 'undefined' ? '../capture-worker.cjs' : './capture-worker.js';
   // execArgv: none of nsh's own node options (`--input-type`, say) is a worker's
   const worker: Worker = new (workerThreads().Worker)(new URL(file, import.meta.url), { workerData: data, execArgv: [] });
   let ended = false;

@@ -5,7 +5,7 @@
 import { type Attr, headed, nested, str, strNoNul, u32, u8 } from '../attr.js';
 import {
   AF_PACKET, IFF_UP, IFLA_BR_VLAN_FILTERING, IFLA_EXT_MASK, IFLA_GROUP, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINK, IFLA_LINKINFO, IFLA_MASTER,
-  IFLA_MTU, NLM_F_ECHO, NLM_F_REQUEST, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK,
+  IFLA_MTU, IFLA_NUM_RX_QUEUES, IFLA_NUM_TX_QUEUES, NLM_F_ECHO, NLM_F_REQUEST, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK,
   VETH_INFO_PEER,
 } from '../constants.js';
 import { ifinfomsg } from '../headers.js';
@@ -24,6 +24,11 @@ export interface NewLink {
   up?: boolean;
   /** Its link group (`ip link add … group N`). */
   group?: number;
+  /**
+   * Its transmit and receive queues (`numtxqueues N numrxqueues N`); the kernel's default is the
+   * kind's own (a veth: one per CPU, of which it uses one).
+   */
+  queues?: number;
   /** NLM_F_ECHO: the kernel sends the new link back (its ifindex) before the ack. */
   echo?: boolean;
 }
@@ -34,12 +39,13 @@ function createHeader(e: VethEnd): Buffer {
   return ifinfomsg({ index: e.index ?? 0, ...(e.up ? { flags: IFF_UP, change: IFF_UP } : {}) });
 }
 
-/** MTU, group, namespace, lower link, name — in the order iproute2 writes them. */
+/** MTU, group, namespace, queues, lower link, name — in the order iproute2 writes them. */
 function linkCommon(e: VethEnd, lower?: number): Attr[] {
   const attrs: Attr[] = [];
   if (e.mtu !== undefined) attrs.push(u32(IFLA_MTU, e.mtu));
   if (e.group !== undefined) attrs.push(u32(IFLA_GROUP, e.group));
   if (e.netns) attrs.push(netnsAttr(e.netns));
+  if (e.queues !== undefined) attrs.push(u32(IFLA_NUM_TX_QUEUES, e.queues), u32(IFLA_NUM_RX_QUEUES, e.queues));
   if (lower !== undefined) attrs.push(u32(IFLA_LINK, lower));
   attrs.push(str(IFLA_IFNAME, e.name));
   return attrs;

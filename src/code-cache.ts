@@ -1,0 +1,104 @@
+/**
+ * The loader of the bundle in dist/ (bundled on its own as dist/load.cjs): each of the bundle's
+ * CommonJS files is compiled with V8's code cache for it, which the build wrote after running a
+ * few commands (scripts/code-cache.mjs), so a start compiles almost nothing. The bundle's files
+ * require each other through it; anything else (node's modules, koffi) through node's require.
+ *
+ * A cache is used only when it belongs to this build (BUILD_ID, a hash of the bundle's files)
+ * and to this V8 (its version names the cache directory); V8 itself refuses a cache made under
+ * other flags or for a source of another length. Left to its defaults, V8 does not check the rest
+ * of a cache (one damaged inside makes it abort the process): --verify-snapshot-checksum, set here
+ * before any cache is made or read, has it write a checksum into each cache and refuse one whose
+ * content does not match it. A cache that is missing,
+ * stale, damaged or refused changes nothing but the time: the file is compiled as node would
+ * compile it.
+ * NSH_CODE_CACHE=0 in the environment turns caches off.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import * as vm from 'node:vm';
+
+declare const NSH_BUILD_ID: string;
+
+interface Loaded {
+  exports: unknown;
+  readonly script: vm.Script | undefined;
+  /** The cache was given and V8 took it. */
+  readonly cached: boolean;
+}
+
+const modules = new Map<string, Loaded>();
+const cacheDir = path.join(__dirname, 'code-cache', `${NSH_BUILD_ID}-${process.arch}-${process.versions.v8}`);
+const useCache = process.env.NSH_CODE_CACHE !== '0';
+if (useCache) setFlagsFromString('--verify-snapshot-checksum');
+
+/** The file under dist/ that holds the cache of `file`. */
+function cacheFile(file: string): string {
+  return path.join(cacheDir, `${path.relative(__dirname, file).replace(/[/\\]/g, '__')}.bin`);
+}
+
+function readCache(file: string): Buffer | undefined {
+  if (!useCache) return undefined;
+  try {
+    return fs.readFileSync(cacheFile(file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The exports of a CommonJS file of the bundle (an absolute path), loaded once. */
+export function load(file: string): unknown {
+  const known = modules.get(file);
+  if (known) return known.exports;
+  const source = fs.readFileSync(file, 'utf8');
+  // on the first line, so that line numbers stay the file's own
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const cachedData = readCache(file);
+  let script: vm.Script;
+  try {
+    script = new vm.Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  } catch (e) {
+    if (!cachedData) throw e;
+    script = new vm.Script(wrapped, { filename: file });
+  }
+  const module: Loaded = { exports: {}, script, cached: cachedData !== undefined && !script.cachedDataRejected };
+  modules.set(file, module);
+  const dir = path.dirname(file);
+  const nodeRequire = createRequire(file);
+  const require = (id: string): unknown => (id.startsWith('./') || id.startsWith('../') ? load(path.join(dir, id)) : nodeRequire(id));
+  const fn = script.runInThisContext() as (e: unknown, r: typeof require, m: Loaded, f: string, d: string) => void;
+  fn.call(module.exports, module.exports, require, module, file, dir);
+  return module.exports;
+}
+
+/**
+ * Writes the code cache of every file loaded so far, with what V8 has compiled of it by now (the
+ * build runs some commands first). Gives the files written.
+ */
+export function saveCaches(): string[] {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const written: string[] = [];
+  for (const [file, m] of modules) {
+    if (!m.script) continue;
+    const to = cacheFile(file);
+    const tmp = `${to}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, m.script.createCachedData());
+    fs.renameSync(tmp, to);
+    written.push(to);
+  }
+  return written;
+}
+
+/** This build's caches for this V8 exist (scripts/code-cache.mjs wrote them). */
+export function haveCaches(): boolean {
+  return fs.existsSync(cacheDir);
+}
+
+/** How many of the files loaded so far were compiled from their cache, of how many. */
+export function cacheUse(): { cached: number; loaded: number } {
+  let cached = 0;
+  for (const m of modules.values()) if (m.cached) cached++;
+  return { cached, loaded: modules.size };
+}

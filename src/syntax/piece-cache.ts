@@ -1,0 +1,59 @@
+/**
+ * Pieces of a text parsed before, kept by their text, so that a text parsed again after an edit
+ * (the language server's document) parses only the pieces that changed. A piece met again at the
+ * same place (offset and line) is taken as it is: its spans keep the source they were parsed
+ * from, whose text is the same there; met at another place, its statements are copied with their
+ * spans moved there, in the new source. Only the pieces of the latest three parses are kept: a
+ * text with a syntax error is parsed by recovery (recover.ts), in stretches other than the clean
+ * text's pieces, so that a line broken, mended and broken again (as typing does) finds the
+ * stretches of the broken text two parses back.
+ */
+import type { Statement } from './ast.js';
+import type { Origin } from './source.js';
+
+interface Kept {
+  readonly at: Origin;
+  readonly statements: readonly Statement[];
+}
+
+/** How many parses' pieces are kept. */
+const GENERATIONS = 3;
+
+export class PieceCache {
+  private current = new Map<string, Kept>();
+  /** The pieces of the parses before, latest first. */
+  private older: Map<string, Kept>[] = [];
+
+  /** Before each parse: what only the parse GENERATIONS back used is let go. */
+  begin(): void {
+    this.older = [this.current, ...this.older].slice(0, GENERATIONS - 1);
+    this.current = new Map();
+  }
+
+  /** The statements of a piece that parsed cleanly with this text before, placed at `at`. */
+  get(text: string, at: Origin): readonly Statement[] | undefined {
+    let kept = this.current.get(text);
+    for (let i = 0; !kept && i < this.older.length; i++) kept = this.older[i]!.get(text);
+    if (!kept) return undefined;
+    const same = kept.at.offset === at.offset && kept.at.line === at.line && kept.at.source.name === at.source.name;
+    const statements = same ? kept.statements : (moved(kept.statements, at.offset - kept.at.offset, at.line - kept.at.line, at) as Statement[]);
+    this.current.set(text, same ? kept : { at, statements });
+    return statements;
+  }
+
+  put(text: string, at: Origin, statements: readonly Statement[]): void {
+    this.current.set(text, { at, statements });
+  }
+}
+
+/** A copy of syntax tree nodes with every span moved by `offset` characters and `lines` lines, into `to`'s source. */
+function moved(v: unknown, offset: number, lines: number, to: Origin): unknown {
+  if (Array.isArray(v)) return v.map(x => moved(x, offset, lines, to));
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  // a span (a piece starts at a line's start, so columns stay)
+  if ('source' in o) return { source: to.source, start: (o.start as number) + offset, end: (o.end as number) + offset, line: (o.line as number) + lines, col: o.col };
+  const out: Record<string, unknown> = {};
+  for (const k in o) out[k] = moved(o[k], offset, lines, to);
+  return out;
+}
