@@ -14,8 +14,8 @@ import type { Statement } from './syntax/ast.js';
 import type { ShowQuery } from './backend/show-render.js';
 import type { LinuxBackend } from './backend/linux/linux-backend.js';
 
-declare const NSH_VERSION: string;
-const version = typeof NSH_VERSION === 'string' ? NSH_VERSION : '0.0.0-dev';
+import { version } from './version.js';
+import { declaresMachines } from './machines/declares.js';
 
 const HELP = `nsh — a small language for Linux namespaces
 
@@ -53,6 +53,7 @@ options:
   --port N            (web) the port to serve on (default 7878)
   --json              (show) print JSON, for scripts
   --host              (tutorial) run on this machine's own network, not in a sandbox (root)
+  --verbose           (a lab across machines) show the nsh text each machine is told
   -h, --help          this help
   --version           print the version
 
@@ -83,7 +84,7 @@ function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
 class UsageError extends Error {}
 
 interface Options {
-  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web' | 'sandbox' | 'show' | 'lsp';
+  command: 'run' | 'check' | 'explain' | 'down' | 'ls' | 'tutorial' | 'repl' | 'graph' | 'web' | 'sandbox' | 'show' | 'lsp' | 'serve';
   file?: string;
   /** `nsh check`: the files (`-`: standard input) */
   files?: string[];
@@ -107,6 +108,11 @@ interface Options {
   json: boolean;
   /** `nsh tutorial --host`: on the machine's own namespaces. */
   host: boolean;
+  /** A lab across machines: log what each machine is told. */
+  verbose: boolean;
+  /** `nsh --serve PART [--fresh]`: a machine's part of a lab across machines (run by the coordinator over ssh). */
+  serve?: string;
+  fresh: boolean;
 }
 
 /** `nsh exec LAB NS CMD…`: everything after NS is the program's, options included (as ip netns exec). */
@@ -151,6 +157,9 @@ function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version
         port: { type: 'string' },
         json: { type: 'boolean' },
         host: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        serve: { type: 'string' },
+        fresh: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -167,7 +176,7 @@ function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version
     const others = parsed.tokens.filter(t => t.kind === 'option' && t.name !== 'rootless' && t.index < end.index);
     if (others.length > 0 || pos.length > command.length) throw new UsageError('--rootless -- CMD takes nothing else before --');
     if (command.length === 0) throw new UsageError('--rootless -- needs a command after --');
-    return { args: command, rm: false, keepOnError: false, replace: false, rootless: true, keep: false, interactive: false, all: false, auto: false, json: false, host: false, command: 'sandbox' };
+    return { args: command, rm: false, keepOnError: false, replace: false, rootless: true, keep: false, interactive: false, all: false, auto: false, json: false, host: false, verbose: false, fresh: false, command: 'sandbox' };
   }
   const base = {
     args: pos,
@@ -181,12 +190,19 @@ function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version
     auto: Boolean(v.auto),
     json: Boolean(v.json),
     host: Boolean(v.host),
+    verbose: Boolean(v.verbose),
+    fresh: Boolean(v.fresh),
     ...(v.name === undefined ? {} : { name: v.name }),
     ...(v.eval === undefined ? {} : { inline: v.eval }),
     ...(v.output === undefined ? {} : { output: v.output }),
     ...(v.port === undefined ? {} : { port: v.port }),
   };
   const sub = pos[0];
+  if (v.serve !== undefined) {
+    if (pos.length > 0) throw new UsageError('--serve PART takes nothing more');
+    return { ...base, command: 'serve', serve: v.serve };
+  }
+  if (base.fresh) throw new UsageError('--fresh is an option of --serve');
   if (base.json && sub !== 'show') throw new UsageError('--json is an option of nsh show');
   if (sub === 'help') {
     if (pos.length > 1) throw new UsageError(`nsh help takes nothing more, got ${pos.slice(1).join(' ')}`);
@@ -279,10 +295,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   if (opts.command === 'sandbox') return runRootless(opts.args, io.env);
 
+  if (opts.command === 'serve') {
+    const { serve } = await import('./machines/serve.js');
+    return serve({ part: opts.serve!, fresh: opts.fresh, version, env: io.env });
+  }
+
   const touchesKernel = opts.command === 'run' || opts.command === 'repl' || opts.command === 'tutorial';
   if (opts.rootless && touchesKernel && !insideRootless(io.env)) {
     // check first, so a script with errors fails here, with nothing started
-    if (opts.command === 'run' && !(await loadChecked())) return 2;
+    if (opts.command === 'run') {
+      const program = await loadChecked();
+      if (!program) return 2;
+      if (declaresMachines(program.statements)) {
+        complain('nsh: --rootless keeps a lab inside a private sandbox of this machine: a lab across machines needs root on every machine, and cannot run so');
+        return 2;
+      }
+    }
     return rerunRootless(argv, io.env);
   }
 
@@ -315,6 +343,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const program = await loadChecked();
       if (!program) return 2;
       const title = opts.file ? path.basename(opts.file) : 'the -e text';
+      if (declaresMachines(program.statements)) {
+        const { explainAcross } = await import('./machines/explain.js');
+        const text = await explainAcross(program, title, io.env, scriptLabName(opts));
+        if (typeof text !== 'string') {
+          report([text]);
+          return 1;
+        }
+        io.stdout.write(text);
+        return 0;
+      }
       const { explainProgram } = await import('./pipeline.js');
       io.stdout.write(await explainProgram(program, title, io.env, scriptLabName(opts)));
       return 0;
@@ -322,6 +360,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     case 'run': {
       const program = await loadChecked();
       if (!program) return 2;
+      const across = declaresMachines(program.statements);
+      if (across && opts.interactive) {
+        complain('nsh: -i opens the REPL on this machine alone; a lab across machines runs as a script (nsh FILE)');
+        return 2;
+      }
       if (opts.interactive) return interactive(opts, io, program.statements);
       if (opts.name !== undefined) {
         const bad = checkNsName(opts.name, { allowHost: true });
@@ -332,6 +375,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       if (!privileged()) return 1;
       const lab = await labName(opts);
+      if (across) {
+        const { runMachines } = await import('./machines/run.js');
+        return runMachines(program, lab, { ...opts, named: opts.name !== undefined, version }, io, report);
+      }
       const { runLab } = await import('./lab-commands.js');
       return runLab(program, lab, { ...opts, named: opts.name !== undefined }, io, report);
     }

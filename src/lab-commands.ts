@@ -13,6 +13,7 @@ import { listLabs, readObjects, labFile, JOURNAL_DIR } from './runtime/journal.j
 import { downLab, Lab, LabIsUp, objectCount, teardownSentences } from './runtime/lab.js';
 import type { Program } from './syntax/ast.js';
 import type { Diagnostic } from './syntax/diagnostics.js';
+import { version } from './version.js';
 
 export function linuxBackend(io: Io, opts: { inheritStdin?: boolean } = {}): LinuxBackend {
   return new LinuxBackend({
@@ -27,6 +28,11 @@ export function linuxBackend(io: Io, opts: { inheritStdin?: boolean } = {}): Lin
 export function reportLeftovers(r: TeardownReport | undefined, complain: (s: string) => void): boolean {
   for (const s of r ? teardownSentences(r) : []) complain(`nsh: ${s}`);
   return (r?.failed.length ?? 0) > 0;
+}
+
+/** A script's lab is up from an earlier run: what to do about it. */
+export function labIsUpSentence(name: string): string {
+  return `nsh: lab "${name}" is up from an earlier run; \`nsh down ${name}\` removes it, --replace takes it down first, --name LAB runs beside it`;
 }
 
 export interface RunOptions {
@@ -71,7 +77,7 @@ export async function runLab(
       lab = await Lab.open({ name, backend, env: io.env, interrupted: () => interrupted, fresh: !opts.named, replace: opts.replace ?? false });
     } catch (e) {
       if (!(e instanceof LabIsUp)) throw e;
-      complain(`nsh: lab "${name}" is up from an earlier run; \`nsh down ${name}\` removes it, --replace takes it down first, --name LAB runs beside it`);
+      complain(labIsUpSentence(name));
       return 1;
     }
     const outcome = await lab.run(program.statements, { script: true });
@@ -119,7 +125,10 @@ export async function downCommand(opts: { all: boolean; args: readonly string[] 
         code = 1;
         continue;
       }
-      if (reportLeftovers(await downLab(backend, lab), complain)) code = 1;
+      const across = await import('./machines/down.js');
+      if (across.isAcross(lab)) {
+        if ((await across.downAcross(lab, io, version)) !== 0) code = 1;
+      } else if (reportLeftovers(await downLab(backend, lab), complain)) code = 1;
     }
   } finally {
     backend.close();

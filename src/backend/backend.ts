@@ -77,12 +77,15 @@ export class OpError extends Error {
    * sent late.
    */
   readonly at: Span | undefined;
+  /** What kind of failure it is, for a program that acts on it (`vni-taken`: draw another VNI). */
+  readonly reason: string | undefined;
 
-  constructor(message: string, opts: { readonly hint?: string | undefined; readonly at?: Span | undefined } = {}) {
+  constructor(message: string, opts: { readonly hint?: string | undefined; readonly at?: Span | undefined; readonly reason?: string | undefined } = {}) {
     super(message);
     this.name = 'OpError';
     this.hint = opts.hint;
     this.at = opts.at;
+    this.reason = opts.reason;
   }
 }
 

@@ -19,6 +19,10 @@ export interface NsAddOp extends At {
   readonly kind: 'ns-add';
   readonly name: string;
   readonly hostname?: string;
+  /** `ns … on MACHINE` (absent: the machine that runs the script). */
+  readonly machine?: string;
+  /** The word that named the machine. */
+  readonly machineSpan?: Span;
 }
 export interface NsDelOp extends At {
   readonly kind: 'ns-del';
@@ -90,6 +94,29 @@ export interface SysctlOp extends At {
   readonly kind: 'sysctl';
   readonly ns: string;
   readonly settings: readonly { readonly key: string; readonly value: string }[];
+}
+/**
+ * One end of a VXLAN tunnel: made in the machine's root namespace (where its UDP socket stays),
+ * placed in `ep`'s namespace under `ep`'s name, up, addressed. Without `local`, the source
+ * address of the route to `remote`.
+ */
+export interface VxlanOp extends At {
+  readonly kind: 'vxlan';
+  readonly ep: Endpoint;
+  readonly vni: number;
+  readonly remote: { readonly address: string; readonly family: 4 | 6 };
+  readonly local?: string;
+  readonly port: number;
+  readonly mtu?: number;
+  readonly addrs: readonly Cidr[];
+}
+/** `machine NAME ssh [USER@]HOST [port N]`: a machine the lab may use. */
+export interface MachineOp extends At {
+  readonly kind: 'machine';
+  readonly name: string;
+  readonly user?: string;
+  readonly host: string;
+  readonly port: number;
 }
 /** Shapes what leaves each endpoint (its root qdisc), replacing any shaping it had; `off` removes it. */
 export interface ShapeOp extends At {
@@ -281,7 +308,7 @@ export interface SleepOp extends At {
 
 export type Op =
   | NsAddOp | NsDelOp | LinkDelOp | VethOp | BridgeOp | AttachOp | AddrOp | LinkStateOp | MoveOp | RouteOp | SysctlOp
-  | VlanOp | MacvlanOp | NatOp | PublishOp | ShapeOp
+  | VlanOp | MacvlanOp | NatOp | PublishOp | ShapeOp | VxlanOp | MachineOp
   | ExecOp | PingOp | NcOp | PingallOp | ShowOp | InfoOp | SameOp | PinOp | SpawnOp | JobsOp | WaitOp | KillOp
   | PrintOp | SleepOp | CaptureOp | AwaitOp;
 

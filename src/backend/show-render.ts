@@ -99,7 +99,9 @@ export function renderShow(snap: LabSnapshot, q: ShowQuery, color: boolean): str
             ...(n.nat ? [`${c.dim('nat')}        masquerades what it forwards to the outside`] : []),
             ...(n.published ?? []).map(p => `${c.dim('publish')}    ${publishedText(p)}`),
           ];
-          const lines = [c.bold(n.name), ...items.map((item, i) => `${i === items.length - 1 ? '└─' : '├─'} ${item}`)];
+          // (in a lab across machines, the machine of each namespace)
+          const on = n.machine !== undefined && !n.name.startsWith('host') ? c.dim(`  on ${n.machine}`) : '';
+          const lines = [c.bold(n.name) + on, ...items.map((item, i) => `${i === items.length - 1 ? '└─' : '├─'} ${item}`)];
           if (n.links.length === 0) lines.push(c.dim('   (no links)'));
           return lines.join('\n');
         })

@@ -19,7 +19,7 @@ export class UnprivilegedBackend implements Backend {
     'ns-add': refuse, 'ns-del': refuse, 'link-del': refuse, veth: refuse, bridge: refuse, attach: refuse, addr: refuse,
     'link-state': refuse, move: refuse, route: refuse, sysctl: refuse, exec: refuse, ping: refuse, nc: refuse,
     vlan: refuse, macvlan: refuse, nat: refuse, publish: refuse, pingall: refuse, show: refuse, info: refuse, same: refuse, pin: refuse, spawn: refuse, wait: refuse, kill: refuse,
-    capture: refuse, await: refuse, shape: refuse,
+    capture: refuse, await: refuse, shape: refuse, vxlan: refuse, machine: refuse,
     jobs: async () => {},
     print: async ({ text }) => void this.out.write(`${plainText(text)}\n`),
     sleep: ({ seconds }) => new Promise(r => setTimeout(r, seconds * 1000)),

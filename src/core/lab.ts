@@ -6,6 +6,8 @@ export interface Endpoint {
   readonly ns: string;
   readonly ifname: string;
   readonly span?: Span;
+  /** `host@MACHINE.IF`: the interface is in that machine's root namespace (`ns` is `host`). */
+  readonly machine?: string;
 }
 
 /**
@@ -56,6 +58,14 @@ export type LabObject =
    */
   | { readonly kind: 'sysctl'; readonly at: NsRef; readonly key: string; readonly value?: string }
   /**
+   * a machine of a lab across machines: its part of the lab is the lab `part` there (journaled
+   * by the nsh on that machine), reached with `ssh` (`[USER@]HOST`) on `port`; recorded before
+   * the part starts, so `nsh down` reaches it even after the coordinator was killed
+   */
+  | { readonly kind: 'machine'; readonly name: string; readonly ssh: string; readonly port: number; readonly part: string }
+  /** a VNI the lab's tunnels use between two machines (the devices are the machines' parts') */
+  | { readonly kind: 'tunnel'; readonly vni: number; readonly link: string }
+  /**
    * the shaping of a link the lab did not make (`shape host.eth0 …`), and the root qdisc teardown
    * puts back; recorded before the change without `was`, confirmed with it (a qdisc on a link the
    * lab made goes with the link)
@@ -97,6 +107,10 @@ export function describeObject(o: LabObject): string {
       return `nftables table inet ${o.table} in ${refText(o.at)}`;
     case 'sysctl':
       return `${o.key} in ${refText(o.at)}${o.value === undefined ? '' : ` (back to ${o.value})`}`;
+    case 'machine':
+      return `machine ${o.name} (${o.ssh}${o.port === 22 ? '' : ` port ${o.port}`}, lab ${o.part} there)`;
+    case 'tunnel':
+      return `VXLAN ${o.vni} (${o.link})`;
     case 'qdisc':
       return `shaping of ${refText(o.at)}.${o.ifname}${o.was === undefined ? '' : o.was === 'none' ? ' (back to none)' : ` (back to ${o.was.kind})`}`;
   }
@@ -113,7 +127,11 @@ function refText(at: NsRef): string {
   return at.kind === 'name' ? at.name : at.kind === 'pid' ? `pid ${String(at.pid)}` : at.path;
 }
 
-/** The name of a lab's own nftables table (family inet) in every namespace where it uses nftables. */
+/**
+ * The name of a lab's own nftables table (family inet) in every namespace where it uses nftables.
+ * A machine's part of a lab across machines (`LAB@MACHINE`) names it after the lab: its namespaces
+ * are its own, and `@` is no nft identifier.
+ */
 export function labTable(lab: string): string {
-  return `nsh_${lab}`;
+  return `nsh_${lab.replace(/@[^@]*$/, '')}`;
 }

@@ -107,7 +107,7 @@ export class Context {
 const NAMESPACE_FIRST: ReadonlySet<string> = new Set(['route', 'forward', 'sysctl', 'info', 'nat', 'publish', 'await']);
 /** Statements whose words are endpoints: the first, every one, or each end of a pair. */
 const ENDPOINTS: Readonly<Record<string, 'first' | 'all' | 'ends'>> = {
-  addr: 'first', move: 'first', bridge: 'first', vlan: 'first', capture: 'first', macvlan: 'first',
+  addr: 'first', move: 'first', bridge: 'first', vlan: 'first', capture: 'first', macvlan: 'first', vxlan: 'first',
   up: 'all', down: 'all', del: 'all', shape: 'all', attach: 'all', veth: 'ends',
 };
 

@@ -18,7 +18,6 @@ import { Scope, UNKNOWN } from './environment.js';
 import { DiagnosticError } from './errors.js';
 import { UnknownValue } from './expand.js';
 import { fail, Roles } from './roles.js';
-import { checkStatementValues, type ValuedStatement } from './statement-values.js';
 import { DryRunLoops, loopSize } from './dry-run-limit.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
@@ -107,7 +106,7 @@ export class Interpreter {
     } catch (e) {
       const at = e instanceof OpError ? e.at ?? statements[statements.length - 1]?.span : undefined;
       if (!(e instanceof OpError) || !at) throw e;
-      throw new StatementFailed(error(e.message, at, e.hint));
+      throw new StatementFailed(error(e.message, at, e.hint, e.reason));
     }
   }
 
@@ -138,7 +137,7 @@ export class Interpreter {
         return;
       }
       // (a failure that a backend found late, sending an earlier statement's requests, is that statement's)
-      const err = e instanceof OpError ? new StatementFailed(error(e.message, e.at ?? s.span, e.hint)) : e;
+      const err = e instanceof OpError ? new StatementFailed(error(e.message, e.at ?? s.span, e.hint, e.reason)) : e;
       if (this.opts.mode === 'check' && err instanceof DiagnosticError && !(err instanceof StatementFailed)) {
         this.diagnostics.push(err.diagnostic);
         return;
@@ -202,8 +201,6 @@ export class Interpreter {
         return;
       case 'not':
         return this.not(s, scope);
-      case 'machine':
-        return this.notYet(s, scope);
       default:
         return this.act(s, lower(s, this.lowering(scope)), scope);
     }
@@ -237,12 +234,6 @@ export class Interpreter {
           break;
       }
     }
-  }
-
-  /** A statement whose words are checked but that does not run yet. */
-  private notYet(s: ValuedStatement, scope: Scope): void {
-    checkStatementValues(s, (w, check) => this.roles.value(w, scope, check));
-    if (this.opts.mode === 'run') fail(`${s.kind} is not available yet`, s.span);
   }
 
   private labAdd(ns: string): void {

@@ -34,6 +34,10 @@ export function objectKey(o: LabObject): string {
     case 'sysctl':
       // (not the value: the confirmation, which holds it, stands for the intent recorded without it)
       return `sysctl:${JSON.stringify(o.at)}:${o.key}`;
+    case 'machine':
+      return `machine:${o.name}`;
+    case 'tunnel':
+      return `tunnel:${o.vni}`;
     case 'qdisc':
       // (not what it was: as for a sysctl)
       return `qdisc:${JSON.stringify(o.at)}:${o.ifname}`;

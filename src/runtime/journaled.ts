@@ -72,6 +72,8 @@ export class JournaledBackend implements Backend {
         return { objects: this.outside(op.link) };
       case 'macvlan':
         return { objects: this.outside(op.target) };
+      case 'vxlan':
+        return { objects: this.outside(op.ep) };
       case 'nat':
       case 'publish':
         return this.tableAndForwarding(op);
@@ -80,7 +82,9 @@ export class JournaledBackend implements Backend {
       case 'move': {
         const ifname = op.newName ?? op.ep.ifname;
         const to: NsRef = op.to;
-        return { objects: to.kind === 'name' && this.mine.has(to.name) ? [] : [{ kind: 'link', at: to, ifname }] };
+        // (a link that leaves a place outside the lab's namespaces is no longer there to remove)
+        const left = this.outside(op.ep);
+        return { objects: to.kind === 'name' && this.mine.has(to.name) ? [] : [{ kind: 'link', at: to, ifname }], ...(left.length > 0 ? { forgets: left } : {}) };
       }
       case 'pin': {
         if (op.target.kind === 'name') return { objects: [{ kind: 'netns', name: op.target.name }], ours: op.target.name };
@@ -94,7 +98,7 @@ export class JournaledBackend implements Backend {
         return { objects: [], programs: true };
       case 'attach': case 'addr': case 'link-state': case 'route': case 'sysctl': case 'ping': case 'nc': case 'pingall':
       case 'show': case 'info': case 'same': case 'jobs': case 'wait': case 'kill': case 'print': case 'sleep':
-      case 'await': case 'capture': // a capture runs inside nsh (a built-in job) and ends with it; its file is the user's
+      case 'await': case 'capture': case 'machine': // a capture runs inside nsh (a built-in job) and ends with it; its file is the user's
         // changes nothing that outlives the lab's namespaces
         return { objects: [] };
       default: {

@@ -124,9 +124,23 @@ export class Lab {
     return (this.journaled ?? this.backend).apply(op);
   }
 
-  /** Removes what this run made, or the whole lab. */
+  /**
+   * Records an object this lab holds that no operation makes: the machines of a lab across
+   * machines (the coordinator's record), the process that serves a machine's part of one.
+   */
+  record(o: LabObject): void {
+    this.journal?.record(o);
+    this.journal?.confirm(o);
+  }
+
+  /** The record of such an object goes: it was removed. */
+  forget(o: LabObject): void {
+    this.journal?.forget(o);
+  }
+
+  /** Removes what this run made, or the whole lab (on this machine: the parts on other machines are the coordinator's). */
   async teardown(which: 'run' | 'all'): Promise<TeardownReport> {
-    const objects = this.objects(which);
+    const objects = this.objects(which).filter(isHere);
     if (!this.journal || objects.length === 0) return { removed: 0, gone: 0, failed: [] };
     return tearDown(this.backend, this.journal, objects);
   }
@@ -200,13 +214,25 @@ function handOver(objects: readonly LabObject[], journal: Journal): LabObject[] 
   return handed;
 }
 
-/** `nsh down LAB`: everything the lab's journal holds; the journal goes when all of it is gone. */
+/**
+ * What a teardown on this machine removes: not the parts of the lab on other machines (their
+ * record stays until the coordinator removed them), not this process itself (it serves a part).
+ */
+export function isHere(o: LabObject): boolean {
+  return o.kind !== 'machine' && o.kind !== 'tunnel' && !(o.kind === 'job' && o.pid === process.pid);
+}
+
+/**
+ * `nsh down LAB`: everything the lab's journal holds on this machine; the journal goes when all
+ * of it is gone (and no part on another machine is left).
+ */
 export async function downLab(backend: Backend, lab: string, dir = JOURNAL_DIR): Promise<TeardownReport> {
-  const objects = readObjects(labFile(dir, lab));
+  const all = readObjects(labFile(dir, lab));
+  const objects = all.filter(isHere);
   const journal = Journal.open(lab, dir);
   try {
     const report = await tearDown(backend, journal, objects);
-    if (report.failed.length === 0) removeJournal(lab, dir);
+    if (report.failed.length === 0 && objects.length === all.length) removeJournal(lab, dir);
     return report;
   } finally {
     journal.close();

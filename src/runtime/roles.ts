@@ -60,15 +60,16 @@ export class Roles {
     return this.value(w, scope, t => V.checkNsName(t, { allowHost }));
   }
 
+  /** `NS.IF`, or `host@MACHINE.IF` (another machine's root namespace). */
   endpoint(w: A.Word, scope: Scope): Endpoint {
-    const ep = this.value(w, scope, t => V.checkEndpoint(t, { allowStar: false }));
-    return { ns: ep.ns, ifname: ep.ifname, span: w.span };
+    const ep = this.value(w, scope, t => V.checkEndpoint(t, { allowStar: false, allowMachine: true }));
+    return { ns: ep.ns, ifname: ep.ifname, span: w.span, ...(ep.machine === undefined ? {} : { machine: ep.machine }) };
   }
 
   /** An endpoint where `*.IF` stands for that interface in every namespace of the lab. */
   endpoints(w: A.Word, scope: Scope): Endpoint[] {
-    const ep = this.value(w, scope, t => V.checkEndpoint(t, { allowStar: true }));
-    if (ep.ns !== '*') return [{ ns: ep.ns, ifname: ep.ifname, span: w.span }];
+    const ep = this.value(w, scope, t => V.checkEndpoint(t, { allowStar: true, allowMachine: true }));
+    if (ep.ns !== '*') return [{ ns: ep.ns, ifname: ep.ifname, span: w.span, ...(ep.machine === undefined ? {} : { machine: ep.machine }) }];
     if (this.lab.size === 0) fail(`${show(w.raw)} matches nothing: the lab has no namespaces yet`, w.span);
     return [...this.lab].map(ns => ({ ns, ifname: ep.ifname, span: w.span }));
   }

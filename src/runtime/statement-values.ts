@@ -175,28 +175,3 @@ export function machineValues(s: A.MachineStmt, value: CheckWord): MachineValues
     port: s.port ? value(s.port, V.checkPort) : SSH_PORT,
   };
 }
-
-/** The statements whose words this module checks. */
-export type ValuedStatement = A.ShapeStmt | A.CaptureStmt | A.AwaitStmt | A.VlanStmt | A.MacvlanStmt | A.NatStmt | A.PublishStmt | A.MachineStmt;
-
-/** Checks every word of one of these statements (the namespace of `await` is the caller's). */
-export function checkStatementValues(s: ValuedStatement, value: CheckWord): void {
-  switch (s.kind) {
-    case 'shape':
-      return void shapeValues(s, value);
-    case 'capture':
-      return void captureValues(s, value);
-    case 'await':
-      return void awaitValues(s, value);
-    case 'vlan':
-      return void vlanValues(s, value);
-    case 'macvlan':
-      return void macvlanValues(s, value);
-    case 'nat':
-      return void natValues(s, value);
-    case 'publish':
-      return void publishValues(s, value);
-    case 'machine':
-      return void machineValues(s, value);
-  }
-}

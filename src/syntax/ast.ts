@@ -277,6 +277,16 @@ export interface PublishStmt extends Node<'publish'> {
   /** ADDR[:PORT], `[IPv6]:PORT`. */
   readonly target: Word;
 }
+export interface VxlanStmt extends Node<'vxlan'> {
+  readonly endpoint: Word;
+  readonly vni: Word;
+  /** The other end's address. */
+  readonly remote: Word;
+  readonly local?: Word;
+  readonly port?: Word;
+  readonly mtu?: Word;
+  readonly addrs: readonly Word[];
+}
 export interface MachineStmt extends Node<'machine'> {
   readonly name: Word;
   /** `[USER@]HOST` after `ssh`. */
@@ -289,7 +299,7 @@ export type Statement =
   | RouteStmt | ForwardStmt | SysctlStmt | InStmt | PingallStmt | ShowStmt | InfoStmt | SameStmt
   | PinStmt | SpawnStmt | ForStmt | DefStmt | CallStmt | LetStmt | IncludeStmt | EchoStmt
   | SleepStmt | JobsStmt | WaitStmt | KillStmt | NotStmt
-  | ShapeStmt | CaptureStmt | AwaitStmt | VlanStmt | MacvlanStmt | NatStmt | PublishStmt | MachineStmt;
+  | ShapeStmt | CaptureStmt | AwaitStmt | VlanStmt | MacvlanStmt | NatStmt | PublishStmt | VxlanStmt | MachineStmt;
 
 export interface Program {
   readonly kind: 'program';

@@ -445,6 +445,17 @@ export class AstBuilder extends Visitor implements NshCstVisitor<Span, unknown> 
     return { kind: 'publish', ns: this.word(c.ns[0]!), protocol, port, target, span };
   }
 
+  vxlanStmt(c: C.VxlanStmtCstChildren, span: Span): A.VxlanStmt {
+    const vni = this.word(c.vni[0]!);
+    this.literal(vni, V.checkVni);
+    const remote = this.word(c.remote[0]!);
+    this.literal(remote, V.checkIp);
+    const local = this.optionValue('vxlan', 'local', this.lastWord(c.local, 'local', c.Local));
+    const port = this.optionValue('vxlan', 'port', this.lastWord(c.port, 'port', c.Port));
+    const mtu = this.optionValue('vxlan', 'mtu', this.lastWord(c.mtu, 'mtu', c.Mtu));
+    return { kind: 'vxlan', endpoint: this.word(c.endpoint[0]!), vni, remote, local, port, mtu, addrs: this.words(c.addrs), span };
+  }
+
   machineStmt(c: C.MachineStmtCstChildren, span: Span): A.MachineStmt {
     const name = this.word(c.name[0]!);
     const target = this.word(c.target[0]!);

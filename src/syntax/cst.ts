@@ -63,6 +63,7 @@ export type StatementCstChildren = {
   macvlanStmt?: MacvlanStmtCstNode[];
   natStmt?: NatStmtCstNode[];
   publishStmt?: PublishStmtCstNode[];
+  vxlanStmt?: VxlanStmtCstNode[];
   machineStmt?: MachineStmtCstNode[];
   callStmt?: CallStmtCstNode[];
 };
@@ -538,6 +539,26 @@ export type PublishStmtCstChildren = {
   target: IToken[];
 };
 
+export interface VxlanStmtCstNode extends CstNode {
+  name: "vxlanStmt";
+  children: VxlanStmtCstChildren;
+}
+
+export type VxlanStmtCstChildren = {
+  Vxlan: IToken[];
+  endpoint: IToken[];
+  vni: IToken[];
+  Remote: IToken[];
+  remote: IToken[];
+  Local?: IToken[];
+  local?: IToken[];
+  Port?: IToken[];
+  port?: IToken[];
+  Mtu?: IToken[];
+  mtu?: IToken[];
+  addrs?: IToken[];
+};
+
 export interface MachineStmtCstNode extends CstNode {
   name: "machineStmt";
   children: MachineStmtCstChildren;
@@ -605,6 +626,7 @@ export interface NshCstVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   macvlanStmt(children: MacvlanStmtCstChildren, param?: IN): OUT;
   natStmt(children: NatStmtCstChildren, param?: IN): OUT;
   publishStmt(children: PublishStmtCstChildren, param?: IN): OUT;
+  vxlanStmt(children: VxlanStmtCstChildren, param?: IN): OUT;
   machineStmt(children: MachineStmtCstChildren, param?: IN): OUT;
   callStmt(children: CallStmtCstChildren, param?: IN): OUT;
 }

@@ -57,6 +57,7 @@ const needs: Record<string, Record<string, string>> = {
   macvlanStmt: { '*': 'the interface it is a macvlan of (NS.IF) and "->"', '->': 'the namespace and name (NS.NAME) after "->"' },
   natStmt: { '*': 'a namespace' },
   publishStmt: { '*': 'a port', publish: 'a namespace', '->': 'the target (ADDR or ADDR:PORT) after "->"' },
+  vxlanStmt: { '*': 'a VNI (1-16777215), then remote ADDR', vxlan: EP, remote: 'an address after "remote"' },
   machineStmt: { '*': 'ssh [USER@]HOST', machine: 'a name for the machine', ssh: '[USER@]HOST after "ssh"' },
 };
 

@@ -114,6 +114,7 @@ export class NshParser extends CstParser {
         { ALT: () => this.SUBRULE(this.macvlanStmt) },
         { ALT: () => this.SUBRULE(this.natStmt) },
         { ALT: () => this.SUBRULE(this.publishStmt) },
+        { ALT: () => this.SUBRULE(this.vxlanStmt) },
         { ALT: () => this.SUBRULE(this.machineStmt) },
         { ALT: () => this.SUBRULE(this.callStmt) },
       ],
@@ -519,6 +520,40 @@ export class NshParser extends CstParser {
     this.CONSUME2(T.Word, { LABEL: 'port' });
     this.CONSUME(T.Arrow);
     this.CONSUME3(T.Word, { LABEL: 'target' });
+  });
+
+  public vxlanStmt = this.RULE('vxlanStmt', () => {
+    this.CONSUME(T.Vxlan);
+    this.CONSUME(T.Word, { LABEL: 'endpoint' });
+    this.CONSUME2(T.Word, { LABEL: 'vni' });
+    this.CONSUME(T.Remote);
+    this.CONSUME3(T.Word, { LABEL: 'remote' });
+    this.MANY(() =>
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Local);
+              this.CONSUME4(T.Word, { LABEL: 'local' });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(T.Port);
+              this.CONSUME5(T.Word, { LABEL: 'port' });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(T.Mtu);
+              this.CONSUME6(T.Word, { LABEL: 'mtu' });
+            },
+          },
+          { ALT: () => this.CONSUME7(T.Word, { LABEL: 'addrs' }) },
+        ],
+      }),
+    );
   });
 
   public machineStmt = this.RULE('machineStmt', () => {

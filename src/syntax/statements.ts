@@ -454,6 +454,18 @@ export const statements: readonly StatementSpec[] = [
     examples: ['publish host 8080 -> 10.0.0.2:80', 'publish host udp 5353 -> [fd00::2]:53'],
   },
   {
+    name: 'vxlan',
+    rule: 'vxlanStmt',
+    help: 'one end of a VXLAN tunnel to another machine: made in the root namespace (its UDP socket stays there), placed in NS, up, addressed',
+    forms: [[one('NS.IF', 'endpoint'), one('VNI'), kw('remote'), one('ADDR', 'address'), any('ADDR', 'address')]],
+    options: [
+      { word: 'local', value: 'ADDR', help: 'the source address of its packets (that of the route to the remote)' },
+      { word: 'port', value: 'PORT', help: 'the UDP port (4789)' },
+      { word: 'mtu', value: 'N', range: [68, 65535], help: 'its MTU (the kernel gives 1450 over IPv4)' },
+    ],
+    examples: ['vxlan a.vx0 4711 remote 192.0.2.2 10.9.0.1/24', 'vxlan host.vx1 42 remote 192.0.2.3 local 192.0.2.1 mtu 1400'],
+  },
+  {
     name: 'machine',
     rule: 'machineStmt',
     help: 'a machine the lab may use, reached with OpenSSH',

@@ -434,6 +434,14 @@ export function checkVlanId(text: string): number | Problem {
   return checkInt(text, 'VLAN ID', VLAN_MIN, VLAN_MAX);
 }
 
+/** The VXLAN network identifiers: 24 bits (0 is refused, as most peers and switches do). */
+export const VNI_MIN = 1;
+export const VNI_MAX = 0xffffff;
+
+export function checkVni(text: string): number | Problem {
+  return checkInt(text, 'VNI', VNI_MIN, VNI_MAX);
+}
+
 /** `10`, `10,20,30`: VLAN IDs, each once. The problem points at the bad one. */
 export function checkVlanList(text: string): number[] | Problem {
   const ids: number[] = [];

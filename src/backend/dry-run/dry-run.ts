@@ -39,6 +39,8 @@ export class DryRunBackend implements Backend {
     bridge: this.follow,
     vlan: this.follow,
     macvlan: this.follow,
+    vxlan: this.follow,
+    machine: this.follow,
     shape: this.follow,
     nat: async op => {
       this.model.apply(op);

@@ -11,6 +11,8 @@
 import ipaddr from 'ipaddr.js';
 import { cidrText, type Cidr } from '../../core/net.js';
 import type { Endpoint } from '../../core/lab.js';
+import { endpointMachine, endpointsOf, LOCAL, TUNNEL_MTU } from '../../core/machines.js';
+import type { Span } from '../../core/span.js';
 import type { Shaping } from '../../core/shape.js';
 import { shapeSnapshot, type LabSnapshot, type LinkSnapshot, type NsSnapshot, type Published, type RouteSnapshot, type TunnelSnapshot, type VlanSnapshot } from '../../core/snapshot.js';
 import { OpError } from '../backend.js';
@@ -59,6 +61,8 @@ function leave(l: Link): void {
 
 export class LabModel {
   private readonly spaces = new Map<string, Namespace>();
+  /** The machines declared (`machine NAME ssh …`), each with the statement that declared it. */
+  private readonly machines = new Map<string, OpOf<'machine'>>();
 
   /** `lab`: namespaces that exist already (a lab opened again): known by name only. */
   constructor(lab: Iterable<string> = []) {
@@ -68,6 +72,8 @@ export class LabModel {
 
   private space(name: string, known: boolean): Namespace {
     const ns: Namespace = { name, known, links: new Map(), routes: [], sysctls: new Map(), nat: false, published: [] };
+    // another machine's root namespace (host@M)
+    if (name.startsWith('host@')) ns.machine = name.slice(5);
     if (known) ns.links.set('lo', { name: 'lo', kind: 'loopback', up: false, mtu: 65536, addrs: [] });
     this.spaces.set(name, ns);
     return ns;
@@ -134,11 +140,23 @@ export class LabModel {
   // ---- following operations -----------------------------------------------------------------------
 
   /** Follows one operation; an OpError where it would certainly fail (then nothing changes). */
-  apply(op: Op): void {
+  apply(given: Op): void {
+    const op = onMachines(given);
+    this.acrossMachines(op);
     switch (op.kind) {
       case 'ns-add': {
         const ns = this.space(op.name, true);
         if (op.hostname !== undefined) ns.hostname = op.hostname;
+        if (op.machine !== undefined) ns.machine = op.machine;
+        return;
+      }
+      case 'machine':
+        this.machines.set(op.name, op);
+        return;
+      case 'vxlan': {
+        this.free(op.ep);
+        const tunnel: TunnelSnapshot = { kind: 'vxlan', vni: op.vni };
+        this.put(op.ep, { name: op.ep.ifname, kind: 'vxlan', up: true, addrs: [...op.addrs], tunnel, ...(op.mtu === undefined ? {} : { mtu: op.mtu }) });
         return;
       }
       case 'ns-del':
@@ -212,7 +230,11 @@ export class LabModel {
         if (op.kind === 'spawn' && op.as !== undefined) this.space(op.as, false);
         return;
       case 'pin':
-        if (op.target.kind === 'name') this.space(op.target.name, false);
+        if (op.target.kind === 'name') {
+          const machine = op.ref.kind === 'name' ? this.spaces.get(op.ref.name)?.machine : undefined;
+          const ns = this.space(op.target.name, false);
+          if (machine !== undefined) ns.machine = machine;
+        }
         return;
       case 'capture':
         this.existing(op.ep);
@@ -296,13 +318,15 @@ export class LabModel {
   private veth(op: OpOf<'veth'>): void {
     this.free(op.left);
     this.free(op.right);
+    // across machines, a VXLAN tunnel that reads as one veth
+    const across = this.machineOf(op.left.ns) !== this.machineOf(op.right.ns);
     const end = (ep: Endpoint, peer: Endpoint, addrs: readonly Cidr[]): Link => ({
       name: ep.ifname,
-      kind: 'veth',
+      kind: across ? 'vxlan' : 'veth',
       up: true,
       peer: { ns: peer.ns, ifname: peer.ifname },
       addrs: [...addrs],
-      mtu: op.mtu ?? 1500,
+      mtu: op.mtu ?? (across ? TUNNEL_MTU : 1500),
       ...(op.shape === undefined ? {} : { shape: op.shape }),
     });
     this.put(op.left, end(op.left, op.right, op.leftAddrs));
@@ -402,6 +426,59 @@ export class LabModel {
     return false;
   }
 
+  // ---- machines -------------------------------------------------------------------------------------
+
+  /** The machine a namespace is on: `local` unless `ns … on M` (or `host@M`) put it elsewhere. */
+  machineOf(ns: string): string {
+    return this.spaces.get(ns)?.machine ?? (ns.startsWith('host@') ? ns.slice(5) : LOCAL);
+  }
+
+  /** What would certainly fail across machines: an undeclared machine, a link that would have to change machine. */
+  private acrossMachines(op: Op): void {
+    const named = (m: string, at: Span | undefined) => {
+      if (m === LOCAL || this.machines.has(m)) return;
+      throw new OpError(`machine ${q(m)} is not declared`, { at, hint: `declare it first: machine ${m} ssh [USER@]HOST` });
+    };
+    for (const ep of endpointsNamed(op)) named(ep.ns.slice(5), ep.span);
+    switch (op.kind) {
+      case 'machine': {
+        const before = this.machines.get(op.name);
+        if (before) throw new OpError(`machine ${q(op.name)} is declared twice`, { hint: `first at line ${before.span.line}` });
+        return;
+      }
+      case 'ns-add':
+        if (op.machine !== undefined) named(op.machine, op.machineSpan);
+        return;
+      case 'move': {
+        const from = this.machineOf(op.ep.ns);
+        const to = op.to.kind === 'name' ? this.machineOf(op.to.name) : LOCAL;
+        if (from !== to) {
+          throw new OpError(`a link cannot move to another machine: ${op.ep.ns}.${op.ep.ifname} is on ${from}, the namespace it would go to on ${to}`, {
+            hint: 'make the link where it is needed (a veth between namespaces of two machines is a tunnel)',
+          });
+        }
+        return;
+      }
+      case 'macvlan': {
+        const parent = this.machineOf(op.parent.ns);
+        const target = this.machineOf(op.target.ns);
+        if (parent !== target) {
+          throw new OpError(`a macvlan stays on its parent's machine: ${op.parent.ns}.${op.parent.ifname} is on ${parent}, namespace ${q(op.target.ns)} on ${target}`, {
+            at: op.parent.span,
+            hint: `put the namespace on ${parent} (ns ${op.target.ns} on ${parent})`,
+          });
+        }
+        return;
+      }
+      case 'same': {
+        if (op.a.kind !== 'name' || op.b.kind !== 'name') return;
+        const [a, b] = [this.machineOf(op.a.name), this.machineOf(op.b.name)];
+        if (a !== b) throw new OpError(`${op.a.name} is on ${a} and ${op.b.name} on ${b}: never the same namespace`);
+        return;
+      }
+    }
+  }
+
   // ---- the picture ----------------------------------------------------------------------------------
 
   /** The lab as a snapshot: the host (where the lab made links there), then `lab`'s namespaces in order. */
@@ -442,4 +519,22 @@ export class LabModel {
       ...(ns.published.length > 0 ? { published: [...ns.published] } : {}),
     };
   }
+}
+
+/** The endpoints of an operation that name another machine's root namespace (`host@M.IF`), as the model keys it. */
+function endpointsNamed(op: Op): Endpoint[] {
+  return endpointsOf(op).filter(ep => ep.ns.startsWith('host@'));
+}
+
+/** The operation with each endpoint `host@M.IF` of another machine as one of the namespace `host@M`. */
+function onMachines(op: Op): Op {
+  if (!endpointsOf(op).some(ep => endpointMachine(ep) !== undefined)) return op;
+  const moved = (v: unknown): unknown => {
+    const ep = v as Endpoint;
+    const m = typeof v === 'object' && v !== null && typeof ep.ns === 'string' && typeof ep.ifname === 'string' ? endpointMachine(ep) : undefined;
+    return m === undefined ? v : { ...ep, ns: `host@${m}` };
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(op)) out[k] = Array.isArray(v) ? v.map(moved) : moved(v);
+  return out as unknown as Op;
 }

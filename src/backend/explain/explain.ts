@@ -9,6 +9,7 @@ import type { LabModel } from '../dry-run/model.js';
 import { ExplainContext } from './context.js';
 import { identityHandlers } from './identities.js';
 import { linkHandlers } from './links.js';
+import { machineHandlers } from './machines.js';
 import { natHandlers } from './nat.js';
 import { observeHandlers } from './observe.js';
 import { programHandlers } from './programs.js';
@@ -28,6 +29,7 @@ export class ExplainBackend implements Backend {
     this.x = new ExplainContext(opts.write);
     this.handlers = {
       ...linkHandlers(this.x), ...natHandlers(this.x), ...programHandlers(this.x), ...identityHandlers(this.x), ...observeHandlers(this.x),
+      ...machineHandlers(this.x),
       ...shapeHandlers(this.x),
     };
   }

@@ -6,7 +6,7 @@
  * them together.
  */
 import * as fs from 'node:fs';
-import { failsWithOpError, type Backend, type LabObject, type LabSnapshot, type StatementInfo, type TeardownReport } from '../backend.js';
+import { failsWithOpError, OpError, type Backend, type LabObject, type LabSnapshot, type StatementInfo, type TeardownReport } from '../backend.js';
 import { labTable } from '../../core/lab.js';
 import { dispatch, type Handlers, type OpKind, type OpOf, type ResultOf } from '../ops.js';
 import { awaitHandlers } from './await.js';
@@ -26,6 +26,8 @@ import { interfaceNames, readSnapshot } from './snapshot.js';
 import { teardown } from './teardown.js';
 import { LabWatch } from './watch.js';
 import { WriteBehind } from './write-behind.js';
+import { vxlanHandlers } from './vxlan.js';
+import { otherMachineOf } from '../../core/machines.js';
 
 export type { LinuxOptions };
 
@@ -63,6 +65,12 @@ export class LinuxBackend implements Backend {
       ...natHandlers(x),
       ...captureHandlers(x),
       ...awaitHandlers(x),
+      ...vxlanHandlers(x),
+      machine: async () => {
+        throw new OpError('a lab across machines runs as a script (nsh FILE), which sends each machine its part', {
+          hint: 'machine declares a machine for the coordinator of such a run; this session acts on this machine alone',
+        });
+      },
       ...shapeHandlers(x),
       show: async q => {
         x.settle();
@@ -83,6 +91,12 @@ export class LinuxBackend implements Backend {
   }
 
   apply<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
+    const other = otherMachineOf(op);
+    if (other !== undefined) {
+      return Promise.reject(new OpError(`machine ${JSON.stringify(other)} is another machine: this session acts on this machine alone`, {
+        hint: 'a lab across machines runs as a script: nsh FILE',
+      }));
+    }
     return dispatch(this.handlers, op);
   }
 

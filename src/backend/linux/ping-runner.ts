@@ -1,5 +1,5 @@
 /** The built-in ping and pingall on top of ping.ts: success rules, background jobs, the matrix. */
-import pc from 'picocolors';
+import { pingallMatrix } from '../pingall-matrix.js';
 import { OpError, type Job, type PingOp, type PingReport } from '../backend.js';
 import { ping } from './ping.js';
 import type { Processes } from './processes.js';
@@ -43,7 +43,6 @@ export async function runPingall(
   out: NodeJS.WritableStream,
   color: boolean,
 ): Promise<void> {
-  const c = pc.createColors(color);
   const targets: Target[] = lab.flatMap(ns =>
     dumpAddrs(sock(ns))
       .filter(a => a.scope === RT_SCOPE_UNIVERSE)
@@ -58,31 +57,7 @@ export async function runPingall(
       return { from, t, ok: r.received > 0 };
     }),
   );
-  // one cell per pair of namespaces, as the matrix shows them: ok when every address of the
-  // peer answered; otherwise the addresses that did not (all of them: FAIL)
-  const failedTo = (from: string, to: string) => results.filter(r => r.from === from && r.t.ns === to && !r.ok).map(r => r.t.address);
-  const cells = members.flatMap(from => members.filter(to => to !== from).map(to => ({ from, to, failed: failedTo(from, to) })));
-  const text = (cell: { from: string; to: string; failed: string[] }) => {
-    const all = results.filter(r => r.from === cell.from && r.t.ns === cell.to).length;
-    return cell.failed.length === 0 ? 'ok' : cell.failed.length === all ? 'FAIL' : `${cell.failed.join(' ')} FAIL`;
-  };
-  const cellOf = (from: string, to: string) => cells.find(x => x.from === from && x.to === to)!;
-  const w = Math.max(4, ...members.map(m => m.length), ...cells.map(x => text(x).length)) + 2;
-  const lines = [' '.repeat(w) + members.map(m => m.padEnd(w)).join('')];
-  for (const from of members) {
-    const row = members.map(to => {
-      if (to === from) return c.dim('-'.padEnd(w));
-      const cell = cellOf(from, to);
-      const t = text(cell).padEnd(w);
-      return cell.failed.length === 0 ? c.green(t) : t.startsWith('FAIL') ? c.red(t) : c.yellow(t);
-    });
-    lines.push(from.padEnd(w) + row.join(''));
-  }
-  const bad = cells.filter(x => x.failed.length > 0);
-  lines.push(`${cells.length - bad.length}/${cells.length} reachable`);
-  out.write(`${lines.join('\n')}\n`);
-  if (bad.length > 0) {
-    const list = bad.slice(0, 5).map(x => `${x.from} -> ${x.to} (${x.failed.join(', ')})`).join(', ');
-    throw new OpError(`${bad.length} of ${cells.length} pairs got no reply: ${list}${bad.length > 5 ? ', …' : ''}`);
-  }
+  const matrix = pingallMatrix(members, results.map(r => ({ from: r.from, to: r.t.ns, address: r.t.address, ok: r.ok })), color);
+  out.write(`${matrix.text}\n`);
+  if (matrix.failure !== undefined) throw new OpError(matrix.failure);
 }

@@ -3,10 +3,8 @@
  * what is outside, as operations.
  */
 import type * as A from '../../syntax/ast.js';
-import * as V from '../../syntax/values.js';
 import { labTable } from '../../core/lab.js';
 import type { Op, PortVlans } from '../../backend/ops.js';
-import { fail } from '../roles.js';
 import { macvlanValues, natValues, portVlanValues, publishValues, vlanValues, type CheckWord } from '../statement-values.js';
 import type { LowerContext } from './context.js';
 
@@ -28,14 +26,8 @@ export function lowerEdge(s: EdgeStatement, c: LowerContext): Op[] {
     }
     case 'macvlan': {
       const v = macvlanValues(s, value);
-      if (v.parent.machine !== undefined && v.parent.machine !== V.LOCAL_MACHINE) {
-        fail(
-          `macvlan onto another machine needs that machine's lab part; labs across machines are not there yet`,
-          s.parent.span,
-          `a macvlan of a NIC of this machine works: host.${v.parent.ifname}`,
-        );
-      }
-      const parent = { ns: v.parent.ns, ifname: v.parent.ifname, span: s.parent.span };
+      // another machine's NIC (host@M.IF): the dry run checks that the target is on that machine
+      const parent = { ns: v.parent.ns, ifname: v.parent.ifname, span: s.parent.span, ...(v.parent.machine === undefined ? {} : { machine: v.parent.machine }) };
       const target = { ns: v.endpoint.ns, ifname: v.endpoint.ifname, span: s.endpoint.span };
       return [{ kind: 'macvlan', span, parent, target, mode: v.mode, addrs: v.addrs }];
     }

@@ -19,11 +19,13 @@ export function lowerLinks(s: LinkStatement, c: LowerContext): Op[] {
     case 'ns': {
       const names = s.names.map(w => r.nsName(w, scope, false));
       const hostname = s.hostname && r.value(s.hostname, scope, V.checkHostname);
+      const machine = s.machine && r.value(s.machine, scope, t => V.checkMachineName(t, { allowLocal: true }));
+      const on = machine === undefined ? {} : { machine, machineSpan: s.machine!.span };
       unique(names, s.names, 'namespace');
       names.forEach((name, i) => {
         if (c.lab.has(name)) fail(`namespace ${show(name)} already exists in this lab`, s.names[i]!.span, `delete it first with del ${name}`);
       });
-      return names.map(name => ({ kind: 'ns-add', span, name, ...(hostname === undefined ? {} : { hostname }) }));
+      return names.map(name => ({ kind: 'ns-add', span, name, ...(hostname === undefined ? {} : { hostname }), ...on }));
     }
     case 'del':
       return s.targets.map((w): Op => {
