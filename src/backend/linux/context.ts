@@ -140,9 +140,9 @@ export class LinuxContext {
   }
 
   /**
-   * Links brought up again (`up`), or given an address (`addr`): their IPv6 addresses are
+   * Links given IPv6 addresses, by `up` (those kept while down) or `addr`: the addresses are
    * tentative until the kernel's address worker has looked at them (dad.ts), which a busy machine
-   * can delay past a ping's first probe: settle() waits for that too.
+   * can delay past a ping's first probe: settle() waits for that too, as for the links just made.
    */
   private readonly restarted: Endpoint[] = [];
 
@@ -153,14 +153,15 @@ export class LinuxContext {
   settle(): void {
     // one batch per namespace; a link gone since (deleted, moved, its namespace deleted) has
     // nothing to wait for, so the answers are not looked at
-    for (const [ns, list] of byNamespace(this.unsettled.splice(0))) {
+    const made = this.unsettled.splice(0);
+    for (const [ns, list] of byNamespace(made)) {
       try {
         this.handles.socket(ns).batch(list.map(ep => linkGetByName(ep.ifname)));
       } catch {
         // the namespace itself is gone
       }
     }
-    for (const [ns, list] of byNamespace(this.restarted.splice(0))) {
+    for (const [ns, list] of byNamespace([...made, ...this.restarted.splice(0)])) {
       try {
         untilNotTentative(this.handles.socket(ns), new Set(list.map(ep => this.handles.index(ns, ep.ifname))));
       } catch {

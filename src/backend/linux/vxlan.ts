@@ -3,9 +3,9 @@
  * socket stays, and placed in the endpoint's namespace under the endpoint's name, as
  * `ip link add NAME netns NS type vxlan id VNI remote R local L dstport P nolearning` does.
  */
-import * as dgram from 'node:dgram';
 import { OpError } from '../backend.js';
 import type { Handlers, OpOf } from '../ops.js';
+import { dgram } from './builtins.js';
 import type { LinuxContext } from './context.js';
 import { translate } from './errors.js';
 import { lanJoin } from './nat.js';
@@ -16,7 +16,7 @@ const q = JSON.stringify;
 /** The source address of the route from this machine's root namespace to `remote` (a UDP connect sends nothing). */
 export function routeSource(remote: string, family: 4 | 6, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const sock = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+    const sock = dgram().createSocket(family === 6 ? 'udp6' : 'udp4');
     sock.once('error', e => {
       sock.close();
       reject(e);
