@@ -15,10 +15,11 @@ import { generateCstDts } from 'chevrotain';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const checkOnly = process.argv.includes('--check');
 
-let parserModule, statementsModule;
+let parserModule, statementsModule, usageModule;
 try {
   parserModule = await import('../build/src/syntax/parser.js');
   statementsModule = await import('../build/src/syntax/statements.js');
+  usageModule = await import('../build/src/syntax/statement-usage.js');
 } catch (e) {
   console.error(`gen-grammar: cannot load the compiled parser (${e.message}); run \`npx tsc -p .\` first`);
   process.exit(2);
@@ -36,7 +37,8 @@ const WORD_END = '(?![^\\s;{}&<>|])';
 
 async function tmLanguage() {
   const grammar = JSON.parse(await readFile(`${root}grammar/nsh.tmLanguage.json`, 'utf8'));
-  const { statements, innerWords } = statementsModule;
+  const { statements } = statementsModule;
+  const { innerWords } = usageModule;
   const names = statements.map(s => s.name).filter(n => !OWN_PATTERN.has(n));
   grammar.repository['statement-keyword'].patterns[0].match = `(?:^|(?<=[;{}!]))[ \\t]*(${names.join('|')})${WORD_END}`;
   grammar.repository['sub-keyword'].match = `(?<![^\\s;{}&<>|!])(?:${innerWords(statements).join('|')})${WORD_END}`;

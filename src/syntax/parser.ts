@@ -5,7 +5,7 @@
 import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type ILookaheadStrategy, type TokenType } from 'chevrotain';
 import { TableLookahead, type LookaheadTable } from './lookahead.js';
 import { messageProvider } from './parse-messages.js';
-import { SHAPE_OPTIONS } from './statements.js';
+import { SHAPE_OPTIONS } from './statement-spec.js';
 import * as T from './tokens.js';
 
 /** The keywords of the shaping options (shape, veth). */

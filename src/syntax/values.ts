@@ -5,7 +5,7 @@
  */
 import { cidrText, NS_TYPES, type Cidr, type NsType } from '../core/net.js';
 import ipaddr from 'ipaddr.js';
-import { MACVLAN_MODE_NAMES } from './statements.js';
+import { MACVLAN_MODE_NAMES } from './statement-spec.js';
 
 export interface Problem {
   readonly problem: string;
