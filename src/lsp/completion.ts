@@ -7,7 +7,8 @@
 import { CompletionItemKind, type CompletionItem, type Position } from 'vscode-languageserver';
 import { complete, type CompletionWorld } from '../repl/complete.js';
 import { statementKeywordNames } from '../syntax/keywords.js';
-import { statementSpec, type OptionSpec } from '../syntax/statements.js';
+import type { OptionSpec } from '../syntax/statement-spec.js';
+import { statementSpec } from '../syntax/statements.js';
 import type { Analysis } from './analysis.js';
 import { visibleAt } from './names.js';
 

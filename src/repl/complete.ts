@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { statementKeywordNames } from '../syntax/keywords.js';
-import { statementSpec, type Completion, type OptionSpec, type Slot, type StatementSpec } from '../syntax/statements.js';
+import type { Completion, OptionSpec, Slot, StatementSpec } from '../syntax/statement-spec.js';
+import { statementSpec } from '../syntax/statements.js';
 import { REPL_COMMANDS, statementNames } from './help.js';
 export interface CompletionWorld {
   /** Namespace names: the lab's and those under /run/netns. */

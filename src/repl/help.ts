@@ -1,5 +1,6 @@
 /** `.help`, `.help STATEMENT` and `.help .COMMAND`, from the statement registry (src/syntax/statements.ts). */
-import { negation, optionHead, statements, statementSpec, usageLines } from '../syntax/statements.js';
+import { optionHead, usageLines } from '../syntax/statement-usage.js';
+import { negation, statements, statementSpec } from '../syntax/statements.js';
 
 export const statementNames: readonly string[] = statements.map(s => s.name);
 

@@ -6,7 +6,8 @@
  * here, after expansion.
  */
 import type * as A from '../syntax/ast.js';
-import { SHAPE_OPTIONS, statementSpec } from '../syntax/statements.js';
+import { SHAPE_OPTIONS } from '../syntax/statement-spec.js';
+import { statementSpec } from '../syntax/statements.js';
 import * as V from '../syntax/values.js';
 
 /** Expands a word and checks it: the typed value, or a thrown diagnostic under the word. */

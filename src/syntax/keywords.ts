@@ -4,7 +4,8 @@
  * the forms such as `via`). tokens.ts makes a token of each; the interpreter, the REPL and
  * completion read the names.
  */
-import { keywordsOf, statements } from './statements.js';
+import { keywordsOf } from './statement-usage.js';
+import { statements } from './statements.js';
 
 const { statements: names, others } = keywordsOf(statements);
 

@@ -3,7 +3,8 @@
  * e.g. `veth needs the second end (NS.IF) after "<->", found end of line`.
  */
 import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
-import { statementSpec, type OptionSpec, type ValueKind } from './statements.js';
+import type { OptionSpec, ValueKind } from './statement-spec.js';
+import { statementSpec } from './statements.js';
 import * as T from './tokens.js';
 
 /** How a token reads in a message. */

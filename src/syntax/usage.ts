@@ -1,5 +1,6 @@
 /** One line of usage per parser rule, from the statement registry: used in hints and the grammar docs. */
-import { statements, usageLines } from './statements.js';
+import { usageLines } from './statement-usage.js';
+import { statements } from './statements.js';
 
 export const usage: Readonly<Record<string, string>> = {
   ...Object.fromEntries(statements.map(s => [s.rule, usageLines(s).join('  or  ')])),

@@ -1,0 +1,51 @@
+/** The CST visitor (cst-to-ast.ts) for a script as a whole: a program, its statements, a statement, a call of a def. */
+import { tokenMatcher } from 'chevrotain';
+import type { CstNode } from 'chevrotain';
+import type * as A from './ast.js';
+import type * as C from './cst.js';
+import type { AstBuilder } from './cst-to-ast.js';
+import { damaged, isToken, type Child } from './cst-to-ast-base.js';
+import * as T from './tokens.js';
+import type { Span } from './source.js';
+
+export const scriptVisits = {
+  program(this: AstBuilder, c: C.ProgramCstChildren): A.Program {
+    const statements = this.statements(c.statements[0]?.children);
+    const { source } = this.at;
+    return { kind: 'program', statements, span: { source, start: 0, end: source.text.length, line: 1, col: 1 } };
+  },
+
+  statements(this: AstBuilder, c: C.StatementsCstChildren | undefined): A.Statement[] {
+    const out: A.Statement[] = [];
+    for (const s of c?.statement ?? []) {
+      if (this.recovered && damaged(s)) {
+        this.wordProblems(s);
+        continue;
+      }
+      out.push(this.statement(s.children, this.span(s)));
+    }
+    return out;
+  },
+
+  statement(this: AstBuilder, c: C.StatementCstChildren, span: Span): A.Statement {
+    // the one child that is a rule node is the statement itself ("!" is a token)
+    const inner = Object.values(c).find(list => !isToken(list[0] as Child))![0] as CstNode;
+    const stmt = this.visit(inner, this.span(inner)) as A.Statement;
+    if (c.Bang) return { kind: 'not', statement: stmt, span };
+    return stmt;
+  },
+
+  /** Reports the problems inside the words of a statement that did not parse (an unterminated string is often why). */
+  wordProblems(this: AstBuilder, node: CstNode): void {
+    for (const list of Object.values(node.children)) {
+      for (const c of list as Child[]) {
+        if (!isToken(c)) this.wordProblems(c);
+        else if (!c.isInsertedInRecovery && tokenMatcher(c, T.Word)) this.word(c);
+      }
+    }
+  },
+
+  callStmt(this: AstBuilder, c: C.CallStmtCstChildren, span: Span): A.CallStmt {
+    return { kind: 'call', name: this.word(c.name[0]!), args: this.words(c.args), span };
+  },
+};
