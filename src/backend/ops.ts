@@ -183,7 +183,9 @@ export interface PingOp extends At {
   readonly address: string;
   readonly family: 4 | 6;
   readonly count: number;
+  /** Seconds between probes (-i). */
   readonly interval: number;
+  /** Seconds to wait for a reply (-W): the ping ends at most this long after the last probe. */
   readonly timeout: number;
   /** Bytes of payload (-s). */
   readonly size?: number;

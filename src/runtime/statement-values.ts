@@ -5,6 +5,7 @@
  * Literal words were checked already when the script was parsed; a word with variables is checked
  * here, after expansion.
  */
+import type { Shaping } from '../core/shape.js';
 import type * as A from '../syntax/ast.js';
 import { SHAPE_OPTIONS } from '../syntax/statement-spec.js';
 import { statementSpec } from '../syntax/statements.js';
@@ -13,17 +14,8 @@ import * as V from '../syntax/values.js';
 /** Expands a word and checks it: the typed value, or a thrown diagnostic under the word. */
 export type CheckWord = <T>(w: A.Word, check: (text: string) => T | V.Problem) => T;
 
-/** The shaping of an interface: times in seconds, shares in percent, the rate in bit/s, the limit in packets. */
-export interface ShapingValues {
-  readonly delay?: number;
-  readonly jitter?: number;
-  readonly loss?: number;
-  readonly duplicate?: number;
-  readonly reorder?: number;
-  readonly corrupt?: number;
-  readonly rate?: number;
-  readonly limit?: number;
-}
+/** The shaping of an interface (core/shape.ts): times in seconds, shares in percent, the rate in bit/s, the limit in packets. */
+export type ShapingValues = Shaping;
 
 function option(statement: string, word: string): V.OptionValueSpec {
   return [...(statementSpec(statement)?.options ?? []), ...SHAPE_OPTIONS].find(o => o.word === word)!;

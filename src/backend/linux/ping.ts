@@ -10,23 +10,11 @@ import {
   IP_PMTUDISC_DO, IP_PMTUDISC_DONT, MsgBuffer, type Received, connect,
 } from './libc-inet.js';
 import { bindToDevice, closeQuietly, errText, parseAddress, reactor, sockaddr, sockaddrText, socketIn } from './sockets.js';
-import type { PingReply, PingReport } from '../backend.js';
+import type { PingOp, PingReply, PingReport } from '../backend.js';
 
-export interface PingOptions {
+/** A ping's settings as the ping statement gives them (PingOp: -c, -i, -W, -s, -M, -I), and where it runs. */
+export interface PingOptions extends Pick<PingOp, 'address' | 'family' | 'count' | 'interval' | 'timeout' | 'size' | 'dontFragment' | 'iface'> {
   readonly netFd: number;
-  readonly address: string;
-  readonly family: 4 | 6;
-  readonly count: number;
-  /** seconds between probes */
-  readonly interval: number;
-  /** seconds to wait for a reply; the ping ends at most this long after the last probe */
-  readonly timeout: number;
-  /** bytes of echo data (-s; default 56) */
-  readonly size?: number;
-  /** -M do (true: the don't-fragment bit, a probe larger than the path's MTU is not sent) or -M dont (false) */
-  readonly dontFragment?: boolean;
-  /** -I: send through this interface only (SO_BINDTODEVICE) */
-  readonly iface?: string;
   readonly out: NodeJS.WritableStream;
   /** write nothing at all (pingall) */
   readonly quiet?: boolean;
