@@ -13,6 +13,7 @@ import { listLabs, readObjects, labFile, JOURNAL_DIR } from './runtime/journal.j
 import { downLab, Lab, LabIsUp, objectCount, teardownSentences } from './runtime/lab.js';
 import type { Program } from './syntax/ast.js';
 import type { Diagnostic } from './syntax/diagnostics.js';
+import { Interrupts } from './runtime/interrupts.js';
 import { version } from './version.js';
 
 export function linuxBackend(io: Io, opts: { inheritStdin?: boolean } = {}): LinuxBackend {
@@ -61,27 +62,18 @@ export async function runLab(
 ): Promise<number> {
   const complain = (s: string) => line(io.stderr, s);
   const backend = linuxBackend(io);
-  let interrupted = false;
-  /** The status a shell gives a program ended by the signal: 130 for SIGINT (Ctrl-C), 143 for SIGTERM. */
-  let signalStatus = 130;
   let lab: Lab | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted = true;
-    signalStatus = signal === 'SIGTERM' ? 143 : 130;
-    backend.interrupt();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = new Interrupts(() => backend.interrupt());
   try {
     try {
-      lab = await Lab.open({ name, backend, env: io.env, interrupted: () => interrupted, fresh: !opts.named, replace: opts.replace ?? false });
+      lab = await Lab.open({ name, backend, env: io.env, interrupted: () => signals.interrupted, fresh: !opts.named, replace: opts.replace ?? false });
     } catch (e) {
       if (!(e instanceof LabIsUp)) throw e;
       complain(labIsUpSentence(name));
       return 1;
     }
     const outcome = await lab.run(program.statements, { script: true });
-    const failed = !outcome.ok || interrupted;
+    const failed = !outcome.ok || signals.interrupted;
     let teardown: TeardownReport | undefined;
     if (opts.rm) teardown = await lab.teardown('all');
     else if (failed && !opts.keepOnError) teardown = await lab.teardown('run');
@@ -92,17 +84,16 @@ export async function runLab(
       if (teardown && !leftovers) {
         complain(`nsh: removed what this run made (${objectCount(teardown.removed)})${opts.rm ? '' : '; --keep-on-error keeps it to look at'}`);
       }
-      return interrupted ? signalStatus : 1;
+      return signals.interrupted ? signals.status : 1;
     }
-    if (interrupted) return signalStatus;
+    if (signals.interrupted) return signals.status;
     // a --rootless lab lives in namespaces that end with this command
     if (!opts.rm && !insideRootless(io.env) && lab.isUp) {
       complain(`nsh: lab "${name}" is up; \`nsh down ${name}\` removes it`);
     }
     return leftovers ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.close();
     if (lab) lab.close();
     else backend.close();
   }

@@ -14,6 +14,7 @@ import type { LabObject, TeardownReport } from '../core/lab.js';
 import { renderShow } from '../backend/show-render.js';
 import { labIsUpSentence, linuxBackend, reportLeftovers } from '../lab-commands.js';
 import { listLabs, readObjects, labFile, JOURNAL_DIR } from '../runtime/journal.js';
+import { Interrupts } from '../runtime/interrupts.js';
 import { Lab, LabIsUp, objectCount } from '../runtime/lab.js';
 import type { Program } from '../syntax/ast.js';
 import { error, type Diagnostic } from '../syntax/diagnostics.js';
@@ -122,22 +123,16 @@ export async function runMachines(program: Program, name: string, opts: Machines
   }
   const output = new PartOutput(t => io.stdout.write(t));
   const backend = linuxBackend({ ...io, stdout: output.stream });
-  let interrupted = false;
-  let signalStatus = 130;
   let lab: Lab | undefined;
   const session = new Session({ verbose: opts.verbose, log: t => complain(t) });
   const stop = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted = true;
+  const signals = new Interrupts(() => {
     stop.abort();
-    signalStatus = signal === 'SIGTERM' ? 143 : 130;
     session.interrupt();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  });
   try {
     try {
-      lab = await Lab.open({ name, backend, env: io.env, interrupted: () => interrupted, fresh: !opts.named });
+      lab = await Lab.open({ name, backend, env: io.env, interrupted: () => signals.interrupted, fresh: !opts.named });
     } catch (e) {
       if (!(e instanceof LabIsUp)) throw e;
       complain(labIsUpSentence(name));
@@ -159,7 +154,7 @@ export async function runMachines(program: Program, name: string, opts: Machines
         tunnelAddresses(plan),
         connectAll(plan, remotes, name, opts, io, session, started),
       ]);
-      if (interrupted) throw new Interrupted();
+      if (signals.interrupted) throw new Interrupted();
       await claimTunnels(session, plan.tunnels, {
         address,
         redraw: () => drawVni(new Set([...taken, ...plan.tunnels.map(x => x.vni)])),
@@ -169,10 +164,10 @@ export async function runMachines(program: Program, name: string, opts: Machines
         },
       });
       for (const step of plan.steps) {
-        if (interrupted) throw new Interrupted();
+        if (signals.interrupted) throw new Interrupted();
         await runStep(session, step, io, color, stop.signal);
       }
-      if (interrupted) throw new Interrupted();
+      if (signals.interrupted) throw new Interrupted();
     } catch (e) {
       failure = failureOf(e, plan);
     }
@@ -187,18 +182,17 @@ export async function runMachines(program: Program, name: string, opts: Machines
     const leftovers = reportLeftovers(teardown?.report, complain);
 
     if (failure) {
-      if (interrupted) complain('nsh: interrupted');
+      if (signals.interrupted) complain('nsh: interrupted');
       else report(failure);
       if (teardown && !leftovers) {
         complain(`nsh: removed what this run made on ${started.size === 1 ? 'this machine' : `every machine (${[LOCAL, ...remotes].filter(m => started.has(m)).join(', ')})`} (${objectCount(teardown.report.removed)})${opts.rm ? '' : '; --keep-on-error keeps it to look at'}`);
       }
-      return interrupted ? signalStatus : 1;
+      return signals.interrupted ? signals.status : 1;
     }
     if (!opts.rm && theLab.isUp) complain(`nsh: lab "${name}" is up on ${[LOCAL, ...remotes].filter(m => m !== LOCAL || theLab.objects().some(o => o.kind !== 'machine' && o.kind !== 'tunnel')).join(', ')}; \`nsh down ${name}\` removes it`);
     return leftovers ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.close();
     if (lab) lab.close();
     else backend.close();
   }
