@@ -27,8 +27,16 @@ mount -t devtmpfs devtmpfs $r/dev
 mkdir -p $r/dev/pts $r/dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $r/dev/pts
 mount -t tmpfs tmpfs $r/dev/shm
+# a checkout under /tmp or /run would be hidden by the VM's own tmpfs there: it is bound aside
+# first, and moved back onto its path in the tmpfs
+case "$NSH_VM_DIR" in
+  /tmp/* | /run/*) mkdir -p /checkout && mount -o bind "$r$NSH_VM_DIR" /checkout || fail "cannot bind $NSH_VM_DIR" ;;
+esac
 mount -t tmpfs -o mode=1777 tmpfs $r/tmp
 mount -t tmpfs -o mode=755 tmpfs $r/run
+if [ -d /checkout ]; then
+  mkdir -p "$r$NSH_VM_DIR" && mount -o move /checkout "$r$NSH_VM_DIR" || fail "cannot put $NSH_VM_DIR back"
+fi
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out "$r$NSH_VM_DIR/build/vm/out" \
   || fail "cannot mount the share out on $NSH_VM_DIR/build/vm/out"
 stty -onlcr
