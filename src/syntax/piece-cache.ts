@@ -44,12 +44,13 @@ export class PieceCache {
       this.current.set(text, kept);
       return kept.statements;
     }
-    if (inUse) {
+    // (a span moved here has the new source: spans shared by several nodes are moved once)
+    if (inUse || kept.at.source === at.source) {
       const statements = moved(kept.statements, at.offset - kept.at.offset, at.line - kept.at.line, at) as Statement[];
       this.current.set(text, { at, statements });
       return statements;
     }
-    moveInPlace(kept.statements, at.offset - kept.at.offset, at.line - kept.at.line, at, new Set());
+    moveInPlace(kept.statements, at.offset - kept.at.offset, at.line - kept.at.line, at);
     kept.at = at;
     this.current.set(text, kept);
     return kept.statements;
@@ -76,17 +77,15 @@ function moved(v: unknown, offset: number, lines: number, to: Origin): unknown {
  * `moved`, done on the nodes themselves (no copy to make and collect): for the statements of a
  * piece the parse before used, which this parse is the only one to use now.
  */
-function moveInPlace(v: unknown, offset: number, lines: number, to: Origin, seen: Set<object>): void {
+function moveInPlace(v: unknown, offset: number, lines: number, to: Origin): void {
   if (v === null || typeof v !== 'object') return;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) moveInPlace(v[i], offset, lines, to, seen);
+    for (let i = 0; i < v.length; i++) moveInPlace(v[i], offset, lines, to);
     return;
   }
   const o = v as Record<string, unknown>;
   if ('source' in o) {
-    // a span can be shared by several nodes: moved once
-    if (seen.has(o)) return;
-    seen.add(o);
+    if (o.source === to.source) return; // shared, already moved
     o.source = to.source;
     o.start = (o.start as number) + offset;
     o.end = (o.end as number) + offset;
@@ -96,6 +95,6 @@ function moveInPlace(v: unknown, offset: number, lines: number, to: Origin, seen
   const keys = Object.keys(o);
   for (let i = 0; i < keys.length; i++) {
     const x = o[keys[i]!];
-    if (x !== null && typeof x === 'object') moveInPlace(x, offset, lines, to, seen);
+    if (x !== null && typeof x === 'object') moveInPlace(x, offset, lines, to);
   }
 }
