@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { parseSource, PIECE_LINES } from '../src/syntax/parse.js';
 import { PieceCache } from '../src/syntax/piece-cache.js';
+import { splitTopLevel } from '../src/syntax/pieces.js';
 import { parseRecovering } from '../src/syntax/recover.js';
 import { makeSource } from '../src/syntax/source.js';
 
@@ -60,6 +61,19 @@ describe('parsing again with the pieces parsed before', () => {
   it('gives the same after the texts in another order', () => {
     const cache = new PieceCache();
     for (const [what, text] of [...edits].reverse()) assert.deepEqual(plain(text, cache), plain(text), what);
+  });
+
+  it('gives the same when a piece comes twice in a text, and lines are put in above both', () => {
+    const first = splitTopLevel(base, PIECE_LINES)[0]!;
+    const twice = base.slice(first.start, first.end).repeat(2) + base;
+    const cache = new PieceCache();
+    for (const [what, text] of [
+      ['the piece twice', twice],
+      ['a line put in at the top', `ns top\n${twice}`],
+      ['two lines put in at the top', `ns top\nns top2\n${twice}`],
+      ['the piece twice again', twice],
+    ] as const)
+      assert.deepEqual(plain(text, cache), plain(text), what);
   });
 
   it('parses a text with errors as a recovery of the whole text does, piece by piece where it can', () => {

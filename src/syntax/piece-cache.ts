@@ -2,8 +2,11 @@
  * Pieces of a text parsed before, kept by their text, so that a text parsed again after an edit
  * (the language server's document) parses only the pieces that changed. A piece met again at the
  * same place (offset and line) is taken as it is: its spans keep the source they were parsed
- * from, whose text is the same there; met at another place, its statements are copied with their
- * spans moved there, in the new source. Only the pieces of the latest three parses are kept: a
+ * from, whose text is the same there; met at another place, its spans are moved there, in the new
+ * source: on the nodes themselves (no copy of the tree to make, then to collect), so the parse
+ * before, whose program shares them, must not be read once the next parse has begun (the language
+ * server analyses a text at once, from its parse to its diagnostics); a piece met twice in one
+ * parse is copied for its second place. Only the pieces of the latest three parses are kept: a
  * text with a syntax error is parsed by recovery (recover.ts), in stretches other than the clean
  * text's pieces, so that a line broken, mended and broken again (as typing does) finds the
  * stretches of the broken text two parses back.
@@ -12,7 +15,7 @@ import type { Statement } from './ast.js';
 import type { Origin } from './source.js';
 
 interface Kept {
-  readonly at: Origin;
+  at: Origin;
   readonly statements: readonly Statement[];
 }
 
@@ -33,12 +36,24 @@ export class PieceCache {
   /** The statements of a piece that parsed cleanly with this text before, placed at `at`. */
   get(text: string, at: Origin): readonly Statement[] | undefined {
     let kept = this.current.get(text);
+    const inUse = kept !== undefined;
     for (let i = 0; !kept && i < this.older.length; i++) kept = this.older[i]!.get(text);
     if (!kept) return undefined;
     const same = kept.at.offset === at.offset && kept.at.line === at.line && kept.at.source.name === at.source.name;
-    const statements = same ? kept.statements : (moved(kept.statements, at.offset - kept.at.offset, at.line - kept.at.line, at) as Statement[]);
-    this.current.set(text, same ? kept : { at, statements });
-    return statements;
+    if (same) {
+      this.current.set(text, kept);
+      return kept.statements;
+    }
+    // (a span moved here has the new source: spans shared by several nodes are moved once)
+    if (inUse || kept.at.source === at.source) {
+      const statements = moved(kept.statements, at.offset - kept.at.offset, at.line - kept.at.line, at) as Statement[];
+      this.current.set(text, { at, statements });
+      return statements;
+    }
+    moveInPlace(kept.statements, at.offset - kept.at.offset, at.line - kept.at.line, at);
+    kept.at = at;
+    this.current.set(text, kept);
+    return kept.statements;
   }
 
   put(text: string, at: Origin, statements: readonly Statement[]): void {
@@ -56,4 +71,30 @@ function moved(v: unknown, offset: number, lines: number, to: Origin): unknown {
   const out: Record<string, unknown> = {};
   for (const k in o) out[k] = moved(o[k], offset, lines, to);
   return out;
+}
+
+/**
+ * `moved`, done on the nodes themselves (no copy to make and collect): for the statements of a
+ * piece the parse before used, which this parse is the only one to use now.
+ */
+function moveInPlace(v: unknown, offset: number, lines: number, to: Origin): void {
+  if (v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) moveInPlace(v[i], offset, lines, to);
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  if ('source' in o) {
+    if (o.source === to.source) return; // shared, already moved
+    o.source = to.source;
+    o.start = (o.start as number) + offset;
+    o.end = (o.end as number) + offset;
+    o.line = (o.line as number) + lines;
+    return;
+  }
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const x = o[keys[i]!];
+    if (x !== null && typeof x === 'object') moveInPlace(x, offset, lines, to);
+  }
 }
