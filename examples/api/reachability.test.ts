@@ -6,8 +6,8 @@
  * Build and run (as root, or as anyone inside nsh's rootless sandbox):
  *
  *     npx tsc -p examples/api
- *     node --test build/examples/api/
- *     nsh --rootless -- node --test build/examples/api/
+ *     node --test build/examples/api/*.test.js
+ *     nsh --rootless -- node --test build/examples/api/*.test.js
  */
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -49,7 +49,8 @@ export class Prompt {
     const w = this.waiting;
     if (w) {
       this.waiting = undefined;
-      this.rl.pause();
+      // (node 24's readline throws when a closed interface is paused)
+      if (!this.ended) this.rl.pause();
       w(line);
     } else if (line !== undefined) this.queue.push(line);
   }
