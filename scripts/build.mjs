@@ -11,7 +11,8 @@
 // build, after running a few commands. bin/nsh goes through it; so does dist/api.js, the library's
 // ES module entry, whose types are the declarations tsc wrote for src/api.ts and the files they
 // import (tsconfig.json has `declaration`), copied to dist/ beside it. The parser's lookahead
-// paths are computed here and baked in (src/syntax/lookahead.ts).
+// paths and its recorded grammar are computed here and baked in (src/syntax/lookahead.ts,
+// src/syntax/grammar-bake.ts).
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,8 +24,8 @@ const root = new URL('../', import.meta.url);
 const rootDir = fileURLToPath(root);
 const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
-// the parser's lookahead paths, from the grammar as tsc just compiled it
-const { lookaheadTable } = await import(new URL('build/src/syntax/parser.js', root).href);
+// the parser's lookahead paths and recorded grammar, from the grammar as tsc just compiled it
+const { bakedGrammar, lookaheadTable } = await import(new URL('build/src/syntax/parser.js', root).href);
 
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const split = await build({
@@ -43,7 +44,7 @@ const split = await build({
   target: 'node20',
   format: 'esm',
   external: ['koffi'],
-  define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true', NSH_LOOKAHEAD: JSON.stringify(lookaheadTable()) },
+  define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true', NSH_LOOKAHEAD: JSON.stringify(lookaheadTable()), NSH_GRAMMAR: JSON.stringify(bakedGrammar()) },
   metafile: true,
   write: false,
   logLevel: 'warning',

@@ -1,7 +1,8 @@
 /**
  * The parser's own lookahead (src/syntax/lookahead.ts) chooses as Chevrotain's LLk strategy does,
- * with the paths computed at start-up or taken from the table that the bundle build bakes in:
- * the same trees and the same errors, with and without recovery.
+ * with the paths computed at start-up or taken from the table that the bundle build bakes in;
+ * and a parser built from the baked grammar (src/syntax/grammar-bake.ts) parses as one that
+ * recorded it: the same trees and the same errors, with and without recovery.
  */
 import * as assert from 'node:assert/strict';
 import { LLkLookaheadStrategy } from 'chevrotain';
@@ -9,18 +10,21 @@ import fc from 'fast-check';
 import { theLexer } from '../src/syntax/lexer.js';
 import { statementKeywordNames, subKeywordNames } from '../src/syntax/keywords.js';
 import { TableLookahead } from '../src/syntax/lookahead.js';
-import { lookaheadTable, NshParser } from '../src/syntax/parser.js';
+import { bakeGrammar, unbakeGrammar } from '../src/syntax/grammar-bake.js';
+import { bakedGrammar, lookaheadTable, NshParser } from '../src/syntax/parser.js';
 import { allTokens } from '../src/syntax/tokens.js';
 import { allScripts } from './helpers/scripts.js';
 
 // as the bundle holds it: through JSON
 const table = JSON.parse(JSON.stringify(lookaheadTable()));
+const grammar = JSON.parse(JSON.stringify(bakedGrammar()));
 
 function parsers(recovering: boolean): NshParser[] {
   return [
     new NshParser(recovering, new LLkLookaheadStrategy({ maxLookahead: 1 })),
     new NshParser(recovering, new TableLookahead(allTokens, undefined, 1)),
     new NshParser(recovering, new TableLookahead(allTokens, table, 1)),
+    new NshParser(recovering, new TableLookahead(allTokens, table, 1), grammar),
   ];
 }
 const plain = parsers(false);
@@ -44,6 +48,18 @@ describe('the parser lookahead', () => {
   it('has a table entry for every choice of the grammar', () => {
     assert.ok(Object.keys(table).length > 40);
     assert.ok(Object.keys(table).some(k => k.startsWith('statement/Alternation/')));
+  });
+
+  it('rebuilds from the baked grammar the productions that Chevrotain records', () => {
+    assert.ok(grammar.rules.length > 40);
+    assert.ok(Object.keys(grammar.follows).length > 40);
+    const { rules, follows } = unbakeGrammar(grammar, allTokens);
+    assert.deepEqual(JSON.parse(JSON.stringify(bakeGrammar(rules, follows))), grammar);
+    const recorded = recovering[0]!.getGAstProductions();
+    const rebuilt = recovering[3]!.getGAstProductions();
+    assert.deepEqual(Object.keys(rebuilt), Object.keys(recorded));
+    assert.equal(recovering[0]!.getSerializedGastProductions().length, rules.length);
+    assert.deepEqual(recovering[3]!.getSerializedGastProductions(), recovering[0]!.getSerializedGastProductions());
   });
 
   it('parses the examples and the golden inputs as Chevrotain does', () => {

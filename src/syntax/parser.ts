@@ -2,7 +2,8 @@
  * The nsh grammar as a Chevrotain parser producing a CST. Rule names match grammar/nsh.ebnf.
  * Keywords are Words by category, so a keyword is accepted wherever a plain word is.
  */
-import { CstParser, type ILookaheadStrategy, type TokenType } from 'chevrotain';
+import { CstParser, type ILookaheadStrategy, type Rule, type TokenType } from 'chevrotain';
+import { bakeGrammar, unbakeGrammar, type BakedGrammar } from './grammar-bake.js';
 import { TableLookahead, type LookaheadTable } from './lookahead.js';
 import { messageProvider } from './parse-messages.js';
 import type { Grammar, Rules } from './parser-dsl.js';
@@ -15,15 +16,29 @@ import * as T from './tokens.js';
 declare const NSH_BUNDLED: boolean | undefined;
 /** The lookahead paths of this grammar, computed by the bundle build (scripts/build.mjs). */
 declare const NSH_LOOKAHEAD: LookaheadTable | undefined;
+/** The grammar's recorded productions, likewise (see grammar-bake.ts). */
+declare const NSH_GRAMMAR: BakedGrammar | undefined;
+
+/** The parts of Chevrotain's parser that its own grammar analysis sets. */
+interface Analysis {
+  selfAnalysisDone: boolean;
+  recoveryEnabled: boolean;
+  gastProductionsCache: Record<string, Rule>;
+  resyncFollows: Record<string, TokenType[]>;
+  lookaheadStrategy: ILookaheadStrategy;
+  preComputeLookaheadFunctions(rules: Rule[]): void;
+}
 
 export class NshParser extends CstParser {
   /**
    * `recovering`: after an error, resynchronise and go on, to report several errors in one pass.
    * `lookahead`: by default from the bundle's table of lookahead paths (see lookahead.ts), if any.
+   * `grammar`: the recorded grammar, by default the bundle's (see grammar-bake.ts), if any.
    */
   constructor(
     recovering: boolean,
     lookahead: ILookaheadStrategy = new TableLookahead(T.allTokens, typeof NSH_LOOKAHEAD === 'undefined' ? undefined : NSH_LOOKAHEAD, 1),
+    grammar: BakedGrammar | undefined = typeof NSH_GRAMMAR === 'undefined' ? undefined : NSH_GRAMMAR,
   ) {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: recovering,
@@ -41,7 +56,22 @@ export class NshParser extends CstParser {
     programRules($);
     edgeRules($);
     callRule($);
-    this.performSelfAnalysis();
+    this.analyse(grammar);
+  }
+
+  /**
+   * Chevrotain's grammar analysis; with a baked grammar, its last step only (the recording and
+   * the resynchronisation sets come from the bake; validation is skipped in the bundle anyway).
+   */
+  private analyse(baked: BakedGrammar | undefined): void {
+    if (baked === undefined) return this.performSelfAnalysis();
+    const { rules, follows } = unbakeGrammar(baked, T.allTokens as TokenType[]);
+    const self = this as unknown as Analysis;
+    self.selfAnalysisDone = true;
+    for (const rule of rules) self.gastProductionsCache[rule.name] = rule;
+    if (self.recoveryEnabled) self.resyncFollows = follows;
+    self.lookaheadStrategy.initialize?.({ rules });
+    self.preComputeLookaheadFunctions(rules);
   }
 
   /** The names of the rules being parsed, outermost first (for error messages). */
@@ -63,6 +93,12 @@ export function theParser(recovering: boolean): NshParser {
   let p = instances.get(recovering);
   if (!p) instances.set(recovering, (p = new NshParser(recovering)));
   return p;
+}
+
+/** The grammar's recorded productions and resynchronisation sets, as the bundle build bakes them in. */
+export function bakedGrammar(): BakedGrammar {
+  const p = new NshParser(true) as unknown as NshParser & Analysis;
+  return bakeGrammar(Object.values(p.gastProductionsCache), p.resyncFollows);
 }
 
 /** The lookahead paths of the grammar, as the bundle build bakes them in. */

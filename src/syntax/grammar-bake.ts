@@ -1,0 +1,106 @@
+/**
+ * The grammar's analysis, baked at build time: the productions Chevrotain records from the rules
+ * (its GAST), and the recovering parser's resynchronisation sets.
+ *
+ * Chevrotain records the grammar at every start by running each rule once in a recording mode:
+ * about a fifth of a start of `nsh check`. The recording depends on the grammar only, so the
+ * bundle build writes it out (`bakeGrammar`) and the parser rebuilds the same productions from it
+ * (`unbakeGrammar`), then only makes its lookahead functions, as Chevrotain's own analysis ends.
+ * Without a baked grammar (the tests, the unbundled build) Chevrotain records it as usual; the
+ * tests check that both give the same productions.
+ */
+import * as chevrotain from 'chevrotain';
+import type { IProduction, NonTerminal, Rule, TokenType } from 'chevrotain';
+
+/** Chevrotain's production classes, by name. */
+const kindNames = [
+  'Alternation',
+  'Alternative',
+  'NonTerminal',
+  'Option',
+  'Repetition',
+  'RepetitionMandatory',
+  'RepetitionMandatoryWithSeparator',
+  'RepetitionWithSeparator',
+  'Rule',
+  'Terminal',
+] as const;
+type Kind = (typeof kindNames)[number];
+const kinds = Object.fromEntries(kindNames.map(k => [k, chevrotain[k]])) as { [K in Kind]: (typeof chevrotain)[K] };
+
+/** One production: its class, its plain fields, and its links by name. */
+export interface BakedNode {
+  readonly kind: Kind;
+  readonly fields: Readonly<Record<string, string | number | boolean>>;
+  readonly definition?: readonly BakedNode[];
+  /** a Terminal's token, or a separator's */
+  readonly token?: string;
+  /** a NonTerminal's rule */
+  readonly rule?: string;
+}
+
+export interface BakedGrammar {
+  readonly rules: readonly BakedNode[];
+  /** the recovering parser's resynchronisation sets: key → token names */
+  readonly follows: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The links and the definition are baked by name; every other own field is a plain value. */
+const linkFields = new Set(['_definition', 'terminalType', 'separator', 'referencedRule']);
+
+function kindOf(node: object): Kind {
+  for (const [name, cls] of Object.entries(kinds)) if (Object.getPrototypeOf(node) === cls.prototype) return name as Kind;
+  throw new Error(`grammar bake: unknown production ${node.constructor.name}`);
+}
+
+function bakeNode(node: IProduction): BakedNode {
+  const fields: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (linkFields.has(k) || v === undefined) continue;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new Error(`grammar bake: field ${k} is not plain`);
+    fields[k] = v;
+  }
+  const n = node as { _definition?: IProduction[]; terminalType?: TokenType; separator?: TokenType; referencedRule?: Rule };
+  const kind = kindOf(node);
+  return {
+    kind,
+    fields,
+    ...(n._definition !== undefined && kind !== 'NonTerminal' ? { definition: n._definition.map(bakeNode) } : {}),
+    ...(n.terminalType !== undefined ? { token: n.terminalType.name } : n.separator !== undefined ? { token: n.separator.name } : {}),
+    ...(n.referencedRule !== undefined ? { rule: n.referencedRule.name } : {}),
+  };
+}
+
+/** The recorded grammar of a parser (its rules, and a recovering parser's resynchronisation sets). */
+export function bakeGrammar(rules: readonly Rule[], follows: Readonly<Record<string, readonly TokenType[]>>): BakedGrammar {
+  return {
+    rules: rules.map(bakeNode),
+    follows: Object.fromEntries(Object.entries(follows).map(([k, ts]) => [k, ts.map(t => t.name)])),
+  };
+}
+
+/** The productions again, as Chevrotain's recording makes them, with their links resolved. */
+export function unbakeGrammar(baked: BakedGrammar, tokens: readonly TokenType[]): { rules: Rule[]; follows: Record<string, TokenType[]> } {
+  const token = new Map(tokens.map(t => [t.name, t]));
+  const byName = (name: string) => {
+    const t = token.get(name);
+    if (t === undefined) throw new Error(`grammar bake: unknown token ${name}`);
+    return t;
+  };
+  const references: { node: NonTerminal; rule: string }[] = [];
+  const build = (b: BakedNode): IProduction => {
+    // the classes' constructors only set these same fields (and defaults the fields overwrite)
+    const node = Object.create(kinds[b.kind].prototype) as Record<string, unknown>;
+    if (b.kind === 'NonTerminal') node._definition = [];
+    else if (b.definition !== undefined) node._definition = b.definition.map(build);
+    Object.assign(node, b.fields);
+    if (b.token !== undefined) node[b.kind === 'Terminal' ? 'terminalType' : 'separator'] = byName(b.token);
+    if (b.rule !== undefined) references.push({ node: node as unknown as NonTerminal, rule: b.rule });
+    return node as unknown as IProduction;
+  };
+  const rules = baked.rules.map(build) as Rule[];
+  const ruleByName = new Map(rules.map(r => [r.name, r]));
+  for (const { node, rule } of references) node.referencedRule = ruleByName.get(rule)!;
+  const follows = Object.fromEntries(Object.entries(baked.follows).map(([k, ns]) => [k, ns.map(byName)]));
+  return { rules, follows };
+}
