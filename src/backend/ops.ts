@@ -167,6 +167,8 @@ export interface ExecOp extends At {
   readonly kind: 'exec';
   readonly ref: NsRef;
   readonly argv: readonly Text[];
+  /** Where the program's name is written (an error that it cannot be started points there). */
+  readonly programAt?: Span;
   /** The text of `<<< "text"` (the program reads it with a newline added, as from a shell). */
   readonly stdin?: Text;
   readonly background: boolean;

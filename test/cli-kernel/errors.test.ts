@@ -16,7 +16,7 @@ const cases: [string, string, RegExp][] = [
   ['route exists', 'ns a\nveth a.v0 <-> host.h0 10.6.0.1/24\nroute a 10.9.0.0/16 via 10.6.0.2\nroute a 10.9.0.0/16 via 10.6.0.2', /^-e:4:1: error: namespace "a" already has a route to 10\.9\.0\.0\/16$/m],
   ['namespace missing', 'del ghost', /^-e:1:1: error: namespace "ghost" does not exist$/m],
   ['port in use', 'ns a\nup a.lo\nin a nc -l 4000 &\nin a nc -l 4000', /^-e:4:1: error: port 4000 is already in use$/m],
-  ['command not found', 'ns a\nin a no-such-program-here', /^-e:2:1: error: command not found: no-such-program-here$/m],
+  ['command not found', 'ns a\nin a no-such-program-here', /^-e:2:6: error: command not found: no-such-program-here$/m],
   ['no reply', 'ns a b\nveth a.v0 <-> b.v0 10.8.0.1/30\ndown b.v0\nin a ping 10.8.0.2 -c 1 -W 0.2', /^-e:4:1: error: no reply from 10\.8\.0\.2$/m],
   ['network unreachable', 'ns a\nin a ping 10.8.0.2 -c 1', /^-e:2:1: error: ping could not send to 10\.8\.0\.2$/m],
   ['sysctl missing', 'ns a\nsysctl a net.ipv4.no_such_key=1', /^-e:2:1: error: there is no sysctl net\.ipv4\.no_such_key$/m],

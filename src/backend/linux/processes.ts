@@ -8,6 +8,7 @@ import { childProcess } from './builtins.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { OpError, type CollectingJob, type Job, type JobTarget, type ProgramResult } from '../backend.js';
+import type { Span } from '../../core/span.js';
 import { withNamespaces } from './netns.js';
 
 export interface Streams {
@@ -47,8 +48,14 @@ export class StartError extends OpError {
     message: string,
     readonly code: string,
     hint?: string,
+    at?: Span,
   ) {
-    super(message, { hint });
+    super(message, { hint, at });
+  }
+
+  /** The same error, pointing at where the program's name is written. */
+  pointingAt(at: Span | undefined): StartError {
+    return at === undefined || this.at !== undefined ? this : new StartError(this.message, this.code, this.hint, at);
   }
 
   /** The status a shell gives a command it could not run: 127 not found, 126 not executable. */

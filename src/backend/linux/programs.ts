@@ -4,7 +4,7 @@ import { OpError, plainText, type NsRef } from '../backend.js';
 import type { LinuxContext } from './context.js';
 import { cannotRun, mountView } from './mount-view.js';
 import { hostNetnsFd } from './netns.js';
-import { startError } from './processes.js';
+import { StartError, startError } from './processes.js';
 import { runNc } from './nc-runner.js';
 import { runPing, runPingall } from './ping-runner.js';
 import { pinWhenReady, unshareArgv, whenUnshared } from './spawn.js';
@@ -29,8 +29,8 @@ export function programHandlers(x: LinuxContext): ProgramHandlers {
       x.settle();
       const argv = s.argv.map(plainText);
       const stdin = s.stdin === undefined ? undefined : plainText(s.stdin);
-      const via = launcher(s.ref, argv[0]!);
       try {
+        const via = launcher(s.ref, argv[0]!);
         return await x.inside(s.ref, async fds => {
           if (s.collect) {
             const { input } = s.collect;
@@ -40,6 +40,8 @@ export function programHandlers(x: LinuxContext): ProgramHandlers {
           await x.procs.run(fds, argv, stdin, undefined, via);
           return undefined;
         });
+      } catch (e) {
+        throw e instanceof StartError ? e.pointingAt(s.programAt) : e;
       } finally {
         x.handles.forgetLinks(); // a program may have changed links
       }

@@ -81,7 +81,7 @@ function inStmt(s: A.InStmt, { roles: r, scope }: LowerContext): Op {
     if (s.stdin) fail('the built-in ping reads no standard input', s.stdin.span);
     return { kind: 'ping', span: s.span, ref, ...pingArgs(r, words, s.argv, data), background: s.background };
   }
-  return { kind: 'exec', span: s.span, ref, argv, ...io };
+  return { kind: 'exec', span: s.span, ref, argv, programAt: s.argv[0]!.span, ...io };
 }
 
 function showQuery(s: A.ShowStmt, { roles: r, scope, lab: labSet }: LowerContext): { what: 'tree' | 'links' | 'addrs' | 'routes'; json: boolean; lab: string[]; ns?: string } {
