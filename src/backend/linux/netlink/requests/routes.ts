@@ -33,22 +33,11 @@ function routeFamily(r: RouteSpec): number {
  * carries no RTA_DST.
  */
 export function routeAdd(r: RouteSpec): NlRequest {
-  const family = routeFamily(r);
-  const dstLen = r.dst === 'default' ? 0 : r.dst.prefix;
-  const table = r.table ?? RT_TABLE_MAIN;
-  return {
-    type: RTM_NEWROUTE,
-    flags: NEW,
-    header: rtmsg({
-      family,
-      dstLen,
-      table: table < 256 ? table : 0, // large table ids go in RTA_TABLE only
-      protocol: RTPROT_BOOT,
-      scope: r.gateway === undefined ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE,
-      type: RTN_UNICAST,
-    }),
-    attrs: routeAttrs(r, family, table),
-  };
+  return routeRequest(RTM_NEWROUTE, NEW, r, {
+    protocol: RTPROT_BOOT,
+    scope: r.gateway === undefined ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE,
+    type: RTN_UNICAST,
+  });
 }
 
 /**
@@ -56,16 +45,21 @@ export function routeAdd(r: RouteSpec): NlRequest {
  * NOWHERE and protocol/type 0 act as wildcards.
  */
 export function routeDel(r: RouteSpec): NlRequest {
+  return routeRequest(RTM_DELROUTE, SET, r, { scope: RT_SCOPE_NOWHERE });
+}
+
+/** A route request: the family, destination length and table of `r`, and `fields` of its rtmsg. */
+function routeRequest(type: number, flags: number, r: RouteSpec, fields: { protocol?: number; scope: number; type?: number }): NlRequest {
   const family = routeFamily(r);
   const table = r.table ?? RT_TABLE_MAIN;
   return {
-    type: RTM_DELROUTE,
-    flags: SET,
+    type,
+    flags,
     header: rtmsg({
       family,
       dstLen: r.dst === 'default' ? 0 : r.dst.prefix,
-      table: table < 256 ? table : 0,
-      scope: RT_SCOPE_NOWHERE,
+      table: table < 256 ? table : 0, // large table ids go in RTA_TABLE only
+      ...fields,
     }),
     attrs: routeAttrs(r, family, table),
   };
