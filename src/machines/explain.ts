@@ -1,6 +1,6 @@
 /**
  * `nsh --explain FILE` for a lab across machines: one bash script per machine, each what that
- * machine's nsh would do for its part (its tunnel ends first, then its statements in order), as
+ * machine's nsh would do for its part (its statements and tunnel ends in order), as
  * iproute2 and shell commands. Run by bash on each machine, they build the same lab; what the
  * coordinator itself does across machines (show, pingall) is said in a comment.
  */
@@ -27,12 +27,11 @@ function fnv(text: string): number {
 }
 
 /**
- * VNIs and staging names for an explanation: drawn from the lab's name, so the same script
- * explains the same way (a run draws its own at random).
+ * VNIs for an explanation: drawn from the lab's name, so the same script explains the same way (a
+ * run draws its own at random).
  */
-function steadyDraws(lab: string): { drawVni: (taken: ReadonlySet<number>) => number; stagingName: () => string } {
+function steadyDraws(lab: string): { drawVni: (taken: ReadonlySet<number>) => number } {
   let vnis = 0;
-  let names = 0;
   return {
     drawVni: taken => {
       for (;;) {
@@ -40,7 +39,6 @@ function steadyDraws(lab: string): { drawVni: (taken: ReadonlySet<number>) => nu
         if (!taken.has(v)) return v;
       }
     },
-    stagingName: () => `nsh-${fnv(`${lab}:name:${names++}`).toString(16).padStart(8, '0')}`,
   };
 }
 
@@ -72,13 +70,15 @@ export function partTexts(plan: Plan, address: (from: string, to: string) => str
       if (referenced.has(l.job)) texts.get(m)!.push(`let nsh_pid${n} = $!`);
     }
   };
-  for (const t of plan.tunnels) {
-    for (const end of t.ends) texts.get(end.machine)!.push(claimText(t, end, address(end.machine, t.ends.find(e => e !== end)!.machine)));
-  }
   for (const step of plan.steps) {
     switch (step.kind) {
       case 'build':
         for (const [m, lines] of step.parts) for (const l of lines) add(m, l);
+        break;
+      case 'tunnels':
+        for (const { tunnel, ends } of step.tunnels) {
+          for (const [end, other] of [[ends[0], ends[1]], [ends[1], ends[0]]] as const) texts.get(end.machine)!.push(claimText(tunnel, end, address(end.machine, other.machine)));
+        }
         break;
       case 'run':
         add(step.machine, step.line);

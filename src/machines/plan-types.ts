@@ -2,6 +2,7 @@
 import type { Env } from '../core/io.js';
 import type { Span } from '../core/span.js';
 import type { Text } from '../core/text.js';
+import type { Cidr } from '../core/net.js';
 import type { ShowQuery } from '../backend/show-render.js';
 
 /** `machine NAME ssh [USER@]HOST [port N]`, and where it was declared. */
@@ -26,8 +27,8 @@ export interface TunnelEnd {
   readonly machine: string;
   readonly ns: string;
   readonly ifname: string;
-  /** Its name in the machine's root namespace while it is made (the written name for an end in host). */
-  readonly staging: string;
+  /** The addresses the veth gave this end. */
+  readonly addrs: readonly Cidr[];
 }
 
 export interface Tunnel {
@@ -40,15 +41,26 @@ export interface Tunnel {
   readonly ends: readonly [TunnelEnd, TunnelEnd];
 }
 
+/** A tunnel with its ends where they are at a step (a later `move` takes an end elsewhere). */
+export interface TunnelAt {
+  readonly tunnel: Tunnel;
+  readonly ends: readonly [TunnelEnd, TunnelEnd];
+}
+
 /** The lab as the coordinator knows it at a step: the namespaces in order with their machines, and which tunnel ends are pairs. */
 export interface LabView {
   readonly namespaces: readonly { readonly name: string; readonly machine: string }[];
-  readonly tunnels: readonly { readonly tunnel: Tunnel; readonly ends: readonly [TunnelEnd, TunnelEnd] }[];
+  readonly tunnels: readonly TunnelAt[];
 }
 
 export type Step =
   /** every machine its statements, in parallel */
   | { readonly kind: 'build'; readonly parts: Map<string, PlanLine[]> }
+  /**
+   * tunnel ends made in their namespaces, every machine its ends at once (a VNI a machine refuses
+   * as taken is drawn again), before the build steps after it
+   */
+  | { readonly kind: 'tunnels'; readonly tunnels: TunnelAt[] }
   /** one statement on one machine */
   | { readonly kind: 'run'; readonly machine: string; readonly line: PlanLine }
   /** the same statement on several machines at once (`wait` for every job) */
@@ -71,6 +83,4 @@ export interface PlanOptions {
   readonly labName?: string;
   /** A VNI not in `taken` (random in a run; tests give their own). */
   readonly drawVni: (taken: ReadonlySet<number>) => number;
-  /** A fresh interface name for a tunnel end while it is made in the root namespace. */
-  readonly stagingName: () => string;
 }

@@ -5,8 +5,11 @@
  * routes …) gather into build steps, which every machine runs in parallel; statements that run
  * programs or check (in, await, capture, pingall, show, sleep, jobs …) are steps of their own, in
  * script order, after every build step before them. A veth whose ends are on two machines becomes a
- * tunnel: a VXLAN device made on each machine before the build (and made again under another VNI
- * if a machine refuses the one drawn), then moved into its namespace under the name written.
+ * tunnel: a VXLAN device made on each machine in its namespace under the name written, in a step of
+ * tunnels (made again under another VNI if a machine refuses the one drawn). Consecutive tunnels
+ * share one such step, placed where its first one was written: a tunnel joins it when nothing
+ * built since could change what it is made in (its namespace made, deleted or set, a link of it
+ * deleted or moved); otherwise the tunnel starts a step of its own.
  */
 import { LOCAL, TUNNEL_MTU, endpointMachine } from '../core/machines.js';
 import type { Endpoint, Job, JobTarget, NsRef } from '../core/lab.js';
@@ -18,8 +21,8 @@ import { Interpreter } from '../runtime/interpreter.js';
 import { fail } from '../runtime/roles.js';
 import { endpoint, opText, tunnelEndText } from './text.js';
 
-export type { LabView, MachineDecl, Plan, PlanLine, PlanOptions, Step, Tunnel, TunnelEnd } from './plan-types.js';
-import type { LabView, MachineDecl, Plan, PlanLine, PlanOptions, Step, Tunnel, TunnelEnd } from './plan-types.js';
+export type { LabView, MachineDecl, Plan, PlanLine, PlanOptions, Step, Tunnel, TunnelAt, TunnelEnd } from './plan-types.js';
+import type { LabView, MachineDecl, Plan, PlanLine, PlanOptions, Step, Tunnel, TunnelAt, TunnelEnd } from './plan-types.js';
 
 /**
  * The plan of a checked program, and the problem of the first statement that cannot be split
@@ -47,6 +50,9 @@ export class PlanBackend implements Backend {
   private readonly live = new Map<string, Tunnel>();
   private readonly steps: Step[] = [];
   private build: Map<string, PlanLine[]> | undefined;
+  /** The step of tunnels a tunnel may still join, and what was built since that could change where they are made (`machine|ns`). */
+  private claims: TunnelAt[] | undefined;
+  private readonly touched = new Set<string>();
   /** The machine of each of the coordinator's jobs. */
   private readonly jobs = new Map<number, string>();
   private nextJob = 0;
@@ -122,7 +128,13 @@ export class PlanBackend implements Backend {
       return;
     }
     this.build = undefined;
+    this.claims = undefined;
     this.steps.push(step);
+  }
+
+  /** A namespace was made, deleted or set, or a link of it deleted or moved: a tunnel end in it cannot be made earlier than written. */
+  private touch(machine: string, ns: string): void {
+    if (this.claims) this.touched.add(this.key(machine, ns, ''));
   }
 
   private run(machine: string, line: PlanLine): void {
@@ -230,9 +242,11 @@ export class PlanBackend implements Backend {
       case 'link-del': {
         const t = this.live.get(this.key(machine!, op.ep.ns, op.ep.ifname));
         if (t) return this.delTunnel(t, op.span);
+        this.touch(machine!, op.ep.ns);
         return this.toBuild(machine!, text!, op.span);
       }
       case 'ns-del':
+        this.touch(machine!, op.name);
         this.toBuild(machine!, text!, op.span);
         // a tunnel end goes with its namespace; the end on the other machine goes too, as a veth's peer would
         for (const t of new Set(this.live.values())) {
@@ -240,7 +254,10 @@ export class PlanBackend implements Backend {
           const there = t.ends.find(e => e !== here);
           if (!here || !there) continue;
           this.unlive(t);
-          if (!(there.machine === machine && there.ns === op.name)) this.toBuild(there.machine, `del ${endpoint(there)}`, op.span);
+          if (!(there.machine === machine && there.ns === op.name)) {
+            this.touch(there.machine, there.ns);
+            this.toBuild(there.machine, `del ${endpoint(there)}`, op.span);
+          }
         }
         return;
       case 'wait':
@@ -261,8 +278,17 @@ export class PlanBackend implements Backend {
         return this.toStep({ kind: 'pingall', span: op.span, view: this.view(op.lab), negated: false });
       case 'machine':
         return;
-      case 'ns-add': case 'bridge': case 'attach': case 'addr': case 'move': case 'route': case 'sysctl': case 'vlan': case 'macvlan':
-      case 'nat': case 'publish': case 'vxlan': case 'pin':
+      case 'ns-add': case 'sysctl': case 'nat':
+        this.touch(machine!, 'name' in op ? op.name : op.ns);
+        return this.toBuild(machine!, text!, op.span);
+      case 'move':
+        this.touch(machine!, op.ep.ns);
+        if (op.to.kind === 'name') this.touch(machine!, op.to.name);
+        return this.toBuild(machine!, text!, op.span);
+      case 'pin':
+        if (op.target.kind === 'name') this.touch(machine!, op.target.name);
+        return this.toBuild(machine!, text!, op.span);
+      case 'bridge': case 'attach': case 'addr': case 'route': case 'vlan': case 'macvlan': case 'publish': case 'vxlan':
         return this.toBuild(machine!, text!, op.span);
       case 'exec': case 'ping': case 'nc': case 'capture': case 'await': case 'info': case 'same': case 'spawn':
         return this.run(machine!, { text: text!, span: op.span, ...this.jobOf(op, machine!) });
@@ -352,26 +378,30 @@ export class PlanBackend implements Backend {
     if (lm === rm) return this.toBuild(lm, opText(op)!, op.span);
     const vni = this.opts.drawVni(this.vnis);
     this.vnis.add(vni);
-    const end = (ep: Endpoint, machine: string): TunnelEnd => ({
-      machine,
-      ns: ep.ns,
-      ifname: ep.ifname,
-      staging: ep.ns === 'host' ? ep.ifname : this.opts.stagingName(),
-    });
-    const ends = [end(op.left, lm), end(op.right, rm)] as const;
+    const end = (ep: Endpoint, machine: string, addrs: TunnelEnd['addrs']): TunnelEnd => ({ machine, ns: ep.ns, ifname: ep.ifname, addrs });
+    const ends = [end(op.left, lm, op.leftAddrs), end(op.right, rm, op.rightAddrs)] as const;
     const t: Tunnel = { span: op.span, link: `${endpoint(op.left)} <-> ${endpoint(op.right)}`, vni, mtu: op.mtu ?? TUNNEL_MTU, ends };
     this.tunnels.push(t);
     this.enliven(t);
     this.use(lm);
     this.use(rm);
-    for (const [e, addrs] of [[ends[0], op.leftAddrs], [ends[1], op.rightAddrs]] as const) {
-      for (const text of tunnelEndText({ ns: e.ns, ifname: e.ifname }, e.staging, addrs, op)) this.toBuild(e.machine, text, op.span);
+    if (!(this.claims && ends.every(e => e.ns === 'host' || !this.touched.has(this.key(e.machine, e.ns, ''))))) {
+      // a step of tunnels of its own, after what was built before
+      this.build = undefined;
+      this.claims = [];
+      this.touched.clear();
+      this.steps.push({ kind: 'tunnels', tunnels: this.claims });
     }
+    this.claims!.push({ tunnel: t, ends });
+    for (const e of ends) for (const text of tunnelEndText(e, op)) this.toBuild(e.machine, text, op.span);
   }
 
   private delTunnel(t: Tunnel, span: Span): void {
     this.unlive(t);
-    for (const e of t.ends) this.toBuild(e.machine, `del ${endpoint(e)}`, span);
+    for (const e of t.ends) {
+      this.touch(e.machine, e.ns);
+      this.toBuild(e.machine, `del ${endpoint(e)}`, span);
+    }
   }
 
   // ---- the rest of a backend ----------------------------------------------------------------------

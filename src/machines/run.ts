@@ -2,12 +2,11 @@
  * `nsh FILE` for a lab across machines: the coordinator. The script was checked whole (every
  * machine's part, by the dry run); it is split (plan.ts); the machines it uses are recorded in the
  * lab's journal here before any part starts; each machine runs its part with its own nsh over
- * OpenSSH (remote.ts), the coordinator's own part runs in this process; the tunnels are made, then
- * the steps run in order, each build step on every machine at once. A failure or an interrupt
+ * OpenSSH (remote.ts), the coordinator's own part runs in this process; the steps run in order,
+ * each build step and each step of tunnels on every machine at once. A failure or an interrupt
  * removes what this run made on every machine.
  */
 import { randomInt } from 'node:crypto';
-import { randomBytes } from 'node:crypto';
 import { colorOn, line, type Io } from '../core/io.js';
 import { LOCAL } from '../core/machines.js';
 import type { LabObject, TeardownReport } from '../core/lab.js';
@@ -20,7 +19,7 @@ import type { Program } from '../syntax/ast.js';
 import { error, type Diagnostic } from '../syntax/diagnostics.js';
 import { VNI_MAX, VNI_MIN } from '../syntax/values.js';
 import { routeSource } from '../backend/linux/vxlan.js';
-import { claimTunnels } from './claims.js';
+import { claimTunnels, type ClaimOptions } from './claims.js';
 import { downAcross } from './down.js';
 import { gatherSnapshot, pingallAcross } from './gather.js';
 import { planProgram, type Plan, type Step, type Tunnel } from './plan.js';
@@ -55,11 +54,6 @@ export function drawVni(taken: ReadonlySet<number>): number {
     const v = randomInt(VNI_MIN, VNI_MAX + 1);
     if (!taken.has(v)) return v;
   }
-}
-
-/** A name for a tunnel end while it is made in the root namespace: `nsh-` and 10 hex digits. */
-export function stagingName(): string {
-  return `nsh-${randomBytes(5).toString('hex')}`;
 }
 
 export function machineTarget(plan: Plan, machine: string): SshTarget {
@@ -110,7 +104,7 @@ export async function runMachines(program: Program, name: string, opts: Machines
   const complain = (s: string) => line(io.stderr, s);
   const color = colorOn(io.stdout, io.env);
   const taken = vnisInUse();
-  const { plan, problem } = await planProgram(program.statements, { env: io.env, labName: name, drawVni: t => drawVni(new Set([...taken, ...t])), stagingName });
+  const { plan, problem } = await planProgram(program.statements, { env: io.env, labName: name, drawVni: t => drawVni(new Set([...taken, ...t])) });
   if (problem) {
     report([problem]);
     return 1;
@@ -154,18 +148,17 @@ export async function runMachines(program: Program, name: string, opts: Machines
         tunnelAddresses(plan),
         connectAll(plan, remotes, name, opts, io, session, started),
       ]);
-      if (signals.interrupted) throw new Interrupted();
-      await claimTunnels(session, plan.tunnels, {
+      const claims: ClaimOptions = {
         address,
         redraw: () => drawVni(new Set([...taken, ...plan.tunnels.map(x => x.vni)])),
         drawn: (t, old) => {
           theLab.forget({ kind: 'tunnel', vni: old, link: '' });
           theLab.record(tunnelRecord(t));
         },
-      });
+      };
       for (const step of plan.steps) {
         if (signals.interrupted) throw new Interrupted();
-        await runStep(session, step, io, color, stop.signal);
+        await runStep(session, step, { io, color, stop: stop.signal, claims });
       }
       if (signals.interrupted) throw new Interrupted();
     } catch (e) {
@@ -223,7 +216,8 @@ async function connectAll(plan: Plan, remotes: readonly string[], lab: string, o
   if (failed.length > 1) throw new AggregateError(failed);
 }
 
-async function runStep(session: Session, step: Step, io: Io, color: boolean, stop: AbortSignal): Promise<void> {
+async function runStep(session: Session, step: Step, o: { io: Io; color: boolean; stop: AbortSignal; claims: ClaimOptions }): Promise<void> {
+  const { io, color, stop } = o;
   switch (step.kind) {
     case 'build': {
       const runs = [...step.parts].map(([m, lines]) => session.run(m, lines));
@@ -233,6 +227,9 @@ async function runStep(session: Session, step: Step, io: Io, color: boolean, sto
       if (failed.length > 1) throw new AggregateError(failed);
       return;
     }
+    case 'tunnels':
+      await claimTunnels(session, step.tunnels, o.claims);
+      return;
     case 'run':
       await session.run(step.machine, [step.line]);
       return;

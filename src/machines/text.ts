@@ -211,13 +211,7 @@ export function opText(op: Op): string | undefined {
   }
 }
 
-/** The statements of a cross-machine veth's end on its machine, after its tunnel device was made under `staging` in the root namespace. */
-export function tunnelEndText(ep: Endpoint, staging: string, list: readonly Cidr[], op: OpOf<'veth'>): string[] {
-  const here = endpoint({ ns: ep.ns, ifname: ep.ifname });
-  return [
-    ...(ep.ns === 'host' ? [] : [line('move', `host.${word(staging)}`, '->', word(ep.ns), `as ${word(ep.ifname)}`)]),
-    ...(list.length > 0 ? [line('addr', here, ...addrs(list))] : []),
-    line('up', here),
-    ...(op.shape ? [line('shape', here, shapingText(op.shape))] : []),
-  ];
+/** The statements of a cross-machine veth's end on its machine once its tunnel device is made (claims.ts): its shaping. */
+export function tunnelEndText(ep: Endpoint, op: OpOf<'veth'>): string[] {
+  return op.shape ? [line('shape', endpoint({ ns: ep.ns, ifname: ep.ifname }), shapingText(op.shape))] : [];
 }

@@ -115,7 +115,7 @@ show
     assert.match(r.stdout, /eth1 +UP +vxlan +<-> h2\.eth0 +10\.0\.2\.1\/24/);
     // what each machine was told
     assert.match(r.stderr, /^m2> ns r$/m);
-    assert.match(r.stderr, /^m1> vxlan host\.nsh-[0-9a-f]{10} \d+ remote 192\.0\.2\.2 port 4789 mtu 1450$/m);
+    assert.match(r.stderr, /^m1> vxlan h1\.eth0 \d+ remote 192\.0\.2\.2 port 4789 mtu 1450 10\.0\.1\.1\/24$/m);
     assert.match(r.stderr, /nsh: lab "chain" is up on m1, m2, m3/);
     // each end a VXLAN device of the same VNI, to the other machine, from its own address
     const a = linkInfo(c, 1, 'h1', 'eth0');

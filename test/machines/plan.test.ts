@@ -13,18 +13,19 @@ async function plan(text: string): Promise<Plan> {
   const l = loadInline('t.ns', MACHINES + text);
   assert.deepEqual(l.diagnostics.map(d => d.message), []);
   let vni = 100;
-  let name = 0;
-  const r = await planProgram(l.program.statements, { env: {}, labName: 't', drawVni: () => ++vni, stagingName: () => `nsh-s${++name}` });
+  const r = await planProgram(l.program.statements, { env: {}, labName: 't', drawVni: () => ++vni });
   assert.equal(r.problem?.message, undefined);
   return r.plan;
 }
 
-/** A step as text: `build m1: …; m2: …`, `run m2: …`. */
+/** A step as text: `build m1: …; m2: …`, `tunnels m1:a.v0 <-> m2:b.v0`, `run m2: …`. */
 function stepText(s: Step): string {
   const clean = (t: string) => t.replace(/%\uE002(\d+)\uE003/g, '%<job $1>').replace(/\uE000job(\d+)\uE001/g, '<pid of job $1>');
   switch (s.kind) {
     case 'build':
       return `build ${[...s.parts].map(([m, ls]) => `${m}: ${ls.map(l => clean(l.text)).join('; ')}`).join(' | ')}`;
+    case 'tunnels':
+      return `tunnels ${s.tunnels.map(t => `${t.tunnel.vni} ${t.ends.map(e => `${e.machine}:${e.ns}.${e.ifname}`).join(' <-> ')}`).join(', ')}`;
     case 'run':
       return `run ${s.machine}: ${clean(s.line.text)}${s.line.job ? ` (job ${s.line.job})` : ''}`;
     case 'all':
@@ -40,7 +41,7 @@ function stepText(s: Step): string {
 }
 
 describe('machines: the split of a lab', () => {
-  it('a chain across three machines: each its namespaces, tunnels made first, programs in order', async () => {
+  it('a chain across three machines: each its namespaces, then its tunnel ends, programs in order', async () => {
     const p = await plan(`machine m3 ssh 192.0.2.3
 ns h1 on m1
 ns r on m2
@@ -58,16 +59,16 @@ show r
 `);
     assert.deepEqual(p.used, ['local', 'm1', 'm2']);
     assert.deepEqual(
-      p.tunnels.map(t => [t.link, t.vni, t.mtu, t.ends.map(e => `${e.machine}:${e.ns}.${e.ifname}/${e.staging}`)]),
+      p.tunnels.map(t => [t.link, t.vni, t.mtu, t.ends.map(e => `${e.machine}:${e.ns}.${e.ifname} ${e.addrs.map(a => `${a.address}/${a.prefix}`).join(' ')}`)]),
       [
-        ['h1.eth0 <-> r.eth0', 101, 1450, ['m1:h1.eth0/nsh-s1', 'm2:r.eth0/nsh-s2']],
-        ['r.eth1 <-> h2.eth0', 102, 1400, ['m2:r.eth1/nsh-s3', 'local:h2.eth0/nsh-s4']],
+        ['h1.eth0 <-> r.eth0', 101, 1450, ['m1:h1.eth0 10.0.1.1/24', 'm2:r.eth0 10.0.1.2/24']],
+        ['r.eth1 <-> h2.eth0', 102, 1400, ['m2:r.eth1 10.0.2.1/24', 'local:h2.eth0 10.0.2.2/24']],
       ],
     );
     assert.deepEqual(p.steps.map(stepText), [
-      'build m1: ns h1; move host.nsh-s1 -> h1 as eth0; addr h1.eth0 10.0.1.1/24; up h1.eth0; route h1 default via 10.0.1.2' +
-        ' | m2: ns r; move host.nsh-s2 -> r as eth0; addr r.eth0 10.0.1.2/24; up r.eth0; move host.nsh-s3 -> r as eth1; addr r.eth1 10.0.2.1/24; up r.eth1; forward r' +
-        ' | local: ns h2; move host.nsh-s4 -> h2 as eth0; addr h2.eth0 10.0.2.2/24; up h2.eth0',
+      'build m1: ns h1 | m2: ns r | local: ns h2',
+      'tunnels 101 m1:h1.eth0 <-> m2:r.eth0, 102 m2:r.eth1 <-> local:h2.eth0',
+      'build m2: forward r | m1: route h1 default via 10.0.1.2',
       'run local: in h2 sleep 100 & (job 1)',
       'pingall h1@m1 r@m2 h2@local',
       'run m1: in h1 ping 10.0.2.2 -c 1 -i 0.2 -W 1',
@@ -76,6 +77,30 @@ show r
       'show h1@m1 r@m2 h2@local',
     ]);
     assert.equal(p.machines.get('m2')!.port, 2222);
+  });
+
+  it('a tunnel joins the step of tunnels before it unless what was built since could change where it is made', async () => {
+    const p = await plan(`ns a b on m1
+ns c d on m2
+veth a.v0 <-> c.v0 delay 5ms
+bridge d.br
+veth b.v0 <-> d.v0
+ns e on m1
+veth e.v0 <-> c.v1
+veth a.v2 <-> b.v2
+del a.v2
+veth host.t0 <-> c.v2
+del c.v1
+veth e.v1 <-> c.v1
+`);
+    assert.deepEqual(p.steps.map(stepText), [
+      'build m1: ns a; ns b | m2: ns c; ns d',
+      'tunnels 101 m1:a.v0 <-> m2:c.v0, 102 m1:b.v0 <-> m2:d.v0',
+      'build m1: shape a.v0 delay 5ms; ns e | m2: shape c.v0 delay 5ms; bridge d.br',
+      'tunnels 103 m1:e.v0 <-> m2:c.v1, 104 local:host.t0 <-> m2:c.v2',
+      'build m1: veth a.v2 <-> b.v2; del a.v2; del e.v0 | m2: del c.v1',
+      'tunnels 105 m1:e.v1 <-> m2:c.v1',
+    ]);
   });
 
   it('a build after a program is a build step of its own; machines that do nothing are not used', async () => {
@@ -87,22 +112,17 @@ show r
 
   it('a statement over namespaces of several machines is told to each; host@M is that machine\'s host', async () => {
     const p = await plan('ns a on m1\nns b on m2\nup a.lo b.lo host.lo host@m2.lo\nveth host@m1.v9 <-> b.v1\n');
-    assert.deepEqual(p.steps.map(stepText), [
-      'build m1: ns a; up a.lo; up host.v9 | m2: ns b; up b.lo host.lo; move host.nsh-s1 -> b as v1; up b.v1 | local: up host.lo',
-    ]);
-    assert.deepEqual(p.tunnels[0]!.ends.map(e => `${e.machine}:${e.ns}.${e.ifname}/${e.staging}`), ['m1:host.v9/v9', 'm2:b.v1/nsh-s1']);
+    assert.deepEqual(p.steps.map(stepText), ['build m1: ns a; up a.lo | m2: ns b; up b.lo host.lo | local: up host.lo', 'tunnels 101 m1:host.v9 <-> m2:b.v1']);
   });
 
   it('deleting a tunnel end, or its namespace, deletes the end on the other machine too', async () => {
     const p = await plan('ns a on m1\nns b on m2\nns c on m2\nveth a.v0 <-> b.v0\nveth a.v1 <-> c.v1\ndel a.v0\ndel c\n');
-    const build = stepText(p.steps[0]!);
-    assert.match(build, /m1: .*; del a\.v0; del a\.v1/);
-    assert.match(build, /m2: .*; del b\.v0; del c$/);
+    assert.deepEqual(p.steps.slice(1).map(stepText), ['tunnels 101 m1:a.v0 <-> m2:b.v0, 102 m1:a.v1 <-> m2:c.v1', 'build m1: del a.v0; del a.v1 | m2: del b.v0; del c']);
   });
 
   it('a tunnel end that moves on its machine is still the tunnel\'s end', async () => {
     const p = await plan('ns a on m1\nns b on m2\nns c on m2\nveth a.v0 <-> b.v0\nmove b.v0 -> c as w0\nshow\n');
-    const show = p.steps[1]!;
+    const show = p.steps[3]!;
     assert.equal(show.kind, 'show');
     if (show.kind === 'show') assert.deepEqual(show.view.tunnels.map(t => t.ends.map(e => `${e.ns}.${e.ifname}`)), [['a.v0', 'c.w0']]);
   });
@@ -119,7 +139,7 @@ show r
 
   it('! of a statement across machines cannot be split', async () => {
     const l = loadInline('t.ns', `${MACHINES}ns a on m1\nns b on m2\n! up a.lo b.lo\n`);
-    const r = await planProgram(l.program.statements, { env: {}, drawVni: () => 7, stagingName: () => 'x' });
+    const r = await planProgram(l.program.statements, { env: {}, drawVni: () => 7 });
     assert.match(r.problem?.message ?? '', /"!" takes a statement that runs on one machine/);
     assert.equal(r.problem?.span?.line, 5);
   });

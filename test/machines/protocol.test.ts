@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { Span } from '../../src/core/span.js';
 import { claimTunnels } from '../../src/machines/claims.js';
-import type { Tunnel } from '../../src/machines/plan.js';
+import type { TunnelAt } from '../../src/machines/plan.js';
 import { Demux, LinePrefixer, type Answer, type Hello } from '../../src/machines/protocol.js';
 import type { Part, RequestBody } from '../../src/machines/remote.js';
 import { Session, StepFailed } from '../../src/machines/session.js';
@@ -88,37 +88,33 @@ class FakePart implements Part {
 
 const span = { line: 3 } as Span;
 
-function tunnel(vni: number): Tunnel {
-  return {
-    span,
-    link: 'a.v0 <-> b.v0',
-    vni,
-    mtu: 1450,
-    ends: [
-      { machine: 'm1', ns: 'a', ifname: 'v0', staging: 'nsh-a' },
-      { machine: 'm2', ns: 'b', ifname: 'v0', staging: 'nsh-b' },
-    ],
-  };
+function tunnel(vni: number): TunnelAt {
+  const ends = [
+    { machine: 'm1', ns: 'a', ifname: 'v0', addrs: [{ address: '10.0.0.1', prefix: 30, family: 4 as const }] },
+    { machine: 'm2', ns: 'b', ifname: 'v0', addrs: [] },
+  ] as const;
+  return { tunnel: { span, link: 'a.v0 <-> b.v0', vni, mtu: 1450, ends }, ends };
 }
 
-describe('machines: tunnels made before the build', () => {
+describe('machines: tunnels made in their namespaces', () => {
   it('a VNI refused as taken on one machine: the other end goes, both are made again under a new VNI', async () => {
     const session = new Session({ verbose: false, log: () => {} });
     const m1 = new FakePart('m1', () => false);
     const m2 = new FakePart('m2', vni => vni === 100);
     session.parts.set('m1', m1);
     session.parts.set('m2', m2);
-    const t = tunnel(100);
+    const at = tunnel(100);
+    const t = at.tunnel;
     const drawn: [number, number][] = [];
-    await claimTunnels(session, [t], { address: (_, to) => (to === 'm1' ? '192.0.2.1' : '192.0.2.2'), redraw: () => 200, drawn: (x, old) => drawn.push([old, x.vni]) });
+    await claimTunnels(session, [at], { address: (_, to) => (to === 'm1' ? '192.0.2.1' : '192.0.2.2'), redraw: () => 200, drawn: (x, old) => drawn.push([old, x.vni]) });
     assert.equal(t.vni, 200);
     assert.deepEqual(drawn, [[100, 200]]);
     assert.deepEqual(m1.told, [
-      'vxlan host.nsh-a 100 remote 192.0.2.2 port 4789 mtu 1450',
-      'del host.nsh-a',
-      'vxlan host.nsh-a 200 remote 192.0.2.2 port 4789 mtu 1450',
+      'vxlan a.v0 100 remote 192.0.2.2 port 4789 mtu 1450 10.0.0.1/30',
+      'del a.v0',
+      'vxlan a.v0 200 remote 192.0.2.2 port 4789 mtu 1450 10.0.0.1/30',
     ]);
-    assert.deepEqual(m2.told, ['vxlan host.nsh-b 100 remote 192.0.2.1 port 4789 mtu 1450', 'vxlan host.nsh-b 200 remote 192.0.2.1 port 4789 mtu 1450']);
+    assert.deepEqual(m2.told, ['vxlan b.v0 100 remote 192.0.2.1 port 4789 mtu 1450', 'vxlan b.v0 200 remote 192.0.2.1 port 4789 mtu 1450']);
   });
 
   it('any other refusal fails the run at the veth that asked for the tunnel', async () => {
