@@ -12,8 +12,7 @@
  */
 import * as fs from 'node:fs';
 import { translate } from './errors.js';
-import { AF_INET6, IFA_F_DADFAILED, IFA_F_TENTATIVE, type RtnlSocket } from './netlink/index.js';
-import { dumpAddrs } from './netlink/query.js';
+import { AF_INET6, addrDump, IFA_F_DADFAILED, IFA_F_TENTATIVE, parseIfaddrmsg, RTM_NEWADDR, type RtnlSocket } from './netlink/index.js';
 import { hostNetnsFd, withNetns } from './netns.js';
 
 /** /proc/sys/net/* files belong to the namespace of the thread that opens them. */
@@ -76,7 +75,17 @@ const nap = new Int32Array(new SharedArrayBuffer(4));
  */
 export function untilNotTentative(sock: RtnlSocket, indexes: ReadonlySet<number>, limitMs = 2000): void {
   const end = Date.now() + limitMs;
-  const tentative = () =>
-    dumpAddrs(sock, AF_INET6).some(a => indexes.has(a.index) && (a.flags & IFA_F_TENTATIVE) !== 0 && (a.flags & IFA_F_DADFAILED) === 0);
-  while (tentative() && Date.now() < end) Atomics.wait(nap, 0, 0, 5);
+  while (tentative(sock, indexes) && Date.now() < end) Atomics.wait(nap, 0, 0, 5);
+}
+
+/**
+ * Whether an IPv6 address of these links is tentative. Only the fixed header of each address is
+ * read: both flags are in its 8 bits of ifa_flags (the attributes are not decoded).
+ */
+function tentative(sock: RtnlSocket, indexes: ReadonlySet<number>): boolean {
+  return sock.dump(addrDump(AF_INET6)).some(m => {
+    if (m.type !== RTM_NEWADDR) return false;
+    const a = parseIfaddrmsg(m.body);
+    return indexes.has(a.index) && (a.flags & IFA_F_TENTATIVE) !== 0 && (a.flags & IFA_F_DADFAILED) === 0;
+  });
 }
