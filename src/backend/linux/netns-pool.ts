@@ -69,10 +69,17 @@ export class NetnsPool {
     if ((text.match(/^[ \t]*ns[ \t]/gm)?.length ?? 0) >= POOL_MIN) NetnsPool.standby();
   }
 
-  /** Stops a worker started by standby() that no lab took (the script turned out small). */
+  /**
+   * Stops a worker started by standby() that no lab took (the script turned out small). It made
+   * nothing, so nothing is waited for: it may still be starting.
+   */
   static dismiss(): void {
-    waiting?.close();
+    if (!waiting) return;
+    const { shared, worker } = waiting;
     waiting = undefined;
+    Atomics.store(shared, STOP, 1);
+    Atomics.notify(shared, STANDBY);
+    void worker.terminate();
   }
 
   private static spawn(standby = false): NetnsPool {
