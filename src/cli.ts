@@ -35,6 +35,17 @@ function scriptLabName(opts: { name?: string; file?: string }): string {
   return labNameOfFile(opts.file);
 }
 
+/** Starts the worker that makes namespaces ahead when the script looks large (netns-pool.ts). */
+async function standbyPool(file: string): Promise<void> {
+  let text: string;
+  try {
+    text = (await import('node:fs')).readFileSync(file, 'utf8');
+  } catch {
+    return; // said when the script is read
+  }
+  (await import('./backend/linux/netns-pool.js')).NetnsPool.standbyFor(text);
+}
+
 function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
   return colors(stream, env);
 }
@@ -152,6 +163,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'run': {
+      // a script that makes many namespaces gets its worker started now, while it is parsed and checked
+      if (opts.file !== undefined && opts.file !== '-' && opts.inline === undefined && !opts.interactive) await standbyPool(opts.file);
       const program = await loadChecked();
       if (!program) return 2;
       const across = declaresMachines(program.statements);

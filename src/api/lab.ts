@@ -6,6 +6,7 @@
  */
 import './dispose.js';
 import { linuxBackend } from '../lab-commands.js';
+import { NetnsPool } from '../backend/linux/netns-pool.js';
 import { checkLoaded, fileReader, type Loaded } from '../pipeline.js';
 import { missingPrivileges } from '../privileges.js';
 import { OpError, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
@@ -282,6 +283,16 @@ function labName(name: unknown, site: Site | undefined): string {
  * what it made is removed (unless keepOnError) and the promise rejects with the NshError.
  */
 async function build(opts: LabOptions, strings: TemplateStringsArray, values: readonly unknown[], site: Site | undefined): Promise<Lab> {
+  // a text that makes many namespaces gets its worker started now, while it is checked
+  NetnsPool.standbyFor(strings.raw.join(''));
+  try {
+    return await buildChecked(opts, strings, values, site);
+  } finally {
+    NetnsPool.dismiss(); // when the lab did not take it
+  }
+}
+
+async function buildChecked(opts: LabOptions, strings: TemplateStringsArray, values: readonly unknown[], site: Site | undefined): Promise<Lab> {
   const texts = valueTexts(values, site);
   const name = opts.name === undefined ? undefined : labName(opts.name, site);
   const counter = { next: 1 };

@@ -76,6 +76,20 @@ describeKernel('namespaces made ahead', function () {
     // the kernel frees an unnamed namespace when its last fd closes: none outlives nsh
     assert.deepEqual([...liveNetns()].filter(n => !alive.has(n)), []);
   });
+
+  it('a script of many `ns` lines, whose worker starts before it is checked, leaves no namespace made ahead unused; one that fails its check makes none', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `ns s${i + 1}`);
+    const ok = nsh(['--name', 'standby', writeScript('standby.ns', lines.join('\n'))], { env: { NSH_DEBUG: '1' } });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(madeAhead(ok.stderr).unused, 0, 'the worker made namespaces nobody took');
+    assert.equal(netnsList().length, 40);
+    assert.equal(nsh(['down', 'standby']).code, 0);
+    const alive = liveNetns();
+    const bad = nsh([writeScript('standby-bad.ns', [...lines, 'frobnicate s1'].join('\n'))], { env: { NSH_DEBUG: '1' } });
+    assert.equal(bad.code, 2, bad.stderr);
+    assertClean();
+    assert.deepEqual([...liveNetns()].filter(n => !alive.has(n)), []);
+  });
 });
 
 describe('the namespace hint', () => {

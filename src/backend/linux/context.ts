@@ -140,19 +140,21 @@ export class LinuxContext {
   }
 
   /**
-   * Links given IPv6 addresses, by `up` (those kept while down) or `addr`: the addresses are
-   * tentative until the kernel's address worker has looked at them (dad.ts), which a busy machine
-   * can delay past a ping's first probe: settle() waits for that too, as for the links just made.
+   * Links that may hold fresh IPv6 addresses — brought up by `up` (the addresses kept while down
+   * start again) or given one by `addr`: those are tentative until the kernel's address worker
+   * has looked at them (dad.ts), which a busy machine can delay past a ping's first probe, so
+   * settle() waits for that too, as for the links just made.
    */
-  private readonly restarted: Endpoint[] = [];
+  private readonly addressed: Endpoint[] = [];
 
   addressesPending(eps: readonly Endpoint[]): void {
-    this.restarted.push(...eps);
+    this.addressed.push(...eps);
   }
 
   settle(): void {
-    // one batch per namespace; a link gone since (deleted, moved, its namespace deleted) has
-    // nothing to wait for, so the answers are not looked at
+    // first every namespace's links are asked for (one batch each), so the kernel's workers set
+    // their addresses up while nsh goes on to the next; a link gone since (deleted, moved, its
+    // namespace deleted) has nothing to wait for, so the answers are not looked at
     const made = this.unsettled.splice(0);
     for (const [ns, list] of byNamespace(made)) {
       try {
@@ -161,11 +163,20 @@ export class LinuxContext {
         // the namespace itself is gone
       }
     }
-    for (const [ns, list] of byNamespace([...made, ...this.restarted.splice(0)])) {
+    for (const [ns, list] of byNamespace([...made, ...this.addressed.splice(0)])) {
+      const indexes = new Set<number>();
+      for (const ep of list) {
+        try {
+          indexes.add(this.handles.index(ns, ep.ifname));
+        } catch {
+          // this link is gone since (or its namespace): nothing to wait for
+        }
+      }
+      if (indexes.size === 0) continue;
       try {
-        untilNotTentative(this.handles.socket(ns), new Set(list.map(ep => this.handles.index(ns, ep.ifname))));
+        untilNotTentative(this.handles.socket(ns), indexes);
       } catch {
-        // a link or its namespace gone since: nothing to wait for
+        // the namespace is gone since
       }
     }
   }

@@ -11,18 +11,16 @@
  * of a namespace that is not the lab's is never changed.
  */
 import * as fs from 'node:fs';
+import { DEFAULT_ACCEPT_DAD, writeZero } from './dad-default.js';
 import { translate } from './errors.js';
-import { AF_INET6, IFA_F_DADFAILED, IFA_F_TENTATIVE, type RtnlSocket } from './netlink/index.js';
-import { dumpAddrs } from './netlink/query.js';
+import { AF_INET6, addrDump, IFA_F_DADFAILED, IFA_F_TENTATIVE, parseIfaddrmsg, RTM_NEWADDR, type RtnlSocket } from './netlink/index.js';
 import { hostNetnsFd, withNetns } from './netns.js';
 
 /** /proc/sys/net/* files belong to the namespace of the thread that opens them. */
-function writeZero(file: string, of: string): void {
+function writeZeroAbout(file: string, of: string): void {
   try {
-    fs.writeFileSync(file, '0\n');
+    writeZero(file);
   } catch (e) {
-    // a kernel without IPv6 (ipv6.disable=1), or a link that went meanwhile: nothing to do
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     failed(e, of);
   }
 }
@@ -34,21 +32,21 @@ function failed(e: unknown, of: string): never {
 
 /** In a namespace nsh has just made, with this thread inside it: links made there start without DAD. */
 export function noDadByDefault(): void {
-  writeZero('/proc/sys/net/ipv6/conf/default/accept_dad', 'a new namespace');
+  writeZeroAbout(DEFAULT_ACCEPT_DAD, 'a new namespace');
 }
 
 /** A link (down still) in a namespace nsh did not make: DAD off for it alone. */
 export function noDadOn(netFd: number, ifname: string): void {
   const of = `interface "${ifname}"`;
   if (netFd !== hostNetnsFd()) {
-    withNetns(netFd, () => writeZero(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`, of));
+    withNetns(netFd, () => writeZeroAbout(`/proc/sys/net/ipv6/conf/${ifname}/accept_dad`, of));
     return;
   }
   // The host's, through its conf directory held open: every namespace adds an entry of the same
   // name under /proc/sys ("net"), which the kernel compares one by one on each lookup of a path
   // from there, so a lab's host ends would cost it O(N²) comparisons.
   const conf = hostConfDir(of);
-  if (conf !== null) writeZero(`/proc/self/fd/${conf}/${ifname}/accept_dad`, of);
+  if (conf !== null) writeZeroAbout(`/proc/self/fd/${conf}/${ifname}/accept_dad`, of);
 }
 
 /** An fd of the host's /proc/sys/net/ipv6/conf (opened once, kept), or null without IPv6. */
@@ -76,7 +74,17 @@ const nap = new Int32Array(new SharedArrayBuffer(4));
  */
 export function untilNotTentative(sock: RtnlSocket, indexes: ReadonlySet<number>, limitMs = 2000): void {
   const end = Date.now() + limitMs;
-  const tentative = () =>
-    dumpAddrs(sock, AF_INET6).some(a => indexes.has(a.index) && (a.flags & IFA_F_TENTATIVE) !== 0 && (a.flags & IFA_F_DADFAILED) === 0);
-  while (tentative() && Date.now() < end) Atomics.wait(nap, 0, 0, 5);
+  while (tentative(sock, indexes) && Date.now() < end) Atomics.wait(nap, 0, 0, 5);
+}
+
+/**
+ * Whether an IPv6 address of these links is tentative. Only the fixed header of each address is
+ * read: both flags are in its 8 bits of ifa_flags (the attributes are not decoded).
+ */
+function tentative(sock: RtnlSocket, indexes: ReadonlySet<number>): boolean {
+  return sock.dump(addrDump(AF_INET6)).some(m => {
+    if (m.type !== RTM_NEWADDR) return false;
+    const a = parseIfaddrmsg(m.body);
+    return indexes.has(a.index) && (a.flags & IFA_F_TENTATIVE) !== 0 && (a.flags & IFA_F_DADFAILED) === 0;
+  });
 }

@@ -110,6 +110,9 @@ export class NsHandle {
   }
 }
 
+/** The loopback device's ifindex, the same in every network namespace (the kernel's LOOPBACK_IFINDEX). */
+const LOOPBACK_INDEX = 1;
+
 /** The handles of every namespace the backend has touched. */
 export class NsHandles {
   private readonly all = new Map<string, NsHandle>();
@@ -144,6 +147,7 @@ export class NsHandles {
     // every new namespace starts with the same devices: look once
     this.freshNext ??= firstFree(sock);
     h.next = this.freshNext;
+    h.links.set('lo', LOOPBACK_INDEX);
   }
 
   /** Whether this process made namespace `ns` (and numbers its links). */

@@ -112,6 +112,7 @@ export class LinuxBackend implements Backend {
    */
   prepare(hint: { namespaces: number }): void {
     const x = this.x;
+    if (hint.namespaces < POOL_MIN) NetnsPool.dismiss(); // a worker started on the script's look (cli), not needed after all
     if (hint.namespaces === 0) {
       x.pool?.close();
       x.pool = undefined;

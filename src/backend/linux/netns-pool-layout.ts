@@ -1,11 +1,12 @@
-/** The shared Int32Array between NetnsPool and its worker: five counters, then a ring of AHEAD slots, one per
+/** The shared Int32Array between NetnsPool and its worker: six counters, then a ring of AHEAD slots, one per
  * namespace made and not yet taken. */
 export const REMAINING = 0; // namespaces still to make; the worker and the main thread each claim one by decrementing
 export const MADE = 1; // namespaces the worker published in slots
 export const ENDED = 2; // 0 while the worker runs, then FINISHED or FAILED
 export const TAKEN = 3; // namespaces the main thread took
 export const STOP = 4; // 1: the main thread wants no more
-export const SLOTS_AT = 5;
+export const STANDBY = 5; // 1: started before the count is known; the worker waits until it is 0 (or STOP)
+export const SLOTS_AT = 6;
 export const SLOT = 3; // namespace fd, socket fd, socket port id
 export const FINISHED = 1;
 export const FAILED = 2;

@@ -6,16 +6,18 @@
  * comes back; the main thread is never moved.
  */
 import { workerData } from 'node:worker_threads';
-import { noDadByDefault } from './dad.js';
+import { DEFAULT_ACCEPT_DAD, writeZero } from './dad-default.js';
 import { CLONE_NEWNET, O_RDONLY, close, open, setns, unshare } from './libc.js';
 import { RtnlSocket } from './netlink/socket.js';
-import { AHEAD, ENDED, FAILED, FINISHED, MADE, REMAINING, SLOT, SLOTS_AT, STOP, TAKEN } from './netns-pool-layout.js';
+import { AHEAD, ENDED, FAILED, FINISHED, MADE, REMAINING, SLOT, SLOTS_AT, STANDBY, STOP, TAKEN } from './netns-pool-layout.js';
 
 const shared = new Int32Array((workerData as { shared: SharedArrayBuffer }).shared);
 const SELF_NET = '/proc/thread-self/ns/net';
 
 function run(): void {
-  const home = open(SELF_NET, O_RDONLY);
+  const home = open(SELF_NET, O_RDONLY); // (loads libc's bindings: ready before the count comes)
+  // started before the script's count was known (NetnsPool.standby): wait for it
+  while (Atomics.load(shared, STANDBY) === 1 && Atomics.load(shared, STOP) === 0) Atomics.wait(shared, STANDBY, 1, 1000);
   try {
     while (Atomics.load(shared, STOP) === 0 && Atomics.sub(shared, REMAINING, 1) > 0) {
       // not too far ahead of the main thread: at AHEAD, wait until it has taken half of them (it
@@ -34,7 +36,7 @@ function run(): void {
       let failure: unknown;
       try {
         ns = open(SELF_NET, O_RDONLY);
-        noDadByDefault();
+        writeZero(DEFAULT_ACCEPT_DAD);
         sock = RtnlSocket.open();
       } catch (e) {
         failure = e;

@@ -9,7 +9,7 @@
 import type { Worker } from 'node:worker_threads';
 import { workerThreads } from './builtins.js';
 import { close } from './libc.js';
-import { AHEAD, ENDED, FAILED, MADE, REMAINING, SLOT, SLOTS_AT, STOP, TAKEN } from './netns-pool-layout.js';
+import { AHEAD, ENDED, FAILED, MADE, REMAINING, SLOT, SLOTS_AT, STANDBY, STOP, TAKEN } from './netns-pool-layout.js';
 
 declare const NSH_BUNDLED: boolean | undefined;
 
@@ -22,11 +22,15 @@ export interface Premade {
 }
 
 /**
- * Below this many namespaces a worker does not pay: it takes ~60 ms to start (a node worker's
- * own start-up), in which nsh makes some 30 namespaces itself.
+ * Below this many namespaces a worker does not pay: node takes 100 ms and more to start one (its
+ * own start-up, on the other core), in which nsh makes dozens of namespaces itself; a script that
+ * looks large has it started in standby before it is parsed (standby()).
  */
 export const POOL_MIN = 32;
 const POOL_MAX = 1 << 20;
+
+/** The worker standby() started, until start() takes it. */
+let waiting: NetnsPool | undefined;
 
 export class NetnsPool {
   private taken = 0;
@@ -37,10 +41,50 @@ export class NetnsPool {
     private readonly shared: Int32Array,
   ) {}
 
-  /** A pool that makes up to `count` namespaces ahead. */
+  /** A pool that makes up to `count` namespaces ahead (the worker started by standby(), if there is one). */
   static start(count: number): NetnsPool {
+    const pool = waiting ?? NetnsPool.spawn();
+    waiting = undefined;
+    Atomics.store(pool.shared, REMAINING, Math.min(count, POOL_MAX));
+    Atomics.store(pool.shared, STANDBY, 0);
+    Atomics.notify(pool.shared, STANDBY);
+    return pool;
+  }
+
+  /**
+   * Starts the worker before the script's count of namespaces is known (while it is parsed and
+   * checked), so that node's start of a worker, some 100 ms, is over when the first `ns` runs.
+   * It makes nothing until start() gives it the count; a process that never calls start() ends
+   * with it (the worker never keeps nsh alive).
+   */
+  static standby(): void {
+    waiting ??= NetnsPool.spawn(true);
+  }
+
+  /**
+   * standby() when a script's text will make at least POOL_MIN namespaces as far as its `ns`
+   * lines tell (a loop's are not counted: such a script's pool starts when it runs, as before).
+   */
+  static standbyFor(text: string): void {
+    if ((text.match(/^[ \t]*ns[ \t]/gm)?.length ?? 0) >= POOL_MIN) NetnsPool.standby();
+  }
+
+  /**
+   * Stops a worker started by standby() that no lab took (the script turned out small). It made
+   * nothing, so nothing is waited for: it may still be starting.
+   */
+  static dismiss(): void {
+    if (!waiting) return;
+    const { shared, worker } = waiting;
+    waiting = undefined;
+    Atomics.store(shared, STOP, 1);
+    Atomics.notify(shared, STANDBY);
+    void worker.terminate();
+  }
+
+  private static spawn(standby = false): NetnsPool {
     const shared = new Int32Array(new SharedArrayBuffer((SLOTS_AT + AHEAD * SLOT) * 4));
-    shared[REMAINING] = Math.min(count, POOL_MAX);
+    shared[STANDBY] = standby ? 1 : 0;
     // bundled: this code is in dist/chunks/, the worker in dist/; built by tsc: side by side
     const file = typeof NSH_BUNDLED !== 'undefined' ? '../netns-pool-worker.cjs' : './netns-pool-worker.js';
     const worker = new (workerThreads().Worker)(new URL(file, import.meta.url), { workerData: { shared: shared.buffer } });
@@ -90,6 +134,7 @@ export class NetnsPool {
     const s = this.shared;
     Atomics.store(s, STOP, 1);
     Atomics.notify(s, TAKEN);
+    Atomics.notify(s, STANDBY);
     // the worker finishes the namespace it is making (a few ms), then ends
     const until = Date.now() + 2000;
     while (Atomics.load(s, ENDED) === 0 && Date.now() < until) Atomics.wait(s, MADE, Atomics.load(s, MADE), 20);

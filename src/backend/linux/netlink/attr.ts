@@ -88,40 +88,45 @@ export function serializeAttrs(attrs: readonly Attr[], buf: Buffer, offset: numb
 }
 
 // ---- constructors for the usual payload types (host byte order = little endian here) ----
+// (each payload is written whole, so it may come from node's pool of small buffers uninitialised)
 
 export function u8(type: number, v: number): Attr {
   return new Attr(type, Buffer.from([v & 0xff]));
 }
 export function u16(type: number, v: number): Attr {
-  const b = Buffer.alloc(2);
+  const b = Buffer.allocUnsafe(2);
   b.writeUInt16LE(v, 0);
   return new Attr(type, b);
 }
 export function u32(type: number, v: number): Attr {
-  const b = Buffer.alloc(4);
+  const b = Buffer.allocUnsafe(4);
   b.writeUInt32LE(v >>> 0, 0);
   return new Attr(type, b);
 }
 /** A u64 (rates above 2^32-1 bytes/s); exact for integers below 2^53. */
 export function u64(type: number, v: number): Attr {
-  const b = Buffer.alloc(8);
+  const b = Buffer.allocUnsafe(8);
   b.writeBigUInt64LE(BigInt(v), 0);
   return new Attr(type, b);
 }
 /** A u16 in network byte order (ports). */
 export function be16(type: number, v: number): Attr {
-  const b = Buffer.alloc(2);
+  const b = Buffer.allocUnsafe(2);
   b.writeUInt16BE(v, 0);
   return new Attr(type, b);
 }
 export function s32(type: number, v: number): Attr {
-  const b = Buffer.alloc(4);
+  const b = Buffer.allocUnsafe(4);
   b.writeInt32LE(v, 0);
   return new Attr(type, b);
 }
 /** A NUL-terminated string (NLA_NUL_STRING / NLA_STRING as iproute2 sends them). */
 export function str(type: number, s: string): Attr {
-  return new Attr(type, Buffer.concat([Buffer.from(s, 'utf8'), Buffer.from([0])]));
+  const n = Buffer.byteLength(s, 'utf8');
+  const b = Buffer.allocUnsafe(n + 1);
+  b.write(s, 0, 'utf8');
+  b[n] = 0;
+  return new Attr(type, b);
 }
 /**
  * A string without the NUL (NLA_STRING attributes the kernel length-bounds itself, such as
@@ -143,60 +148,80 @@ export function headed(type: number, head: Buffer, children: readonly Attr[]): A
 
 // ---- decoding ----
 
+/** Where a payload starts, and its length, from AttrMap's packed number. */
+const from = (p: number): number => Math.floor(p / 0x10000);
+const length = (p: number): number => p % 0x10000;
+
 /**
  * The attributes of a byte range, as a map type → payload (type with NLA_F_NESTED and
  * NLA_F_NET_BYTEORDER masked off; the last one wins when a type repeats). Payloads are views
- * into the original buffer; nested attributes are parsed on demand with `nested()`.
+ * into the original buffer, made when asked for (a link in a dump has some fifty attributes, of
+ * which a reader wants a few); nested attributes are parsed on demand with `nested()`.
  */
 export class AttrMap {
-  readonly map = new Map<number, Buffer>();
-  /** All attributes in order, including repeats. */
-  readonly list: Array<{ type: number; payload: Buffer }> = [];
+  /** type → where its payload is: start * 2^16 + length (a payload is shorter than 2^16). */
+  private readonly at = new Map<number, number>();
 
-  constructor(buf: Buffer, start = 0, end = buf.length) {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly start = 0,
+    private readonly end = buf.length,
+  ) {
     let at = start;
     while (at + NLA_HDRLEN <= end) {
       const len = buf.readUInt16LE(at);
       const type = buf.readUInt16LE(at + 2) & NLA_TYPE_MASK;
       if (len < NLA_HDRLEN || at + len > end) break; // malformed or truncated: stop
-      const payload = buf.subarray(at + NLA_HDRLEN, at + len);
-      this.map.set(type, payload);
-      this.list.push({ type, payload });
+      this.at.set(type, (at + NLA_HDRLEN) * 0x10000 + (len - NLA_HDRLEN));
       at += nlaAlign(len);
     }
   }
 
+  /** All attributes in order, including repeats. */
+  get list(): Array<{ type: number; payload: Buffer }> {
+    const out: Array<{ type: number; payload: Buffer }> = [];
+    for (let at = this.start; at + NLA_HDRLEN <= this.end; ) {
+      const len = this.buf.readUInt16LE(at);
+      if (len < NLA_HDRLEN || at + len > this.end) break;
+      out.push({ type: this.buf.readUInt16LE(at + 2) & NLA_TYPE_MASK, payload: this.buf.subarray(at + NLA_HDRLEN, at + len) });
+      at += nlaAlign(len);
+    }
+    return out;
+  }
+
   has(type: number): boolean {
-    return this.map.has(type);
+    return this.at.has(type);
   }
   get(type: number): Buffer | undefined {
-    return this.map.get(type);
+    const p = this.at.get(type);
+    return p === undefined ? undefined : this.buf.subarray(from(p), from(p) + length(p));
   }
   u8(type: number): number | undefined {
-    const b = this.map.get(type);
-    return b && b.length >= 1 ? b.readUInt8(0) : undefined;
+    const p = this.at.get(type);
+    return p !== undefined && length(p) >= 1 ? this.buf.readUInt8(from(p)) : undefined;
   }
   u16(type: number): number | undefined {
-    const b = this.map.get(type);
-    return b && b.length >= 2 ? b.readUInt16LE(0) : undefined;
+    const p = this.at.get(type);
+    return p !== undefined && length(p) >= 2 ? this.buf.readUInt16LE(from(p)) : undefined;
   }
   u32(type: number): number | undefined {
-    const b = this.map.get(type);
-    return b && b.length >= 4 ? b.readUInt32LE(0) : undefined;
+    const p = this.at.get(type);
+    return p !== undefined && length(p) >= 4 ? this.buf.readUInt32LE(from(p)) : undefined;
   }
   s32(type: number): number | undefined {
-    const b = this.map.get(type);
-    return b && b.length >= 4 ? b.readInt32LE(0) : undefined;
+    const p = this.at.get(type);
+    return p !== undefined && length(p) >= 4 ? this.buf.readInt32LE(from(p)) : undefined;
   }
   /** A string attribute, up to its first NUL. */
   str(type: number): string | undefined {
-    const b = this.map.get(type);
-    if (!b) return undefined;
-    const nul = b.indexOf(0);
-    return b.toString('utf8', 0, nul < 0 ? b.length : nul);
+    const p = this.at.get(type);
+    if (p === undefined) return undefined;
+    const end = from(p) + length(p);
+    const nul = this.buf.indexOf(0, from(p));
+    return this.buf.toString('utf8', from(p), nul < 0 || nul > end ? end : nul);
   }
   nested(type: number): AttrMap | undefined {
-    const b = this.map.get(type);
+    const b = this.get(type);
     return b ? new AttrMap(b) : undefined;
   }
 }

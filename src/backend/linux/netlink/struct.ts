@@ -46,7 +46,7 @@ export function struct<T extends object>(size: number, fields: readonly Field<T>
     size,
     packInto,
     pack(values) {
-      const b = Buffer.alloc(size);
+      const b = Buffer.allocUnsafe(size).fill(0); // (from node's pool of small buffers: cheaper than alloc)
       packInto(b, 0, values);
       return b;
     },

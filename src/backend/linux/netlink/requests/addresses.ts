@@ -14,8 +14,13 @@ export interface Prefix {
   prefix: number;
 }
 
+/** An IPv4 address in its usual form (decimal, no leading zeros), the form nsh writes addresses in. */
+const DOTTED = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /** Address bytes and family of a textual IPv4/IPv6 address. */
 export function addrBytes(text: string): { family: number; bytes: Buffer } {
+  // (the usual IPv4 form is read here: ipaddr.js tries every form an address may take)
+  if (DOTTED.test(text)) return { family: AF_INET, bytes: Buffer.from(text.split('.').map(Number)) };
   const a = ipaddr.parse(text);
   return { family: a.kind() === 'ipv4' ? AF_INET : AF_INET6, bytes: Buffer.from(a.toByteArray()) };
 }
