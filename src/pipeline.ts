@@ -1,7 +1,7 @@
 /** The steps every command that reads a script shares: load it (with its includes), check it, explain it. */
 import * as fs from 'node:fs';
 import { fileProblem } from './core/io.js';
-import { dryRun, explainStatements, type CheckOptions } from './runtime/check.js';
+import { checkStatements, dryRun, explainStatements, type CheckOptions } from './runtime/check.js';
 import type { LabSnapshot } from './core/snapshot.js';
 import type { Program } from './syntax/ast.js';
 import { error, sortDiagnostics, type Diagnostic } from './syntax/diagnostics.js';
@@ -45,14 +45,19 @@ const ECHOES = new Set(['undefined-variable', 'unknown-statement', 'arity']);
  * every statement is expanded and checked and nothing is touched.
  */
 export async function checkLoaded(l: Loaded, opts: CheckOptions): Promise<Diagnostic[]> {
-  return (await checkAndPicture(l, opts)).diagnostics;
+  return problems(l, await checkStatements(l.program.statements, opts));
 }
 
 /** The problems of a loaded script, and the lab it would build (`nsh graph FILE`). */
 export async function checkAndPicture(l: Loaded, opts: CheckOptions): Promise<{ diagnostics: Diagnostic[]; snapshot: LabSnapshot }> {
   const r = await dryRun(l.program.statements, opts);
-  const found = l.diagnostics.length > 0 ? r.diagnostics.filter(d => !ECHOES.has(d.code ?? '')) : r.diagnostics;
-  return { diagnostics: sortDiagnostics([...l.diagnostics, ...found]), snapshot: r.snapshot };
+  return { diagnostics: problems(l, r.diagnostics), snapshot: r.snapshot };
+}
+
+/** The syntax problems of a loaded script with those the dry run `found`. */
+function problems(l: Loaded, found: readonly Diagnostic[]): Diagnostic[] {
+  const kept = l.diagnostics.length > 0 ? found.filter(d => !ECHOES.has(d.code ?? '')) : found;
+  return sortDiagnostics([...l.diagnostics, ...kept]);
 }
 
 /** The iproute2 / shell text of a checked program (`labName`: the lab it would build, whose nftables table it names). */

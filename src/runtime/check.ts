@@ -37,15 +37,21 @@ function lab(opts: CheckOptions, model: LabModel): { labName?: string; labLinks:
 
 /** Every problem the dry run finds: each statement expanded and checked, each operation followed in the lab's model. */
 export async function checkStatements(statements: readonly Statement[], opts: CheckOptions): Promise<Diagnostic[]> {
-  return (await dryRun(statements, opts)).diagnostics;
+  return (await follow(statements, opts)).diagnostics;
 }
 
 /** The dry run: its problems, and the lab it would build. */
 export async function dryRun(statements: readonly Statement[], opts: CheckOptions): Promise<{ diagnostics: Diagnostic[]; snapshot: LabSnapshot }> {
+  const r = await follow(statements, opts);
+  return { diagnostics: r.diagnostics, snapshot: await r.picture() };
+}
+
+/** The dry run's problems, and the picture of the lab it would build, taken only when asked (a large lab's costs a tenth of its check). */
+async function follow(statements: readonly Statement[], opts: CheckOptions): Promise<{ diagnostics: Diagnostic[]; picture: () => Promise<LabSnapshot> }> {
   const backend = new DryRunBackend(opts.lab);
   const interp = new Interpreter({ backend, mode: 'check', env: opts.env, ...(opts.lab ? { lab: opts.lab } : {}), ...lab(opts, backend.model) });
   await interp.run(statements, opts.scope);
-  return { diagnostics: sortDiagnostics(interp.diagnostics), snapshot: await backend.snapshot([...interp.lab]) };
+  return { diagnostics: sortDiagnostics(interp.diagnostics), picture: () => backend.snapshot([...interp.lab]) };
 }
 
 /**

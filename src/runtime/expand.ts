@@ -99,7 +99,9 @@ export function expandWord(w: Word, vars: VarSource): string {
 
 function expand(w: Word, vars: VarSource, value: (name: string, span: Span, vars: VarSource) => Text): Text {
   if (w.literal !== undefined) return w.literal;
-  const pieces: Piece[] = [];
+  // characters, joined as they come, until a piece is not (then the pieces, joined by textOf)
+  let chars = '';
+  let pieces: Piece[] | undefined;
   let length = 0;
   for (const p of w.parts) {
     let piece: Text;
@@ -108,15 +110,19 @@ function expand(w: Word, vars: VarSource, value: (name: string, span: Span, vars
     else if (p.kind === 'expr') piece = evaluate(p.expr, vars).toString();
     else throw unknownValue;
     // `let a = $a$a`, again and again, doubles a value until no string can hold it
-    length += textLength(piece);
+    length += typeof piece === 'string' ? piece.length : textLength(piece);
     if (length > MAX_WORD) {
       throw new DiagnosticError(
         error(`the value of this word is more than ${grouped(MAX_WORD)} characters, the most nsh allows`, w.span, undefined, 'value-too-long'),
       );
     }
-    for (const q of piecesOf(piece)) pieces.push(q);
+    if (pieces === undefined && typeof piece === 'string') chars += piece;
+    else {
+      pieces ??= [chars];
+      for (const q of piecesOf(piece)) pieces.push(q);
+    }
   }
-  return textOf(pieces);
+  return pieces === undefined ? chars : textOf(pieces);
 }
 
 /** A text's length as the shell will print it (a pid as its "${variable}"). */

@@ -14,6 +14,11 @@ import { parseWord, tokenSpan } from './words.js';
 
 export type Child = CstNode | IToken;
 
+/** `n` as V8's small integer where it is one (a whole number that fits 32 bits), else `n` as it is. */
+export function small(n: number): number {
+  return (n | 0) === n ? n | 0 : n;
+}
+
 export function isToken(c: Child): c is IToken {
   return (c as IToken).image !== undefined;
 }
@@ -46,12 +51,14 @@ export class AstBuilderBase extends Visitor {
     const loc = node.location;
     const { source, offset, line } = this.at;
     if (!loc || Number.isNaN(loc.startOffset)) return { source, start: offset, end: offset, line, col: 1 };
+    // Chevrotain's locations start as NaN, so V8 holds their numbers boxed; `small` keeps the
+    // span's as small integers (one boxed number in a span's field makes every span box them).
     return {
       source,
-      start: offset + loc.startOffset,
-      end: offset + (loc.endOffset ?? loc.startOffset) + 1,
-      line: line + (loc.startLine ?? 1) - 1,
-      col: loc.startColumn ?? 1,
+      start: small(offset + loc.startOffset),
+      end: small(offset + (loc.endOffset ?? loc.startOffset) + 1),
+      line: small(line + (loc.startLine ?? 1) - 1),
+      col: small(loc.startColumn ?? 1),
     };
   }
 

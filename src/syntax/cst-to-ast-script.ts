@@ -29,8 +29,15 @@ export const scriptVisits = {
 
   statement(this: AstBuilder, c: C.StatementCstChildren, span: Span): A.Statement {
     // the one child that is a rule node is the statement itself ("!" is a token)
-    const inner = Object.values(c).find(list => !isToken(list[0] as Child))![0] as CstNode;
-    const stmt = this.visit(inner, this.span(inner)) as A.Statement;
+    let inner: CstNode | undefined;
+    for (const key in c) {
+      const first = (c as Record<string, Child[]>)[key]![0]!;
+      if (!isToken(first)) {
+        inner = first;
+        break;
+      }
+    }
+    const stmt = this.visit(inner!, this.span(inner!)) as A.Statement;
     if (c.Bang) return { kind: 'not', statement: stmt, span };
     return stmt;
   },

@@ -7,6 +7,9 @@ import { programVisits } from './cst-to-ast-programs.js';
 import { scriptVisits } from './cst-to-ast-script.js';
 import type { Origin, Span } from './source.js';
 
+/** The visitor classes whose methods were checked: every builder of a class has its prototype's (one builder per piece). */
+const validated = new WeakSet<object>();
+
 /**
  * The CST visitor: one method per parser rule, each given the rule node's typed children (cst.ts,
  * generated from the grammar) and the node's span. The methods are written by group of rules, as
@@ -17,7 +20,9 @@ import type { Origin, Span } from './source.js';
 export class AstBuilder extends AstBuilderBase implements NshCstVisitor<Span, unknown> {
   constructor(at: Origin, recovered: boolean) {
     super(at, recovered);
-    this.validateVisitor();
+    const proto = Object.getPrototypeOf(this) as object;
+    if (!validated.has(proto)) this.validateVisitor();
+    validated.add(proto);
   }
 }
 

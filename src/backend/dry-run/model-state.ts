@@ -55,6 +55,8 @@ export class ModelState {
   readonly spaces = new Map<string, Namespace>();
   /** The machines declared (`machine NAME ssh …`), each with the statement that declared it. */
   readonly machines = new Map<string, OpOf<'machine'>>();
+  /** The namespaces that may be known (`forgetAll` visits these, not every namespace, at each program). */
+  private readonly knownSpaces: Namespace[] = [];
 
   /** `lab`: namespaces that exist already (a lab opened again): known by name only. */
   constructor(lab: Iterable<string> = []) {
@@ -66,7 +68,10 @@ export class ModelState {
     const ns: Namespace = { name, known, links: new Map(), routes: [], sysctls: new Map(), nat: false, published: [] };
     // another machine's root namespace (host@M)
     if (name.startsWith('host@')) ns.machine = name.slice(5);
-    if (known) ns.links.set('lo', { name: 'lo', kind: 'loopback', up: false, mtu: 65536, addrs: [] });
+    if (known) {
+      ns.links.set('lo', { name: 'lo', kind: 'loopback', up: false, mtu: 65536, addrs: [] });
+      this.knownSpaces.push(ns);
+    }
     this.spaces.set(name, ns);
     return ns;
   }
@@ -122,8 +127,10 @@ export class ModelState {
     return [...(this.spaces.get(ns)?.links.keys() ?? [])];
   }
 
-  /** After a program ran: it may have changed any namespace. */  forgetAll(): void {
-    for (const ns of this.spaces.values()) ns.known = false;
+  /** After a program ran: it may have changed any namespace. */
+  forgetAll(): void {
+    for (const ns of this.knownSpaces) ns.known = false;
+    this.knownSpaces.length = 0;
   }
   spaceOf(name: string): Namespace {
     return this.spaces.get(name) ?? this.space(name, false);
