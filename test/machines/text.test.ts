@@ -32,7 +32,7 @@ async function opsOf(text: string): Promise<Op[]> {
 
 /** An operation without its places in the text. */
 function bare(op: Op): unknown {
-  return JSON.parse(JSON.stringify(op, (k, v) => (k === 'span' || k === 'viaSpan' || k === 'machineSpan' ? undefined : v)));
+  return JSON.parse(JSON.stringify(op, (k, v) => (k === 'span' || k === 'programAt' || k === 'viaSpan' || k === 'machineSpan' ? undefined : v)));
 }
 
 const STATEMENTS = [
