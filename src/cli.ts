@@ -35,8 +35,11 @@ function scriptLabName(opts: { name?: string; file?: string }): string {
   return labNameOfFile(opts.file);
 }
 
-/** Starts the worker that makes namespaces ahead when the script looks large (netns-pool.ts). */
-async function standbyPool(file: string): Promise<void> {
+/**
+ * Starts, while the script is parsed and checked, the worker that makes namespaces ahead when the
+ * script looks large (netns-pool.ts), and the logins to the machines it declares (machines/ssh.ts).
+ */
+async function startAhead(file: string): Promise<void> {
   let text: string;
   try {
     text = (await import('node:fs')).readFileSync(file, 'utf8');
@@ -44,6 +47,7 @@ async function standbyPool(file: string): Promise<void> {
     return; // said when the script is read
   }
   (await import('./backend/linux/netns-pool.js')).NetnsPool.standbyFor(text);
+  if (/^[ \t]*machine[ \t]/m.test(text)) (await import('./machines/ssh.js')).warmUpFor(text);
 }
 
 function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
@@ -163,8 +167,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'run': {
-      // a script that makes many namespaces gets its worker started now, while it is parsed and checked
-      if (opts.file !== undefined && opts.file !== '-' && opts.inline === undefined && !opts.interactive) await standbyPool(opts.file);
+      // a script that makes many namespaces gets its worker started now, one across machines its logins
+      if (opts.file !== undefined && opts.file !== '-' && opts.inline === undefined && !opts.interactive) await startAhead(opts.file);
       const program = await loadChecked();
       if (!program) return 2;
       const across = declaresMachines(program.statements);

@@ -27,7 +27,7 @@ import { LocalPart, PartError, RemotePart } from './remote.js';
 import { PartOutput, Server } from './serve.js';
 import { markedText } from './text.js';
 import { Session, StepFailed } from './session.js';
-import { prepareControlDir, resolveMachine, targetText, type SshTarget } from './ssh.js';
+import { prepareControlDir, resolveMachine, targetText, warmedUp, type SshTarget } from './ssh.js';
 import { VXLAN_PORT } from '../core/machines.js';
 
 export interface MachinesRunOptions {
@@ -206,7 +206,9 @@ function failureOf(e: unknown, plan: Plan): Diagnostic[] {
 async function connectAll(plan: Plan, remotes: readonly string[], lab: string, opts: MachinesRunOptions, io: Io, session: Session, started: Set<string>): Promise<void> {
   const results = await Promise.allSettled(
     remotes.map(async m => {
-      const part = await RemotePart.connect({ machine: m, target: machineTarget(plan, m), part: `${lab}@${m}`, fresh: !opts.named, version: opts.version, io });
+      const target = machineTarget(plan, m);
+      await warmedUp(target);
+      const part = await RemotePart.connect({ machine: m, target, part: `${lab}@${m}`, fresh: !opts.named, version: opts.version, io });
       session.parts.set(m, part);
       started.add(m);
     }),

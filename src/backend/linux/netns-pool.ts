@@ -63,10 +63,11 @@ export class NetnsPool {
 
   /**
    * standby() when a script's text will make at least POOL_MIN namespaces as far as its `ns`
-   * lines tell (a loop's are not counted: such a script's pool starts when it runs, as before).
+   * lines tell (a loop's are not counted: such a script's pool starts when it runs, as before;
+   * nor are `ns … on MACHINE`: another machine makes those).
    */
   static standbyFor(text: string): void {
-    if ((text.match(/^[ \t]*ns[ \t]/gm)?.length ?? 0) >= POOL_MIN) NetnsPool.standby();
+    if ((text.match(/^[ \t]*ns[ \t](?![^\n#]*[ \t]on[ \t])/gm)?.length ?? 0) >= POOL_MIN) NetnsPool.standby();
   }
 
   /**
