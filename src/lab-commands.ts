@@ -116,8 +116,9 @@ export async function downCommand(opts: { all: boolean; args: readonly string[] 
         code = 1;
         continue;
       }
-      const across = await import('./machines/down.js');
-      if (across.isAcross(lab)) {
+      // the code for labs across machines (ssh, remote parts) is loaded only for such a lab
+      if (readObjects(labFile(JOURNAL_DIR, lab)).some(o => o.kind === 'machine')) {
+        const across = await import('./machines/down.js');
         if ((await across.downAcross(lab, io, version)) !== 0) code = 1;
       } else if (reportLeftovers(await downLab(backend, lab), complain)) code = 1;
     }

@@ -13,11 +13,6 @@ import { prepareControlDir } from './ssh.js';
 
 type MachineRecord = Extract<LabObject, { kind: 'machine' }>;
 
-/** Whether a recorded lab has parts on other machines. */
-export function isAcross(lab: string): boolean {
-  return readObjects(labFile(JOURNAL_DIR, lab)).some(o => o.kind === 'machine');
-}
-
 /** Takes down a lab across machines; the exit status (1 when something is left). */
 export async function downAcross(lab: string, io: Io, version: string): Promise<number> {
   const complain = (s: string) => line(io.stderr, s);

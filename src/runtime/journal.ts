@@ -66,8 +66,8 @@ export class Journal {
     return new Journal(lab, file, fd, `${process.pid}-${Date.now().toString(36)}`);
   }
 
-  private append(e: Entry): void {
-    fs.writeSync(this.fd, `${JSON.stringify(e)}\n`);
+  private append(...entries: Entry[]): void {
+    fs.writeSync(this.fd, entries.map(e => `${JSON.stringify(e)}\n`).join(''));
   }
 
   /** Before making `o`. */
@@ -88,6 +88,11 @@ export class Journal {
   /** After `o` was removed (by `del`, or a teardown). */
   forget(o: LabObject): void {
     this.append({ t: 'gone', o });
+  }
+
+  /** After all of `objects` were removed (a teardown): one write for the lot. */
+  forgetAll(objects: readonly LabObject[]): void {
+    if (objects.length > 0) this.append(...objects.map((o): Entry => ({ t: 'gone', o })));
   }
 
   /** What this lab holds (intended or made, not removed), in the order it was made; or only one run's. */

@@ -178,10 +178,10 @@ export class Lab {
 async function tearDown(backend: Backend, journal: Journal, objects: readonly LabObject[]): Promise<TeardownReport> {
   if (!backend.teardown) throw new Error('this backend cannot tear down');
   const handed = handOver(objects, journal);
-  for (const o of handed) journal.forget(o);
+  journal.forgetAll(handed);
   const report = await backend.teardown(objects.filter(o => !handed.includes(o)));
   const failed = new Set(report.failed.map(f => objectKey(f.object)));
-  for (const o of objects) if (!failed.has(objectKey(o))) journal.forget(o);
+  journal.forgetAll(report.failed.length === 0 ? objects : objects.filter(o => !failed.has(objectKey(o))));
   return report;
 }
 

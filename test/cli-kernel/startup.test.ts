@@ -46,6 +46,15 @@ describeKernel('start-up: modules loaded only when used', () => {
     assert.deepEqual(heavy.filter(m => r.modules.has(m)), []);
   });
 
+  it('nsh down of a lab on this machine loads none of them (the code for labs across machines stays unloaded)', () => {
+    const up = spawnSync(nshBin, ['--name', 'startup-down', '-e', 'ns a'], { cwd: root, encoding: 'utf8', input: '' });
+    assert.equal(up.status, 0, up.stderr);
+    const r = loadedBy(['down', 'startup-down']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(heavy.filter(m => r.modules.has(m)), []);
+    assertClean();
+  });
+
   it('a program run with `in` loads child_process when it starts', () => {
     const r = loadedBy(['--rm', '-e', 'ns a; in a true']);
     assert.equal(r.code, 0, r.stderr);
