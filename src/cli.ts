@@ -37,7 +37,7 @@ function scriptLabName(opts: { name?: string; file?: string }): string {
 
 /**
  * Starts, while the script is parsed and checked, the worker that makes namespaces ahead when the
- * script looks large (netns-pool.ts), and the logins to the machines it declares (machines/ssh.ts).
+ * script looks large, and the logins to the machines it declares (start-ahead.ts).
  */
 async function startAhead(file: string): Promise<void> {
   let text: string;
@@ -46,8 +46,7 @@ async function startAhead(file: string): Promise<void> {
   } catch {
     return; // said when the script is read
   }
-  (await import('./backend/linux/netns-pool.js')).NetnsPool.standbyFor(text);
-  if (/^[ \t]*machine[ \t]/m.test(text)) (await import('./machines/ssh.js')).warmUpFor(text);
+  await (await import('./start-ahead.js')).startAhead(text);
 }
 
 function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {

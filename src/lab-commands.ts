@@ -16,6 +16,10 @@ import type { Diagnostic } from './syntax/diagnostics.js';
 import { Interrupts } from './runtime/interrupts.js';
 import { version } from './version.js';
 
+// for the machines' coordinator and their parts, which drive this backend from above it
+export { routeSource } from './backend/linux/vxlan.js';
+export { startTime } from './backend/linux/processes.js';
+
 export function linuxBackend(io: Io, opts: { inheritStdin?: boolean } = {}): LinuxBackend {
   return new LinuxBackend({
     stdout: io.stdout,

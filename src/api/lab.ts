@@ -6,7 +6,7 @@
  */
 import './dispose.js';
 import { linuxBackend } from '../lab-commands.js';
-import { NetnsPool } from '../backend/linux/netns-pool.js';
+import { dismissStandby, standbyFor } from '../start-ahead.js';
 import { checkLoaded, fileReader, type Loaded } from '../pipeline.js';
 import { missingPrivileges } from '../privileges.js';
 import { OpError, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
@@ -284,11 +284,11 @@ function labName(name: unknown, site: Site | undefined): string {
  */
 async function build(opts: LabOptions, strings: TemplateStringsArray, values: readonly unknown[], site: Site | undefined): Promise<Lab> {
   // a text that makes many namespaces gets its worker started now, while it is checked
-  NetnsPool.standbyFor(strings.raw.join(''));
+  standbyFor(strings.raw.join(''));
   try {
     return await buildChecked(opts, strings, values, site);
   } finally {
-    NetnsPool.dismiss(); // when the lab did not take it
+    dismissStandby(); // when the lab did not take it
   }
 }
 
