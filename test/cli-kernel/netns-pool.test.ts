@@ -37,8 +37,10 @@ describeKernel('namespaces made ahead', function () {
 
   it('names each made-ahead namespace once, each its own and fresh (lo down), and links work through them', () => {
     const r = nsh(['--name', 'pool', writeScript('pool.ns', [
-      // the worker takes ~60 ms to start: by then nsh has made some namespaces itself
-      'for i in 1..120 { ns p$i; veth p$i.v0 <-> host.hp$i }',
+      // written out, not a loop: a text of that many `ns` lines has the worker started while it is
+      // parsed and checked, so it is ready when the first `ns` runs (a loop's pool starts then, and
+      // a worker takes 100 ms and more to start, in which nsh may make all 120 itself)
+      ...Array.from({ length: 120 }, (_, k) => `ns p${k + 1}; veth p${k + 1}.v0 <-> host.hp${k + 1}`),
       'addr p1.v0 10.7.0.1/30; addr host.hp1 10.7.0.2/30',
       'veth p120.a 10.7.0.5/30 <-> p119.a 10.7.0.6/30',
       'in p1 ping 10.7.0.2 -c 1 -W 2',
