@@ -1,6 +1,8 @@
 /** nsh's command line as data: the help text, and argv parsed into the options of one command. */
 import { parseArgs } from 'node:util';
 import type { ShowQuery } from './backend/show-render.js';
+import { existsSync } from 'node:fs';
+import { nearest } from './syntax/nearest.js';
 import { checkNsName, isProblem } from './syntax/values.js';
 
 export const HELP = `nsh — a small language for Linux namespaces
@@ -93,6 +95,9 @@ function parseExec(argv: string[]): ExecOptions {
   if (lab === undefined || ns === undefined || program.length === 0) throw new UsageError('usage: nsh exec LAB NS CMD…');
   return { command: 'exec', lab, ns, argv: program };
 }
+
+/** The words that name a command rather than a script. */
+const COMMANDS = ['check', 'down', 'ls', 'tutorial', 'graph', 'web', 'show', 'help', 'lsp', 'exec'];
 
 export function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version' {
   if (argv[0] === 'exec') return parseExec(argv.slice(1));
@@ -187,6 +192,9 @@ export function parseOptions(argv: string[]): Options | ExecOptions | 'help' | '
     if (sub === 'show' && (pos.length === 0 || pos.length > 3)) throw new UsageError('usage: nsh show LAB [links|addrs|routes] [NS] [--json]');
     return { ...base, command: sub, args: pos };
   }
+  // a mistyped command (`nsh chek lab.ns`, `nsh dwon`) reads as a script's name
+  const near = sub === undefined || existsSync(sub) ? undefined : nearest(sub, COMMANDS);
+  if (near !== undefined) throw new UsageError(`no command or script ${sub}; did you mean nsh ${near}?`);
   if (pos.length > 1) throw new UsageError(`nsh takes one script, got ${pos.length}: ${pos.join(' ')}`);
   if (pos.length === 1 && base.inline !== undefined) throw new UsageError('give either a script or -e TEXT, not both');
   const file = pos[0];

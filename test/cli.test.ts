@@ -45,6 +45,14 @@ describe('bin/nsh', () => {
     assert.match(r.stderr, /cannot read \/nonexistent\/lab.ns: no such file/);
   });
 
+  it('names the command a mistyped one was meant to be, rather than reading it as a script', () => {
+    for (const [args, near] of [[['chek', hello], 'check'], [['dwon'], 'down'], [['shwo', 'lab'], 'show']] as const) {
+      const r = run([...args]);
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, `nsh: no command or script ${args[0]}; did you mean nsh ${near}?\nTry 'nsh --help'.\n`);
+    }
+  });
+
   it('explains inline text', () => {
     const r = run(['--explain', '-e', 'ns a; veth a.v0 <-> host.v1 10.1.1.1/24; in a ping 10.1.1.2']);
     assert.equal(r.code, 0, r.stderr);

@@ -19,6 +19,7 @@ import { DiagnosticError } from './errors.js';
 import { UnknownValue } from './expand.js';
 import { fail, Roles } from './roles.js';
 import { DryRunLoops, loopSize } from './dry-run-limit.js';
+import { nearest } from '../syntax/nearest.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
 export class StatementFailed extends DiagnosticError {
@@ -283,7 +284,10 @@ export class Interpreter {
     const name = this.roles.expand(s.name, scope);
     const found = scope.lookup(name);
     if (!found) {
-      const hint = s.name.quoted ? undefined : 'statements are: ' + Object.keys(usage).filter(k => k.endsWith('Stmt') && k !== 'callStmt').map(k => k.slice(0, -4)).join(', ');
+      const statements = Object.keys(usage).filter(k => k.endsWith('Stmt') && k !== 'callStmt').map(k => k.slice(0, -4));
+      // a quoted name is a def's, never a statement's
+      const near = nearest(name, s.name.quoted ? scope.defNames() : [...statements, ...scope.defNames()]);
+      const hint = near !== undefined ? `did you mean ${near}?` : s.name.quoted ? undefined : 'statements are: ' + statements.join(', ');
       fail(`unknown statement ${show(name)}`, s.name.span, hint, 'unknown-statement');
     }
     const { def, scope: defScope } = found;
