@@ -8,7 +8,9 @@ import { tokenize } from './lexer.js';
 import { UNCLOSED } from './parse-messages.js';
 import { theParser } from './parser.js';
 import { MAX_NESTING } from './limits.js';
-import { LBrace, RBrace } from './tokens.js';
+import { keywordNames, statementKeywordNames } from './keywords.js';
+import { nearest } from './nearest.js';
+import { LBrace, Newline, PlainWord, RBrace, Semicolon } from './tokens.js';
 import { spanAt, type Origin, type Span } from './source.js';
 import { usage } from './usage.js';
 import { tokenSpan, UNTERMINATED } from './words.js';
@@ -32,6 +34,20 @@ function hintFor(e: IRecognitionException): string | undefined {
   const stack = e.context?.ruleStack ?? [];
   const rule = [...stack].reverse().find(r => r.endsWith('Stmt') && usage[r]) ?? stack.findLast(r => usage[r] && r !== 'block');
   return rule ? `usage: ${usage[rule]}` : undefined;
+}
+
+/**
+ * When the statement the error is in starts with a mistyped statement name (`vteh a.v0 <-> …`
+ * reads as a call of `vteh`, which then stumbles on "<->"): the name it was meant to be.
+ */
+function typoHint(tokens: readonly IToken[], at: IToken): string | undefined {
+  let i = tokens.indexOf(at);
+  if (i < 0) i = tokens.length;
+  while (i > 0 && ![Newline, Semicolon, LBrace, RBrace].includes(tokens[i - 1]!.tokenType)) i--;
+  const first = tokens[i];
+  if (first === undefined || first === at || first.tokenType !== PlainWord || keywordNames.has(first.image)) return undefined;
+  const near = nearest(first.image, statementKeywordNames);
+  return near === undefined ? undefined : `"${first.image}" is not a statement; did you mean ${near}?`;
 }
 
 /** The innermost "{" that no "}" closes. */
@@ -81,7 +97,7 @@ export function parsePiece(at: Origin, text: string, recovering: boolean): Piece
     if (lexLines.has(span.line) || span.line === lastLine || (lastLine !== -1 && atEnd(text, e.token) && e.message !== UNCLOSED)) continue;
     if (e.message === UNCLOSED && diagnostics.some(d => d.message === UNCLOSED)) continue;
     lastLine = span.line;
-    diagnostics.push(error(e.message, span, hintFor(e)));
+    diagnostics.push(error(e.message, span, typoHint(lexed.tokens, e.token) ?? hintFor(e)));
   }
   const builder = new AstBuilder(at, parser.errors.length > 0);
   // without recovery, a failed parse returns no tree at all
