@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { ShowQuery } from './backend/show-render.js';
 import { existsSync } from 'node:fs';
-import { nearest } from './syntax/nearest.js';
+import { nearest } from './core/nearest.js';
 import { checkNsName, isProblem } from './syntax/values.js';
 
 export const HELP = `nsh — a small language for Linux namespaces

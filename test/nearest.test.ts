@@ -1,6 +1,6 @@
 /** "Did you mean …?": the nearest word to a mistyped one. */
 import * as assert from 'node:assert/strict';
-import { editDistance, nearest } from '../src/syntax/nearest.js';
+import { editDistance, nearest } from '../src/core/nearest.js';
 
 describe('nearest word', () => {
   it('counts insertions, deletions, substitutions and swaps of neighbours as one edit each', () => {

@@ -19,7 +19,7 @@ import { DiagnosticError } from './errors.js';
 import { UnknownValue } from './expand.js';
 import { fail, Roles } from './roles.js';
 import { DryRunLoops, loopSize } from './dry-run-limit.js';
-import { nearest } from '../syntax/nearest.js';
+import { nearest } from '../core/nearest.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
 export class StatementFailed extends DiagnosticError {

@@ -9,7 +9,7 @@ import { UNCLOSED } from './parse-messages.js';
 import { theParser } from './parser.js';
 import { MAX_NESTING } from './limits.js';
 import { keywordNames, statementKeywordNames } from './keywords.js';
-import { nearest } from './nearest.js';
+import { nearest } from '../core/nearest.js';
 import { LBrace, Newline, PlainWord, RBrace, Semicolon } from './tokens.js';
 import { spanAt, type Origin, type Span } from './source.js';
 import { usage } from './usage.js';

@@ -53,6 +53,17 @@ describeKernel('kernel errors in words', function () {
     });
   }
 
+  it('a mistyped program is met with the nearest name on PATH or of the built-ins, else the hint of a full path', () => {
+    let r = nsh(['-e', 'ns a\nin a pign 10.8.0.2']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^-e:2:6: error: command not found: pign\n.*\n.*\n  hint: did you mean ping\?$/m);
+    r = nsh(['-e', 'ns a\nin a slep 1']);
+    assert.match(r.stderr, /command not found: slep\n.*\n.*\n  hint: did you mean sleep\?$/m);
+    r = nsh(['-e', 'ns a\nin a no-such-program-here']);
+    assert.match(r.stderr, /hint: give its full path if it is not on PATH$/m);
+    assertClean();
+  });
+
   it('an unreachable ping says so once (ping\'s own line), not followed by "no reply"', () => {
     const r = nsh(['-e', 'ns a\nin a ping 10.8.0.2 -c 1']);
     assert.equal(r.code, 1);

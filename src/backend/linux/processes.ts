@@ -9,6 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { OpError, type CollectingJob, type Job, type JobTarget, type ProgramResult } from '../backend.js';
 import type { Span } from '../../core/span.js';
+import { nearest } from '../../core/nearest.js';
 import { withNamespaces } from './netns.js';
 
 export interface Streams {
@@ -64,9 +65,25 @@ export class StartError extends OpError {
   }
 }
 
+/** The names of the programs on PATH, and nsh's built-in ping and nc (for a hint: read only then). */
+function* programsOnPath(): Generator<string> {
+  yield 'ping';
+  yield 'nc';
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    try {
+      yield* readdirSync(dir || '.');
+    } catch {
+      // a directory that is not there or not readable names no program
+    }
+  }
+}
+
 /** Why a program could not be started, as a sentence. */
 export function startError(program: string, code: string): StartError {
-  if (code === 'ENOENT') return new StartError(`command not found: ${program}`, code, 'give its full path if it is not on PATH');
+  if (code === 'ENOENT') {
+    const near = program.includes('/') ? undefined : nearest(program, programsOnPath());
+    return new StartError(`command not found: ${program}`, code, near === undefined ? 'give its full path if it is not on PATH' : `did you mean ${near}?`);
+  }
   if (code === 'EACCES') return new StartError(`${program} cannot be run: permission denied`, code);
   return new StartError(`${program} could not be started: ${code}`, code);
 }
