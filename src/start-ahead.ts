@@ -6,18 +6,13 @@
  */
 import { NetnsPool } from './backend/linux/netns-pool.js';
 
-/** Starts the worker ahead when `text` makes many namespaces. */
-export function standbyFor(text: string): void {
-  NetnsPool.standbyFor(text);
-}
-
-/** Ends a worker started ahead that no lab took. */
-export function dismissStandby(): void {
-  NetnsPool.dismiss();
+/** Keeps a worker ready from now on, for this lab and the process's next ones (the library). */
+export function keepWorker(): void {
+  NetnsPool.keep();
 }
 
 /** Starts, for the script `text`, the worker ahead and the machines' logins. */
 export async function startAhead(text: string): Promise<void> {
-  standbyFor(text);
+  NetnsPool.standbyFor(text);
   if (/^[ \t]*machine[ \t]/m.test(text)) (await import('./machines/ssh.js')).warmUpFor(text);
 }

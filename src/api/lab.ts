@@ -6,7 +6,7 @@
  */
 import './dispose.js';
 import { linuxBackend } from '../lab-commands.js';
-import { dismissStandby, standbyFor } from '../start-ahead.js';
+import { keepWorker } from '../start-ahead.js';
 import { checkLoaded, fileReader, type Loaded } from '../pipeline.js';
 import { missingPrivileges } from '../privileges.js';
 import { OpError, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
@@ -283,13 +283,10 @@ function labName(name: unknown, site: Site | undefined): string {
  * what it made is removed (unless keepOnError) and the promise rejects with the NshError.
  */
 async function build(opts: LabOptions, strings: TemplateStringsArray, values: readonly unknown[], site: Site | undefined): Promise<Lab> {
-  // a text that makes many namespaces gets its worker started now, while it is checked
-  standbyFor(strings.raw.join(''));
-  try {
-    return await buildChecked(opts, strings, values, site);
-  } finally {
-    dismissStandby(); // when the lab did not take it
-  }
+  // the worker that makes namespaces ahead starts with the process's first lab, whatever its
+  // size, and is kept for the next ones (node takes 100 ms and more to start one)
+  keepWorker();
+  return buildChecked(opts, strings, values, site);
 }
 
 async function buildChecked(opts: LabOptions, strings: TemplateStringsArray, values: readonly unknown[], site: Site | undefined): Promise<Lab> {

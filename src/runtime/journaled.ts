@@ -179,7 +179,10 @@ export class JournaledBackend implements Backend {
       throw e;
     }
     const confirmed = m.confirmed?.(r) ?? m.objects;
-    for (const o of confirmed) this.journal.confirm(o);
+    for (const o of confirmed) {
+      if (m.confirmed) this.journal.confirm(o);
+      else this.journal.confirmLater(o);
+    }
     if (m.confirmed) {
       const keys = new Set(confirmed.map(objectKey));
       for (const o of m.objects) if (!keys.has(objectKey(o))) this.journal.cancel(o);

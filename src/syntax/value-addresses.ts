@@ -97,20 +97,36 @@ export function shorthandPair(c: Cidr): [Cidr, Cidr] | Problem {
   const bits = c.family === 4 ? 32 : 128;
   const hostBits = bits - c.prefix;
   if (hostBits < 1) return problem(`${text} leaves no room for a second address`, `use a shorter prefix, e.g. ${c.address}/${c.family === 4 ? 30 : 126}`);
+  if (c.family === 4) return shorthandPair4(c, hostBits);
   const addr = ipaddr.parse(c.address);
-  const net = c.family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
+  const net = ipaddr.IPv6.networkAddressFromCIDR(text);
   const step = (a: ipaddr.IPv4 | ipaddr.IPv6, n: number) => {
     const b = a.toByteArray();
     return addToBytes(b, n) ? ipaddr.fromByteArray(b) : undefined;
   };
-  // With a /31 (or /127) both addresses are hosts (RFC 3021); otherwise the network address is not.
+  // With a /127 both addresses are hosts (as a /31's, RFC 3021); otherwise the network address is not.
   const left = inPrefix(addr, net, bits) && hostBits > 1 ? step(addr, 1) : addr;
   const right = left && step(left, 1);
-  const broadcast = c.family === 4 && hostBits > 1 ? ipaddr.IPv4.broadcastAddressFromCIDR(text) : undefined;
-  if (!left || !right || !inPrefix(right, net, c.prefix) || (broadcast && inPrefix(right, broadcast, bits))) {
+  if (!left || !right || !inPrefix(right, net, c.prefix)) {
     return problem(`${text} has no room for the next address in its prefix`, `give both ends an address, or start lower: ${net.toString()}/${c.prefix}`);
   }
   const mk = (a: ipaddr.IPv4 | ipaddr.IPv6): Cidr => ({ family: c.family, address: a.toString(), prefix: c.prefix });
+  return [mk(left), mk(right)];
+}
+
+/** The same for IPv4, in numbers (a lab of many veth pairs has one each, and ipaddr.js parses by regular expressions). */
+function shorthandPair4(c: Cidr, hostBits: number): [Cidr, Cidr] | Problem {
+  const dotted = (x: number) => `${Math.floor(x / 2 ** 24)}.${Math.floor(x / 2 ** 16) % 256}.${Math.floor(x / 256) % 256}.${x % 256}`;
+  const addr = c.address.split('.').reduce((x, octet) => x * 256 + Number(octet), 0);
+  const size = 2 ** hostBits;
+  const net = addr - (addr % size);
+  // With a /31 both addresses are hosts (RFC 3021); otherwise the network address is not, nor the broadcast address.
+  const left = addr === net && hostBits > 1 ? addr + 1 : addr;
+  const right = left + 1;
+  if (right >= net + size || (hostBits > 1 && right === net + size - 1)) {
+    return problem(`${cidrText(c)} has no room for the next address in its prefix`, `give both ends an address, or start lower: ${dotted(net)}/${c.prefix}`);
+  }
+  const mk = (a: number): Cidr => ({ family: 4, address: dotted(a), prefix: c.prefix });
   return [mk(left), mk(right)];
 }
 

@@ -258,6 +258,34 @@ in b false`);
     assertClean();
   });
 
+  it('a process keeps its worker that makes namespaces ahead from lab to lab: each large lab takes fresh ones, none is left, the process ends by itself', () => {
+    const r = otherProcess(`
+      process.env.NSH_DEBUG = '1';
+      const { lab } = await import(API);
+      const { readdirSync, statSync } = await import('node:fs');
+      const small = await lab\`ns s1\`;
+      await small.down();
+      const text = Array.from({ length: 40 }, (_, k) => 'ns p' + (k + 1)).join('\\n') + '\\nveth p1.v0 <-> p40.v0 10.6.0.0/30\\n';
+      for (let round = 0; round < 2; round++) {
+        const l = await lab({ name: 'keep' })(Object.assign([text], { raw: [text] }));
+        const seen = new Set(readdirSync('/run/netns').map(n => statSync('/run/netns/' + n).ino));
+        seen.add(statSync('/proc/self/ns/net').ino);
+        await l.ping('p1', '10.6.0.2', { count: 1 });
+        const shown = await l.show();
+        console.log('lo', shown.filter(n => n.links.some(k => k.name === 'lo' && k.state !== 'down')).length, 'distinct', seen.size);
+        await l.down();
+      }`);
+    assert.equal(r.timedOut, false, 'the process did not end by itself');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^lo 0 distinct 41\nlo 0 distinct 41\n$/); // 40 namespaces, none the sandbox's
+    const reports = [...r.stderr.matchAll(/(\d+) namespaces made ahead were used, (\d+) not/g)].map(m => ({ used: Number(m[1]), unused: Number(m[2]) }));
+    assert.equal(reports.length, 2, r.stderr);
+    for (const { unused } of reports) assert.equal(unused, 0, 'the worker made namespaces nobody took');
+    // (the first large lab may come before the worker the small one started is up)
+    assert.ok(reports[1]!.used > 0, 'the worker kept from the lab before made none that were used');
+    assertClean();
+  });
+
   it('once the lab is down nothing is left open: the process ends by itself', () => {
     const r = otherProcess(`
       const { lab } = await import(API);

@@ -9,7 +9,7 @@
 import type { Worker } from 'node:worker_threads';
 import { workerThreads } from './builtins.js';
 import { close } from './libc.js';
-import { AHEAD, ENDED, FAILED, MADE, REMAINING, SLOT, SLOTS_AT, STANDBY, STOP, TAKEN } from './netns-pool-layout.js';
+import { AHEAD, ENDED, FAILED, FINISHED, MADE, REMAINING, SLOT, SLOTS_AT, STANDBY, STOP, TAKEN } from './netns-pool-layout.js';
 
 declare const NSH_BUNDLED: boolean | undefined;
 
@@ -29,8 +29,10 @@ export interface Premade {
 export const POOL_MIN = 32;
 const POOL_MAX = 1 << 20;
 
-/** The worker standby() started, until start() takes it. */
+/** The worker standby() started, or one a closed pool kept, until start() takes it. */
 let waiting: NetnsPool | undefined;
+/** keep() was called: a worker stays in standby between labs (a library's process). */
+let kept = false;
 
 export class NetnsPool {
   private taken = 0;
@@ -43,7 +45,8 @@ export class NetnsPool {
 
   /** A pool that makes up to `count` namespaces ahead (the worker started by standby(), if there is one). */
   static start(count: number): NetnsPool {
-    const pool = waiting ?? NetnsPool.spawn();
+    const pool = waiting !== undefined && Atomics.load(waiting.shared, ENDED) === 0 ? waiting : NetnsPool.spawn();
+    if (waiting !== undefined && waiting !== pool) void waiting.worker.terminate(); // (it failed)
     waiting = undefined;
     Atomics.store(pool.shared, REMAINING, Math.min(count, POOL_MAX));
     Atomics.store(pool.shared, STANDBY, 0);
@@ -62,6 +65,17 @@ export class NetnsPool {
   }
 
   /**
+   * A process that builds one lab after another (nsh as a library) keeps a worker from its first
+   * lab on, whatever the lab's size: node takes 100 ms and more to start one, and a worker kept in
+   * standby costs nothing but its memory; a pool that closes gives its worker back. The CLI, one
+   * lab a process, does not.
+   */
+  static keep(): void {
+    kept = true;
+    NetnsPool.standby();
+  }
+
+  /**
    * standby() when a script's text will make at least POOL_MIN namespaces as far as its `ns`
    * lines tell (a loop's are not counted: such a script's pool starts when it runs, as before;
    * nor are `ns … on MACHINE`: another machine makes those).
@@ -75,7 +89,7 @@ export class NetnsPool {
    * nothing, so nothing is waited for: it may still be starting.
    */
   static dismiss(): void {
-    if (!waiting) return;
+    if (!waiting || kept) return;
     const { shared, worker } = waiting;
     waiting = undefined;
     Atomics.store(shared, STOP, 1);
@@ -128,7 +142,10 @@ export class NetnsPool {
     return { nsFd: this.shared[at]!, sockFd: this.shared[at + 1]!, portId: this.shared[at + 2]! >>> 0 };
   }
 
-  /** Stops the worker and closes what nobody took: those namespaces go. */
+  /**
+   * Stops the worker and closes what nobody took: those namespaces go. A process that keep()s a
+   * worker has it back in standby for its next lab (unless another is waiting already).
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -136,7 +153,7 @@ export class NetnsPool {
     Atomics.store(s, STOP, 1);
     Atomics.notify(s, TAKEN);
     Atomics.notify(s, STANDBY);
-    // the worker finishes the namespace it is making (a few ms), then ends
+    // the worker finishes the namespace it is making (a few ms), then ends its run
     const until = Date.now() + 2000;
     while (Atomics.load(s, ENDED) === 0 && Date.now() < until) Atomics.wait(s, MADE, Atomics.load(s, MADE), 20);
     for (let i = this.taken, made = Atomics.load(s, MADE); i < made; i++) {
@@ -152,6 +169,15 @@ export class NetnsPool {
     const unused = Atomics.load(s, MADE) - this.taken;
     if (process.env.NSH_DEBUG) {
       process.stderr.write(`nsh: debug: ${this.taken} namespaces made ahead were used, ${unused} not\n`);
+    }
+    if (kept && waiting === undefined && Atomics.load(s, ENDED) === FINISHED) {
+      // back to standby: the counters of a new run, then the worker is let go on (run() in the worker)
+      for (const at of [REMAINING, MADE, TAKEN, STOP]) Atomics.store(s, at, 0);
+      Atomics.store(s, STANDBY, 1);
+      Atomics.store(s, ENDED, 0);
+      Atomics.notify(s, ENDED);
+      waiting = new NetnsPool(this.worker, s);
+      return;
     }
     void this.worker.terminate();
   }

@@ -23,7 +23,7 @@ export function encodeMessage(req: NlRequest, seq: number, pid = 0): Buffer {
   const len = NLMSG_HDRLEN + nlmsgAlign(req.header.length) + attrsSize(req.attrs);
   const b = Buffer.allocUnsafe(len).fill(0); // (from node's pool of small buffers: cheaper than alloc)
   NLMSGHDR.packInto(b, 0, { len, type: req.type, flags: req.flags, seq, pid });
-  req.header.copy(b, NLMSG_HDRLEN);
+  b.set(req.header, NLMSG_HDRLEN);
   serializeAttrs(req.attrs, b, NLMSG_HDRLEN + nlmsgAlign(req.header.length));
   return b;
 }

@@ -26,6 +26,7 @@ const RECV_BUFFER = 1 << 20; // our user-space receive buffer
 let recvBuf: Buffer | undefined;
 const BATCH_MAX_MESSAGES = 256; // messages per sendmsg in batch(): their acks must fit the socket buffer
 const BATCH_MAX_BYTES = 256 << 10;
+const NLMSG_FLAGS_AT = 6; // nlmsghdr: u32 len, u16 type, u16 flags
 const REPLY_TIMEOUT_MS = 10_000;
 
 /** A request the kernel refused: errno, its name, and the extended-ack text when given. */
@@ -118,10 +119,13 @@ export class RtnlSocket {
   }
 
   /**
-   * Send many requests pipelined — concatenated into one send() per chunk, each with NLM_F_ACK
-   * and its own seq — then read all their acks. The kernel processes the messages of one buffer
-   * in order and keeps going after a failure, so each request gets its own result; the NetlinkError
-   * of a failed one has `index` set to its position in `reqs`.
+   * Send many requests pipelined — concatenated into one send() per chunk, each with its own seq —
+   * then read their answers. The kernel processes the messages of one buffer in order and keeps
+   * going after a failure, answering each failure with an error at once, so each request gets its
+   * own result; the NetlinkError of a failed one has `index` set to its position in `reqs`. Only
+   * the chunk's last request asks for an ack (NLM_F_ACK): when it comes, every error of those
+   * before it has come (one socket, in order), and a request without one succeeded; a chunk of a
+   * namespace's five requests is one read, not five.
    */
   batch(reqs: readonly NlRequest[]): BatchResult[] {
     const results: BatchResult[] = new Array(reqs.length);
@@ -134,28 +138,32 @@ export class RtnlSocket {
       for (; i < reqs.length && i - start < BATCH_MAX_MESSAGES && bytes < BATCH_MAX_BYTES; i++) {
         const req = reqs[i]!;
         const seq = this.nextSeq();
-        const msg = encodeMessage({ ...req, flags: req.flags | NLM_F_ACK }, seq);
+        const msg = encodeMessage(req, seq);
         parts.push(msg);
         seqs.set(seq, i);
         bytes += msg.length;
       }
-      send(this.fd, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
-      let pending = seqs.size;
+      const last = parts[parts.length - 1]!;
+      last.writeUInt16LE(last.readUInt16LE(NLMSG_FLAGS_AT) | NLM_F_ACK, NLMSG_FLAGS_AT);
+      const lastSeq = this.seq;
+      send(this.fd, parts.length === 1 ? last : Buffer.concat(parts));
       const echoes = new Map<number, NlMessage>();
-      while (pending > 0) {
+      for (let acked = false; !acked; ) {
         for (const m of this.receive()) {
           const index = seqs.get(m.seq);
           if (index === undefined) continue; // stale
           if (m.type !== NLMSG_ERROR) {
-            echoes.set(index, m); // NLM_F_ECHO: comes before the request's ack
+            echoes.set(index, m); // NLM_F_ECHO, or a GET's answer: comes before the request's ack
             continue;
           }
-          seqs.delete(m.seq);
-          pending--;
+          if (m.seq === lastSeq) acked = true;
           const e = parseError(m);
-          const echo = echoes.get(index);
-          results[index] = e.errno !== 0 ? { ok: false, error: toError(e, index) } : echo ? { ok: true, echo } : { ok: true };
+          if (e.errno !== 0) results[index] = { ok: false, error: toError(e, index) };
         }
+      }
+      for (let k = start; k < i; k++) {
+        const echo = echoes.get(k);
+        results[k] ??= echo ? { ok: true, echo } : { ok: true };
       }
       start = i;
     }
