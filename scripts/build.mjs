@@ -27,8 +27,27 @@ const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8
 // the parser's lookahead paths and recorded grammar, from the grammar as tsc just compiled it
 const { bakedGrammar, lookaheadTable } = await import(new URL('build/src/syntax/parser.js', root).href);
 
+/**
+ * picocolors works out at its load whether process.stdout is a terminal, for the colours it gives
+ * by default; nsh never uses those (core/io.ts asks for colours per stream), and asking makes
+ * process.stdout, which loads node's code for streams, sockets and terminals: a tenth of node's
+ * own start, paid by `nsh check` for nothing. The bundle's copy does not ask.
+ */
+const picocolorsQuiet = {
+  name: 'picocolors-quiet',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]picocolors[\\/]picocolors\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      const asks = '(p.stdout || {}).isTTY';
+      if (!text.includes(asks)) throw new Error(`build: ${path} no longer reads ${asks}; see picocolorsQuiet in scripts/build.mjs`);
+      return { contents: text.replace(asks, 'false'), loader: 'js' };
+    });
+  },
+};
+
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const split = await build({
+  plugins: [picocolorsQuiet],
   entryPoints: {
     cli: 'src/cli.ts',
     api: 'src/api.ts',
