@@ -116,4 +116,17 @@ describe('bin/nsh', () => {
       assert.match(r.stderr, /^nsh: .*\nTry 'nsh --help'\.\n$/, `nsh ${args.join(' ')}`);
     }
   });
+
+  it('check lexes a word starting with a character of each block of 255 above 255 (the bundle computes the lexer\'s block of a character)', () => {
+    const lines: string[] = [];
+    for (let c = 256; c < 0x10000; c += 255) {
+      const first = c >= 0xd800 && c < 0xe000 ? 0xe000 : c;
+      if (/\s/.test(String.fromCharCode(first))) continue;
+      lines.push(`echo ${String.fromCharCode(first)}x`);
+    }
+    const r = run(['check', '-'], `${lines.join('\n')}\n`);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, '<stdin>: ok\n');
+  });
 });
+
