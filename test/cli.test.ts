@@ -1,6 +1,7 @@
 /** The command line through bin/nsh (the bundle in dist/): exit codes, messages, no stack traces. */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -127,6 +128,13 @@ describe('bin/nsh', () => {
     const r = run(['check', '-'], `${lines.join('\n')}\n`);
     assert.equal(r.stderr, '');
     assert.equal(r.stdout, '<stdin>: ok\n');
+  });
+
+  it('the bundle is ASCII (one character beyond makes node read a file of it into a two-byte string, slower to read and compile)', () => {
+    const dist = path.resolve(path.dirname(nsh), '../dist');
+    const files = [...fs.readdirSync(dist).map(f => path.join(dist, f)), ...fs.readdirSync(path.join(dist, 'chunks')).map(f => path.join(dist, 'chunks', f))].filter(f => /\.c?js$/.test(f));
+    assert.ok(files.length > 5);
+    assert.deepEqual(files.filter(f => /[^\x00-\x7f]/.test(fs.readFileSync(f, 'latin1'))), []);
   });
 });
 
