@@ -27,8 +27,52 @@ const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8
 // the parser's lookahead paths and recorded grammar, from the grammar as tsc just compiled it
 const { bakedGrammar, lookaheadTable } = await import(new URL('build/src/syntax/parser.js', root).href);
 
+/**
+ * Edits of the packages' code in the bundle, each an exact text that must be found once (the build
+ * fails otherwise: package.json pins the versions they were written for). They change what a start
+ * costs, not what the code does; test/cli.test.ts and test/cli-kernel/startup.test.ts check the
+ * bundle where they are.
+ * - picocolors works out at its load whether process.stdout is a terminal, for the colours it
+ *   gives by default; nsh never uses those (core/io.ts asks for colours per stream), and asking
+ *   makes process.stdout, which loads node's code for streams, sockets and terminals: a tenth of
+ *   node's own start, paid by `nsh check` for nothing.
+ * - Chevrotain's lexer fills a table of 65,536 entries at every start (about a tenth of node's
+ *   start, in code not yet optimised), to map a character above 255 to its block of 255 in the
+ *   first-character dispatch; the block is computed instead, with the table's own formula (a
+ *   character below 256 is its own entry, as before).
+ */
+const packageEdits = [
+  {
+    file: /[\\/]node_modules[\\/]picocolors[\\/]picocolors\.js$/,
+    edits: [['(p.stdout || {}).isTTY', 'false']],
+  },
+  {
+    file: /[\\/]node_modules[\\/]chevrotain[\\/]lib[\\/]src[\\/]scan[\\/]lexer\.js$/,
+    edits: [
+      [': charCodeToOptimizedIdxMap[charCode];', ': 255 + ~~(charCode / 255);'],
+      ['    if (isEmpty(charCodeToOptimizedIdxMap)) {', '    if (false) {'],
+    ],
+  },
+];
+const editPackages = {
+  name: 'edit-packages',
+  setup(b) {
+    for (const { file, edits } of packageEdits) {
+      b.onLoad({ filter: file }, ({ path }) => {
+        let text = readFileSync(path, 'utf8');
+        for (const [from, to] of edits) {
+          if (text.split(from).length !== 2) throw new Error(`build: ${path} no longer has ${JSON.stringify(from)} once; see packageEdits in scripts/build.mjs`);
+          text = text.replace(from, to);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    }
+  },
+};
+
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const split = await build({
+  plugins: [editPackages],
   entryPoints: {
     cli: 'src/cli.ts',
     api: 'src/api.ts',
@@ -66,9 +110,13 @@ for (const f of [...split.outputFiles].sort((a, b) => a.path.localeCompare(b.pat
     banner: `${packages.map(p => `// node_modules/${p}/\n`).join('')}var __nshImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };`,
     logLevel: 'warning',
   });
+  // ASCII only: one character beyond it (esbuild escapes them in the code, not in the comments it
+  // keeps) has node read the whole file into a two-byte string, which V8 then compiles from; the
+  // bundle's largest file took ~15 ms more CPU at each start so
+  const ascii = code.replace(/[^\x00-\x7f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   mkdirSync(dirname(f.path), { recursive: true });
-  writeFileSync(f.path, code);
-  hash.update(relative(rootDir, f.path)).update('\0').update(code).update('\0');
+  writeFileSync(f.path, ascii);
+  hash.update(relative(rootDir, f.path)).update('\0').update(ascii).update('\0');
 }
 const buildId = hash.digest('hex').slice(0, 16);
 

@@ -54,10 +54,10 @@ function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
-  const errPaint = painter(io.stderr, io.env);
-  const say = (s: string) => io.stdout.write(s.endsWith('\n') ? s : s + '\n');
+  // (stdout and stderr are made when first written to: `nsh check` of a good script makes neither)
+  const say = (s: string) => (io.print ?? (t => io.stdout.write(t)))(s.endsWith('\n') ? s : s + '\n');
   const complain = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
-  const report = (ds: readonly Diagnostic[]) => complain(renderDiagnostics(ds, errPaint));
+  const report = (ds: readonly Diagnostic[]) => complain(renderDiagnostics(ds, painter(io.stderr, io.env)));
 
   let opts: Options | ExecOptions | 'help' | 'version';
   try {

@@ -14,35 +14,37 @@
  * compile it.
  * NSH_CODE_CACHE=0 in the environment turns caches off.
  */
-import * as fs from 'node:fs';
+// (named imports: a namespace import of a node module is copied, property by property, by the
+// bundle's interop code at each start)
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import * as vm from 'node:vm';
+import { Script } from 'node:vm';
 
 declare const NSH_BUILD_ID: string;
 
 interface Loaded {
   exports: unknown;
-  readonly script: vm.Script | undefined;
+  readonly script: Script | undefined;
   /** The cache was given and V8 took it. */
   readonly cached: boolean;
 }
 
 const modules = new Map<string, Loaded>();
-const cacheDir = path.join(__dirname, 'code-cache', `${NSH_BUILD_ID}-${process.arch}-${process.versions.v8}`);
+const cacheDir = join(__dirname, 'code-cache', `${NSH_BUILD_ID}-${process.arch}-${process.versions.v8}`);
 const useCache = process.env.NSH_CODE_CACHE !== '0';
 if (useCache) setFlagsFromString('--verify-snapshot-checksum');
 
 /** The file under dist/ that holds the cache of `file`. */
 function cacheFile(file: string): string {
-  return path.join(cacheDir, `${path.relative(__dirname, file).replace(/[/\\]/g, '__')}.bin`);
+  return join(cacheDir, `${relative(__dirname, file).replace(/[/\\]/g, '__')}.bin`);
 }
 
 function readCache(file: string): Buffer | undefined {
   if (!useCache) return undefined;
   try {
-    return fs.readFileSync(cacheFile(file));
+    return readFileSync(cacheFile(file));
   } catch {
     return undefined;
   }
@@ -52,22 +54,22 @@ function readCache(file: string): Buffer | undefined {
 export function load(file: string): unknown {
   const known = modules.get(file);
   if (known) return known.exports;
-  const source = fs.readFileSync(file, 'utf8');
+  const source = readFileSync(file, 'utf8');
   // on the first line, so that line numbers stay the file's own
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const cachedData = readCache(file);
-  let script: vm.Script;
+  let script: Script;
   try {
-    script = new vm.Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
+    script = new Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
   } catch (e) {
     if (!cachedData) throw e;
-    script = new vm.Script(wrapped, { filename: file });
+    script = new Script(wrapped, { filename: file });
   }
   const module: Loaded = { exports: {}, script, cached: cachedData !== undefined && !script.cachedDataRejected };
   modules.set(file, module);
-  const dir = path.dirname(file);
+  const dir = dirname(file);
   const nodeRequire = createRequire(file);
-  const require = (id: string): unknown => (id.startsWith('./') || id.startsWith('../') ? load(path.join(dir, id)) : nodeRequire(id));
+  const require = (id: string): unknown => (id.startsWith('./') || id.startsWith('../') ? load(join(dir, id)) : nodeRequire(id));
   const fn = script.runInThisContext() as (e: unknown, r: typeof require, m: Loaded, f: string, d: string) => void;
   fn.call(module.exports, module.exports, require, module, file, dir);
   return module.exports;
@@ -78,14 +80,14 @@ export function load(file: string): unknown {
  * build runs some commands first). Gives the files written.
  */
 export function saveCaches(): string[] {
-  fs.mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(cacheDir, { recursive: true });
   const written: string[] = [];
   for (const [file, m] of modules) {
     if (!m.script) continue;
     const to = cacheFile(file);
     const tmp = `${to}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, m.script.createCachedData());
-    fs.renameSync(tmp, to);
+    writeFileSync(tmp, m.script.createCachedData());
+    renameSync(tmp, to);
     written.push(to);
   }
   return written;
@@ -93,7 +95,7 @@ export function saveCaches(): string[] {
 
 /** This build's caches for this V8 exist (scripts/code-cache.mjs wrote them). */
 export function haveCaches(): boolean {
-  return fs.existsSync(cacheDir);
+  return existsSync(cacheDir);
 }
 
 /** How many of the files loaded so far were compiled from their cache, of how many. */

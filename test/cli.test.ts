@@ -1,6 +1,7 @@
 /** The command line through bin/nsh (the bundle in dist/): exit codes, messages, no stack traces. */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -124,4 +125,24 @@ describe('bin/nsh', () => {
       assert.match(r.stderr, /^nsh: .*\nTry 'nsh --help'\.\n$/, `nsh ${args.join(' ')}`);
     }
   });
+
+  it('check lexes a word starting with a character of each block of 255 above 255 (the bundle computes the lexer\'s block of a character)', () => {
+    const lines: string[] = [];
+    for (let c = 256; c < 0x10000; c += 255) {
+      const first = c >= 0xd800 && c < 0xe000 ? 0xe000 : c;
+      if (/\s/.test(String.fromCharCode(first))) continue;
+      lines.push(`echo ${String.fromCharCode(first)}x`);
+    }
+    const r = run(['check', '-'], `${lines.join('\n')}\n`);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, '<stdin>: ok\n');
+  });
+
+  it('the bundle is ASCII (one character beyond makes node read a file of it into a two-byte string, slower to read and compile)', () => {
+    const dist = path.resolve(path.dirname(nsh), '../dist');
+    const files = [...fs.readdirSync(dist).map(f => path.join(dist, f)), ...fs.readdirSync(path.join(dist, 'chunks')).map(f => path.join(dist, 'chunks', f))].filter(f => /\.c?js$/.test(f));
+    assert.ok(files.length > 5);
+    assert.deepEqual(files.filter(f => /[^\x00-\x7f]/.test(fs.readFileSync(f, 'latin1'))), []);
+  });
 });
+

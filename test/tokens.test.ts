@@ -1,8 +1,9 @@
 /** The tokens' first-character hints (src/syntax/tokens.ts), which the lexer's dispatch table is built from. */
 import * as assert from 'node:assert/strict';
+import { createToken, Lexer, type TokenType } from 'chevrotain';
 import { tokenize } from '../src/syntax/lexer.js';
 import { makeSource } from '../src/syntax/source.js';
-import { PlainWord, whiteSpaceCodes } from '../src/syntax/tokens.js';
+import { allTokens, PlainWord, whiteSpaceCodes, Word } from '../src/syntax/tokens.js';
 
 const lex = (text: string) => tokenize({ source: makeSource('t.ns', text), offset: 0, line: 1 }, text);
 
@@ -31,4 +32,16 @@ describe('tokens', () => {
     for (const c of ';{}&<>|#!') assert.equal(wordAt0(`${c}x`), false, c);
     for (const c of whiteSpaceCodes) assert.equal(wordAt0(`${String.fromCharCode(c)}x`), false, c.toString(16));
   });
+
+  it('puts every keyword and PlainWord in the category Word, as createToken given `categories` does', () => {
+    // the same tokens made again by createToken, those in a category given it there
+    const word = createToken({ name: 'Word', pattern: Lexer.NA });
+    const copies = allTokens.filter(t => t !== Word).map(t => createToken({ name: t.name, pattern: t.PATTERN!, ...(t.CATEGORIES?.length ? { categories: [word] } : {}) }));
+    const names = (ts: readonly TokenType[], idxs: readonly number[] | undefined) => (idxs ?? []).map(i => ts.find(t => t.tokenTypeIdx === i)!.name).sort();
+    const shape = (ts: readonly TokenType[]) =>
+      ts.map(t => ({ name: t.name, categories: (t.CATEGORIES ?? []).map(c => c.name), matches: names(ts, t.categoryMatches), mapped: names(ts, Object.keys(t.categoryMatchesMap ?? {}).map(Number)), parent: t.isParent }));
+    assert.deepEqual(shape(allTokens), shape([...copies, word]));
+    assert.ok(names(allTokens, Word.categoryMatches).includes('Ns'));
+  });
 });
+

@@ -12,6 +12,12 @@ export interface Io {
   readonly stdin?: In;
   /** Whether stdin is a terminal, when known without making the stream (default: stdin.isTTY). */
   readonly stdinIsTTY?: boolean;
+  /**
+   * Writes a short text to standard output without making its stream, where the caller can
+   * (bin/nsh: a write on file descriptor 1); else stdout.write. Making process.stdout loads node's
+   * stream, net and tty code, a tenth of node's own start, which `nsh check` spends on one line.
+   */
+  readonly print?: (text: string) => void;
   readonly env: Env;
 }
 

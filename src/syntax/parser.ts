@@ -27,9 +27,19 @@ interface Analysis {
   resyncFollows: Record<string, TokenType[]>;
   lookaheadStrategy: ILookaheadStrategy;
   preComputeLookaheadFunctions(rules: Rule[]): void;
+  lookAheadFuncsCache: Map<number, unknown>;
+  shortRuleNameToFull: Record<number, string>;
 }
 
+/** Chevrotain's own analysis step that makes the lookahead functions of the rules given. */
+const makeLookahead = (CstParser.prototype as unknown as Analysis).preComputeLookaheadFunctions;
+/** The bits of a lookahead key below its rule's (Chevrotain's keys.ts: 4 for the method, 8 for the occurrence). */
+const RULE_KEY_SHIFT = 12;
+
 export class NshParser extends CstParser {
+  /** The rules whose lookahead functions are not made yet, by name (see getLaFuncFromCache). */
+  private lookaheadToMake: Map<string, Rule> | undefined;
+
   /**
    * `recovering`: after an error, resynchronise and go on, to report several errors in one pass.
    * `lookahead`: by default from the bundle's table of lookahead paths (see lookahead.ts), if any.
@@ -75,6 +85,36 @@ export class NshParser extends CstParser {
     self.preComputeLookaheadFunctions(rules);
   }
 
+  /**
+   * The last step of Chevrotain's grammar analysis makes a lookahead function for every choice,
+   * option and repetition of the grammar (~4 ms at each start); here it only notes the rules, and
+   * a rule's functions are made when the parser first asks for one of them.
+   */
+  preComputeLookaheadFunctions(rules: Rule[]): void {
+    this.lookaheadToMake ??= new Map();
+    for (const rule of rules) this.lookaheadToMake.set(rule.name, rule);
+  }
+
+  /** Chevrotain's lookup of a choice's lookahead function, by its key (rule, method, occurrence). */
+  getLaFuncFromCache(key: number): unknown {
+    const self = this as unknown as Analysis;
+    const made = self.lookAheadFuncsCache.get(key);
+    if (made !== undefined) return made;
+    const name = self.shortRuleNameToFull[(key >>> RULE_KEY_SHIFT) << RULE_KEY_SHIFT];
+    const rule = name === undefined ? undefined : this.lookaheadToMake?.get(name);
+    if (rule === undefined) return undefined;
+    this.lookaheadToMake!.delete(name!);
+    makeLookahead.call(this, [rule]);
+    return self.lookAheadFuncsCache.get(key);
+  }
+
+  /** Makes the lookahead functions of every rule now, as Chevrotain's analysis does. */
+  makeAllLookahead(): void {
+    const rules = [...(this.lookaheadToMake?.values() ?? [])];
+    this.lookaheadToMake?.clear();
+    makeLookahead.call(this, rules);
+  }
+
   /** The names of the rules being parsed, outermost first (for error messages). */
   ruleStackNames(): string[] {
     return (this as unknown as { getHumanReadableRuleStack(): string[] }).getHumanReadableRuleStack();
@@ -117,6 +157,6 @@ export function bakedGrammar(): BakedGrammar {
 /** The lookahead paths of the grammar, as the bundle build bakes them in. */
 export function lookaheadTable(): LookaheadTable {
   const lookahead = new TableLookahead(T.allTokens, undefined, 1);
-  new NshParser(false, lookahead);
+  new NshParser(false, lookahead).makeAllLookahead();
   return lookahead.computed;
 }

@@ -78,12 +78,15 @@ for (const c of ';{}&<>|#!') notFirst[c.charCodeAt(0)] = 1;
 // above (its charCodeToOptimizedIndex), so above 255 one code unit of a block stands for the
 // whole block: 497 hints instead of 65,502, which Chevrotain's Lexer went through at each start
 // (~4 ms). test/tokens.test.ts lexes a word starting with each of the 65,536 code units.
+// (block by block, not code unit by code unit: a loop over 65,536 took ~2 ms at each start)
 const wordStarts: number[] = [];
-for (let c = 0, block = -1; c < 0x10000; c++) {
-  if (notFirst[c]) continue;
-  if (c >= 256 && Math.floor(c / 255) === block) continue;
-  wordStarts.push(c);
-  if (c >= 256) block = Math.floor(c / 255);
+for (let c = 0; c < 256; c++) if (!notFirst[c]) wordStarts.push(c);
+for (let block = Math.floor(256 / 255); block <= Math.floor(0xffff / 255); block++) {
+  for (let c = Math.max(256, block * 255); c <= Math.min(0xffff, block * 255 + 254); c++) {
+    if (notFirst[c]) continue;
+    wordStarts.push(c);
+    break;
+  }
 }
 
 /** Any word, keyword or not: a category that the grammar consumes wherever a plain value goes. */
@@ -92,7 +95,6 @@ export const Word = createToken({ name: 'Word', pattern: Lexer.NA, label: 'a wor
 /** A word that is not a keyword: what the lexer emits for every word but the keywords. */
 export const PlainWord = createToken({
   name: 'PlainWord',
-  categories: [Word],
   pattern: new RegExp(`${firstPiece}${restPiece}*`),
   start_chars_hint: wordStarts,
   // a string in it may span lines
@@ -113,11 +115,26 @@ const keywordTokens = new Map<string, TokenType>(
         pattern: name,
         line_breaks: false,
         longer_alt: PlainWord,
-        categories: [Word],
         label: `"${name}"`,
       }),
     ]),
 );
+
+/**
+ * Puts `members` in the category `parent`, as createToken's `categories` option would, in one pass:
+ * given to createToken, each new member has Chevrotain go over all the members so far again
+ * (~80 keywords: thousands of steps through lodash at every start). The Lexer and the parser
+ * work the category's matches out again from CATEGORIES when they are built.
+ */
+function inCategory(parent: TokenType, members: readonly TokenType[]): void {
+  for (const t of [...members].sort((a, b) => a.tokenTypeIdx! - b.tokenTypeIdx!)) {
+    t.CATEGORIES = [parent];
+    parent.categoryMatchesMap![t.tokenTypeIdx!] = true;
+    parent.categoryMatches!.push(t.tokenTypeIdx!);
+  }
+  parent.isParent = true;
+}
+inCategory(Word, [PlainWord, ...keywordTokens.values()]);
 
 /** The token of a keyword listed in keywords.ts. */
 export function keyword(name: string): TokenType {

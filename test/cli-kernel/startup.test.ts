@@ -40,10 +40,10 @@ describeKernel('start-up: modules loaded only when used', () => {
     assertClean();
   });
 
-  it('nsh check loads none of them either', () => {
+  it('nsh check loads none of them either, nor net or tty (a good script makes neither stdout nor stderr)', () => {
     const r = loadedBy(['check', 'examples/hello.ns']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(heavy.filter(m => r.modules.has(m)), []);
+    assert.deepEqual([...heavy, 'net', 'tty'].filter(m => r.modules.has(m)), []);
   });
 
   it('nsh down of a lab on this machine loads none of them (the code for labs across machines stays unloaded)', () => {
