@@ -195,7 +195,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     case 'down':
     case 'ls': {
       if (!privileged()) return 1;
-      const { downCommand, listLabsCommand } = await import('./lab-commands.js');
+      const { downCommand, listLabsCommand } = await import('./down-command.js');
       return opts.command === 'ls' ? listLabsCommand(say) : downCommand(opts, io);
     }
     case 'graph': {

@@ -1,22 +1,23 @@
 /**
- * The commands that build, look at and remove labs on the kernel: `nsh FILE`, `nsh down`, `nsh ls`,
- * `nsh show LAB`, `nsh exec LAB NS CMD…`.
+ * The commands that build and look at labs on the kernel: `nsh FILE`, `nsh show LAB`,
+ * `nsh exec LAB NS CMD…` (`nsh down` and `nsh ls`: down-command.ts).
  */
 import { OpError } from './backend/backend.js';
 import { LinuxBackend } from './backend/linux/linux-backend.js';
 import { StartError } from './backend/linux/processes.js';
 import { renderShow, type ShowQuery } from './backend/show-render.js';
-import { describeObject, type TeardownReport } from './core/lab.js';
+import type { TeardownReport } from './core/lab.js';
 import { colorOn, line, type Io } from './core/io.js';
 import { insideRootless } from './rootless.js';
 import { listLabs, readObjects, labFile, JOURNAL_DIR } from './runtime/journal.js';
-import { downLab, Lab, LabIsUp, objectCount, teardownSentences } from './runtime/lab.js';
+import { Lab, LabIsUp, objectCount } from './runtime/lab.js';
 import type { Program } from './syntax/ast.js';
 import type { Diagnostic } from './syntax/diagnostics.js';
 import { Interrupts } from './runtime/interrupts.js';
-import { version } from './version.js';
+import { reportLeftovers } from './down-command.js';
 
 // for the machines' coordinator and their parts, which drive this backend from above it
+export { reportLeftovers };
 export { routeSource } from './backend/linux/vxlan.js';
 export { startTime } from './backend/linux/processes.js';
 
@@ -27,12 +28,6 @@ export function linuxBackend(io: Io, opts: { inheritStdin?: boolean } = {}): Lin
     inheritStdin: opts.inheritStdin ?? io.stdinIsTTY ?? Boolean(io.stdin?.isTTY),
     color: colorOn(io.stdout, io.env),
   });
-}
-
-/** Says what a teardown could not remove; true when something was left. */
-export function reportLeftovers(r: TeardownReport | undefined, complain: (s: string) => void): boolean {
-  for (const s of r ? teardownSentences(r) : []) complain(`nsh: ${s}`);
-  return (r?.failed.length ?? 0) > 0;
 }
 
 /** A script's lab is up from an earlier run: what to do about it. */
@@ -101,43 +96,6 @@ export async function runLab(
     if (lab) lab.close();
     else backend.close();
   }
-}
-
-export async function downCommand(opts: { all: boolean; args: readonly string[] }, io: Io): Promise<number> {
-  const complain = (s: string) => line(io.stderr, s);
-  const labs = opts.all ? listLabs() : opts.args;
-  if (!opts.all && labs.length === 0) {
-    complain('nsh: down needs a lab name, or --all');
-    return 2;
-  }
-  const known = new Set(listLabs());
-  const backend = linuxBackend(io);
-  let code = 0;
-  try {
-    for (const lab of labs) {
-      if (!known.has(lab)) {
-        complain(`nsh: there is no lab ${JSON.stringify(lab)}${known.size ? ` (labs: ${[...known].join(', ')})` : ''}`);
-        code = 1;
-        continue;
-      }
-      // the code for labs across machines (ssh, remote parts) is loaded only for such a lab
-      if (readObjects(labFile(JOURNAL_DIR, lab)).some(o => o.kind === 'machine')) {
-        const across = await import('./machines/down.js');
-        if ((await across.downAcross(lab, io, version)) !== 0) code = 1;
-      } else if (reportLeftovers(await downLab(backend, lab), complain)) code = 1;
-    }
-  } finally {
-    backend.close();
-  }
-  return code;
-}
-
-export async function listLabsCommand(say: (s: string) => void): Promise<number> {
-  for (const lab of listLabs()) {
-    const objects = readObjects(labFile(JOURNAL_DIR, lab));
-    say(`${lab}: ${objects.map(describeObject).join(', ') || '(empty)'}`);
-  }
-  return 0;
 }
 
 /** A recorded lab's namespaces, in the order they were made (its journal names them); undefined when there is no such lab. */

@@ -207,5 +207,10 @@ export function freeLabName(base: string, dir = JOURNAL_DIR): string {
 }
 
 export function removeJournal(lab: string, dir = JOURNAL_DIR): void {
-  fs.rmSync(labFile(dir, lab), { force: true });
+  // unlink, not rmSync: node 20's rmSync loads its rimraf code for one file
+  try {
+    fs.unlinkSync(labFile(dir, lab));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }
