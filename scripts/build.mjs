@@ -70,9 +70,30 @@ const editPackages = {
   },
 };
 
+/**
+ * The parser's baked lookahead table and grammar are written into parser.ts's own code, not given
+ * as `define`s: esbuild puts a define's object in the chunk every other chunk imports, so each
+ * command loaded and compiled ~44 KB of the parser's data (`nsh down` parses nothing). JSON.parse
+ * of a string is also quicker for V8 to load than as large an object literal.
+ */
+const bakeParser = {
+  name: 'bake-parser',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]syntax[\\/]parser\.ts$/ }, ({ path }) => {
+      let text = readFileSync(path, 'utf8');
+      for (const [name, value] of [['NSH_LOOKAHEAD', lookaheadTable()], ['NSH_GRAMMAR', bakedGrammar()]]) {
+        const from = `typeof ${name} === 'undefined' ? undefined : ${name}`;
+        if (text.split(from).length !== 2) throw new Error(`build: ${path} no longer has ${JSON.stringify(from)} once; see bakeParser in scripts/build.mjs`);
+        text = text.replace(from, `JSON.parse(${JSON.stringify(JSON.stringify(value))})`);
+      }
+      return { contents: text, loader: 'ts' };
+    });
+  },
+};
+
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const split = await build({
-  plugins: [editPackages],
+  plugins: [editPackages, bakeParser],
   entryPoints: {
     cli: 'src/cli.ts',
     api: 'src/api.ts',
@@ -88,7 +109,7 @@ const split = await build({
   target: 'node20',
   format: 'esm',
   external: ['koffi'],
-  define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true', NSH_LOOKAHEAD: JSON.stringify(lookaheadTable()), NSH_GRAMMAR: JSON.stringify(bakedGrammar()) },
+  define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true' },
   metafile: true,
   write: false,
   logLevel: 'warning',
