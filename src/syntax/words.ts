@@ -5,6 +5,7 @@ import { error, type Diagnostic } from './diagnostics.js';
 import { MAX_EXPR_DEPTH } from './limits.js';
 import { charAt, inIntRange, outOfIntRange, showChar } from './values.js';
 import type { Origin, Span } from './source.js';
+import { plainWord, WordNode } from './word-node.js';
 
 /** The span of characters [from, to) of a token's image. */
 export function spanInToken(at: Origin, tok: IToken, from: number, to: number): Span {
@@ -331,9 +332,7 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
 export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
   if (PLAIN.test(tok.image)) {
     // the common case: no quotes, escapes or variables
-    const span = tokenSpan(at, tok);
-    const part: TextPart = { kind: 'text', value: tok.image, quoted: 'none', span };
-    return { word: { kind: 'word', parts: [part], raw: tok.image, literal: tok.image, quoted: false, span }, diagnostics: NO_DIAGNOSTICS };
+    return { word: plainWord(tok.image, tokenSpan(at, tok)), diagnostics: NO_DIAGNOSTICS };
   }
   const r = new WordReader(at, tok);
   r.read();
@@ -352,5 +351,5 @@ export function makeWord(parts: readonly WordPart[], raw: string, span: Span): W
       if (p.quoted !== 'none') quoted = true;
     }
   }
-  return { kind: 'word', parts, raw, literal, quoted, span };
+  return new WordNode(parts, raw, literal, quoted, span);
 }
