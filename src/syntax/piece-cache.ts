@@ -13,7 +13,7 @@
  */
 import type { Statement } from './ast.js';
 import type { Origin, Span } from './source.js';
-import { WordNode } from './word-node.js';
+import { wordAt, WordNode } from './word-node.js';
 
 interface Kept {
   at: Origin;
@@ -72,7 +72,7 @@ function moved(v: unknown, offset: number, lines: number, to: Origin): unknown {
   if (o instanceof WordNode) {
     const parts = WordNode.partsHeld(o);
     const span = moved(o.span, offset, lines, to) as Span;
-    return new WordNode(parts && (moved(parts, offset, lines, to) as WordNode['parts']), o.raw, o.literal, o.quoted, span);
+    return wordAt(parts && (moved(parts, offset, lines, to) as WordNode['parts']), o.raw, o.literal, o.quoted, span);
   }
   const out: Record<string, unknown> = {};
   for (const k in o) out[k] = moved(o[k], offset, lines, to);
@@ -99,7 +99,7 @@ function moveInPlace(v: unknown, offset: number, lines: number, to: Origin): voi
     return;
   }
   if (o instanceof WordNode) {
-    moveInPlace(o.span, offset, lines, to);
+    if (o.span.source !== to.source) WordNode.moveSpan(o, offset, lines, to.source);
     moveInPlace(WordNode.partsHeld(o), offset, lines, to);
     return;
   }

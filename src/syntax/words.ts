@@ -5,7 +5,7 @@ import { error, type Diagnostic } from './diagnostics.js';
 import { MAX_EXPR_DEPTH } from './limits.js';
 import { charAt, inIntRange, outOfIntRange, showChar } from './values.js';
 import type { Origin, Span } from './source.js';
-import { plainWord, WordNode } from './word-node.js';
+import { wordAt, WordNode } from './word-node.js';
 
 /** The span of characters [from, to) of a token's image. */
 export function spanInToken(at: Origin, tok: IToken, from: number, to: number): Span {
@@ -332,7 +332,9 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
 export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
   if (PLAIN.test(tok.image)) {
     // the common case: no quotes, escapes or variables
-    return { word: plainWord(tok.image, tokenSpan(at, tok)), diagnostics: NO_DIAGNOSTICS };
+    const start = at.offset + tok.startOffset;
+    const word = new WordNode(undefined, tok.image, tok.image, false, at.source, start, start + tok.image.length, at.line + (tok.startLine ?? 1) - 1, tok.startColumn ?? 1);
+    return { word, diagnostics: NO_DIAGNOSTICS };
   }
   const r = new WordReader(at, tok);
   r.read();
@@ -351,5 +353,5 @@ export function makeWord(parts: readonly WordPart[], raw: string, span: Span): W
       if (p.quoted !== 'none') quoted = true;
     }
   }
-  return new WordNode(parts, raw, literal, quoted, span);
+  return wordAt(parts, raw, literal, quoted, span);
 }
