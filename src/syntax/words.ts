@@ -339,7 +339,8 @@ export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: D
   const r = new WordReader(at, tok);
   r.read();
   const span = tokenSpan(at, tok);
-  const parts = r.diagnostics.length > 0 ? [...r.parts, { kind: 'broken' as const, span }] : r.parts;
+  // (a copy: the array `push` grew keeps room for 17 parts, which the tree would keep as long as it lives)
+  const parts = r.diagnostics.length > 0 ? [...r.parts, { kind: 'broken' as const, span }] : r.parts.slice();
   return { word: makeWord(parts, tok.image, span), diagnostics: r.diagnostics };
 }
 
