@@ -27,7 +27,9 @@ function plain(text: string, cache?: PieceCache | 'whole'): unknown {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (v === null || typeof v !== 'object') return v;
-    const o = v as Record<string, unknown>;
+    // a node that keeps some of its fields to be made when read (a plain word's parts) gives them all as JSON
+    const json = (v as { toJSON?: () => unknown }).toJSON;
+    const o = (json ? json.call(v) : v) as Record<string, unknown>;
     if ('source' in o && typeof o.start === 'number') {
       const source = o.source as { name: string; text: string };
       return { name: source.name, start: o.start, end: o.end, line: o.line, col: o.col, text: source.text.slice(o.start as number, o.end as number) };

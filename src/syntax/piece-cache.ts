@@ -12,7 +12,8 @@
  * stretches of the broken text two parses back.
  */
 import type { Statement } from './ast.js';
-import type { Origin } from './source.js';
+import type { Origin, Span } from './source.js';
+import { wordAt, WordNode } from './word-node.js';
 
 interface Kept {
   at: Origin;
@@ -68,6 +69,11 @@ function moved(v: unknown, offset: number, lines: number, to: Origin): unknown {
   const o = v as Record<string, unknown>;
   // a span (a piece starts at a line's start, so columns stay)
   if ('source' in o) return { source: to.source, start: (o.start as number) + offset, end: (o.end as number) + offset, line: (o.line as number) + lines, col: o.col };
+  if (o instanceof WordNode) {
+    const parts = WordNode.partsHeld(o);
+    const span = moved(o.span, offset, lines, to) as Span;
+    return wordAt(parts && (moved(parts, offset, lines, to) as WordNode['parts']), o.raw, o.literal, o.quoted, span);
+  }
   const out: Record<string, unknown> = {};
   for (const k in o) out[k] = moved(o[k], offset, lines, to);
   return out;
@@ -90,6 +96,11 @@ function moveInPlace(v: unknown, offset: number, lines: number, to: Origin): voi
     o.start = (o.start as number) + offset;
     o.end = (o.end as number) + offset;
     o.line = (o.line as number) + lines;
+    return;
+  }
+  if (o instanceof WordNode) {
+    if (o.span.source !== to.source) WordNode.moveSpan(o, offset, lines, to.source);
+    moveInPlace(WordNode.partsHeld(o), offset, lines, to);
     return;
   }
   const keys = Object.keys(o);

@@ -24,10 +24,16 @@ function checkIpv4(text: string): string | Problem {
 
 function checkIpv6(text: string): string | Problem {
   if (text.includes('%')) return problem(`zone ${show(text.slice(text.indexOf('%')))} is not allowed in an address here`, undefined, text.indexOf('%'), text.length);
-  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !ipaddr.IPv6.isValid(text) || /:::/.test(text)) {
-    return problem(`${show(text)} is not a valid IPv6 address`);
+  const invalid = () => problem(`${show(text)} is not a valid IPv6 address`);
+  if (!/^[0-9A-Fa-f:.]+$/.test(text) || /:::/.test(text)) return invalid();
+  // parsed once: parse throws where isValid says false (isValid is parse, caught)
+  let ip: ipaddr.IPv6;
+  try {
+    ip = ipaddr.IPv6.parse(text);
+  } catch {
+    return invalid();
   }
-  return ipaddr.IPv6.parse(text).toString();
+  return ip.toString();
 }
 
 /** An address without prefix (a ping target, a gateway). */

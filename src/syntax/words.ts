@@ -5,6 +5,7 @@ import { error, type Diagnostic } from './diagnostics.js';
 import { MAX_EXPR_DEPTH } from './limits.js';
 import { charAt, inIntRange, outOfIntRange, showChar } from './values.js';
 import type { Origin, Span } from './source.js';
+import { wordAt, WordNode } from './word-node.js';
 
 /** The span of characters [from, to) of a token's image. */
 export function spanInToken(at: Origin, tok: IToken, from: number, to: number): Span {
@@ -331,14 +332,15 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
 export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
   if (PLAIN.test(tok.image)) {
     // the common case: no quotes, escapes or variables
-    const span = tokenSpan(at, tok);
-    const part: TextPart = { kind: 'text', value: tok.image, quoted: 'none', span };
-    return { word: { kind: 'word', parts: [part], raw: tok.image, literal: tok.image, quoted: false, span }, diagnostics: NO_DIAGNOSTICS };
+    const start = at.offset + tok.startOffset;
+    const word = new WordNode(undefined, tok.image, tok.image, false, at.source, start, start + tok.image.length, at.line + (tok.startLine ?? 1) - 1, tok.startColumn ?? 1);
+    return { word, diagnostics: NO_DIAGNOSTICS };
   }
   const r = new WordReader(at, tok);
   r.read();
   const span = tokenSpan(at, tok);
-  const parts = r.diagnostics.length > 0 ? [...r.parts, { kind: 'broken' as const, span }] : r.parts;
+  // (a copy: the array `push` grew keeps room for 17 parts, which the tree would keep as long as it lives)
+  const parts = r.diagnostics.length > 0 ? [...r.parts, { kind: 'broken' as const, span }] : r.parts.slice();
   return { word: makeWord(parts, tok.image, span), diagnostics: r.diagnostics };
 }
 
@@ -352,5 +354,5 @@ export function makeWord(parts: readonly WordPart[], raw: string, span: Span): W
       if (p.quoted !== 'none') quoted = true;
     }
   }
-  return { kind: 'word', parts, raw, literal, quoted, span };
+  return wordAt(parts, raw, literal, quoted, span);
 }
