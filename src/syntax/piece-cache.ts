@@ -13,7 +13,7 @@
  */
 import type { Statement } from './ast.js';
 import type { Origin, Span } from './source.js';
-import { wordAt, WordNode } from './word-node.js';
+import { Placed, TextPartNode, VarPartNode, wordAt, WordNode } from './word-node.js';
 
 interface Kept {
   at: Origin;
@@ -74,6 +74,10 @@ function moved(v: unknown, offset: number, lines: number, to: Origin): unknown {
     const span = moved(o.span, offset, lines, to) as Span;
     return wordAt(parts && (moved(parts, offset, lines, to) as WordNode['parts']), o.raw, o.literal, o.quoted, span);
   }
+  if (o instanceof TextPartNode || o instanceof VarPartNode) {
+    const { source, start, end, line, col } = moved(o.span, offset, lines, to) as Span;
+    return o instanceof TextPartNode ? new TextPartNode(o.value, o.quoted, source, start, end, line, col) : new VarPartNode(o.name, source, start, end, line, col);
+  }
   const out: Record<string, unknown> = {};
   for (const k in o) out[k] = moved(o[k], offset, lines, to);
   return out;
@@ -98,9 +102,9 @@ function moveInPlace(v: unknown, offset: number, lines: number, to: Origin): voi
     o.line = (o.line as number) + lines;
     return;
   }
-  if (o instanceof WordNode) {
-    if (o.span.source !== to.source) WordNode.moveSpan(o, offset, lines, to.source);
-    moveInPlace(WordNode.partsHeld(o), offset, lines, to);
+  if (o instanceof Placed) {
+    if (o.span.source !== to.source) Placed.moveSpan(o, offset, lines, to.source);
+    if (o instanceof WordNode) moveInPlace(WordNode.partsHeld(o), offset, lines, to);
     return;
   }
   const keys = Object.keys(o);

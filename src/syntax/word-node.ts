@@ -1,24 +1,83 @@
 /**
  * The words of the syntax tree as the parser makes them. Most words are plain (no quotes, escapes
  * or variables: one unquoted text part, the whole word, at the word's span); such a word keeps no
- * parts of its own and makes its one part when it is first asked for. And a word keeps the place
- * of its span as numbers, making the span object when it is read. So a long script's tree holds one
- * object per plain word instead of four (the word, its parts array, its part, their span), which
- * the garbage collector would copy while the script is parsed. Seen through the `Word` interface
- * (and in JSON), such a word is the same as any other.
+ * parts of its own and makes its one part when it is first asked for. And a word, like the text
+ * and variable parts of the other words, keeps the place of its span as numbers, making the span
+ * object when it is read. So a long script's tree holds one object per plain word instead of four
+ * (the word, its parts array, its part, their span), and one per part of the other words instead
+ * of two, which the garbage collector would copy while the script is parsed. Seen through the
+ * `Word` and `WordPart` interfaces (and in JSON), such a node is the same as a plain object.
  */
-import type { TextPart, Word, WordPart } from './ast.js';
+import type { TextPart, VarPart, Word, WordPart } from './ast.js';
 import type { Source, Span } from './source.js';
 
-export class WordNode implements Word {
-  readonly kind = 'word' as const;
-  /** Undefined for a plain word until `parts` is read. */
-  #parts: readonly WordPart[] | undefined;
+/** A node that keeps its span as numbers; its `span` is a new object at each read (a span is data, never compared by identity). */
+export abstract class Placed {
   #source: Source;
   #start: number;
   #end: number;
   #line: number;
   #col: number;
+
+  constructor(source: Source, start: number, end: number, line: number, col: number) {
+    this.#source = source;
+    this.#start = start;
+    this.#end = end;
+    this.#line = line;
+    this.#col = col;
+  }
+
+  get span(): Span {
+    return { source: this.#source, start: this.#start, end: this.#end, line: this.#line, col: this.#col };
+  }
+
+  /** Moves the node's span (not its parts') by `offset` characters and `lines` lines, into `source`. */
+  static moveSpan(n: Placed, offset: number, lines: number, source: Source): void {
+    n.#source = source;
+    n.#start += offset;
+    n.#end += offset;
+    n.#line += lines;
+  }
+}
+
+/** A text part of a word that is not plain. */
+export class TextPartNode extends Placed implements TextPart {
+  readonly kind: 'text';
+  readonly value: string;
+  readonly quoted: TextPart['quoted'];
+
+  constructor(value: string, quoted: TextPart['quoted'], source: Source, start: number, end: number, line: number, col: number) {
+    super(source, start, end, line, col);
+    this.kind = 'text';
+    this.value = value;
+    this.quoted = quoted;
+  }
+
+  toJSON(): TextPart {
+    return { kind: this.kind, value: this.value, quoted: this.quoted, span: this.span };
+  }
+}
+
+/** A `$name` part of a word. */
+export class VarPartNode extends Placed implements VarPart {
+  readonly kind: 'var';
+  readonly name: string;
+
+  constructor(name: string, source: Source, start: number, end: number, line: number, col: number) {
+    super(source, start, end, line, col);
+    this.kind = 'var';
+    this.name = name;
+  }
+
+  toJSON(): VarPart {
+    return { kind: this.kind, name: this.name, span: this.span };
+  }
+}
+
+export class WordNode extends Placed implements Word {
+  readonly kind = 'word' as const;
+  /** Undefined for a plain word until `parts` is read. */
+  #parts: readonly WordPart[] | undefined;
 
   /** `parts` undefined: a plain word, whose only part is `raw`, unquoted, at the word's span. */
   constructor(
@@ -32,17 +91,8 @@ export class WordNode implements Word {
     line: number,
     col: number,
   ) {
+    super(source, start, end, line, col);
     this.#parts = parts;
-    this.#source = source;
-    this.#start = start;
-    this.#end = end;
-    this.#line = line;
-    this.#col = col;
-  }
-
-  /** A new object at each read: a span is data, never compared by identity. */
-  get span(): Span {
-    return { source: this.#source, start: this.#start, end: this.#end, line: this.#line, col: this.#col };
   }
 
   get parts(): readonly WordPart[] {
@@ -61,14 +111,6 @@ export class WordNode implements Word {
   /** The parts the word holds, undefined for a plain word whose part has not been made yet. */
   static partsHeld(w: WordNode): readonly WordPart[] | undefined {
     return w.#parts;
-  }
-
-  /** Moves the word's span (not its parts') by `offset` characters and `lines` lines, into `source`. */
-  static moveSpan(w: WordNode, offset: number, lines: number, source: Source): void {
-    w.#source = source;
-    w.#start += offset;
-    w.#end += offset;
-    w.#line += lines;
   }
 }
 

@@ -4,11 +4,11 @@ import type { Expr, TextPart, Word, WordPart } from './ast.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { MAX_EXPR_DEPTH } from './limits.js';
 import { charAt, inIntRange, outOfIntRange, showChar } from './values.js';
-import type { Origin, Span } from './source.js';
-import { wordAt, WordNode } from './word-node.js';
+import type { Origin, Source, Span } from './source.js';
+import { TextPartNode, VarPartNode, wordAt, WordNode } from './word-node.js';
 
-/** The span of characters [from, to) of a token's image. */
-export function spanInToken(at: Origin, tok: IToken, from: number, to: number): Span {
+/** The place of characters [from, to) of a token's image, given to `make` as numbers. */
+function inToken<T>(at: Origin, tok: IToken, from: number, to: number, make: (source: Source, start: number, end: number, line: number, col: number) => T): T {
   const img = tok.image;
   const upTo = Math.min(from, img.length);
   let line = at.line + (tok.startLine ?? 1) - 1;
@@ -21,7 +21,14 @@ export function spanInToken(at: Origin, tok: IToken, from: number, to: number): 
   }
   const col = lastBreak === -1 ? (tok.startColumn ?? 1) + upTo : upTo - lastBreak;
   const start = at.offset + tok.startOffset;
-  return { source: at.source, start: start + from, end: start + to, line, col };
+  return make(at.source, start + from, start + to, line, col);
+}
+
+const asSpan = (source: Source, start: number, end: number, line: number, col: number): Span => ({ source, start, end, line, col });
+
+/** The span of characters [from, to) of a token's image. */
+export function spanInToken(at: Origin, tok: IToken, from: number, to: number): Span {
+  return inToken(at, tok, from, to, asSpan);
 }
 
 export function tokenSpan(at: Origin, tok: IToken): Span {
@@ -61,6 +68,15 @@ class WordReader {
     return spanInToken(this.at, this.tok, from, to);
   }
 
+  /** A text part of characters [from, to) of the image (its span kept as numbers: word-node.ts). */
+  private textPart(value: string, quoted: TextPart['quoted'], from: number, to: number): TextPartNode {
+    return inToken(this.at, this.tok, from, to, (source, start, end, line, col) => new TextPartNode(value, quoted, source, start, end, line, col));
+  }
+
+  private varPart(name: string, from: number, to: number): VarPartNode {
+    return inToken(this.at, this.tok, from, to, (source, start, end, line, col) => new VarPartNode(name, source, start, end, line, col));
+  }
+
   private addText(s: string, at: number, quote: TextPart['quoted']): void {
     if (this.text !== '' && this.textQuote !== quote) this.flush(at);
     if (this.text === '') {
@@ -72,7 +88,7 @@ class WordReader {
 
   flush(at: number): void {
     if (this.text === '') return;
-    this.parts.push({ kind: 'text', value: this.text, quoted: this.textQuote, span: this.span(this.textStart, at) });
+    this.parts.push(this.textPart(this.text, this.textQuote, this.textStart, at));
     this.text = '';
   }
 
@@ -98,7 +114,7 @@ class WordReader {
       const inner = img.slice(i + 2, close);
       const trimmed = inner.trim();
       if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(trimmed) || trimmed === '!') {
-        this.parts.push({ kind: 'var', name: trimmed, span: this.span(i, close + 1) });
+        this.parts.push(this.varPart(trimmed, i, close + 1));
       } else {
         const expr = new ExprReader(inner, i + 2, (a, b) => this.span(a, b), this.diagnostics).parse();
         if (expr) this.parts.push({ kind: 'expr', expr, span: this.span(i, close + 1) });
@@ -107,14 +123,14 @@ class WordReader {
     }
     if (next === '!') {
       this.flush(i);
-      this.parts.push({ kind: 'var', name: '!', span: this.span(i, i + 2) });
+      this.parts.push(this.varPart('!', i, i + 2));
       return i + 2;
     }
     NAME.lastIndex = i + 1;
     const m = NAME.exec(img);
     if (m) {
       this.flush(i);
-      this.parts.push({ kind: 'var', name: m[0], span: this.span(i, i + 1 + m[0].length) });
+      this.parts.push(this.varPart(m[0], i, i + 1 + m[0].length));
       return i + 1 + m[0].length;
     }
     this.addText('$', i, quote);
@@ -150,7 +166,7 @@ class WordReader {
           this.diagnostics.push(unterminated('"', this.span(open, open + 1)));
         } else if (i === open + 2) {
           this.flush(open);
-          this.parts.push({ kind: 'text', value: '', quoted: 'double', span: this.span(open, i) });
+          this.parts.push(this.textPart('', 'double', open, i));
         }
       } else if (c === "'") {
         const close = img.indexOf("'", i + 1);
@@ -160,7 +176,7 @@ class WordReader {
         } else {
           if (close === i + 1) {
             this.flush(i);
-            this.parts.push({ kind: 'text', value: '', quoted: 'single', span: this.span(i, close + 1) });
+            this.parts.push(this.textPart('', 'single', i, close + 1));
           } else this.addText(img.slice(i + 1, close), i, 'single');
           i = close + 1;
         }
