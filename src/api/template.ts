@@ -83,6 +83,8 @@ const NAMING: Readonly<Record<string, readonly string[]>> = { call: ['name'], de
  * value says nothing).
  */
 export function misplaced(statements: readonly Statement[], c: Composed, source: Source, parsed: boolean): Diagnostic[] {
+  // a text without values has nothing to place: the walk below would read every word's parts
+  if (c.bindings.length === 0) return [];
   const names = new Set(c.bindings.map(b => b.name));
   const used = new Set<string>();
   const out: Diagnostic[] = [];
