@@ -41,6 +41,12 @@ const { bakedGrammar, lookaheadTable } = await import(new URL('build/src/syntax/
  *   first-character dispatch; the block is computed instead, with the table's own formula (a
  *   character below 256 is its own entry, as before).
  */
+/** `text` with `from` replaced by `to`, where `from` is found exactly once; else the build fails, naming `where`. */
+function replaceOnce(text, from, to, path, where) {
+  if (text.split(from).length !== 2) throw new Error(`build: ${path} no longer has ${JSON.stringify(from)} once; see ${where} in scripts/build.mjs`);
+  return text.replace(from, () => to);
+}
+
 const packageEdits = [
   {
     file: /[\\/]node_modules[\\/]picocolors[\\/]picocolors\.js$/,
@@ -60,10 +66,7 @@ const editPackages = {
     for (const { file, edits } of packageEdits) {
       b.onLoad({ filter: file }, ({ path }) => {
         let text = readFileSync(path, 'utf8');
-        for (const [from, to] of edits) {
-          if (text.split(from).length !== 2) throw new Error(`build: ${path} no longer has ${JSON.stringify(from)} once; see packageEdits in scripts/build.mjs`);
-          text = text.replace(from, to);
-        }
+        for (const [from, to] of edits) text = replaceOnce(text, from, to, path, 'packageEdits');
         return { contents: text, loader: 'js' };
       });
     }
@@ -83,8 +86,7 @@ const bakeParser = {
       let text = readFileSync(path, 'utf8');
       for (const [name, value] of [['NSH_LOOKAHEAD', lookaheadTable()], ['NSH_GRAMMAR', bakedGrammar()]]) {
         const from = `typeof ${name} === 'undefined' ? undefined : ${name}`;
-        if (text.split(from).length !== 2) throw new Error(`build: ${path} no longer has ${JSON.stringify(from)} once; see bakeParser in scripts/build.mjs`);
-        text = text.replace(from, `JSON.parse(${JSON.stringify(JSON.stringify(value))})`);
+        text = replaceOnce(text, from, `JSON.parse(${JSON.stringify(JSON.stringify(value))})`, path, 'bakeParser');
       }
       return { contents: text, loader: 'ts' };
     });
