@@ -103,7 +103,7 @@ function moveInPlace(v: unknown, offset: number, lines: number, to: Origin): voi
     return;
   }
   if (o instanceof Placed) {
-    if (o.span.source !== to.source) Placed.moveSpan(o, offset, lines, to.source);
+    Placed.moveSpan(o, offset, lines, to.source);
     if (o instanceof WordNode) moveInPlace(WordNode.partsHeld(o), offset, lines, to);
     return;
   }

@@ -31,8 +31,12 @@ export abstract class Placed {
     return { source: this.#source, start: this.#start, end: this.#end, line: this.#line, col: this.#col };
   }
 
-  /** Moves the node's span (not its parts') by `offset` characters and `lines` lines, into `source`. */
+  /**
+   * Moves the node's span (not its parts') by `offset` characters and `lines` lines, into
+   * `source`; once only: a node already in `source` (shared, moved before) stays.
+   */
   static moveSpan(n: Placed, offset: number, lines: number, source: Source): void {
+    if (n.#source === source) return;
     n.#source = source;
     n.#start += offset;
     n.#end += offset;

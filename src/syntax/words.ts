@@ -7,11 +7,15 @@ import { charAt, inIntRange, outOfIntRange, showChar } from './values.js';
 import type { Origin, Source, Span } from './source.js';
 import { TextPartNode, VarPartNode, wordAt, WordNode } from './word-node.js';
 
+/** Where a token starts in its source: the offset, and the line (its column is its own startColumn). */
+const tokenStart = (at: Origin, tok: IToken): number => at.offset + tok.startOffset;
+const tokenLine = (at: Origin, tok: IToken): number => at.line + (tok.startLine ?? 1) - 1;
+
 /** The place of characters [from, to) of a token's image, given to `make` as numbers. */
 function inToken<T>(at: Origin, tok: IToken, from: number, to: number, make: (source: Source, start: number, end: number, line: number, col: number) => T): T {
   const img = tok.image;
   const upTo = Math.min(from, img.length);
-  let line = at.line + (tok.startLine ?? 1) - 1;
+  let line = tokenLine(at, tok);
   // the line breaks before `from` (a string may span lines; most tokens hold none)
   let lastBreak = -1;
   const breaks = tok.endLine !== undefined && tok.endLine !== tok.startLine;
@@ -20,7 +24,7 @@ function inToken<T>(at: Origin, tok: IToken, from: number, to: number, make: (so
     lastBreak = nl;
   }
   const col = lastBreak === -1 ? (tok.startColumn ?? 1) + upTo : upTo - lastBreak;
-  const start = at.offset + tok.startOffset;
+  const start = tokenStart(at, tok);
   return make(at.source, start + from, start + to, line, col);
 }
 
@@ -32,13 +36,8 @@ export function spanInToken(at: Origin, tok: IToken, from: number, to: number): 
 }
 
 export function tokenSpan(at: Origin, tok: IToken): Span {
-  return {
-    source: at.source,
-    start: at.offset + tok.startOffset,
-    end: at.offset + tok.startOffset + tok.image.length,
-    line: at.line + (tok.startLine ?? 1) - 1,
-    col: tok.startColumn ?? 1,
-  };
+  const start = tokenStart(at, tok);
+  return { source: at.source, start, end: start + tok.image.length, line: tokenLine(at, tok), col: tok.startColumn ?? 1 };
 }
 
 /** The code of the diagnostic of a string that is not closed: it runs to the end of the input. */
@@ -348,8 +347,8 @@ const NO_DIAGNOSTICS: Diagnostic[] = [];
 export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: Diagnostic[] } {
   if (PLAIN.test(tok.image)) {
     // the common case: no quotes, escapes or variables
-    const start = at.offset + tok.startOffset;
-    const word = new WordNode(undefined, tok.image, tok.image, false, at.source, start, start + tok.image.length, at.line + (tok.startLine ?? 1) - 1, tok.startColumn ?? 1);
+    const start = tokenStart(at, tok);
+    const word = new WordNode(undefined, tok.image, tok.image, false, at.source, start, start + tok.image.length, tokenLine(at, tok), tok.startColumn ?? 1);
     return { word, diagnostics: NO_DIAGNOSTICS };
   }
   const r = new WordReader(at, tok);
