@@ -4,6 +4,7 @@
  * each machine its own pings at once.
  */
 import { LOCAL } from '../core/machines.js';
+import { ipv4Number, ipv4Text } from '../core/net.js';
 import type { Endpoint } from '../core/lab.js';
 import type { ShowNamespace } from '../core/results.js';
 import type { LabSnapshot, LinkSnapshot, NsSnapshot, RouteSnapshot } from '../core/snapshot.js';
@@ -27,11 +28,10 @@ function kernelRoute(r: { dest: string; via?: string; dev?: string }, links: rea
 function network(cidr: string): string | undefined {
   const [addr, len] = cidr.split('/');
   if (!addr || len === undefined || addr.includes(':')) return undefined;
-  const n = addr.split('.').reduce((x, o) => x * 256 + Number(o), 0);
   const bits = Number(len);
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  const net = (n & mask) >>> 0;
-  return `${[24, 16, 8, 0].map(s => (net >>> s) & 255).join('.')}/${bits}`;
+  const net = (ipv4Number(addr) & mask) >>> 0;
+  return `${ipv4Text(net)}/${bits}`;
 }
 
 /** One machine's `show --json` as namespaces of the picture. */

@@ -1,6 +1,6 @@
 /** What an address must look like: IPv4 and IPv6 addresses, prefixes, route destinations, publish targets, ssh targets. */
 import ipaddr from 'ipaddr.js';
-import { cidrText, type Cidr } from '../core/net.js';
+import { cidrText, ipv4Number, ipv4Text, type Cidr } from '../core/net.js';
 import { checkPort } from './value-numbers.js';
 import { isProblem, problem, shift, show, type Problem } from './value-problem.js';
 
@@ -122,17 +122,16 @@ export function shorthandPair(c: Cidr): [Cidr, Cidr] | Problem {
 
 /** The same for IPv4, in numbers (a lab of many veth pairs has one each, and ipaddr.js parses by regular expressions). */
 function shorthandPair4(c: Cidr, hostBits: number): [Cidr, Cidr] | Problem {
-  const dotted = (x: number) => `${Math.floor(x / 2 ** 24)}.${Math.floor(x / 2 ** 16) % 256}.${Math.floor(x / 256) % 256}.${x % 256}`;
-  const addr = c.address.split('.').reduce((x, octet) => x * 256 + Number(octet), 0);
+  const addr = ipv4Number(c.address);
   const size = 2 ** hostBits;
   const net = addr - (addr % size);
   // With a /31 both addresses are hosts (RFC 3021); otherwise the network address is not, nor the broadcast address.
   const left = addr === net && hostBits > 1 ? addr + 1 : addr;
   const right = left + 1;
   if (right >= net + size || (hostBits > 1 && right === net + size - 1)) {
-    return problem(`${cidrText(c)} has no room for the next address in its prefix`, `give both ends an address, or start lower: ${dotted(net)}/${c.prefix}`);
+    return problem(`${cidrText(c)} has no room for the next address in its prefix`, `give both ends an address, or start lower: ${ipv4Text(net)}/${c.prefix}`);
   }
-  const mk = (a: number): Cidr => ({ family: 4, address: dotted(a), prefix: c.prefix });
+  const mk = (a: number): Cidr => ({ family: 4, address: ipv4Text(a), prefix: c.prefix });
   return [mk(left), mk(right)];
 }
 
