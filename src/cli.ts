@@ -39,14 +39,15 @@ function scriptLabName(opts: { name?: string; file?: string }): string {
  * Starts, while the script is parsed and checked, the worker that makes namespaces ahead when the
  * script looks large, and the logins to the machines it declares (start-ahead.ts).
  */
-async function startAhead(file: string): Promise<void> {
+async function startAhead(file: string): Promise<string | undefined> {
   let text: string;
   try {
     text = (await import('node:fs')).readFileSync(file, 'utf8');
   } catch {
-    return; // said when the script is read
+    return undefined; // said when the script is read
   }
   await (await import('./start-ahead.js')).startAhead(text);
+  return text; // parsed from here: the file is read once
 }
 
 function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
@@ -89,10 +90,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const o = opts;
 
   /** The program when it has no problem at all; otherwise every problem is reported. */
-  const loadChecked = async (file = o.file): Promise<Program | undefined> => {
+  const loadChecked = async (file = o.file, text?: string): Promise<Program | undefined> => {
     // the parser (and chevrotain) load only for a command that reads a script: not for down or ls
     const { checkLoaded, loadInline, loadScript } = await import('./pipeline.js');
-    const l = o.inline !== undefined ? loadInline('-e', o.inline) : file === '-' ? loadInline('<stdin>', await readAll(io)) : loadScript(file!);
+    const l = o.inline !== undefined ? loadInline('-e', o.inline) : file === '-' ? loadInline('<stdin>', await readAll(io)) : loadScript(file!, text);
     const problems = await checkLoaded(l, { env: io.env });
     if (problems.length > 0) {
       report(problems);
@@ -167,8 +168,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     case 'run': {
       // a script that makes many namespaces gets its worker started now, one across machines its logins
-      if (opts.file !== undefined && opts.file !== '-' && opts.inline === undefined && !opts.interactive) await startAhead(opts.file);
-      const program = await loadChecked();
+      const text = opts.file !== undefined && opts.file !== '-' && opts.inline === undefined && !opts.interactive ? await startAhead(opts.file) : undefined;
+      const program = await loadChecked(opts.file, text);
       if (!program) return 2;
       const across = declaresMachines(program.statements);
       if (across && opts.interactive) {

@@ -24,8 +24,10 @@ export interface Loaded {
   readonly incomplete: boolean;
 }
 
-export function loadScript(file: string): Loaded {
-  const r = loadFile(file, fileReader);
+/** `text`: the file's text, when the caller has read it already. */
+export function loadScript(file: string, text?: string): Loaded {
+  const reader: FileReader = text === undefined ? fileReader : { read: f => (f === file ? { text } : fileReader.read(f)) };
+  const r = loadFile(file, reader);
   if ('readError' in r) {
     const empty = loadText(file, '', process.cwd(), fileReader);
     return { ...empty, diagnostics: [error(`cannot read ${file}: ${r.readError}`)] };

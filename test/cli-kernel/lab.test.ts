@@ -24,6 +24,15 @@ describeKernel('nsh on the kernel', function () {
     assertClean();
   });
 
+  it('runs a script with its includes, found beside it', () => {
+    const file = writeScript('inc-main.ns', 'include inc-part.ns\nns a\npair a b\nin a ping -c 1 10.9.0.2\n');
+    fs.writeFileSync(file.replace(/inc-main\.ns$/, 'inc-part.ns'), 'ns b\ndef pair X Y { veth $X.v0 <-> $Y.v0 10.9.0.1/30 }\n');
+    const r = nsh(['--rm', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^1 packets transmitted, 1 received/m);
+    assertClean();
+  });
+
   it('builds every kind of link, address and route that ip -j then reports', () => {
     const file = writeScript('forms.ns', `
 ns a b r
