@@ -193,8 +193,8 @@ export function parseOptions(argv: string[]): Options | ExecOptions | 'help' | '
     return { ...base, command: sub, args: pos };
   }
   // a mistyped command (`nsh chek lab.ns`, `nsh dwon`) reads as a script's name
-  const near = sub === undefined || existsSync(sub) ? undefined : nearest(sub, COMMANDS);
-  if (near !== undefined) throw new UsageError(`no command or script ${sub}; did you mean nsh ${near}?`);
+  const near = sub === undefined ? undefined : nearest(sub, COMMANDS);
+  if (near !== undefined && !existsSync(sub!)) throw new UsageError(`no command or script ${sub}; did you mean nsh ${near}?`);
   if (pos.length > 1) throw new UsageError(`nsh takes one script, got ${pos.length}: ${pos.join(' ')}`);
   if (pos.length === 1 && base.inline !== undefined) throw new UsageError('give either a script or -e TEXT, not both');
   const file = pos[0];
