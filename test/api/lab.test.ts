@@ -286,6 +286,20 @@ in b false`);
     assertClean();
   });
 
+  it('a process that ends while its worker is still starting ends normally, whenever it ends', () => {
+    // the worker loads koffi some 100 ms after lab(); a thread cut off while node loads a native
+    // addon aborted the whole process (a fatal error, no exit status): end at times around then
+    for (let ms = 0; ms <= 240; ms += 8) {
+      const r = otherProcess(`
+        const { lab } = await import(API);
+        try { await lab\`vteh a.b\`; } catch {}
+        const t = Date.now();
+        while (Date.now() - t < ${ms}) {}`);
+      assert.equal(r.signal, null, `ended after ${ms} ms by ${r.signal}: ${r.stderr}`);
+      assert.equal(r.code, 0, r.stderr);
+    }
+  });
+
   it('once the lab is down nothing is left open: the process ends by itself', () => {
     const r = otherProcess(`
       const { lab } = await import(API);

@@ -5,7 +5,7 @@
  * asked for or tells it to stop; then it waits for the next run, when the process keeps it. setns()
  * is per thread: this thread enters each new namespace and comes back; the main thread is never moved.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_ACCEPT_DAD, writeZero } from './dad-default.js';
 import { CLONE_NEWNET, O_RDONLY, close, open, setns, unshare } from './libc.js';
 import { RtnlSocket } from './netlink/socket.js';
@@ -66,6 +66,7 @@ function makeRun(home: number): void {
  */
 function run(): void {
   const home = open(SELF_NET, O_RDONLY); // (loads libc's bindings: ready before the count comes)
+  parentPort?.postMessage('loaded'); // from now on the pool may end this thread at any time
   try {
     for (;;) {
       while (Atomics.load(shared, STANDBY) === 1 && Atomics.load(shared, STOP) === 0) Atomics.wait(shared, STANDBY, 1);

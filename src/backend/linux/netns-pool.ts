@@ -46,7 +46,7 @@ export class NetnsPool {
   /** A pool that makes up to `count` namespaces ahead (the worker started by standby(), if there is one). */
   static start(count: number): NetnsPool {
     const pool = waiting !== undefined && Atomics.load(waiting.shared, ENDED) === 0 ? waiting : NetnsPool.spawn();
-    if (waiting !== undefined && waiting !== pool) void waiting.worker.terminate(); // (it failed)
+    if (waiting !== undefined && waiting !== pool) end(waiting.worker); // (it failed)
     waiting = undefined;
     Atomics.store(pool.shared, REMAINING, Math.min(count, POOL_MAX));
     Atomics.store(pool.shared, STANDBY, 0);
@@ -94,7 +94,7 @@ export class NetnsPool {
     waiting = undefined;
     Atomics.store(shared, STOP, 1);
     Atomics.notify(shared, STANDBY);
-    void worker.terminate();
+    end(worker);
   }
 
   private static spawn(standby = false): NetnsPool {
@@ -103,7 +103,12 @@ export class NetnsPool {
     // bundled: this code is in dist/chunks/, the worker in dist/; built by tsc: side by side
     const file = typeof NSH_BUNDLED !== 'undefined' ? '../netns-pool-worker.cjs' : './netns-pool-worker.js';
     const worker = new (workerThreads().Worker)(new URL(file, import.meta.url), { workerData: { shared: shared.buffer } });
-    worker.unref(); // never keeps nsh alive
+    // it keeps nsh alive only until it has loaded its native code, which must not be cut off (end())
+    worker.once('message', () => {
+      loaded.add(worker);
+      worker.unref();
+      if (toEnd.has(worker)) void worker.terminate();
+    });
     worker.on('error', () => Atomics.store(shared, ENDED, FAILED));
     return new NetnsPool(worker, shared);
   }
@@ -179,6 +184,20 @@ export class NetnsPool {
       waiting = new NetnsPool(this.worker, s);
       return;
     }
-    void this.worker.terminate();
+    end(this.worker);
   }
+}
+
+/** Workers that have loaded their native code (koffi), and those to end as soon as they have. */
+const loaded = new WeakSet<Worker>();
+const toEnd = new WeakSet<Worker>();
+
+/**
+ * Ends a worker, once it has loaded koffi: a worker cut off while node loads a native addon
+ * (terminate(), or the process's exit) aborts the whole process (koffi throws into a thread that
+ * is being stopped, a fatal error).
+ */
+function end(worker: Worker): void {
+  if (loaded.has(worker)) void worker.terminate();
+  else toEnd.add(worker);
 }
