@@ -26,7 +26,7 @@
 //
 // BENCH_REF_PHASES=1 in the environment prints the time of each phase on stderr, as bench-ref
 // does (the first: node's start until this module runs).
-import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsc, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 
@@ -274,7 +274,7 @@ function nlFlush(fd, m, what) {
 function writeZero(path) {
   let fd;
   try {
-    fd = openSync(path, 'w');
+    fd = openSync(path, fsc.O_WRONLY); // no O_CREAT or O_TRUNC, as bench-ref opens it
   } catch (e) {
     if (e.code === 'ENOENT') return; // a kernel without IPv6
     die(`open ${path}: ${e.message}`);
@@ -309,7 +309,7 @@ const ownNetns = () => ok('open own netns', c.open('/proc/thread-self/ns/net', O
 function netnsAdd(name, hostFd) {
   const path = `${RUN_DIR}/${name}`;
   try {
-    closeSync(openSync(path, 'wx', 0));
+    closeSync(openSync(path, fsc.O_RDONLY | fsc.O_CREAT | fsc.O_EXCL, 0));
   } catch (e) {
     die(`create ${path}: ${e.message}`);
   }
