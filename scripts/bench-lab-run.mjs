@@ -53,6 +53,15 @@ const files = {
     setup: [[join(root, 'bin/nsh'), '--name', 'bench', join(dir, `lab-${n}.ns`)]],
     teardown: [[join(root, 'bin/nsh'), 'down', 'bench']],
   },
+  // the least a node program pays for the C reference's work (scripts/bench-ref-node.mjs)
+  'node-floor': {
+    setup: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'setup', String(n), String(group)]],
+    teardown: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'teardown', String(n), String(group)]],
+  },
+  'node-floor-par': {
+    setup: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'setup-par', String(n), String(group)]],
+    teardown: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'teardown', String(n), String(group)]],
+  },
   // one process that has loaded the library before (scripts/bench-lab-warm.mjs): run below
   'nsh-warm': { setup: [], teardown: [] },
   batch: {
