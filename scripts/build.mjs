@@ -40,7 +40,17 @@ const { bakedGrammar, lookaheadTable } = await import(new URL('build/src/syntax/
  *   start, in code not yet optimised), to map a character above 255 to its block of 255 in the
  *   first-character dispatch; the block is computed instead, with the table's own formula (a
  *   character below 256 is its own entry, as before).
+ * - Chevrotain's lexer and token code ask lodash's has(object, key) several times per token as the
+ *   lexer and the parser are built: often enough that V8 optimised has and castPath at every
+ *   start, compiling them on another thread; they ask for an own property instead, which
+ *   is what has does for a plain key. Likewise the lexer finds each keyword's longer_alt
+ *   (PlainWord) among the ~85 token types with the array's own indexOf, not lodash's, whose
+ *   strictIndexOf V8 optimised at every start (the same strict equality).
  */
+// lodash's has(object, key) for a key that is a plain property name, as each of the lexer's and
+// the tokens' calls gives: an own property of an object that is not null
+const ownHas = 'const has = (object, key) => object != null && Object.prototype.hasOwnProperty.call(object, key);';
+
 /** `text` with `from` replaced by `to`, where `from` is found exactly once; else the build fails, naming `where`. */
 function replaceOnce(text, from, to, path, where) {
   if (text.split(from).length !== 2) throw new Error(`build: ${path} no longer has ${JSON.stringify(from)} once; see ${where} in scripts/build.mjs`);
@@ -57,7 +67,15 @@ const packageEdits = [
     edits: [
       [': charCodeToOptimizedIdxMap[charCode];', ': 255 + ~~(charCode / 255);'],
       ['    if (isEmpty(charCodeToOptimizedIdxMap)) {', '    if (false) {'],
+      ['find, first, flatten, forEach, has, includes,', `find, first, flatten, forEach, includes,`],
+      ['import { PRINT_ERROR } from "@chevrotain/utils";', `import { PRINT_ERROR } from "@chevrotain/utils";\n${ownHas}`],
+      ['(type) => indexOf(onlyRelevantTypes, type))', '(type) => onlyRelevantTypes.indexOf(type))'],
+      ['[indexOf(onlyRelevantTypes, longerAltType)]', '[onlyRelevantTypes.indexOf(longerAltType)]'],
     ],
+  },
+  {
+    file: /[\\/]node_modules[\\/]chevrotain[\\/]lib[\\/]src[\\/]scan[\\/]tokens\.js$/,
+    edits: [['import { clone, compact, difference, flatten, forEach, has, includes,', `${ownHas}\nimport { clone, compact, difference, flatten, forEach, includes,`]],
   },
 ];
 const editPackages = {

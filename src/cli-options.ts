@@ -99,41 +99,53 @@ function parseExec(argv: string[]): ExecOptions {
 /** The words that name a command rather than a script. */
 const COMMANDS = ['check', 'down', 'ls', 'tutorial', 'graph', 'web', 'show', 'help', 'lsp', 'exec'];
 
-export function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version' {
-  if (argv[0] === 'exec') return parseExec(argv.slice(1));
-  let parsed;
+const argOptions = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  eval: { type: 'string', short: 'e' },
+  interactive: { type: 'boolean', short: 'i' },
+  explain: { type: 'boolean' },
+  rm: { type: 'boolean' },
+  name: { type: 'string' },
+  'keep-on-error': { type: 'boolean' },
+  replace: { type: 'boolean' },
+  rootless: { type: 'boolean' },
+  keep: { type: 'boolean' },
+  all: { type: 'boolean' },
+  auto: { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  port: { type: 'string' },
+  json: { type: 'boolean' },
+  host: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  serve: { type: 'string' },
+  fresh: { type: 'boolean' },
+} as const;
+
+function nodeParse(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, tokens: true, options: argOptions });
+}
+
+/**
+ * argv parsed. With no word that starts with "-" (`nsh check lab.ns`, `nsh FILE`), every word is a
+ * positional and there is no option, as node's parseArgs would find, without loading its module
+ * (node loads it when first asked for: a few milliseconds of every start).
+ */
+function parseArgv(argv: string[]): ReturnType<typeof nodeParse> {
+  if (argv.every(a => !a.startsWith('-'))) {
+    const tokens = argv.map((value, index) => ({ kind: 'positional' as const, index, value }));
+    return { values: {}, positionals: [...argv], tokens } as unknown as ReturnType<typeof nodeParse>;
+  }
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      tokens: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-        eval: { type: 'string', short: 'e' },
-        interactive: { type: 'boolean', short: 'i' },
-        explain: { type: 'boolean' },
-        rm: { type: 'boolean' },
-        name: { type: 'string' },
-        'keep-on-error': { type: 'boolean' },
-        replace: { type: 'boolean' },
-        rootless: { type: 'boolean' },
-        keep: { type: 'boolean' },
-        all: { type: 'boolean' },
-        auto: { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-        port: { type: 'string' },
-        json: { type: 'boolean' },
-        host: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        serve: { type: 'string' },
-        fresh: { type: 'boolean' },
-      },
-    });
+    return nodeParse(argv);
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, '').replace(/^Unknown option '(.*)'.*$/s, 'unknown option $1'));
   }
+}
+
+export function parseOptions(argv: string[]): Options | ExecOptions | 'help' | 'version' {
+  if (argv[0] === 'exec') return parseExec(argv.slice(1));
+  const parsed = parseArgv(argv);
   const v = parsed.values;
   if (v.help) return 'help';
   if (v.version) return 'version';

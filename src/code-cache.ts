@@ -2,7 +2,8 @@
  * The loader of the bundle in dist/ (bundled on its own as dist/load.cjs): each of the bundle's
  * CommonJS files is compiled with V8's code cache for it, which the build wrote after running a
  * few commands (scripts/code-cache.mjs), so a start compiles almost nothing. The bundle's files
- * require each other through it; anything else (node's modules, koffi) through node's require.
+ * require each other through it, and node's modules through the loader's own require (koffi, the
+ * one package not bundled, is found by a require of its own: src/backend/linux/libc.ts).
  *
  * A cache is used only when it belongs to this build (BUILD_ID, a hash of the bundle's files)
  * and to this V8 (its version names the cache directory); V8 itself refuses a cache made under
@@ -17,8 +18,7 @@
 // (named imports: a namespace import of a node module is copied, property by property, by the
 // bundle's interop code at each start)
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
@@ -32,13 +32,17 @@ interface Loaded {
 }
 
 const modules = new Map<string, Loaded>();
+const nodeRequire = require;
 const cacheDir = join(__dirname, 'code-cache', `${NSH_BUILD_ID}-${process.arch}-${process.versions.v8}`);
 const useCache = process.env.NSH_CODE_CACHE !== '0';
 if (useCache) setFlagsFromString('--verify-snapshot-checksum');
 
 /** The file under dist/ that holds the cache of `file`. */
 function cacheFile(file: string): string {
-  return join(cacheDir, `${relative(__dirname, file).replace(/[/\\]/g, '__')}.bin`);
+  // (a file of the bundle is under __dirname; string operations, not node:path's, whose
+  // normalisation of each path was enough for V8 to optimise it at every start)
+  const inDist = file.startsWith(`${__dirname}${sep}`) ? file.slice(__dirname.length + 1) : relative(__dirname, file);
+  return `${cacheDir}${sep}${inDist.replace(/[/\\]/g, '__')}.bin`;
 }
 
 function readCache(file: string): Buffer | undefined {
@@ -68,8 +72,9 @@ export function load(file: string): unknown {
   const module: Loaded = { exports: {}, script, cached: cachedData !== undefined && !script.cachedDataRejected };
   modules.set(file, module);
   const dir = dirname(file);
-  const nodeRequire = createRequire(file);
-  const require = (id: string): unknown => (id.startsWith('./') || id.startsWith('../') ? load(join(dir, id)) : nodeRequire(id));
+  // (one require for all: a require made for each file, by node:module's createRequire, had each
+  // start load that module and resolve a path per file)
+  const require = (id: string): unknown => (id.startsWith('./') ? load(`${dir}${sep}${id.slice(2)}`) : id.startsWith('../') ? load(join(dir, id)) : nodeRequire(id));
   const fn = script.runInThisContext() as (e: unknown, r: typeof require, m: Loaded, f: string, d: string) => void;
   fn.call(module.exports, module.exports, require, module, file, dir);
   return module.exports;
