@@ -24,14 +24,19 @@ export function endpointMachine(ep: Endpoint): string | undefined {
  * so that an operation added later is seen too.
  */
 export function endpointsOf(op: object): Endpoint[] {
+  // (indexed loops, no closure: every operation of a lab passes here, mostly in code not yet optimised)
   const out: Endpoint[] = [];
-  const isEndpoint = (v: unknown): v is Endpoint =>
-    typeof v === 'object' && v !== null && typeof (v as Endpoint).ns === 'string' && typeof (v as Endpoint).ifname === 'string';
-  for (const v of Object.values(op)) {
+  const fields = op as Record<string, unknown>;
+  for (const k in fields) {
+    const v = fields[k];
     if (isEndpoint(v)) out.push(v);
-    else if (Array.isArray(v)) for (const x of v) if (isEndpoint(x)) out.push(x);
+    else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) if (isEndpoint(v[i])) out.push(v[i] as Endpoint);
   }
   return out;
+}
+
+function isEndpoint(v: unknown): v is Endpoint {
+  return typeof v === 'object' && v !== null && typeof (v as Endpoint).ns === 'string' && typeof (v as Endpoint).ifname === 'string';
 }
 
 /** The first other machine an operation names (`ns … on M`, `host@M.IF`): a backend of one machine refuses it. */

@@ -15,7 +15,7 @@ import {
   NlRequest, RTMSG_LEN, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, VETH_INFO_PEER, addrAdd, addrDel, addrDump,
   bridgeCreate, decodeAddr, decodeLink, decodeMessages, decodeRoute, encodeMessage, linkDelete,
   linkDeleteGroup, linkDump, linkMove, linkSetGroup, linkSetMaster, linkSetUp, messageAttrs, nested,
-  parseError, parseIfinfomsg, routeAdd, routeDel, routeDump, str, u32, vethCreate, IFF_UP, IFLA_GROUP, NLM_F_ECHO,
+  findU32, messageU32, parseError, parseIfinfomsg, routeAdd, routeDel, routeDump, str, u32, vethCreate, IFF_UP, IFLA_GROUP, NLM_F_ECHO,
   RTM_DELLINK,
 } from '../../src/backend/linux/netlink/index.js';
 import { LINK_MSG, infoData } from '../../src/backend/linux/netlink/maps.js';
@@ -146,6 +146,16 @@ describe('linux/netlink encoder (bytes of iproute2)', () => {
     assert.equal(n.len(), 4 + 8 + 8);
     assert.equal(n.toBuffer().readUInt16LE(2), IFLA_LINKINFO | 0x8000); // NLA_F_NESTED
     assert.equal(new AttrMap(n.toBuffer()).nested(IFLA_LINKINFO)?.u32(IFLA_MTU), 1);
+  });
+
+  it('one u32 attribute is read without a map, as the map reads it (the last of a repeated type wins)', () => {
+    const attrs = Buffer.concat([str(IFLA_IFNAME, 'v0'), u32(IFLA_MTU, 1400), u32(IFLA_GROUP, 7), u32(IFLA_MTU, 9000)].map(a => a.toBuffer()));
+    const map = new AttrMap(attrs);
+    for (const type of [IFLA_MTU, IFLA_GROUP, IFLA_LINKINFO]) assert.equal(findU32(attrs, type), map.u32(type));
+    assert.equal(findU32(attrs, IFLA_MTU), 9000);
+    assert.equal(findU32(attrs, IFLA_IFNAME), undefined); // a payload of 3 bytes is no u32
+    const [m] = decodeMessages(encodeMessage(linkSetGroup(4, 9), 1));
+    assert.equal(messageU32(m!, IFINFOMSG_LEN, IFLA_GROUP), messageAttrs(m!, IFINFOMSG_LEN).u32(IFLA_GROUP));
   });
 
   it('IPv6 addresses are added without DAD (IFA_F_NODAD in ifa_flags)', () => {

@@ -198,6 +198,18 @@ describeKernel('linux/rtnl: rtnetlink on the kernel', () => {
     assert.ok(!third.ok && third.error.index === 2);
     assert.throws(() => sa.batchOrThrow(mixed), (e: unknown) => e instanceof NetlinkError && e.index === 0);
 
+    // only the last request of a batch asks for an ack: a batch that succeeds is one read
+    const reads = { n: 0 };
+    const receiveNow = sa.receiveNow.bind(sa);
+    sa.receiveNow = () => (reads.n++, receiveNow());
+    try {
+      sa.batchOrThrow([3, 4, 5].map(i => addrAdd(ia, { address: `10.4.0.${i}`, prefix: 32 })));
+      assert.equal(reads.n, 1);
+      sa.batchOrThrow([3, 4, 5].map(i => addrDel(ia, { address: `10.4.0.${i}`, prefix: 32 })));
+    } finally {
+      sa.receiveNow = receiveNow;
+    }
+
     const dels = Array.from({ length: 100 }, (_, i) => addrDel(ia, { address: `10.2.${i >> 8}.${(i & 255) + 1}`, prefix: 32 }));
     sa.batchOrThrow([...dels, addrDel(ia, { address: '10.4.0.1', prefix: 32 })]);
     assert.equal(addrs('ra', 'va').filter((a) => a.local?.startsWith('10.2.')).length, 0);

@@ -10,7 +10,7 @@ import { hostNetnsFd } from './netns.js';
 import { shapeLinks } from './shape.js';
 import {
   AF_INET, AF_INET6, addrAdd, addrDel, bridgeCreate, getLink, IFINFOMSG_LEN, IFLA_LINK, linkDelete, linkMove,
-  linkSetMaster, linkSetUp, macvlanCreate, messageAttrs, parseIfinfomsg, routeAdd, routeDel, vethCreate, type NlRequest, type VethEnd,
+  linkSetMaster, linkSetUp, macvlanCreate, messageU32, parseIfinfomsg, routeAdd, routeDel, vethCreate, type NlRequest, type VethEnd,
 } from './netlink/index.js';
 
 const q = JSON.stringify;
@@ -319,7 +319,7 @@ function createVeth(x: LinuxContext, s: OpOf<'veth'>, mainUp: boolean): Record<'
   const { main, peer } = p;
   if (!p.chosen && r.ok && r.echo) {
     main.index = parseIfinfomsg(r.echo.body).index;
-    peer.index = messageAttrs(r.echo, IFINFOMSG_LEN).u32(IFLA_LINK) ?? main.index;
+    peer.index = messageU32(r.echo, IFINFOMSG_LEN, IFLA_LINK) ?? main.index;
   }
   return { main, peer };
 }

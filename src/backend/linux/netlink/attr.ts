@@ -79,8 +79,9 @@ function zero(buf: Buffer, from: number, to: number): void {
 
 function payloadLen(p: Buffer | readonly Attr[]): number {
   if (Buffer.isBuffer(p)) return p.length;
+  const attrs = p as readonly Attr[];
   let n = 0;
-  for (const a of p as readonly Attr[]) n += a.size();
+  for (let i = 0; i < attrs.length; i++) n += attrs[i]!.size(); // (indexed: see struct.ts)
   return n;
 }
 
@@ -92,7 +93,7 @@ export function attrsSize(attrs: readonly Attr[]): number {
 /** Serialize a list of attributes at offset; returns the end offset. */
 export function serializeAttrs(attrs: readonly Attr[], buf: Buffer, offset: number): number {
   let at = offset;
-  for (const a of attrs) at = a.serialize(buf, at);
+  for (let i = 0; i < attrs.length; i++) at = attrs[i]!.serialize(buf, at);
   return at;
 }
 
@@ -160,6 +161,21 @@ export function headed(type: number, head: Buffer, children: readonly Attr[]): A
 /** Where a payload starts, and its length, from AttrMap's packed number. */
 const from = (p: number): number => Math.floor(p / 0x10000);
 const length = (p: number): number => p % 0x10000;
+
+/**
+ * One u32 attribute of a byte range, read without building an AttrMap (the last one wins, as
+ * there): for a reader that wants one value of a message with some fifty attributes.
+ */
+export function findU32(buf: Buffer, type: number, start = 0, end = buf.length): number | undefined {
+  let found: number | undefined;
+  for (let at = start; at + NLA_HDRLEN <= end; ) {
+    const len = buf.readUInt16LE(at);
+    if (len < NLA_HDRLEN || at + len > end) break; // malformed or truncated: stop
+    if ((buf.readUInt16LE(at + 2) & NLA_TYPE_MASK) === type && len >= NLA_HDRLEN + 4) found = buf.readUInt32LE(at + NLA_HDRLEN);
+    at += nlaAlign(len);
+  }
+  return found;
+}
 
 /**
  * The attributes of a byte range, as a map type → payload (type with NLA_F_NESTED and

@@ -1,9 +1,9 @@
 /** rtnetlink in TypeScript: the public API of the netlink layer. */
 export * from './constants.js';
-export { Attr, AttrMap, attrsSize, bytes, headed, nested, nlaAlign, s32, serializeAttrs, str, strNoNul, u16, u32, u8 } from './attr.js';
+export { Attr, AttrMap, attrsSize, bytes, findU32, headed, nested, nlaAlign, s32, serializeAttrs, str, strNoNul, u16, u32, u8 } from './attr.js';
 export * from './headers.js';
 export {
-  type NlError, type NlMessage, type NlRequest, decodeMessages, encodeMessage, messageAttrs, nlmsgAlign, parseError,
+  type NlError, type NlMessage, type NlRequest, decodeMessages, encodeMessage, messageAttrs, messageU32, nlmsgAlign, parseError,
 } from './message.js';
 export * from './requests/common.js';
 export * from './requests/links.js';

@@ -4,7 +4,7 @@
  * received datagram (which may hold several messages, e.g. parts of a dump or a batch of acks)
  * into messages. The headers are the layouts of headers.ts.
  */
-import { AttrMap, Attr, attrsSize, serializeAttrs } from './attr.js';
+import { AttrMap, Attr, attrsSize, findU32, serializeAttrs } from './attr.js';
 import { NLMSG_HDRLEN, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLM_F_ACK_TLVS, NLM_F_CAPPED } from './constants.js';
 import { NLMSGERR, NLMSGHDR, type NlHeader } from './headers.js';
 
@@ -40,14 +40,27 @@ export function decodeMessages(buf: Buffer, length = buf.length): NlMessage[] {
   const out: NlMessage[] = [];
   let at = 0;
   while (at + NLMSG_HDRLEN <= length) {
-    const h = NLMSGHDR.unpack(buf, at);
-    if (h.len < NLMSG_HDRLEN || at + h.len > length) {
-      throw new Error(`netlink: malformed message (nlmsg_len ${h.len} at offset ${at} of ${length})`);
+    // (nlmsghdr read in place, one object a message: NLMSGHDR's layout)
+    const len = buf.readUInt32LE(at);
+    if (len < NLMSG_HDRLEN || at + len > length) {
+      throw new Error(`netlink: malformed message (nlmsg_len ${len} at offset ${at} of ${length})`);
     }
-    out.push({ ...h, body: buf.subarray(at + NLMSG_HDRLEN, at + h.len) });
-    at += nlmsgAlign(h.len);
+    out.push({
+      len,
+      type: buf.readUInt16LE(at + 4),
+      flags: buf.readUInt16LE(at + 6),
+      seq: buf.readUInt32LE(at + 8),
+      pid: buf.readUInt32LE(at + 12),
+      body: buf.subarray(at + NLMSG_HDRLEN, at + len),
+    });
+    at += nlmsgAlign(len);
   }
   return out;
+}
+
+/** One u32 attribute of a message whose family header is `headerLen` bytes (findU32). */
+export function messageU32(m: NlMessage, headerLen: number, type: number): number | undefined {
+  return findU32(m.body, type, nlmsgAlign(headerLen));
 }
 
 /** Attributes of a message whose family header is `headerLen` bytes. */

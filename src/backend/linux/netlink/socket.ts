@@ -139,6 +139,8 @@ export class RtnlSocket {
         const req = reqs[i]!;
         const seq = this.nextSeq();
         const msg = encodeMessage(req, seq);
+        // (the requests' own flags ask for an ack: all but the chunk's last go without, below)
+        msg.writeUInt16LE(msg.readUInt16LE(NLMSG_FLAGS_AT) & ~NLM_F_ACK, NLMSG_FLAGS_AT);
         parts.push(msg);
         seqs.set(seq, i);
         bytes += msg.length;
