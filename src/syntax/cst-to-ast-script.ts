@@ -16,18 +16,21 @@ export const scriptVisits = {
   },
 
   statements(this: AstBuilder, c: C.StatementsCstChildren | undefined): A.Statement[] {
+    const list = c?.statement ?? [];
+    // the span of a statement node is that of the statement inside it, but for a `!` before it
+    const one = (s: C.StatementCstNode): A.Statement => this.statement(s.children, s.children.Bang ? this.span(s) : undefined);
+    // (an array of the statements' number: one grown by push would keep room for more, in the tree)
+    if (!this.recovered) return list.map(one);
     const out: A.Statement[] = [];
-    for (const s of c?.statement ?? []) {
-      if (this.recovered && damaged(s)) {
-        this.wordProblems(s);
-        continue;
-      }
-      out.push(this.statement(s.children, this.span(s)));
+    for (const s of list) {
+      if (damaged(s)) this.wordProblems(s);
+      else out.push(one(s));
     }
     return out;
   },
 
-  statement(this: AstBuilder, c: C.StatementCstChildren, span: Span): A.Statement {
+  /** `span`: the node's span, needed only when it holds a `!`. */
+  statement(this: AstBuilder, c: C.StatementCstChildren, span?: Span): A.Statement {
     // the one child that is a rule node is the statement itself ("!" is a token)
     let inner: CstNode | undefined;
     for (const key in c) {
@@ -38,7 +41,7 @@ export const scriptVisits = {
       }
     }
     const stmt = this.visit(inner!, this.span(inner!)) as A.Statement;
-    if (c.Bang) return { kind: 'not', statement: stmt, span };
+    if (c.Bang) return { kind: 'not', statement: stmt, span: span! };
     return stmt;
   },
 

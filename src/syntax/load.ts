@@ -33,14 +33,22 @@ export function loadFile(file: string, reader: FileReader, displayName = file): 
   return loadText(displayName, r.text, path.dirname(file), reader, path.resolve(file));
 }
 
+/** The statements with their includes' bodies filled in: the same array, and the same nodes, where there is no include. */
 function resolveIncludes(
   statements: readonly Statement[],
   dir: string,
   reader: FileReader,
   stack: string[],
   diagnostics: Diagnostic[],
-): Statement[] {
-  return statements.map(s => resolveIn(s, dir, reader, stack, diagnostics));
+): readonly Statement[] {
+  let out: Statement[] | undefined;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    const r = resolveIn(s, dir, reader, stack, diagnostics);
+    if (r !== s) out ??= statements.slice(0, i);
+    out?.push(r);
+  }
+  return out ?? statements;
 }
 
 function resolveIn(s: Statement, dir: string, reader: FileReader, stack: string[], diagnostics: Diagnostic[]): Statement {
@@ -48,10 +56,14 @@ function resolveIn(s: Statement, dir: string, reader: FileReader, stack: string[
     case 'include':
       return include(s, dir, reader, stack, diagnostics);
     case 'for':
-    case 'def':
-      return { ...s, body: resolveIncludes(s.body, dir, reader, stack, diagnostics) };
-    case 'not':
-      return { ...s, statement: resolveIn(s.statement, dir, reader, stack, diagnostics) };
+    case 'def': {
+      const body = resolveIncludes(s.body, dir, reader, stack, diagnostics);
+      return body === s.body ? s : { ...s, body };
+    }
+    case 'not': {
+      const statement = resolveIn(s.statement, dir, reader, stack, diagnostics);
+      return statement === s.statement ? s : { ...s, statement };
+    }
     default:
       return s;
   }
