@@ -64,6 +64,7 @@ const files = {
   },
   // one process that has loaded the library before (scripts/bench-lab-warm.mjs): run below
   'nsh-warm': { setup: [], teardown: [] },
+  'nsh-hot': { setup: [], teardown: [] },
   batch: {
     setup: [['sh', join(dir, `batch-setup-${n}.sh`)]],
     teardown: [['sh', join(dir, `batch-teardown-${n}.sh`)]],
@@ -84,7 +85,7 @@ if (!files) fail(`unknown method ${method}`);
  * says so, waits while the lab is checked here, then takes it down and waits for the cleanup.
  */
 async function warm() {
-  const child = spawn(process.execPath, [join(root, 'scripts/bench-lab-warm.mjs'), JSON.stringify({ file: join(dir, `lab-${n}.ns`), ref, root })], {
+  const child = spawn(process.execPath, [join(root, 'scripts/bench-lab-warm.mjs'), JSON.stringify({ file: join(dir, `lab-${n}.ns`), ref, root, hot: method === 'nsh-hot' })], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -94,7 +95,7 @@ async function warm() {
     const r = done ? { error: 'the warm process ended early' } : JSON.parse(value);
     if (r.error) {
       child.kill();
-      fail(`nsh-warm: ${r.error}`);
+      fail(`${method}: ${r.error}`);
     }
     return r;
   };
@@ -150,7 +151,7 @@ function validate() {
   }
 }
 
-if (method === 'nsh-warm') {
+if (method === 'nsh-warm' || method === 'nsh-hot') {
   const r = await warm();
   process.stdout.write(`${JSON.stringify({ method, n, settleIdleMs: settleIdle, ...r })}\n`);
   process.exit(0);
