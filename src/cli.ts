@@ -6,6 +6,7 @@ import type { Program } from './syntax/ast.js';
 import { checkNsName, isProblem } from './syntax/values.js';
 import { labNameOfFile } from './core/lab.js';
 import { missingPrivileges } from './privileges.js';
+import { DeferredBackend } from './backend/deferred.js';
 import { insideRootless, rerunRootless, runRootless } from './rootless.js';
 // The lab commands, the REPL and the tutorial are imported where they are used, each a chunk of
 // its own in dist/: `nsh check` never loads the Linux backend, node:repl or child_process.
@@ -246,8 +247,9 @@ async function interactive(opts: Options, io: Io, script?: readonly Statement[])
   const lab = !script ? opts.name ?? 'repl' : privileged || opts.name !== undefined || opts.file !== undefined ? await labName(opts) : 'inline';
   const { startRepl } = await import('./repl/repl.js');
   // without privileges the REPL still checks, explains, and runs let, def and echo
+  // the Linux backend's code (and koffi) loads after the first prompt, while the user types
   const backend = privileged
-    ? (await import('./lab-commands.js')).linuxBackend(io, { inheritStdin: false }) // the REPL reads the terminal; Ctrl-C comes to it as a key
+    ? new DeferredBackend(async () => (await import('./lab-commands.js')).linuxBackend(io, { inheritStdin: false })) // the REPL reads the terminal; Ctrl-C comes to it as a key
     : undefined;
   const repl = startRepl({
     input: io.stdin ?? process.stdin,
@@ -256,7 +258,7 @@ async function interactive(opts: Options, io: Io, script?: readonly Statement[])
     env: io.env,
     lab,
     keep: opts.keep,
-    ...(backend ? { backend } : {}),
+    ...(backend ? { backend, loading: () => backend.load() } : {}),
     signals: true,
     version,
     ...(script ? { script } : {}),

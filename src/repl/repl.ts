@@ -48,6 +48,11 @@ export interface ReplOptions {
   readonly cwd?: string;
   /** nsh's version, for the welcome line on a terminal. */
   readonly version?: string;
+  /**
+   * Loads the backend's code (a DeferredBackend's load()): started once the first prompt is
+   * shown, which does not wait for it; each entry waits for it before it runs.
+   */
+  readonly loading?: () => Promise<unknown>;
 }
 
 export interface Repl {
@@ -152,6 +157,7 @@ class Session implements Repl, CommandHost {
     if (this.opts.script) {
       this.busy = true;
       try {
+        await this.backendReady();
         await this.runStatements(this.opts.script, { script: true });
       } finally {
         this.busy = false;
@@ -182,7 +188,11 @@ class Session implements Repl, CommandHost {
     for (const cmd of DOT_COMMANDS) {
       server.defineCommand(cmd.name, {
         help: REPL_COMMANDS[cmd.name] ?? '',
-        action: rest => this.enqueue(async () => cmd.run(rest.trim(), this), () => this.showPrompt()),
+        action: rest =>
+          this.enqueue(async () => {
+            await this.backendReady();
+            await cmd.run(rest.trim(), this);
+          }, () => this.showPrompt()),
       });
     }
     // Ctrl-C: the running statement, or the line being typed; never the REPL itself
@@ -200,6 +210,15 @@ class Session implements Repl, CommandHost {
     });
     (server as unknown as { history: string[] }).history = this.history.load();
     server.on('exit', () => void this.finish());
+    // the backend's code loads once the prompt is out (an entry typed meanwhile waits for it)
+    setImmediate(() => void this.backendReady().catch(() => undefined));
+  }
+
+  private backendLoad: Promise<unknown> | undefined;
+
+  /** The backend's code is loaded (ReplOptions.loading); a failure to load fails the entry. */
+  private backendReady(): Promise<unknown> {
+    return (this.backendLoad ??= this.opts.loading?.() ?? Promise.resolve());
   }
 
   private async finish(): Promise<void> {
@@ -292,6 +311,7 @@ class Session implements Repl, CommandHost {
    * applies, and the entry goes to the history), rather than a dot-command.
    */
   private async line(cmd: string, typed = true): Promise<void> {
+    await this.backendReady();
     if (!this.entry.open && !cmd.trim()) return;
     const complete = this.entry.add(this.entry.open || !typed ? cmd : this.context.apply(cmd), cmd);
     if (!complete) return;
