@@ -40,20 +40,14 @@ export function decodeMessages(buf: Buffer, length = buf.length): NlMessage[] {
   const out: NlMessage[] = [];
   let at = 0;
   while (at + NLMSG_HDRLEN <= length) {
-    // (nlmsghdr read in place, one object a message: NLMSGHDR's layout)
-    const len = buf.readUInt32LE(at);
-    if (len < NLMSG_HDRLEN || at + len > length) {
-      throw new Error(`netlink: malformed message (nlmsg_len ${len} at offset ${at} of ${length})`);
+    // (the header's object becomes the message: one object a message, not a copy of it)
+    const m = NLMSGHDR.unpack(buf, at) as NlHeader & { body: Buffer };
+    if (m.len < NLMSG_HDRLEN || at + m.len > length) {
+      throw new Error(`netlink: malformed message (nlmsg_len ${m.len} at offset ${at} of ${length})`);
     }
-    out.push({
-      len,
-      type: buf.readUInt16LE(at + 4),
-      flags: buf.readUInt16LE(at + 6),
-      seq: buf.readUInt32LE(at + 8),
-      pid: buf.readUInt32LE(at + 12),
-      body: buf.subarray(at + NLMSG_HDRLEN, at + len),
-    });
-    at += nlmsgAlign(len);
+    m.body = buf.subarray(at + NLMSG_HDRLEN, at + m.len);
+    out.push(m);
+    at += nlmsgAlign(m.len);
   }
   return out;
 }
