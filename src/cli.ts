@@ -6,7 +6,6 @@ import type { Program } from './syntax/ast.js';
 import { checkNsName, isProblem } from './syntax/values.js';
 import { labNameOfFile } from './core/lab.js';
 import { missingPrivileges } from './privileges.js';
-import { DeferredBackend } from './backend/deferred.js';
 import { insideRootless, rerunRootless, runRootless } from './rootless.js';
 // The lab commands, the REPL and the tutorial are imported where they are used, each a chunk of
 // its own in dist/: `nsh check` never loads the Linux backend, node:repl or child_process.
@@ -245,7 +244,7 @@ async function interactive(opts: Options, io: Io, script?: readonly Statement[])
   const privileged = missingPrivileges() === undefined;
   // (a lab that records nothing, without privileges, takes no name from the others)
   const lab = !script ? opts.name ?? 'repl' : privileged || opts.name !== undefined || opts.file !== undefined ? await labName(opts) : 'inline';
-  const { startRepl } = await import('./repl/repl.js');
+  const [{ startRepl }, { DeferredBackend }] = await Promise.all([import('./repl/repl.js'), import('./backend/deferred.js')]);
   // without privileges the REPL still checks, explains, and runs let, def and echo
   // the Linux backend's code (and koffi) loads after the first prompt, while the user types
   const backend = privileged
@@ -258,7 +257,7 @@ async function interactive(opts: Options, io: Io, script?: readonly Statement[])
     env: io.env,
     lab,
     keep: opts.keep,
-    ...(backend ? { backend, loading: () => backend.load() } : {}),
+    ...(backend ? { backend } : {}),
     signals: true,
     version,
     ...(script ? { script } : {}),

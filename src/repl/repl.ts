@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as nodeRepl from 'node:repl';
 import type { Backend } from '../backend/backend.js';
+import { DeferredBackend } from '../backend/deferred.js';
 import { colors, type Colors, type Env, type In, type Out } from '../core/io.js';
 import type { Lab } from '../runtime/lab.js';
 import type { Statement } from '../syntax/ast.js';
@@ -48,11 +49,6 @@ export interface ReplOptions {
   readonly cwd?: string;
   /** nsh's version, for the welcome line on a terminal. */
   readonly version?: string;
-  /**
-   * Loads the backend's code (a DeferredBackend's load()): started once the first prompt is
-   * shown, which does not wait for it; each entry waits for it before it runs.
-   */
-  readonly loading?: () => Promise<unknown>;
 }
 
 export interface Repl {
@@ -216,9 +212,13 @@ class Session implements Repl, CommandHost {
 
   private backendLoad: Promise<unknown> | undefined;
 
-  /** The backend's code is loaded (ReplOptions.loading); a failure to load fails the entry. */
+  /**
+   * The backend's code is loaded: a DeferredBackend's (the command line's) loads once the first
+   * prompt is out, and each entry waits for it; a failure to load fails the entry.
+   */
   private backendReady(): Promise<unknown> {
-    return (this.backendLoad ??= this.opts.loading?.() ?? Promise.resolve());
+    const b = this.opts.backend;
+    return (this.backendLoad ??= b instanceof DeferredBackend ? b.load() : Promise.resolve());
   }
 
   private async finish(): Promise<void> {
