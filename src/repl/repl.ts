@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as nodeRepl from 'node:repl';
 import type { Backend } from '../backend/backend.js';
 import { DeferredBackend } from '../backend/deferred.js';
+import { nearest } from '../core/nearest.js';
 import { colors, type Colors, type Env, type In, type Out } from '../core/io.js';
 import type { Lab } from '../runtime/lab.js';
 import type { Statement } from '../syntax/ast.js';
@@ -191,6 +192,12 @@ class Session implements Repl, CommandHost {
           }, () => this.showPrompt()),
       });
     }
+    // a mistyped dot-command (`.hlep`): one sentence with the nearest, where node would say
+    // "Invalid REPL keyword" (node looks a keyword up in `commands`, and runs what it finds)
+    const commands = server.commands as Record<string, nodeRepl.REPLCommand | undefined>;
+    (server as unknown as { commands: unknown }).commands = new Proxy(commands, {
+      get: (known, key) => (typeof key !== 'string' || key in known ? known[key as string] : this.unknownCommand(key, Object.keys(known))),
+    });
     // Ctrl-C: the running statement, or the line being typed; never the REPL itself
     server.removeAllListeners('SIGINT');
     server.on('SIGINT', () => this.interrupt(false));
@@ -211,6 +218,18 @@ class Session implements Repl, CommandHost {
   }
 
   private backendLoad: Promise<unknown> | undefined;
+
+  /** What `.KEYWORD` does when no command has that name: says so, with the nearest name. */
+  private unknownCommand(keyword: string, names: readonly string[]): nodeRepl.REPLCommand {
+    return {
+      help: '',
+      action: () =>
+        this.enqueue(async () => {
+          const near = nearest(keyword, names);
+          this.complain(`nsh: there is no REPL command .${keyword}${near === undefined ? '' : `; did you mean .${near}?`} (.help lists them)`);
+        }, () => this.showPrompt()),
+    };
+  }
 
   /**
    * The backend's code is loaded: a DeferredBackend's (the command line's) loads once the first

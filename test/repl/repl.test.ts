@@ -103,6 +103,10 @@ describe('REPL (streams, no kernel)', () => {
     assert.match(out, /example:\n  route h1 default via 10\.0\.1\.1/);
     out = await session(d, ['.help frobnicate']);
     assert.match(out, /there is no statement "frobnicate"/);
+    out = await session(d, ['.hlep', '.frobnicate']);
+    assert.match(out, /nsh: there is no REPL command \.hlep; did you mean \.help\? \(\.help lists them\)/);
+    assert.match(out, /nsh: there is no REPL command \.frobnicate \(\.help lists them\)/);
+    assert.doesNotMatch(out, /Invalid REPL keyword/);
     await d.end();
   });
 
