@@ -61,7 +61,7 @@ describe('--explain quoting', () => {
       fs.writeFileSync(file, `let x = "${value.replace(/["\\$]/g, c => `\\${c}`)}"\nns a hostname "$x"\nin a echo $x "-n"\n`);
       const r = await runCli(['--explain', file]);
       assert.equal(r.code, 0, r.stderr);
-      execFileSync('bash', ['-c', r.stdout], { cwd: dir, env: { ...process.env, PATH: `${bin}:${process.env['PATH']}` }, encoding: 'utf8' });
+      execFileSync('bash', ['--norc', '-c', r.stdout], { cwd: dir, env: { ...process.env, PATH: `${bin}:${process.env['PATH']}` }, encoding: 'utf8' });
       assert.ok(!fs.existsSync(path.join(dir, 'PWNED')), `a value ran as a command:\n${r.stdout}`);
       const calls = fs
         .readFileSync(path.join(dir, 'calls'), 'utf8')

@@ -24,7 +24,9 @@ export function sandboxed(command: readonly string[]): [string, string[]] {
 
 export function inSandbox(script: string, opts: { input?: string; timeoutMs?: number } = {}): SandboxResult {
   const prelude = 'set -e; mkdir -p /run/netns\n';
-  const [file, args] = sandboxed(['bash', '-c', prelude + script]);
+  // --norc: bash -c with a socket on stdin (node's pipes are socketpairs) and SHLVL unset (npm
+  // test from a Dockerfile RUN, a service) would read ~/.bashrc, taking it for rshd's child
+  const [file, args] = sandboxed(['bash', '--norc', '-c', prelude + script]);
   const r = spawnSync(file, args, {
     encoding: 'utf8',
     input: opts.input ?? '',
