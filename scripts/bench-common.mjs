@@ -70,3 +70,32 @@ export function labScript(lines) {
   // close a def or loop the cut may have left open
   return out.join('\n').replace(/(def [^\n]*\{(?:\n  [^\n]*)*)$/, '# (cut)').replace(/(for [^\n]*\{(?:\n  [^\n]*)*)$/, '# (cut)') + '\n';
 }
+
+/**
+ * A floor's program: `contents` (TypeScript importing from the checkout at `root`) bundled by
+ * esbuild into DIR/NAME.cjs as bin/nsh's bundle is (CommonJS, nothing shaken off), and a loader,
+ * DIR/load-NAME.cjs, that runs it through a V8 code cache of its own (written when the loader's
+ * process ends, if it had none or V8 refused it) and exports what the bundle exports. `baked`:
+ * the bundle's parser gets its lookahead and grammar computed at build time, as dist/ does.
+ * Returns the loader's path.
+ */
+export async function floorBundle(root, dir, name, contents, { baked = false } = {}) {
+  const { build } = await import('esbuild');
+  const define = {};
+  if (baked) {
+    const { bakedGrammar, lookaheadTable } = await import(`${root}/build/src/syntax/parser.js`);
+    Object.assign(define, { NSH_BUNDLED: 'true', NSH_LOOKAHEAD: JSON.stringify(lookaheadTable()), NSH_GRAMMAR: JSON.stringify(bakedGrammar()) });
+  }
+  const file = `${dir}/${name}.cjs`;
+  await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', treeShaking: false, define, logLevel: 'warning' });
+  const loader = `${dir}/load-${name}.cjs`;
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(loader, `const fs = require('node:fs'), vm = require('node:vm'), path = require('node:path');
+const file = ${JSON.stringify(file)}, cache = file + '.' + process.versions.v8 + '.bin';
+let cachedData; try { cachedData = fs.readFileSync(cache); } catch {}
+const script = new vm.Script('(function (exports, require, module, __filename, __dirname) {' + fs.readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData });
+if (cachedData === undefined || script.cachedDataRejected) process.on('exit', () => fs.writeFileSync(cache, script.createCachedData()));
+script.runInThisContext()(module.exports, require, module, file, path.dirname(file));
+`);
+  return loader;
+}

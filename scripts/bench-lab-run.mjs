@@ -1,14 +1,15 @@
 // One method-run of scripts/bench-lab, executed INSIDE a private sandbox (network + mount + pid
 // namespaces, tmpfs on /run) that bench-lab made for it. Prints one JSON line on stdout:
 //   { method, n, settleIdleMs, setupMs, teardownCmdMs, settleMs, peakKb, downPeakKb, error? }
-// Usage (by bench-lab only): node bench-lab-run.mjs '<json: {method, n, dir, ref, root, group}>'
+// Usage (by bench-lab only): node bench-lab-run.mjs '<json: {method, n, dir, ref, root, group, parseFloor}>'
+// (parseFloor: the parser floor's loader, for node-floor-parse)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 
 const a = JSON.parse(process.argv[2]);
-const { method, n, dir, ref, root, group } = a;
+const { method, n, dir, ref, root, group, parseFloor } = a;
 const TIMEOUT_MS = 30 * 60_000;
 const haveTime = existsSync('/usr/bin/time');
 
@@ -60,6 +61,11 @@ const files = {
   },
   'node-floor-par': {
     setup: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'setup-par', String(n), String(group)]],
+    teardown: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'teardown', String(n), String(group)]],
+  },
+  // and the lab's text parsed with nsh's parser (Chevrotain) while the worker makes namespaces
+  'node-floor-parse': {
+    setup: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'setup-par', String(n), String(group), '--parse', parseFloor, join(dir, `lab-${n}.ns`)]],
     teardown: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'teardown', String(n), String(group)]],
   },
   // one process that has loaded the library before (scripts/bench-lab-warm.mjs): run below

@@ -1,7 +1,8 @@
 // scripts/bench-ref-node.mjs: the node floor of scripts/bench-lab, the least any node program
 // must pay to build and remove the benchmark's lab: node's start, loading koffi (for libc), the
 // kernel work of the C reference (scripts/bench-ref.c) done the way it does it, and a little JS.
-// No nsh code, no parser: the netlink messages are encoded by hand into Buffers. Run it as root
+// No nsh code (nor a parser, unless --parse gives it nsh's): the netlink messages are encoded by
+// hand into Buffers. Run it as root
 // inside a private sandbox (bench-lab makes one); never on a real host.
 //
 //   node bench-ref-node.mjs setup N GROUP      the C reference's setup: one thread; namespaces
@@ -23,10 +24,16 @@
 //   node bench-ref-node.mjs teardown N GROUP   one RTM_DELLINK by IFLA_GROUP (all host ends, so
 //                                              all pairs), then umount + unlink of each
 //                                              /run/netns/n$i
+//   ... setup|setup-par N GROUP --parse LOADER FILE   before making namespaces (in setup-par once
+//                                              the worker may start making them), load LOADER
+//                                              (a floor bundle exporting parse(text): Chevrotain
+//                                              with nsh's grammar) and parse FILE's text with it:
+//                                              the least a node program that reads the lab's
+//                                              text with nsh's parser pays besides
 //
 // BENCH_REF_PHASES=1 in the environment prints the time of each phase on stderr, as bench-ref
 // does (the first: node's start until this module runs).
-import { closeSync, constants as fsc, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsc, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 
@@ -364,7 +371,7 @@ function makeNamespaces(shared, n, busy) {
   c.close(hostFd);
 }
 
-function setup(n, group, worker) {
+function setup(n, group, worker, parse) {
   raiseFdLimit(n);
   const hostFd = ownNetns();
   const host = nlOpen();
@@ -373,6 +380,10 @@ function setup(n, group, worker) {
   if (worker) {
     Atomics.store(shared, READY, 1);
     Atomics.notify(shared, READY);
+  }
+  if (parse) {
+    createRequire(import.meta.url)(parse.loader).parse(readFileSync(parse.file, 'utf8'));
+    phase("the text parsed (Chevrotain, nsh's grammar)");
   }
   makeNamespaces(shared, n, false);
   phase('namespaces (unshare, socket, mount)');
@@ -453,11 +464,12 @@ if (!isMainThread) {
     die(e.message);
   }
 } else {
-  const [what, ns, gs] = process.argv.slice(2);
+  const [what, ns, gs, opt, loader, file] = process.argv.slice(2);
   const n = Number(ns);
   const group = Number(gs);
-  if (!['setup', 'setup-par', 'teardown'].includes(what) || !(n >= 1) || !(group >= 0)) {
-    die('usage: node bench-ref-node.mjs setup|setup-par|teardown N GROUP');
+  const parse = opt === '--parse' && what !== 'teardown' && loader && file ? { loader, file } : null;
+  if (!['setup', 'setup-par', 'teardown'].includes(what) || !(n >= 1) || !(group >= 0) || (opt !== undefined && !parse)) {
+    die('usage: node bench-ref-node.mjs setup|setup-par|teardown N GROUP [--parse LOADER FILE]');
   }
   let worker = null;
   if (what === 'setup-par') {
@@ -468,5 +480,5 @@ if (!isMainThread) {
   libc();
   phase('koffi and libc loaded');
   if (what === 'teardown') teardown(n, group);
-  else setup(n, group, worker);
+  else setup(n, group, worker, parse);
 }
