@@ -2,7 +2,7 @@
 // namespaces, tmpfs on /run) that bench-lab made for it. Prints one JSON line on stdout:
 //   { method, n, settleIdleMs, setupMs, teardownCmdMs, settleMs, peakKb, downPeakKb, error? }
 // Usage (by bench-lab only): node bench-lab-run.mjs '<json: {method, n, dir, ref, root, group, parseFloor}>'
-// (parseFloor: the parser floor's loader, for node-floor-parse)
+// (parseFloor: the parser floor's loader, for node-floor-parse and node-floor-par-parse)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -63,8 +63,13 @@ const files = {
     setup: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'setup-par', String(n), String(group)]],
     teardown: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'teardown', String(n), String(group)]],
   },
-  // and the lab's text parsed with nsh's parser (Chevrotain) while the worker makes namespaces
+  // each with the lab's text parsed first by nsh's parser (Chevrotain); in -par while the worker
+  // makes namespaces
   'node-floor-parse': {
+    setup: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'setup', String(n), String(group), '--parse', parseFloor, join(dir, `lab-${n}.ns`)]],
+    teardown: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'teardown', String(n), String(group)]],
+  },
+  'node-floor-par-parse': {
     setup: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'setup-par', String(n), String(group), '--parse', parseFloor, join(dir, `lab-${n}.ns`)]],
     teardown: [[process.execPath, join(root, 'scripts/bench-ref-node.mjs'), 'teardown', String(n), String(group)]],
   },
