@@ -122,7 +122,11 @@ export class LinuxBackend implements Backend {
       x.behind = undefined; // a run that ended well sent all in flush(); a failed one's links are going
     } else if (hint.namespaces >= POOL_MIN && !x.pool) {
       x.pool = NetnsPool.start(hint.namespaces);
-      x.behind = new WriteBehind((ns, reqs) => x.handles.socket(ns).batch(reqs), ns => x.handles.owns(ns));
+      x.behind = new WriteBehind(
+        (ns, reqs) => x.handles.socket(ns).batch(reqs),
+        ns => x.handles.owns(ns),
+        (ep, synced) => (synced ? x.addressesPending([ep]) : x.carrierPending([ep])),
+      );
     }
   }
 
