@@ -12,6 +12,7 @@ import { dispatch, type Handlers, type OpKind, type OpOf, type ResultOf } from '
 import { awaitHandlers } from './await.js';
 import { captureHandlers } from './capture.js';
 import { LinuxContext, type LinuxOptions } from './context.js';
+import { releaseProc } from './dad-default.js';
 import { identityHandlers } from './identities.js';
 import { linkHandlers } from './links.js';
 import { vlanHandlers } from './vlan.js';
@@ -201,5 +202,6 @@ export class LinuxBackend implements Backend {
     this.x.settle();
     this.x.procs.release();
     this.x.handles.closeAll();
+    releaseProc();
   }
 }
