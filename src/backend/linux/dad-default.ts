@@ -41,7 +41,19 @@ function defaultAcceptDad(): string {
 
 /** In a namespace just made, with this thread inside it: links made there from now on start without DAD. */
 export function noDadByDefaultHere(): void {
-  writeZero(defaultAcceptDad());
+  const file = defaultAcceptDad();
+  if (proc === null) {
+    writeZero(file);
+    return;
+  }
+  try {
+    if (writeZero(file)) return;
+  } catch {
+    // an instance that does not answer as /proc does: /proc it is from now on
+    releaseProc();
+    proc = null;
+  }
+  writeZero(`/proc/${DEFAULT_ACCEPT_DAD}`);
 }
 
 /** Writes 0 to a /proc/sys file; false when there is no such file (a kernel without IPv6, a link gone). */
