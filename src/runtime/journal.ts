@@ -122,21 +122,26 @@ export class Journal {
     // read through the fd already open: a run that hit the limit on open files must still find
     // what it made, to roll it back (and must not take its journal for empty)
     const size = fs.fstatSync(this.fd).size;
-    // the file only grows: unchanged size, unchanged contents (a run asks twice at its end)
-    if (this.read?.size !== size) {
-      const buf = Buffer.alloc(size);
-      let got = 0;
-      while (got < size) {
-        const n = fs.readSync(this.fd, buf, got, size - got, got);
-        if (n === 0) break;
-        got += n;
-      }
-      this.read = { size, live: liveObjects(buf.toString('utf8', 0, got)) };
+    // the file only grows: what was read is read on from (its whole lines; a last line without
+    // its line break, one being written or cut short by a kill, is read again with what follows)
+    if (this.read === undefined || size < this.read.upTo) this.read = { upTo: 0, live: new Map() };
+    const read = this.read;
+    if (size === read.upTo) return pick(read.live, run);
+    const buf = Buffer.allocUnsafe(size - read.upTo);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(this.fd, buf, got, buf.length - got, read.upTo + got);
+      if (n === 0) break;
+      got += n;
     }
-    return pick(this.read.live, run);
+    const whole = buf.lastIndexOf(0x0a, got - 1) + 1;
+    addEntries(read.live, buf.toString('utf8', 0, whole));
+    read.upTo += whole;
+    if (whole === got) return pick(read.live, run);
+    return pick(addEntries(new Map(read.live), buf.toString('utf8', whole, got)), run);
   }
 
-  private read: { size: number; live: Live } | undefined;
+  private read: { upTo: number; live: Live } | undefined;
 
   close(): void {
     this.flush();
@@ -159,7 +164,11 @@ export function readObjects(file: string, run?: string): LabObject[] {
 type Live = Map<string, { o: LabObject; run: string }>;
 
 function liveObjects(text: string): Live {
-  const live: Live = new Map();
+  return addEntries(new Map(), text);
+}
+
+/** `live` after the entries of `text`, one a line. */
+function addEntries(live: Live, text: string): Live {
   for (const line of text.split('\n')) {
     if (!line) continue;
     let e: Entry;

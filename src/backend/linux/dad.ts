@@ -11,7 +11,7 @@
  * of a namespace that is not the lab's is never changed.
  */
 import * as fs from 'node:fs';
-import { DEFAULT_ACCEPT_DAD, writeZero } from './dad-default.js';
+import { noDadByDefaultHere, writeZero } from './dad-default.js';
 import { translate } from './errors.js';
 import { AF_INET6, addrDump, IFA_F_DADFAILED, IFA_F_TENTATIVE, parseIfaddrmsg, RTM_NEWADDR, type RtnlSocket } from './netlink/index.js';
 import { hostNetnsFd, withNetns } from './netns.js';
@@ -32,7 +32,11 @@ function failed(e: unknown, of: string): never {
 
 /** In a namespace nsh has just made, with this thread inside it: links made there start without DAD. */
 export function noDadByDefault(): void {
-  writeZeroAbout(DEFAULT_ACCEPT_DAD, 'a new namespace');
+  try {
+    noDadByDefaultHere();
+  } catch (e) {
+    failed(e, 'a new namespace');
+  }
 }
 
 /** A link (down still) in a namespace nsh did not make: DAD off for it alone. */

@@ -238,6 +238,30 @@ export function mount(src: string | null, target: string, fstype: string | null,
 export function umount2(target: string, flags: number): void {
   check('umount2', lib().umount2(target, flags), target);
 }
+/** fsopen / fsconfig / fsmount: numbered alike on every architecture (Linux 5.2 on); glibc wraps them only from 2.36. */
+const SYS_FSOPEN = 430;
+const SYS_FSCONFIG = 431;
+const SYS_FSMOUNT = 432;
+const FSOPEN_CLOEXEC = 1;
+const FSCONFIG_CMD_CREATE = 6;
+const FSMOUNT_CLOEXEC = 1;
+const syscalls = libcFunctions({ syscall: 'long syscall(long nr, ...)' });
+
+/**
+ * A new instance of a filesystem (`proc`) mounted nowhere: an fd of its root, for paths through
+ * /proc/self/fd/FD; it goes when the fd is closed. SysError where the kernel cannot (ENOSYS before
+ * 5.2) or will not (EPERM) make one.
+ */
+export function detachedMount(fstype: string): number {
+  const { syscall } = syscalls();
+  const fc = check('fsopen', syscall(SYS_FSOPEN, 'const char *', fstype, 'unsigned int', FSOPEN_CLOEXEC));
+  try {
+    check('fsconfig', syscall(SYS_FSCONFIG, 'int', fc, 'unsigned int', FSCONFIG_CMD_CREATE, 'void *', null, 'void *', null, 'int', 0));
+    return check('fsmount', syscall(SYS_FSMOUNT, 'int', fc, 'unsigned int', FSMOUNT_CLOEXEC, 'unsigned int', 0));
+  } finally {
+    close(fc);
+  }
+}
 export function unlink(path: string): void {
   check('unlink', lib().unlink(path), path);
 }

@@ -76,7 +76,8 @@ export function linkHandlers(x: LinuxContext): LinkHandlers {
           upWithAddrs(peer);
         }
         if (s.shape) shapeLinks(x, [s.left, s.right], s.shape);
-        x.carrierPending([s.left, s.right]);
+        if (x.behind) x.behind.pair(s.left, s.right);
+        else x.carrierPending([s.left, s.right]);
         for (const ep of [s.left, s.right]) lanJoin(x, ep.ns, [ep.ifname]);
       } catch (e) {
         // made nothing: deleting one end deletes the pair

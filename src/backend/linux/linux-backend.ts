@@ -12,6 +12,7 @@ import { dispatch, type Handlers, type OpKind, type OpOf, type ResultOf } from '
 import { awaitHandlers } from './await.js';
 import { captureHandlers } from './capture.js';
 import { LinuxContext, type LinuxOptions } from './context.js';
+import { releaseProc } from './dad-default.js';
 import { identityHandlers } from './identities.js';
 import { linkHandlers } from './links.js';
 import { vlanHandlers } from './vlan.js';
@@ -122,7 +123,11 @@ export class LinuxBackend implements Backend {
       x.behind = undefined; // a run that ended well sent all in flush(); a failed one's links are going
     } else if (hint.namespaces >= POOL_MIN && !x.pool) {
       x.pool = NetnsPool.start(hint.namespaces);
-      x.behind = new WriteBehind((ns, reqs) => x.handles.socket(ns).batch(reqs), ns => x.handles.owns(ns));
+      x.behind = new WriteBehind(
+        (ns, reqs) => x.handles.socket(ns).batch(reqs),
+        ns => x.handles.owns(ns),
+        (ep, synced) => (synced ? x.addressesPending([ep]) : x.carrierPending([ep])),
+      );
     }
   }
 
@@ -197,5 +202,6 @@ export class LinuxBackend implements Backend {
     this.x.settle();
     this.x.procs.release();
     this.x.handles.closeAll();
+    releaseProc();
   }
 }

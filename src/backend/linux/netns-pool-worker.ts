@@ -6,7 +6,7 @@
  * is per thread: this thread enters each new namespace and comes back; the main thread is never moved.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { DEFAULT_ACCEPT_DAD, writeZero } from './dad-default.js';
+import { noDadByDefaultHere, releaseProc } from './dad-default.js';
 import { CLONE_NEWNET, O_RDONLY, close, open, setns, unshare } from './libc.js';
 import { RtnlSocket } from './netlink/socket.js';
 import { AHEAD, ENDED, FAILED, FINISHED, MADE, REMAINING, SLOT, SLOTS_AT, STANDBY, STOP, TAKEN } from './netns-pool-layout.js';
@@ -33,7 +33,7 @@ function makeRun(home: number): void {
     let failure: unknown;
     try {
       ns = open(SELF_NET, O_RDONLY);
-      writeZero(DEFAULT_ACCEPT_DAD);
+      noDadByDefaultHere();
       sock = RtnlSocket.open();
     } catch (e) {
       failure = e;
@@ -70,7 +70,11 @@ function run(): void {
   try {
     for (;;) {
       while (Atomics.load(shared, STANDBY) === 1 && Atomics.load(shared, STOP) === 0) Atomics.wait(shared, STANDBY, 1);
-      makeRun(home);
+      try {
+        makeRun(home);
+      } finally {
+        releaseProc();
+      }
       Atomics.store(shared, ENDED, FINISHED);
       Atomics.notify(shared, MADE);
       while (Atomics.load(shared, ENDED) === FINISHED) Atomics.wait(shared, ENDED, FINISHED);
