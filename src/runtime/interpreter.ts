@@ -13,12 +13,13 @@ import { show } from '../syntax/values.js';
 import { OpError, type Backend, type Op, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
 import type { Text } from '../core/text.js';
 import { isJob } from '../backend/ops.js';
-import { lower, type LowerContext } from './lower/lower.js';
+import { lower, type LowerContext, type Lowered } from './lower/lower.js';
 import { Scope, UNKNOWN } from './environment.js';
 import { DiagnosticError } from './errors.js';
 import { UnknownValue } from './expand.js';
 import { fail, Roles } from './roles.js';
 import { DryRunLoops, loopSize } from './dry-run-limit.js';
+import type { LoweredOps } from './lowered.js';
 import { nearest } from '../core/nearest.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
@@ -86,8 +87,15 @@ export class Interpreter {
     this.roles = new Roles(opts.env ?? process.env, this.lab);
   }
 
-  /** Runs statements; stops at the first error in run mode. */
-  async run(statements: readonly A.Statement[], scope: Scope = this.global): Promise<Outcome> {
+  /** What a check lowered, kept for a run (check mode: kept; run mode: taken). */
+  private lowered: LoweredOps | undefined;
+
+  /**
+   * Runs statements; stops at the first error in run mode. `lowered`: a check of these statements
+   * keeps what it lowered there, and the run of them that follows, in a new lab, takes it.
+   */
+  async run(statements: readonly A.Statement[], scope: Scope = this.global, lowered?: LoweredOps): Promise<Outcome> {
+    this.lowered = lowered;
     try {
       await this.block(statements, scope);
       await this.flush(statements);
@@ -97,6 +105,8 @@ export class Interpreter {
       if (e instanceof StatementFailed) return { ok: false, diagnostic: e.diagnostic, failed: true, interrupted: e.reason === 'interrupted' };
       if (e instanceof DiagnosticError) return { ok: false, diagnostic: e.diagnostic, failed: false };
       throw e;
+    } finally {
+      this.lowered = undefined;
     }
   }
 
@@ -131,6 +141,8 @@ export class Interpreter {
     try {
       await this.dispatch(s, scope);
     } catch (e) {
+      // (a statement that failed its check: nothing after it is kept for a run)
+      this.lowered?.close();
       if (e instanceof UnknownValue) return;
       if (this.opts.mode === 'check' && this.negated === 0 && e instanceof OpError) {
         // the dry run knows the statement will fail: a problem of the script, like any other
@@ -174,6 +186,7 @@ export class Interpreter {
 
   private async dispatch(s: A.Statement, scope: Scope): Promise<void> {
     const r = this.roles;
+    if (this.lowered?.keeping && this.opts.mode === 'check' && !isLowered(s)) this.lowered.close();
     switch (s.kind) {
       case 'for':
         return this.forStmt(s, scope);
@@ -203,7 +216,24 @@ export class Interpreter {
       case 'not':
         return this.not(s, scope);
       default:
-        return this.act(s, lower(s, this.lowering(scope)), scope);
+        return this.act(s, this.lower(s, scope), scope);
+    }
+  }
+
+  /** A statement's operations: lowered, or taken from the check that lowered them (LoweredOps). */
+  private lower(s: Lowered, scope: Scope): readonly Op[] {
+    const kept = this.lowered;
+    if (kept === undefined) return lower(s, this.lowering(scope));
+    if (this.opts.mode === 'run') return kept.get(s) ?? lower(s, this.lowering(scope));
+    if (!kept.keeping) return lower(s, this.lowering(scope));
+    const varying = this.roles.varying;
+    try {
+      const ops = lower(s, this.lowering(scope));
+      kept.keep(s, ops, this.roles.varying === varying && !this.prechecking && this.negated === 0 && this.depth === 0);
+      return ops;
+    } catch (e) {
+      kept.close();
+      throw e;
     }
   }
 
@@ -362,6 +392,16 @@ export class Interpreter {
       this.negated--;
     }
     if (!failed) throw new OpError('the statement succeeded, but "!" expects it to fail');
+  }
+}
+
+/** A statement that is lowered into operations, not one of the interpreter's own (loops, defs, `!` …). */
+function isLowered(s: A.Statement): s is Lowered {
+  switch (s.kind) {
+    case 'for': case 'def': case 'call': case 'let': case 'include': case 'not':
+      return false;
+    default:
+      return true;
   }
 }
 
