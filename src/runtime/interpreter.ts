@@ -174,17 +174,10 @@ export class Interpreter {
     });
   }
 
-  /** Hands an operation to the backend; a def body checked where it is defined changes nothing. */
-  private async send<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
-    if (this.prechecking) return undefined as ResultOf<K>;
-    const result = await this.backend.apply(op);
-    this.opts.observer?.done?.(op);
-    return result;
-  }
-
   // ---- statements -------------------------------------------------------------------------------
 
-  private async dispatch(s: A.Statement, scope: Scope): Promise<void> {
+  /** (not async itself: each statement and operation of a large lab passes here, mostly in code not yet optimised) */
+  private dispatch(s: A.Statement, scope: Scope): Promise<void> | undefined {
     const r = this.roles;
     if (this.lowered?.keeping && this.opts.mode === 'check' && !isLowered(s)) this.lowered.close();
     switch (s.kind) {
@@ -198,8 +191,7 @@ export class Interpreter {
           if (params.indexOf(v) !== i) fail(`parameter ${show(v)} is named twice`, s.params[i]!.span);
         });
         scope.define(s, name);
-        if (this.opts.mode === 'check') await this.precheck(s, params, scope);
-        return;
+        return this.opts.mode === 'check' ? this.precheck(s, params, scope) : undefined;
       }
       case 'call':
         return this.call(s, scope);
@@ -211,8 +203,7 @@ export class Interpreter {
         return;
       }
       case 'include':
-        if (s.body) await this.block(s.body, scope);
-        return;
+        return s.body ? this.block(s.body, scope) : undefined;
       case 'not':
         return this.not(s, scope);
       default:
@@ -248,7 +239,9 @@ export class Interpreter {
   private async act(s: A.Statement, ops: readonly Op[], scope: Scope): Promise<void> {
     this.begin(s);
     for (const op of ops) {
-      const result = await this.send(op);
+      // (a def body checked where it is defined changes nothing)
+      const result: unknown = this.prechecking ? undefined : await this.backend.apply(op);
+      if (!this.prechecking) this.opts.observer?.done?.(op);
       if (isJob(result)) scope.set('!', typeof result.pid === 'number' ? String(result.pid) : [result.pid]);
       switch (op.kind) {
         case 'ns-add':
