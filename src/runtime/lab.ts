@@ -106,12 +106,13 @@ export class Lab {
   /**
    * Runs statements (checked already) in the lab. A script's whole text (`script`) lets the
    * backend prepare for its size; later statements (the REPL's) run one entry at a time.
-   * `lowered`: what the check of the statements lowered, for a lab that is new (LoweredOps).
+   * `lowered`: what the check of the statements lowered (LoweredOps), taken when the lab has no
+   * namespaces yet, as the check started with none.
    */
   async run(statements: readonly Statement[], opts: { readonly script?: boolean; readonly lowered?: LoweredOps } = {}): Promise<Outcome> {
     if (opts.script) this.backend.prepare?.({ namespaces: namespacesIn(statements) });
     try {
-      return await this.interp.run(statements, undefined, opts.lowered);
+      return await this.interp.run(statements, undefined, this.interp.lab.size === 0 ? opts.lowered : undefined);
     } finally {
       if (opts.script) this.backend.prepare?.({ namespaces: 0 });
       // every program started has its pid recorded by now (or has ended)
