@@ -7,6 +7,7 @@ import { checkNsName, isProblem } from './syntax/values.js';
 import { labNameOfFile } from './core/lab.js';
 import { missingPrivileges } from './privileges.js';
 import { insideRootless, rerunRootless, runRootless } from './rootless.js';
+import type { LoweredOps } from './runtime/lowered.js';
 // The lab commands, the REPL and the tutorial are imported where they are used, each a chunk of
 // its own in dist/: `nsh check` never loads the Linux backend, node:repl or child_process.
 import type { Statement } from './syntax/ast.js';
@@ -90,11 +91,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const o = opts;
 
   /** The program when it has no problem at all; otherwise every problem is reported. */
-  const loadChecked = async (file = o.file, text?: string): Promise<Program | undefined> => {
+  /** `lowered`: keeps what the check lowered, for the run (runtime/lowered.ts). */
+  const loadChecked = async (file = o.file, text?: string, lowered?: LoweredOps): Promise<Program | undefined> => {
     // the parser (and chevrotain) load only for a command that reads a script: not for down or ls
     const { checkLoaded, loadInline, loadScript } = await import('./pipeline.js');
     const l = o.inline !== undefined ? loadInline('-e', o.inline) : file === '-' ? loadInline('<stdin>', await readAll(io)) : loadScript(file!, text);
-    const problems = await checkLoaded(l, { env: io.env });
+    const problems = await checkLoaded(l, { env: io.env, ...(lowered ? { lowered } : {}) });
     if (problems.length > 0) {
       report(problems);
       return undefined;
@@ -169,7 +171,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     case 'run': {
       // a script that makes many namespaces gets its worker started now, one across machines its logins
       const text = opts.file !== undefined && opts.file !== '-' && opts.inline === undefined && !opts.interactive ? await startAhead(opts.file) : undefined;
-      const program = await loadChecked(opts.file, text);
+      // (from the pipeline's chunk, which the check loads anyway: not a file more for every start)
+      const lowered = new (await import('./pipeline.js')).LoweredOps();
+      const program = await loadChecked(opts.file, text, lowered);
       if (!program) return 2;
       const across = declaresMachines(program.statements);
       if (across && opts.interactive) {
@@ -191,7 +195,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return runMachines(program, lab, { ...opts, named: opts.name !== undefined, version }, io, report);
       }
       const { runLab } = await import('./lab-commands.js');
-      return runLab(program, lab, { ...opts, named: opts.name !== undefined }, io, report);
+      return runLab(program, lab, { ...opts, named: opts.name !== undefined, lowered }, io, report);
     }
     case 'down':
     case 'ls': {

@@ -11,6 +11,7 @@ import { colorOn, line, type Io } from './core/io.js';
 import { insideRootless } from './rootless.js';
 import { listLabs, readObjects, labFile, JOURNAL_DIR } from './runtime/journal.js';
 import { Lab, LabIsUp, objectCount } from './runtime/lab.js';
+import type { LoweredOps } from './runtime/lowered.js';
 import type { Program } from './syntax/ast.js';
 import type { Diagnostic } from './syntax/diagnostics.js';
 import { Interrupts } from './runtime/interrupts.js';
@@ -44,6 +45,8 @@ export interface RunOptions {
   readonly replace?: boolean;
   /** The lab was named on the command line (--name): a run adds to it when it is up. */
   readonly named?: boolean;
+  /** What the check of the script lowered (runtime/lowered.ts). */
+  readonly lowered?: LoweredOps;
 }
 
 /**
@@ -71,7 +74,7 @@ export async function runLab(
       complain(labIsUpSentence(name));
       return 1;
     }
-    const outcome = await lab.run(program.statements, { script: true });
+    const outcome = await lab.run(program.statements, { script: true, ...(opts.lowered ? { lowered: opts.lowered } : {}) });
     const failed = !outcome.ok || signals.interrupted;
     let teardown: TeardownReport | undefined;
     if (opts.rm) teardown = await lab.teardown('all');

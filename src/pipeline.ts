@@ -7,6 +7,8 @@ import type { Program } from './syntax/ast.js';
 import { error, sortDiagnostics, type Diagnostic } from './syntax/diagnostics.js';
 import { loadFile, loadText, type FileReader } from './syntax/load.js';
 
+export { LoweredOps } from './runtime/lowered.js';
+
 export const fileReader: FileReader = {
   read(file) {
     try {

@@ -13,6 +13,7 @@ import { OpError, type OpKind, type OpOf, type ResultOf } from '../backend/backe
 import type { CollectingJob, NcReport, PingReport, ProgramResult, ShowNamespace } from '../core/results.js';
 import type { CheckOptions } from '../runtime/check.js';
 import { Scope } from '../runtime/environment.js';
+import { LoweredOps } from '../runtime/lowered.js';
 import { freeLabName, listLabs } from '../runtime/journal.js';
 import { Lab as Core, LabIsUp, teardownSentences, type Outcome } from '../runtime/lab.js';
 import { sortDiagnostics, type Diagnostic } from '../syntax/diagnostics.js';
@@ -297,7 +298,9 @@ async function buildChecked(opts: LabOptions, strings: TemplateStringsArray, val
   const loaded = load(c);
   const scope = new Scope();
   for (const b of c.bindings) scope.bind(b.name, b.value);
-  const problems = await diagnose(loaded, c, { env: process.env, scope });
+  // (the run, in a new lab, takes the operations the check lowered for the script's straight-line start)
+  const lowered = new LoweredOps();
+  const problems = await diagnose(loaded, c, { env: process.env, scope, lowered });
   if (problems.length > 0) throw checkError(problems);
   privileged(site);
   const labName_ = name ?? freeLabName('lab');
@@ -315,7 +318,7 @@ async function buildChecked(opts: LabOptions, strings: TemplateStringsArray, val
   for (const b of c.bindings) core.scope.bind(b.name, b.value);
   let outcome: Outcome;
   try {
-    outcome = await core.run(loaded.program.statements, { script: true });
+    outcome = await core.run(loaded.program.statements, { script: true, lowered });
   } catch (e) {
     await rollBack(core, Boolean(opts.keepOnError));
     throw e;

@@ -8,6 +8,7 @@ import type { Statement } from '../syntax/ast.js';
 import { sortDiagnostics, type Diagnostic } from '../syntax/diagnostics.js';
 import type { Scope } from './environment.js';
 import { Interpreter, type RunObserver } from './interpreter.js';
+import type { LoweredOps } from './lowered.js';
 
 export interface CheckOptions {
   readonly env: Env;
@@ -21,6 +22,8 @@ export interface CheckOptions {
   readonly labLinks?: (ns: string) => string[];
   /** Told of each statement and operation of the run (the language server). */
   readonly observer?: RunObserver;
+  /** Keeps what the dry run lowered, for a run of the same statements in a new lab (runtime/lowered.ts). */
+  readonly lowered?: LoweredOps;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function dryRun(statements: readonly Statement[], opts: CheckOption
 async function follow(statements: readonly Statement[], opts: CheckOptions): Promise<{ diagnostics: Diagnostic[]; picture: () => Promise<LabSnapshot> }> {
   const backend = new DryRunBackend(opts.lab);
   const interp = new Interpreter({ backend, mode: 'check', env: opts.env, ...(opts.lab ? { lab: opts.lab } : {}), ...lab(opts, backend.model) });
-  await interp.run(statements, opts.scope);
+  await interp.run(statements, opts.scope, opts.lowered);
   return { diagnostics: sortDiagnostics(interp.diagnostics), picture: () => backend.snapshot([...interp.lab]) };
 }
 

@@ -13,12 +13,13 @@ import { show } from '../syntax/values.js';
 import { OpError, type Backend, type Op, type OpKind, type OpOf, type ResultOf } from '../backend/backend.js';
 import type { Text } from '../core/text.js';
 import { isJob } from '../backend/ops.js';
-import { lower, type LowerContext } from './lower/lower.js';
+import { lower, type LowerContext, type Lowered } from './lower/lower.js';
 import { Scope, UNKNOWN } from './environment.js';
 import { DiagnosticError } from './errors.js';
 import { UnknownValue } from './expand.js';
 import { fail, Roles } from './roles.js';
 import { DryRunLoops, loopSize } from './dry-run-limit.js';
+import type { LoweredOps } from './lowered.js';
 import { nearest } from '../core/nearest.js';
 
 /** A statement that ran and failed (a kernel error, a program's non-zero exit …); `!` turns it around. */
@@ -86,8 +87,15 @@ export class Interpreter {
     this.roles = new Roles(opts.env ?? process.env, this.lab);
   }
 
-  /** Runs statements; stops at the first error in run mode. */
-  async run(statements: readonly A.Statement[], scope: Scope = this.global): Promise<Outcome> {
+  /** What a check lowered, kept for a run (check mode: kept; run mode: taken). */
+  private lowered: LoweredOps | undefined;
+
+  /**
+   * Runs statements; stops at the first error in run mode. `lowered`: a check of these statements
+   * keeps what it lowered there, and the run of them that follows, in a new lab, takes it.
+   */
+  async run(statements: readonly A.Statement[], scope: Scope = this.global, lowered?: LoweredOps): Promise<Outcome> {
+    this.lowered = lowered;
     try {
       await this.block(statements, scope);
       await this.flush(statements);
@@ -97,6 +105,8 @@ export class Interpreter {
       if (e instanceof StatementFailed) return { ok: false, diagnostic: e.diagnostic, failed: true, interrupted: e.reason === 'interrupted' };
       if (e instanceof DiagnosticError) return { ok: false, diagnostic: e.diagnostic, failed: false };
       throw e;
+    } finally {
+      this.lowered = undefined;
     }
   }
 
@@ -112,7 +122,8 @@ export class Interpreter {
   }
 
   private async block(statements: readonly A.Statement[], scope: Scope): Promise<void> {
-    for (const s of statements) await this.statement(s, scope);
+    // (indexed: a for…of allocates at each step in code V8 has not optimised, as a lab's is at first)
+    for (let i = 0; i < statements.length; i++) await this.statement(statements[i]!, scope);
   }
 
   /** When the event loop was last given a turn (see statement()). */
@@ -131,6 +142,8 @@ export class Interpreter {
     try {
       await this.dispatch(s, scope);
     } catch (e) {
+      // (a statement that failed its check: nothing after it is kept for a run)
+      this.lowered?.close();
       if (e instanceof UnknownValue) return;
       if (this.opts.mode === 'check' && this.negated === 0 && e instanceof OpError) {
         // the dry run knows the statement will fail: a problem of the script, like any other
@@ -162,18 +175,12 @@ export class Interpreter {
     });
   }
 
-  /** Hands an operation to the backend; a def body checked where it is defined changes nothing. */
-  private async send<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
-    if (this.prechecking) return undefined as ResultOf<K>;
-    const result = await this.backend.apply(op);
-    this.opts.observer?.done?.(op);
-    return result;
-  }
-
   // ---- statements -------------------------------------------------------------------------------
 
-  private async dispatch(s: A.Statement, scope: Scope): Promise<void> {
+  /** (not async itself: each statement and operation of a large lab passes here, mostly in code not yet optimised) */
+  private dispatch(s: A.Statement, scope: Scope): Promise<void> | undefined {
     const r = this.roles;
+    if (this.lowered?.keeping && this.opts.mode === 'check' && !isLowered(s)) this.lowered.close();
     switch (s.kind) {
       case 'for':
         return this.forStmt(s, scope);
@@ -185,8 +192,7 @@ export class Interpreter {
           if (params.indexOf(v) !== i) fail(`parameter ${show(v)} is named twice`, s.params[i]!.span);
         });
         scope.define(s, name);
-        if (this.opts.mode === 'check') await this.precheck(s, params, scope);
-        return;
+        return this.opts.mode === 'check' ? this.precheck(s, params, scope) : undefined;
       }
       case 'call':
         return this.call(s, scope);
@@ -198,12 +204,28 @@ export class Interpreter {
         return;
       }
       case 'include':
-        if (s.body) await this.block(s.body, scope);
-        return;
+        return s.body ? this.block(s.body, scope) : undefined;
       case 'not':
         return this.not(s, scope);
       default:
-        return this.act(s, lower(s, this.lowering(scope)), scope);
+        return this.act(s, this.lower(s, scope), scope);
+    }
+  }
+
+  /** A statement's operations: lowered, or taken from the check that lowered them (LoweredOps). */
+  private lower(s: Lowered, scope: Scope): readonly Op[] {
+    const kept = this.lowered;
+    if (kept === undefined) return lower(s, this.lowering(scope));
+    if (this.opts.mode === 'run') return kept.get(s) ?? lower(s, this.lowering(scope));
+    if (!kept.keeping) return lower(s, this.lowering(scope));
+    const varying = this.roles.varying;
+    try {
+      const ops = lower(s, this.lowering(scope));
+      kept.keep(s, ops, this.roles.varying === varying && !this.prechecking && this.negated === 0 && this.depth === 0);
+      return ops;
+    } catch (e) {
+      kept.close();
+      throw e;
     }
   }
 
@@ -217,8 +239,11 @@ export class Interpreter {
    */
   private async act(s: A.Statement, ops: readonly Op[], scope: Scope): Promise<void> {
     this.begin(s);
-    for (const op of ops) {
-      const result = await this.send(op);
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      // (a def body checked where it is defined changes nothing)
+      const result: unknown = this.prechecking ? undefined : await this.backend.apply(op);
+      if (!this.prechecking) this.opts.observer?.done?.(op);
       if (isJob(result)) scope.set('!', typeof result.pid === 'number' ? String(result.pid) : [result.pid]);
       switch (op.kind) {
         case 'ns-add':
@@ -362,6 +387,16 @@ export class Interpreter {
       this.negated--;
     }
     if (!failed) throw new OpError('the statement succeeded, but "!" expects it to fail');
+  }
+}
+
+/** A statement that is lowered into operations, not one of the interpreter's own (loops, defs, `!` …). */
+function isLowered(s: A.Statement): s is Lowered {
+  switch (s.kind) {
+    case 'for': case 'def': case 'call': case 'let': case 'include': case 'not':
+      return false;
+    default:
+      return true;
   }
 }
 

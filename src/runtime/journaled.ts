@@ -170,7 +170,8 @@ export class JournaledBackend implements Backend {
   async apply<K extends OpKind>(op: OpOf<K>): Promise<ResultOf<K>> {
     const m = this.made(op);
     if (m.programs) this.markPrograms();
-    for (const o of m.objects) this.journal.record(o);
+    // (indexed loops: see Interpreter.block)
+    for (let i = 0; i < m.objects.length; i++) this.journal.record(m.objects[i]!);
     let r: ResultOf<K>;
     try {
       r = await this.inner.apply(op);
@@ -179,9 +180,9 @@ export class JournaledBackend implements Backend {
       throw e;
     }
     const confirmed = m.confirmed?.(r) ?? m.objects;
-    for (const o of confirmed) {
-      if (m.confirmed) this.journal.confirm(o);
-      else this.journal.confirmLater(o);
+    for (let i = 0; i < confirmed.length; i++) {
+      if (m.confirmed) this.journal.confirm(confirmed[i]!);
+      else this.journal.confirmLater(confirmed[i]!);
     }
     if (m.confirmed) {
       const keys = new Set(confirmed.map(objectKey));

@@ -13,6 +13,7 @@ import { Interpreter, type Outcome } from './interpreter.js';
 import { Journal, JOURNAL_DIR, readObjects, removeJournal, labFile } from './journal.js';
 import { downLab, isHere, tearDown, teardownSentences } from './down.js';
 import { JournaledBackend } from './journaled.js';
+import type { LoweredOps } from './lowered.js';
 import { Scope } from './environment.js';
 import { checkStatements, explainStatements, type CheckOptions } from './check.js';
 
@@ -105,11 +106,13 @@ export class Lab {
   /**
    * Runs statements (checked already) in the lab. A script's whole text (`script`) lets the
    * backend prepare for its size; later statements (the REPL's) run one entry at a time.
+   * `lowered`: what the check of the statements lowered (LoweredOps), taken when the lab has no
+   * namespaces yet, as the check started with none.
    */
-  async run(statements: readonly Statement[], opts: { readonly script?: boolean } = {}): Promise<Outcome> {
+  async run(statements: readonly Statement[], opts: { readonly script?: boolean; readonly lowered?: LoweredOps } = {}): Promise<Outcome> {
     if (opts.script) this.backend.prepare?.({ namespaces: namespacesIn(statements) });
     try {
-      return await this.interp.run(statements);
+      return await this.interp.run(statements, undefined, this.interp.lab.size === 0 ? opts.lowered : undefined);
     } finally {
       if (opts.script) this.backend.prepare?.({ namespaces: 0 });
       // every program started has its pid recorded by now (or has ended)

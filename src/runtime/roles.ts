@@ -25,13 +25,18 @@ export class Roles {
     private readonly lab: ReadonlySet<string>,
   ) {}
 
+  /** How many words read so far were not literal (they hold a variable or arithmetic). */
+  varying = 0;
+
   /** The characters of `w`, where nsh reads them. */
   expand(w: A.Word, scope: Scope): string {
+    if (w.literal === undefined) this.varying++;
     return expandWord(w, { scope, env: this.env });
   }
 
   /** The text of `w` as a program or a variable gets it: it may hold a pid known only when the commands run. */
   text(w: A.Word, scope: Scope): Text {
+    if (w.literal === undefined) this.varying++;
     return expandText(w, { scope, env: this.env });
   }
 
