@@ -30,9 +30,9 @@ export interface BrokenPart {
 export type WordPart = TextPart | VarPart | ExprPart | BrokenPart;
 
 /**
- * A word. The parser's words are WordNode objects (word-node.ts), whose `parts` and `span` are
- * getters: read the fields by name (or take the word's toJSON); a walk over its own keys
- * (Object.keys, for…in) does not meet them.
+ * A word. The parser's words are WordNode objects (word-node.ts), whose `parts`, `literal`,
+ * `quoted` and `span` are getters and whose `kind` is their class's: read the fields by name (or
+ * take the word's toJSON); a walk over its own keys (Object.keys) or a spread does not meet them.
  */
 export interface Word {
   readonly kind: 'word';

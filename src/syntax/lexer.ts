@@ -56,6 +56,7 @@ for (const c of whiteSpaceCodes) space[c] = 1;
 
 /** Where a run of characters with no white space is longer than any word may be, if one is. */
 function overlong(text: string): { start: number; end: number } | undefined {
+  if (text.length <= MAX_WORD) return undefined;
   let start = 0;
   for (let i = 0; i <= text.length; i++) {
     if (i < text.length && !space[text.charCodeAt(i)]) continue;
@@ -75,7 +76,8 @@ export function tokenize(at: Origin, text: string): LexResult {
   const long = overlong(text);
   if (long) return { tokens: [], diagnostics: [tooLong(at, long.start, long.end)] };
   const result = theLexer().tokenize(text);
-  const diagnostics = result.tokens.filter(t => t.image.length > MAX_WORD).map(t => tooLong(at, t.startOffset, t.startOffset + t.image.length));
+  // (no token is longer than its text: the common case needs no look at each token)
+  const diagnostics = text.length <= MAX_WORD ? [] : result.tokens.filter(t => t.image.length > MAX_WORD).map(t => tooLong(at, t.startOffset, t.startOffset + t.image.length));
   for (const e of result.errors) {
     let shown = charAt(text, e.offset);
     if (shown === '|' && text[e.offset + 1] === '|') shown = '||';

@@ -72,7 +72,7 @@ function moved(v: unknown, offset: number, lines: number, to: Origin): unknown {
   if (o instanceof WordNode) {
     const parts = WordNode.partsHeld(o);
     const span = moved(o.span, offset, lines, to) as Span;
-    return wordAt(parts && (moved(parts, offset, lines, to) as WordNode['parts']), o.raw, o.literal, o.quoted, span);
+    return wordAt(parts && (moved(parts, offset, lines, to) as WordNode['parts']), o.raw, span);
   }
   if (o instanceof TextPartNode || o instanceof VarPartNode) {
     const { source, start, end, line, col } = moved(o.span, offset, lines, to) as Span;

@@ -5,8 +5,10 @@
  * and variable parts of the other words, keeps the place of its span as numbers, making the span
  * object when it is read. So a long script's tree holds one object per plain word instead of four
  * (the word, its parts array, its part, their span), and one per part of the other words instead
- * of two, which the garbage collector would copy while the script is parsed. Seen through the
- * `Word` and `WordPart` interfaces (and in JSON), such a node is the same as a plain object.
+ * of two, which the garbage collector would copy while the script is parsed. A word holds only
+ * its raw text, its parts and its place: its literal and whether it is quoted are read from its
+ * parts, and its kind is its class's. Seen through the `Word` and `WordPart` interfaces (and in
+ * JSON), such a node is the same as a plain object.
  */
 import type { TextPart, VarPart, Word, WordPart } from './ast.js';
 import type { Source, Span } from './source.js';
@@ -79,7 +81,7 @@ export class VarPartNode extends Placed implements VarPart {
 }
 
 export class WordNode extends Placed implements Word {
-  readonly kind = 'word' as const;
+  declare readonly kind: 'word';
   /** Undefined for a plain word until `parts` is read. */
   #parts: readonly WordPart[] | undefined;
 
@@ -87,8 +89,6 @@ export class WordNode extends Placed implements Word {
   constructor(
     parts: readonly WordPart[] | undefined,
     readonly raw: string,
-    readonly literal: string | undefined,
-    readonly quoted: boolean,
     source: Source,
     start: number,
     end: number,
@@ -107,6 +107,27 @@ export class WordNode extends Placed implements Word {
     return this.#parts;
   }
 
+  /** The text of the parts when all are text (a plain word's is `raw`), read from the parts at each read. */
+  get literal(): string | undefined {
+    const parts = this.#parts;
+    if (parts === undefined) return this.raw;
+    if (parts.length === 1) return parts[0]!.kind === 'text' ? parts[0]!.value : undefined;
+    let literal = '';
+    for (const p of parts) {
+      if (p.kind !== 'text') return undefined;
+      literal += p.value;
+    }
+    return literal;
+  }
+
+  /** Whether a part is quoted (a plain word's is not), read from the parts at each read. */
+  get quoted(): boolean {
+    const parts = this.#parts;
+    if (parts === undefined) return false;
+    for (const p of parts) if (p.kind === 'text' && p.quoted !== 'none') return true;
+    return false;
+  }
+
   /** The word as the plain data the `Word` interface describes, its fields in that order. */
   toJSON(): Word {
     return { kind: this.kind, parts: this.parts, raw: this.raw, literal: this.literal, quoted: this.quoted, span: this.span };
@@ -118,7 +139,11 @@ export class WordNode extends Placed implements Word {
   }
 }
 
+// A word's kind is its class's: on the prototype, not a field of every word the tree keeps. (A
+// part's stays its own: a part may be spread, `{ ...part, value }`, and a word may not.)
+Object.defineProperty(WordNode.prototype, 'kind', { value: 'word', enumerable: true });
+
 /** A word at `span`. */
-export function wordAt(parts: readonly WordPart[] | undefined, raw: string, literal: string | undefined, quoted: boolean, span: Span): WordNode {
-  return new WordNode(parts, raw, literal, quoted, span.source, span.start, span.end, span.line, span.col);
+export function wordAt(parts: readonly WordPart[] | undefined, raw: string, span: Span): WordNode {
+  return new WordNode(parts, raw, span.source, span.start, span.end, span.line, span.col);
 }

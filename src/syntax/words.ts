@@ -348,7 +348,7 @@ export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: D
   if (PLAIN.test(tok.image)) {
     // the common case: no quotes, escapes or variables
     const start = tokenStart(at, tok);
-    const word = new WordNode(undefined, tok.image, tok.image, false, at.source, start, start + tok.image.length, tokenLine(at, tok), tok.startColumn ?? 1);
+    const word = new WordNode(undefined, tok.image, at.source, start, start + tok.image.length, tokenLine(at, tok), tok.startColumn ?? 1);
     return { word, diagnostics: NO_DIAGNOSTICS };
   }
   const r = new WordReader(at, tok);
@@ -360,14 +360,6 @@ export function parseWord(at: Origin, tok: IToken): { word: Word; diagnostics: D
 }
 
 export function makeWord(parts: readonly WordPart[], raw: string, span: Span): Word {
-  let literal: string | undefined = '';
-  let quoted = false;
-  for (const p of parts) {
-    if (p.kind !== 'text') literal = undefined;
-    else {
-      if (literal !== undefined) literal += p.value;
-      if (p.quoted !== 'none') quoted = true;
-    }
-  }
-  return wordAt(parts, raw, literal, quoted, span);
+  // (its literal and whether it is quoted are read from its parts)
+  return wordAt(parts, raw, span);
 }
