@@ -37,6 +37,7 @@ describeKernel('start-up: modules loaded only when used', () => {
     const r = loadedBy(['--rm', '-e', 'ns a']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([...heavy, 'net', 'tty'].filter(m => r.modules.has(m)), []);
+    assert.ok(!r.modules.has('internal/util/parse_args/parse_args'), 'options given as whole words are read without node\'s parseArgs');
     assertClean();
   });
 
