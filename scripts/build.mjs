@@ -8,7 +8,7 @@
 // esbuild splits ESM only, so the split output is then turned into CommonJS, file by file: V8 can
 // cache the compiled code of a script, not of an ES module, and dist/load.cjs (src/code-cache.ts)
 // loads the bundle's files with the caches that scripts/code-cache.mjs writes at the end of the
-// build, after running a few commands. bin/nsh goes through it; so does dist/api.js, the library's
+// build, after checking an example. bin/nsh goes through it; so does dist/api.js, the library's
 // ES module entry, whose types are the declarations tsc wrote for src/api.ts and the files they
 // import (tsconfig.json has `declaration`), copied to dist/ beside it. The parser's lookahead
 // paths and its recorded grammar are computed here and baked in (src/syntax/lookahead.ts,
@@ -46,6 +46,11 @@ const { bakedGrammar, lookaheadTable } = await import(new URL('build/src/syntax/
  *   is what has does for a plain key. Likewise the lexer finds each keyword's longer_alt
  *   (PlainWord) among the ~85 token types with the array's own indexOf, not lodash's, whose
  *   strictIndexOf V8 optimised at every start (the same strict equality).
+ * - Chevrotain's Parser gets the methods of its ten traits one by one (applyMixins), ~200
+ *   properties added to a prototype in V8's fast mode, each of which copied the prototype's
+ *   descriptors so far: ~690 KB of garbage at every start, a young-generation collection's worth.
+ *   The prototype is turned into a dictionary first (a property added and another deleted), where
+ *   an addition copies nothing; V8 makes it fast again, in one copy, when the parser first uses it.
  */
 // lodash's has(object, key) for a key that is a plain property name, as each of the lexer's and
 // the tokens' calls gives: an own property of an object that is not null
@@ -71,6 +76,15 @@ const packageEdits = [
       ['import { PRINT_ERROR } from "@chevrotain/utils";', `import { PRINT_ERROR } from "@chevrotain/utils";\n${ownHas}`],
       ['(type) => indexOf(onlyRelevantTypes, type))', '(type) => onlyRelevantTypes.indexOf(type))'],
       ['[indexOf(onlyRelevantTypes, longerAltType)]', '[onlyRelevantTypes.indexOf(longerAltType)]'],
+    ],
+  },
+  {
+    file: /[\\/]node_modules[\\/]chevrotain[\\/]lib[\\/]src[\\/]parse[\\/]parser[\\/]utils[\\/]apply_mixins\.js$/,
+    edits: [
+      [
+        'export function applyMixins(derivedCtor, baseCtors) {\n',
+        'export function applyMixins(derivedCtor, baseCtors) {\n    const proto = derivedCtor.prototype;\n    proto.nshA = 0;\n    proto.nshB = 0;\n    delete proto.nshA;\n    delete proto.nshB;\n',
+      ],
     ],
   },
   {

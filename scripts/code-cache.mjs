@@ -1,10 +1,14 @@
 // Writes the V8 code caches of the bundle in dist/ (run by scripts/build.mjs, so by `npm install`;
 // again by hand after changing node: `node scripts/code-cache.mjs`). It loads the bundle through
-// dist/load.cjs, runs commands that touch nothing outside a temporary directory — check and
-// explain of the examples, a script with syntax errors, help, ls — loads the other chunks, and
-// saves what V8 compiled meanwhile. Caches are per build and per V8 version (dist/code-cache/).
+// dist/load.cjs, checks examples/hello.ns, loads the other chunks, and saves what V8 compiled
+// meanwhile. Caches are per build and per V8 version (dist/code-cache/).
+// A cache holds what a start of nsh runs, no more: V8 reads a whole cache at every start, and a
+// function in it costs about what compiling it would, so code that only some runs need (the
+// checker's rules for other statements, --explain, help) compiles when they need it. Trained on
+// check and --explain of every example, help and ls, the caches made nsh check of a one-line
+// file 6 % and nsh --rm -e 'ns a' 4 % dearer (instructions), and no example's check cheaper.
 // --if-missing: nothing is done when this node's caches of this build exist.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,12 +25,7 @@ try {
   const sink = { write: () => true, isTTY: false };
   const io = { stdout: sink, stderr: sink, stdinIsTTY: false, env: { NO_COLOR: '1', HOME: dir } };
   const { main } = load(join(dist, 'cli.cjs'));
-  const examples = [join(root, 'examples/hello.ns'), ...readdirSync(join(root, 'examples/labs')).map(f => join(root, 'examples/labs', f))];
-  const broken = join(dir, 'broken.ns');
-  writeFileSync(broken, 'ns a b\nveth a.v0 <-> b.v0 10.0.0.300/24\nfor i in 1..3 {\n  ns c$i\n');
-  for (const args of [['help'], ['--version'], ['check', ...examples], ['check', broken], ...examples.map(f => ['--explain', f]), ['ls']]) {
-    await main(args, io);
-  }
+  await main(['check', join(root, 'examples/hello.ns')], io);
   load(join(dist, 'api.cjs'));
   // the other chunks, for their top-level code at least (not Graphviz's: only `graph -o X.svg` needs it)
   for (const f of readdirSync(join(dist, 'chunks'))) {

@@ -126,16 +126,52 @@ function nodeParse(argv: string[]) {
   return parseArgs({ args: argv, allowPositionals: true, strict: true, tokens: true, options: argOptions });
 }
 
+/** Each option's words (`--rm`, `-e`) and the option they name. */
+const optionWords = new Map<string, keyof typeof argOptions>();
+for (const [name, o] of Object.entries(argOptions) as [keyof typeof argOptions, { short?: string }][]) {
+  optionWords.set(`--${name}`, name);
+  if (o.short !== undefined) optionWords.set(`-${o.short}`, name);
+}
+
 /**
- * argv parsed. With no word that starts with "-" (`nsh check lab.ns`, `nsh FILE`), every word is a
- * positional and there is no option, as node's parseArgs would find, without loading its module
- * (node loads it when first asked for: a few milliseconds of every start).
+ * argv parsed as node's parseArgs would, where every word is a positional, an option's whole word
+ * (`--rm`, `-i`) or a string option's word followed by its value (`--name LAB`, `-e TEXT`, a value
+ * not starting with "-"), as in `nsh check lab.ns` or `nsh --rm -e 'ns a'`; undefined for anything
+ * else (`--`, `--name=LAB`, `-ie`, an unknown option, a value that looks like an option), which
+ * node's parser reads and words the errors of. Node loads parseArgs' module when first asked for
+ * it: a few milliseconds of every start.
  */
-function parseArgv(argv: string[]): ReturnType<typeof nodeParse> {
-  if (argv.every(a => !a.startsWith('-'))) {
-    const tokens = argv.map((value, index) => ({ kind: 'positional' as const, index, value }));
-    return { values: {}, positionals: [...argv], tokens } as unknown as ReturnType<typeof nodeParse>;
+function plainParse(argv: string[]): ReturnType<typeof nodeParse> | undefined {
+  const values: Record<string, string | boolean> = Object.create(null);
+  const positionals: string[] = [];
+  const tokens: unknown[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index]!;
+    if (!word.startsWith('-')) {
+      positionals.push(word);
+      tokens.push({ kind: 'positional', index, value: word });
+      continue;
+    }
+    const name = optionWords.get(word);
+    if (name === undefined) return undefined;
+    if (argOptions[name].type === 'boolean') {
+      values[name] = true;
+      tokens.push({ kind: 'option', name, rawName: word, index, value: undefined, inlineValue: undefined });
+      continue;
+    }
+    const value = argv[index + 1];
+    if (value === undefined || value.startsWith('-')) return undefined;
+    values[name] = value;
+    tokens.push({ kind: 'option', name, rawName: word, index, value, inlineValue: false });
+    index++;
   }
+  return { values, positionals, tokens } as unknown as ReturnType<typeof nodeParse>;
+}
+
+/** argv parsed: by plainParse where it can, else by node's parseArgs. */
+function parseArgv(argv: string[]): ReturnType<typeof nodeParse> {
+  const plain = plainParse(argv);
+  if (plain !== undefined) return plain;
   try {
     return nodeParse(argv);
   } catch (e) {

@@ -1,7 +1,7 @@
 /**
  * The loader of the bundle in dist/ (bundled on its own as dist/load.cjs): each of the bundle's
- * CommonJS files is compiled with V8's code cache for it, which the build wrote after running a
- * few commands (scripts/code-cache.mjs), so a start compiles almost nothing. The bundle's files
+ * CommonJS files is compiled with V8's code cache for it, which the build wrote after checking
+ * an example (scripts/code-cache.mjs), so a start compiles little. The bundle's files
  * require each other through it, and node's modules through the loader's own require (koffi, the
  * one package not bundled, is found by a require of its own: src/backend/linux/libc.ts).
  *

@@ -22,12 +22,26 @@ export { reportLeftovers };
 export { routeSource } from './backend/linux/vxlan.js';
 export { startTime } from './backend/linux/processes.js';
 
+/**
+ * The backend on the kernel, talking through `io`. Its streams, whether it colours and whether
+ * programs inherit standard input are read when first needed: asking at once would make node's
+ * standard streams (process.stdout, and node:tty for isatty) in every run, which loads node's
+ * stream, net and tty code, though a lab that starts no program and prints nothing never needs them.
+ */
 export function linuxBackend(io: Io, opts: { inheritStdin?: boolean } = {}): LinuxBackend {
   return new LinuxBackend({
-    stdout: io.stdout,
-    stderr: io.stderr,
-    inheritStdin: opts.inheritStdin ?? io.stdinIsTTY ?? Boolean(io.stdin?.isTTY),
-    color: colorOn(io.stdout, io.env),
+    get stdout() {
+      return io.stdout;
+    },
+    get stderr() {
+      return io.stderr;
+    },
+    get inheritStdin() {
+      return opts.inheritStdin ?? io.stdinIsTTY ?? Boolean(io.stdin?.isTTY);
+    },
+    get color() {
+      return colorOn(io.stdout, io.env);
+    },
   });
 }
 

@@ -33,10 +33,11 @@ function loadedBy(args: string[]): { code: number | null; modules: Set<string>; 
 const heavy = ['child_process', 'worker_threads', 'crypto', 'https', 'zlib', 'dgram', 'repl', 'readline'];
 
 describeKernel('start-up: modules loaded only when used', () => {
-  it('a lab of one namespace loads none of child_process, worker_threads, crypto, https, zlib, dgram, repl, readline', () => {
+  it('a lab of one namespace loads none of child_process, worker_threads, crypto, https, zlib, dgram, repl, readline, nor net or tty (it prints nothing)', () => {
     const r = loadedBy(['--rm', '-e', 'ns a']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(heavy.filter(m => r.modules.has(m)), []);
+    assert.deepEqual([...heavy, 'net', 'tty'].filter(m => r.modules.has(m)), []);
+    assert.ok(!r.modules.has('internal/util/parse_args/parse_args'), 'options given as whole words are read without node\'s parseArgs');
     assertClean();
   });
 
