@@ -1,6 +1,8 @@
 // Helpers shared by the benchmark scripts (bench-lab, bench-startup, bench-parse, bench-lsp).
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
+import { join } from 'node:path';
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -83,13 +85,12 @@ export async function floorBundle(root, dir, name, contents, { baked = false } =
   const { build } = await import('esbuild');
   const define = {};
   if (baked) {
-    const { bakedGrammar, lookaheadTable } = await import(`${root}/build/src/syntax/parser.js`);
+    const { bakedGrammar, lookaheadTable } = await import(join(root, 'build/src/syntax/parser.js'));
     Object.assign(define, { NSH_BUNDLED: 'true', NSH_LOOKAHEAD: JSON.stringify(lookaheadTable()), NSH_GRAMMAR: JSON.stringify(bakedGrammar()) });
   }
-  const file = `${dir}/${name}.cjs`;
+  const file = join(dir, `${name}.cjs`);
   await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', treeShaking: false, define, logLevel: 'warning' });
-  const loader = `${dir}/load-${name}.cjs`;
-  const { writeFileSync } = await import('node:fs');
+  const loader = join(dir, `load-${name}.cjs`);
   writeFileSync(loader, `const fs = require('node:fs'), vm = require('node:vm'), path = require('node:path');
 const file = ${JSON.stringify(file)}, cache = file + '.' + process.versions.v8 + '.bin';
 let cachedData; try { cachedData = fs.readFileSync(cache); } catch {}
