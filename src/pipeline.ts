@@ -8,6 +8,7 @@ import { error, sortDiagnostics, type Diagnostic } from './syntax/diagnostics.js
 import { loadFile, loadText, type FileReader } from './syntax/load.js';
 
 export { LoweredOps } from './runtime/lowered.js';
+export { UNCLOSED } from './syntax/parse-messages.js';
 
 export const fileReader: FileReader = {
   read(file) {

@@ -7,7 +7,7 @@ import type { Env } from '../core/io.js';
 import { expandWord } from '../runtime/expand.js';
 import { DiagnosticError } from '../runtime/errors.js';
 import type { Scope } from '../runtime/environment.js';
-import { loadInline } from '../pipeline.js';
+import { loadInline } from './pipeline-load.js';
 import type { InStmt, Statement } from '../syntax/ast.js';
 import { error, type Diagnostic } from '../syntax/diagnostics.js';
 import { keywordNames, statementKeywordNames } from '../syntax/keywords.js';

@@ -4,7 +4,7 @@
  * joined into one line with `;` where a statement ends, when that line means the same.
  */
 import * as fs from 'node:fs';
-import { loadInline } from '../pipeline.js';
+import { loadInline } from './pipeline-load.js';
 
 export const HISTORY_KEEP = 1000;
 

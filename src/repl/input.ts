@@ -2,9 +2,8 @@
  * Input and continuation: the lines of one entry are gathered until they parse as complete (the
  * `...` prompt meanwhile). An entry is open while a `{` is unclosed or a line ends in `\`.
  */
-import { loadInline, type Loaded } from '../pipeline.js';
 import { sortDiagnostics, type Diagnostic } from '../syntax/diagnostics.js';
-import { UNCLOSED } from '../syntax/parse-messages.js';
+import { isUnclosed, loadInline, type Loaded } from './pipeline-load.js';
 
 /** A complete entry: what it loaded to, and its lines as they were typed. */
 export interface Complete {
@@ -31,7 +30,7 @@ export class EntryBuffer {
     const l = loadInline('repl', text);
     // an unclosed `{` awaits its `}`, and a line ending in a backslash goes on on the next one;
     // a statement that ends before its words (`forward` alone) is an error at once
-    if ((l.incomplete && l.diagnostics.some(d => d.message === UNCLOSED)) || /(^|[^\\])(\\\\)*\\\r?\n$/.test(text)) {
+    if ((l.incomplete && l.diagnostics.some(d => isUnclosed(d.message))) || /(^|[^\\])(\\\\)*\\\r?\n$/.test(text)) {
       this.text = text;
       return undefined;
     }

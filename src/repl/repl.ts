@@ -22,6 +22,7 @@ import { complete } from './complete.js';
 import { Context, withHint } from './context.js';
 import { REPL_COMMANDS } from './help.js';
 import { History, HISTORY_KEEP, type Recall } from './history.js';
+import { loadPipeline } from './pipeline-load.js';
 import { SessionWeb } from './lab-view.js';
 import { EntryBuffer, onCtrlD } from './input.js';
 import { closeSessionLab, openSessionLab, welcome } from './session-lab.js';
@@ -154,7 +155,7 @@ class Session implements Repl, CommandHost {
     if (this.opts.script) {
       this.busy = true;
       try {
-        await this.backendReady();
+        await this.ready();
         await this.runStatements(this.opts.script, { script: true });
       } finally {
         this.busy = false;
@@ -167,6 +168,9 @@ class Session implements Repl, CommandHost {
       terminal,
       useColors: false,
       preview: false,
+      // entries are nsh, never JavaScript: no context of its own to evaluate them in (node makes
+      // one through the inspector otherwise, a tenth of the time to the first prompt)
+      useGlobal: true,
       ignoreUndefined: true,
       historySize: HISTORY_KEEP,
       completer: (line: string) =>
@@ -187,7 +191,7 @@ class Session implements Repl, CommandHost {
         help: REPL_COMMANDS[cmd.name] ?? '',
         action: rest =>
           this.enqueue(async () => {
-            await this.backendReady();
+            await this.ready();
             await cmd.run(rest.trim(), this);
           }, () => this.showPrompt()),
       });
@@ -213,11 +217,11 @@ class Session implements Repl, CommandHost {
     });
     (server as unknown as { history: string[] }).history = this.history.load();
     server.on('exit', () => void this.finish());
-    // the backend's code loads once the prompt is out (an entry typed meanwhile waits for it)
-    setImmediate(() => void this.backendReady().catch(() => undefined));
+    // the parser's and the backend's code load once the prompt is out (an entry typed meanwhile waits for them)
+    setImmediate(() => void this.ready().catch(() => undefined));
   }
 
-  private backendLoad: Promise<unknown> | undefined;
+  private loads: Promise<unknown> | undefined;
 
   /** What `.KEYWORD` does when no command has that name: says so, with the nearest name. */
   private unknownCommand(keyword: string, names: readonly string[]): nodeRepl.REPLCommand {
@@ -232,12 +236,13 @@ class Session implements Repl, CommandHost {
   }
 
   /**
-   * The backend's code is loaded: a DeferredBackend's (the command line's) loads once the first
-   * prompt is out, and each entry waits for it; a failure to load fails the entry.
+   * The code an entry needs is loaded: the parser's (pipeline-load.ts) and a DeferredBackend's (the
+   * command line's), which load once the first prompt is out; each entry waits for them, and a
+   * failure to load fails the entry.
    */
-  private backendReady(): Promise<unknown> {
+  private ready(): Promise<unknown> {
     const b = this.opts.backend;
-    return (this.backendLoad ??= b instanceof DeferredBackend ? b.load() : Promise.resolve());
+    return (this.loads ??= loadPipeline().then(() => (b instanceof DeferredBackend ? b.load() : undefined)));
   }
 
   private async finish(): Promise<void> {
@@ -330,7 +335,7 @@ class Session implements Repl, CommandHost {
    * applies, and the entry goes to the history), rather than a dot-command.
    */
   private async line(cmd: string, typed = true): Promise<void> {
-    await this.backendReady();
+    await this.ready();
     if (!this.entry.open && !cmd.trim()) return;
     const complete = this.entry.add(this.entry.open || !typed ? cmd : this.context.apply(cmd), cmd);
     if (!complete) return;

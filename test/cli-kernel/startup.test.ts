@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadedFiles } from '../helpers/loaded-files.js';
 import { assertClean, describeKernel, nshBin, root } from './harness.js';
 
 /** The built-in modules bin/nsh loaded for `args`, and its exit status. */
@@ -54,6 +55,23 @@ describeKernel('start-up: modules loaded only when used', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(heavy.filter(m => r.modules.has(m)), []);
     assertClean();
+  });
+
+  it("the REPL's first prompt waits for neither the parser (Chevrotain) nor the Linux backend: they load once it is out", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nsh-startup-'));
+    try {
+      const r = loadedFiles([], 'ns a\n', { mark: 'nsh>', env: { HOME: home } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.marked !== undefined && r.marked > 0, r.files.join('\n'));
+      const chevrotain = (f: string) => fs.readFileSync(f, 'utf8').slice(0, 2000).includes('node_modules/chevrotain/');
+      const before = r.files.slice(0, r.marked);
+      assert.deepEqual(before.filter(chevrotain), [], 'Chevrotain is read before the prompt');
+      assert.deepEqual(before.filter(f => path.basename(f).startsWith('lab-commands-')), [], 'the Linux backend is read before the prompt');
+      assert.ok(r.files.slice(r.marked).some(chevrotain), 'Chevrotain is read after the prompt');
+      assertClean();
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('a program run with `in` loads child_process when it starts', () => {
