@@ -75,21 +75,36 @@ export function labScript(lines) {
 
 /**
  * A floor's program: `contents` (TypeScript importing from the checkout at `root`) bundled by
- * esbuild into DIR/NAME.cjs as bin/nsh's bundle is (CommonJS, nothing shaken off), and a loader,
- * DIR/load-NAME.cjs, that runs it through a V8 code cache of its own (written when the loader's
- * process ends, if it had none or V8 refused it) and exports what the bundle exports. `baked`:
- * the bundle's parser gets its lookahead and grammar computed at build time, as dist/ does.
- * Returns the loader's path.
+ * esbuild into DIR/NAME.cjs as bin/nsh's bundle is (CommonJS in ASCII, with the bundle's edits of
+ * Chevrotain and picocolors, scripts/bundle-plugins.mjs; what nothing uses shaken off unless
+ * `shake` is false), and a loader, DIR/load-NAME.cjs, that runs it through a V8 code cache of its
+ * own (written when the loader's process ends, if it had none or V8 refused it) and exports what
+ * the bundle exports. `baked`: the bundle's parser gets its lookahead and grammar computed at
+ * build time and written into its code, as dist/'s does. Returns the loader's path.
  */
-export async function floorBundle(root, dir, name, contents, { baked = false } = {}) {
+export async function floorBundle(root, dir, name, contents, { baked = false, shake = true } = {}) {
   const { build } = await import('esbuild');
-  const define = {};
+  const { asciiOnly, bakeParser, editPackages } = await import('./bundle-plugins.mjs');
+  const plugins = [editPackages];
   if (baked) {
     const { bakedGrammar, lookaheadTable } = await import(join(root, 'build/src/syntax/parser.js'));
-    Object.assign(define, { NSH_BUNDLED: 'true', NSH_LOOKAHEAD: JSON.stringify(lookaheadTable()), NSH_GRAMMAR: JSON.stringify(bakedGrammar()) });
+    plugins.push(bakeParser(lookaheadTable, bakedGrammar));
   }
   const file = join(dir, `${name}.cjs`);
-  await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', treeShaking: false, define, logLevel: 'warning' });
+  const out = await build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    treeShaking: shake,
+    plugins,
+    define: baked ? { NSH_BUNDLED: 'true' } : {},
+    write: false,
+    logLevel: 'warning',
+  });
+  writeFileSync(file, asciiOnly(out.outputFiles[0].text));
   const loader = join(dir, `load-${name}.cjs`);
   writeFileSync(loader, `const fs = require('node:fs'), vm = require('node:vm'), path = require('node:path');
 const file = ${JSON.stringify(file)}, cache = file + '.' + process.versions.v8 + '.bin';
@@ -99,4 +114,26 @@ if (cachedData === undefined || script.cachedDataRejected) process.on('exit', ()
 script.runInThisContext()(module.exports, require, module, file, path.dirname(file));
 `);
   return loader;
+}
+
+/**
+ * The parser's floor (floorBundle): a loader exporting parse(text), which turns the text into
+ * syntax trees with nsh's lexer and parser (Chevrotain with nsh's grammar, lookahead and grammar
+ * baked in), in pieces of 100 lines or more as nsh parses a script, and drops them (no AST, no
+ * check). Throws when the text does not parse.
+ */
+export function parseFloorBundle(root, dir) {
+  return floorBundle(root, dir, 'parse-floor', [
+    "import { theLexer } from './src/syntax/lexer.ts';",
+    "import { theParser } from './src/syntax/parser.ts';",
+    "import { splitTopLevel } from './src/syntax/pieces.ts';",
+    'export function parse(text: string): void {',
+    '  const parser = theParser(false);',
+    '  for (const p of splitTopLevel(text, 100)) {',
+    '    parser.input = theLexer().tokenize(text.slice(p.start, p.end)).tokens;',
+    '    parser.program();',
+    "    if (parser.errors.length > 0) throw new Error(`the parser floor failed to parse: ${parser.errors[0]!.message}`);",
+    '  }',
+    '}',
+  ].join('\n'), { baked: true });
 }
