@@ -28,7 +28,7 @@ export function namespaceHandlers(x: LinuxContext): Pick<Handlers, 'ns-add' | 'n
       let fd: number;
       try {
         if (made) {
-          opened.push(RtnlSocket.adopt(made.sockFd, made.portId));
+          opened.push(RtnlSocket.adopt(made.sockFd));
           attempt(how, () => nameNetns(name, made.nsFd));
           fd = made.nsFd;
         } else {

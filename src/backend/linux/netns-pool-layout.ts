@@ -7,7 +7,7 @@ export const TAKEN = 3; // namespaces the main thread took
 export const STOP = 4; // 1: the main thread wants no more
 export const STANDBY = 5; // 1: started before the count is known; the worker waits until it is 0 (or STOP)
 export const SLOTS_AT = 6;
-export const SLOT = 3; // namespace fd, socket fd, socket port id
+export const SLOT = 2; // namespace fd, socket fd
 export const FINISHED = 1;
 export const FAILED = 2;
 /** The worker keeps at most this many made and not yet taken (each holds two fds). */

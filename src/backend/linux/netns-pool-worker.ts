@@ -52,7 +52,6 @@ function makeRun(home: number): void {
     const at = SLOTS_AT + (i % AHEAD) * SLOT;
     Atomics.store(shared, at, ns);
     Atomics.store(shared, at + 1, sock.fd);
-    Atomics.store(shared, at + 2, sock.portId | 0);
     Atomics.store(shared, MADE, i + 1);
     Atomics.notify(shared, MADE);
   }

@@ -16,9 +16,8 @@ declare const NSH_BUNDLED: boolean | undefined;
 export interface Premade {
   /** an fd of the namespace (opened inside it) */
   readonly nsFd: number;
-  /** an rtnetlink socket opened inside it, bound, with its port id */
+  /** an rtnetlink socket opened inside it, bound */
   readonly sockFd: number;
-  readonly portId: number;
 }
 
 /**
@@ -107,7 +106,10 @@ export class NetnsPool {
     shared[STANDBY] = standby ? 1 : 0;
     // bundled: this code is in dist/chunks/, the worker in dist/; built by tsc: side by side
     const file = typeof NSH_BUNDLED !== 'undefined' ? '../netns-pool-worker.cjs' : './netns-pool-worker.js';
-    const worker = new (workerThreads().Worker)(new URL(file, import.meta.url), { workerData: { shared: shared.buffer } });
+    // stdout/stderr: the worker's own streams, never piped into this thread's: it writes nothing
+    // (a failure comes as an 'error' event), and piping them would make this thread's
+    // process.stdout and process.stderr, which the CLI otherwise never makes (some 3 ms)
+    const worker = new (workerThreads().Worker)(new URL(file, import.meta.url), { workerData: { shared: shared.buffer }, stdout: true, stderr: true });
     // it keeps nsh alive only until it has loaded its native code, which must not be cut off (end())
     worker.once('message', () => {
       loaded.add(worker);
@@ -154,7 +156,7 @@ export class NetnsPool {
 
   private slot(i: number): Premade {
     const at = SLOTS_AT + (i % AHEAD) * SLOT; // a ring: the worker never gets AHEAD in front
-    return { nsFd: this.shared[at]!, sockFd: this.shared[at + 1]!, portId: this.shared[at + 2]! >>> 0 };
+    return { nsFd: this.shared[at]!, sockFd: this.shared[at + 1]! };
   }
 
   /**

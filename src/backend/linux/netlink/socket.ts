@@ -63,13 +63,19 @@ export type BatchResult = { ok: true; echo?: NlMessage } | { ok: false; error: N
 export class RtnlSocket {
   private seq: number;
   private closed = false;
+  private port: number | undefined;
 
-  private constructor(
-    readonly fd: number,
-    /** our port id (nl_pid), assigned by the kernel at bind() */
-    readonly portId: number,
-  ) {
+  private constructor(readonly fd: number) {
     this.seq = (Date.now() / 1000) >>> 0; // like iproute2: distinct across runs, eases strace reading
+  }
+
+  /**
+   * Our port id (nl_pid), assigned by the kernel at bind(): asked for when first read (nothing in
+   * a lab's build needs it; a getsockname() fewer for each namespace's socket).
+   */
+  get portId(): number {
+    this.port ??= getsockname(this.fd).readUInt32LE(4);
+    return this.port;
   }
 
   /**
@@ -88,8 +94,7 @@ export class RtnlSocket {
       setsockoptInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
       setsockoptInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
       bind(fd, sockaddrNl(0, opts.groups ?? 0));
-      const portId = getsockname(fd).readUInt32LE(4);
-      return new RtnlSocket(fd, portId);
+      return new RtnlSocket(fd);
     } catch (e) {
       close(fd);
       throw e;
@@ -97,8 +102,8 @@ export class RtnlSocket {
   }
 
   /** A socket opened and bound elsewhere (another thread, inside another namespace). */
-  static adopt(fd: number, portId: number): RtnlSocket {
-    return new RtnlSocket(fd, portId);
+  static adopt(fd: number): RtnlSocket {
+    return new RtnlSocket(fd);
   }
 
   close(): void {
