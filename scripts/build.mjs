@@ -168,12 +168,23 @@ for (const f of [...split.outputFiles].sort((a, b) => a.path.localeCompare(b.pat
   // ASCII only: one character beyond it (esbuild escapes them in the code, not in the comments it
   // keeps) has node read the whole file into a two-byte string, which V8 then compiles from; the
   // bundle's largest file took ~15 ms more CPU at each start so
-  const ascii = code.replace(/[^\x00-\x7f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const ascii = nodeModulesDirect(code).replace(/[^\x00-\x7f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   mkdirSync(dirname(f.path), { recursive: true });
   writeFileSync(f.path, ascii);
   hash.update(relative(rootDir, f.path)).update('\0').update(ascii).update('\0');
 }
 const buildId = hash.digest('hex').slice(0, 16);
+
+/**
+ * `import * as fs from 'node:fs'` became `var fs = __toESM(require("node:fs"))`: a new object
+ * with a getter for each of the module's properties (~100 for node:fs), made in every file that
+ * imports it, 14 of them at the start of a lab. Where the file never reads `NAME.default` (nor
+ * `NAME[…]`), which only the copy has, the module itself answers the same names.
+ */
+function nodeModulesDirect(code) {
+  return code.replace(/\bvar ([\w$]+) = __toESM\(require\("(node:[\w/]+)"\)\);/g, (all, name, id) =>
+    new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*(?:\\.\\s*default\\b|\\[)`).test(code) ? all : `var ${name} = require("${id}");`);
+}
 
 // the loader, on its own: it must load before any of the bundle
 await build({
