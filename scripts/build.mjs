@@ -168,7 +168,7 @@ for (const f of [...split.outputFiles].sort((a, b) => a.path.localeCompare(b.pat
   // ASCII only: one character beyond it (esbuild escapes them in the code, not in the comments it
   // keeps) has node read the whole file into a two-byte string, which V8 then compiles from; the
   // bundle's largest file took ~15 ms more CPU at each start so
-  const ascii = nodeModulesDirect(code).replace(/[^\x00-\x7f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const ascii = exportsDirect(nodeModulesDirect(code)).replace(/[^\x00-\x7f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   mkdirSync(dirname(f.path), { recursive: true });
   writeFileSync(f.path, ascii);
   hash.update(relative(rootDir, f.path)).update('\0').update(ascii).update('\0');
@@ -181,6 +181,21 @@ const buildId = hash.digest('hex').slice(0, 16);
  * imports it, 14 of them at the start of a lab. Where the file never reads `NAME.default` (nor
  * `NAME[…]`), which only the copy has, the module itself answers the same names.
  */
+/**
+ * Each file's exports: `module.exports = __toCommonJS(X_exports)` copied the getters that
+ * `__export` had put on X_exports to a new object, one more getter per name (152 in the netlink
+ * chunk), each read then going through two. Where X_exports is used for nothing else (no
+ * `export *` added names to it later), it is the exports itself, marked as __toCommonJS marked
+ * the copy.
+ */
+function exportsDirect(code) {
+  return code.replace(/^module\.exports = __toCommonJS\(([\w$]+_exports)\);$/m, (all, name) =>
+    code.match(new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g')).length === 3 &&
+    code.includes(`var ${name} = {};\n__export(${name}, {`)
+      ? `module.exports = __defProp(${name}, "__esModule", { value: true });`
+      : all);
+}
+
 function nodeModulesDirect(code) {
   return code.replace(/\bvar ([\w$]+) = __toESM\(require\("(node:[\w/]+)"\)\);/g, (all, name, id) =>
     new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*(?:\\.\\s*default\\b|\\[)`).test(code) ? all : `var ${name} = require("${id}");`);
