@@ -84,7 +84,7 @@ export function labScript(lines) {
  */
 export async function floorBundle(root, dir, name, contents, { baked = false, shake = true } = {}) {
   const { build } = await import('esbuild');
-  const { asciiOnly, bakeParser, editPackages } = await import('./bundle-plugins.mjs');
+  const { asciiOnly, bakeParser, editPackages, exportsDirect, nodeModulesDirect } = await import('./bundle-plugins.mjs');
   const plugins = [editPackages];
   if (baked) {
     const { bakedGrammar, lookaheadTable } = await import(join(root, 'build/src/syntax/parser.js'));
@@ -104,7 +104,7 @@ export async function floorBundle(root, dir, name, contents, { baked = false, sh
     write: false,
     logLevel: 'warning',
   });
-  writeFileSync(file, asciiOnly(out.outputFiles[0].text));
+  writeFileSync(file, asciiOnly(exportsDirect(nodeModulesDirect(out.outputFiles[0].text))));
   const loader = join(dir, `load-${name}.cjs`);
   writeFileSync(loader, `const fs = require('node:fs'), vm = require('node:vm'), path = require('node:path');
 const file = ${JSON.stringify(file)}, cache = file + '.' + process.versions.v8 + '.bin';

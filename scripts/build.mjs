@@ -15,11 +15,11 @@
 // src/syntax/grammar-bake.ts).
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
-import { asciiOnly, bakeParser, editPackages } from './bundle-plugins.mjs';
+import { asciiOnly, bakeParser, editPackages, exportsDirect, nodeModulesDirect } from './bundle-plugins.mjs';
 
 const root = new URL('../', import.meta.url);
 const rootDir = fileURLToPath(root);
@@ -27,6 +27,29 @@ const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8
 
 // the parser's lookahead paths and recorded grammar, from the grammar as tsc just compiled it
 const { bakedGrammar, lookaheadTable } = await import(new URL('build/src/syntax/parser.js', root).href);
+
+/**
+ * koffi's native module for this platform as node would find it from dist/chunks/ (the first
+ * node_modules/koffi up from there, symbolic links not followed), relative to dist/chunks/, and
+ * koffi's version: src/backend/linux/libc.ts opens that file without resolving koffi's name and
+ * falls back on resolving it when the file is not there or not that version. Nothing when koffi
+ * is not found.
+ */
+function koffiNative() {
+  const chunks = join(rootDir, 'dist', 'chunks');
+  for (let dir = chunks; ; dir = dirname(dir)) {
+    const koffi = join(dir, 'node_modules', 'koffi');
+    const file = join(koffi, 'build', 'koffi', `${process.platform}_${process.arch}`, 'koffi.node');
+    if (existsSync(join(koffi, 'package.json'))) {
+      if (!existsSync(file)) return {};
+      const { version: koffiVersion } = JSON.parse(readFileSync(join(koffi, 'package.json'), 'utf8'));
+      return typeof koffiVersion === 'string'
+        ? { NSH_KOFFI_FILE: JSON.stringify(relative(chunks, file)), NSH_KOFFI_VERSION: JSON.stringify(koffiVersion) }
+        : {};
+    }
+    if (dirname(dir) === dir) return {};
+  }
+}
 
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const split = await build({
@@ -46,7 +69,7 @@ const split = await build({
   target: 'node20',
   format: 'esm',
   external: ['koffi'],
-  define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true' },
+  define: { NSH_VERSION: JSON.stringify(version), NSH_BUNDLED: 'true', ...koffiNative() },
   metafile: true,
   write: false,
   logLevel: 'warning',
@@ -71,7 +94,7 @@ for (const f of [...split.outputFiles].sort((a, b) => a.path.localeCompare(b.pat
   // ASCII only: one character beyond it (esbuild escapes them in the code, not in the comments it
   // keeps) has node read the whole file into a two-byte string, which V8 then compiles from; the
   // bundle's largest file took ~15 ms more CPU at each start so
-  const ascii = asciiOnly(code);
+  const ascii = asciiOnly(exportsDirect(nodeModulesDirect(code)));
   mkdirSync(dirname(f.path), { recursive: true });
   writeFileSync(f.path, ascii);
   hash.update(relative(rootDir, f.path)).update('\0').update(ascii).update('\0');

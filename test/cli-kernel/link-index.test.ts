@@ -29,6 +29,21 @@ describeKernel('link indexes and link groups', function () {
     assertClean();
   });
 
+  it('gives the first free index of a new namespace when the first link comes after several namespaces', () => {
+    const r = nsh(['-e', 'ns a b c; veth b.v0 <-> c.v0; veth a.v0 <-> host.h7; veth c.v1 <-> a.v1']);
+    assert.equal(r.code, 0, r.stderr);
+    // the devices every new namespace starts with (lo, and the tunnels of the modules loaded)
+    const first = Math.max(...links('a').filter(l => !/^v\d$/.test(l.ifname)).map(l => l.ifindex)) + 1;
+    assert.equal(link('v0', 'b')!.ifindex, first);
+    assert.equal(link('v0', 'c')!.ifindex, first + 1, 'never the index of its peer');
+    assert.equal(link('v0', 'a')!.ifindex, first);
+    assert.equal(link('v1', 'c')!.ifindex, first + 2);
+    assert.equal(link('v1', 'a')!.ifindex, first + 1);
+    assert.equal(link('v0', 'b')!.link_index, first + 1);
+    assert.equal(nsh(['down', '--all']).code, 0);
+    assertClean();
+  });
+
   it('takes another index when a program took the one nsh meant to give', () => {
     const r = nsh(['-e', [
       'ns a b',

@@ -20,7 +20,12 @@ export class NsHandle {
   private nftCtx: Nft | undefined;
   /** ifname → ifindex, for links made or looked up since the last forgetLinks(). */
   readonly links = new Map<string, number>();
-  /** The next ifindex to choose here; only in namespaces this process made. */
+  /**
+   * In namespaces this process made: the first ifindex free in a new namespace, asked for when an
+   * index is first chosen there (a lab that makes no link never looks); undefined elsewhere.
+   */
+  fresh: (() => number) | undefined;
+  /** The next ifindex to choose here, once one has been chosen (or looked for) here. */
   next: number | undefined;
 
   constructor(readonly name: string) {}
@@ -79,8 +84,8 @@ export class NsHandle {
 
   /** An ifindex for a new link (never `avoid`), or undefined where the kernel must choose. */
   choose(avoid?: number): number | undefined {
-    let n = this.next;
-    if (n === undefined) return undefined;
+    if (!this.fresh) return undefined;
+    let n = (this.next ??= this.fresh());
     if (n === avoid) n++;
     this.next = n + 1;
     return n;
@@ -88,7 +93,7 @@ export class NsHandle {
 
   /** A chosen index was taken (something else made links here): look at what is there now. */
   resync(): void {
-    if (this.next !== undefined) this.next = firstFree(this.socket());
+    if (this.fresh) this.next = firstFree(this.socket());
   }
 
   forgetUts(): void {
@@ -106,6 +111,7 @@ export class NsHandle {
     this.net = undefined;
     this.forgetUts();
     this.links.clear();
+    this.fresh = undefined;
     this.next = undefined;
   }
 }
@@ -144,15 +150,14 @@ export class NsHandles {
   adoptFresh(ns: string, netFd: number, sock: RtnlSocket): void {
     const h = this.get(ns);
     h.adopt(netFd, sock);
-    // every new namespace starts with the same devices: look once
-    this.freshNext ??= firstFree(sock);
-    h.next = this.freshNext;
+    // every new namespace starts with the same devices: look once, in the first where a link is made
+    h.fresh = () => (this.freshNext ??= firstFree(h.socket()));
     h.links.set('lo', LOOPBACK_INDEX);
   }
 
   /** Whether this process made namespace `ns` (and numbers its links). */
   owns(ns: string): boolean {
-    return this.all.get(ns)?.next !== undefined;
+    return this.all.get(ns)?.fresh !== undefined;
   }
 
   index(ns: string, ifname: string): number {

@@ -125,6 +125,13 @@ interface Bound {
 let bound: Bound | undefined;
 
 /**
+ * Set by the build (scripts/build.mjs) for the bundle: koffi's native module for the platform it
+ * ran on, relative to dist/chunks/, and koffi's version; undefined outside the bundle.
+ */
+declare const NSH_KOFFI_FILE: string | undefined;
+declare const NSH_KOFFI_VERSION: string | undefined;
+
+/**
  * koffi's native module. Its index.js would first load node:crypto, node:https and node:zlib (for
  * its installer: ~15 ms of nsh's start-up) and then this same file, adding only deprecated
  * aliases; so nsh loads the prebuilt file for this platform itself, checks it is the version of
@@ -132,6 +139,18 @@ let bound: Bound | undefined;
  * different layout).
  */
 function loadKoffi(): any {
+  // The bundle: the file the build found, opened without resolving koffi's name (~1 ms: node's
+  // resolution stats and realpaths the path, and reads nsh's and koffi's package.json); the
+  // version it found stands in for reading koffi's package.json. Anything else: the way below.
+  if (typeof NSH_KOFFI_FILE === 'string' && typeof NSH_KOFFI_VERSION === 'string' && typeof __dirname === 'string') {
+    try {
+      const m = { exports: {} as any };
+      process.dlopen(m, `${__dirname}/${NSH_KOFFI_FILE}`);
+      if (m.exports.version === NSH_KOFFI_VERSION && typeof m.exports.load === 'function') return m.exports;
+    } catch {
+      // moved, another platform: resolve it
+    }
+  }
   const require = createRequire(import.meta.url);
   try {
     const native = require(`koffi/build/koffi/${process.platform}_${process.arch}/koffi.node`);
