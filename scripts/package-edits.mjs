@@ -31,6 +31,11 @@
  *   that copies its path), ~1.5 ms of a start. The same steps are written as plain loops
  *   (augmentTokens below), with the same results in the same order: test/package-edits.test.ts
  *   runs both on the same token types.
+ * - The Lexer's analysis of the token types (analyzeTokenTypes: each pattern made sticky, the
+ *   configs, the first-character table) went through eight lodash passes over the ~85 token types
+ *   and one call per first character; for token types such as nsh's (patterns that are strings,
+ *   or regular expressions whose first characters are given) it is one plain loop
+ *   (analyzeTokens below), the same configs and table; others go the package's own way.
  */
 // lodash's has(object, key) for a key that is a plain property name, as each of the lexer's and
 // the tokens' calls gives: an own property of an object that is not null
@@ -99,6 +104,87 @@ function nshAssignCategories(path, node) {
 function lodashAugmentTokenTypes(tokenTypes) {
 `;
 
+/**
+ * Chevrotain's analyzeTokenTypes (scan/lexer.js) in one plain loop, for token types such as nsh's:
+ * each pattern a string, Lexer.NA, or a regular expression without the unicode flag whose first
+ * characters are given (start_chars_hint), each saying whether it can hold a line break
+ * (line_breaks), each group a string or none. Anything else (a custom pattern, a regular
+ * expression Chevrotain would have to analyse, safe mode) is left to the package's own steps, as
+ * before. The configs, tables and flags are the package's own, field by field and in the same
+ * order: test/package-edits.test.ts compares both on nsh's token types.
+ */
+const analyzeTokens = `function nshAnalyzeTokenTypes(tokenTypes, options) {
+    if (options.safeMode) return undefined;
+    const isRegExpObject = (p) => Object.prototype.toString.call(p) === "[object RegExp]";
+    for (let i = 0; i < tokenTypes.length; i++) {
+        const t = tokenTypes[i];
+        const p = t.PATTERN;
+        if (p === Lexer.NA || typeof p === "string") continue;
+        if (!isRegExpObject(p) || p.unicode || !Array.isArray(t.START_CHARS_HINT)) return undefined;
+    }
+    const onlyRelevantTypes = tokenTypes.filter((t) => t.PATTERN !== Lexer.NA);
+    for (const t of onlyRelevantTypes) {
+        if (options.positionTracking !== "onlyOffset" && !has(t, "LINE_BREAKS")) return undefined;
+        if (t.GROUP !== undefined && typeof t.GROUP !== "string") return undefined;
+    }
+    initCharCodeToOptimizedIndexMap();
+    const notSingle = ["d", "D", "s", "S", "t", "r", "n", "t", "0", "c", "b", "B", "f", "v", "w", "W"];
+    const emptyGroups = {};
+    const patternIdxToConfig = [];
+    const charCodeToPatternIdxToConfig = [];
+    for (let idx = 0; idx < onlyRelevantTypes.length; idx++) {
+        const t = onlyRelevantTypes[idx];
+        const p = t.PATTERN;
+        let pattern;
+        if (typeof p === "string") {
+            pattern = p.length === 1 ? p : addStickyFlag(new RegExp(p.replace(/[\\\\^$.*+?()[\\]{}|]/g, "\\\\$&")));
+        }
+        else {
+            const source = p.source;
+            if (source.length === 1 && source !== "^" && source !== "$" && source !== "." && !p.ignoreCase) pattern = source;
+            else if (source.length === 2 && source[0] === "\\\\" && !notSingle.includes(source[1])) pattern = source[1];
+            else pattern = addStickyFlag(p);
+        }
+        const longerAltType = t.LONGER_ALT;
+        const group = t.GROUP;
+        if (typeof group === "string" && group !== Lexer.SKIPPED) emptyGroups[group] = [];
+        const config = {
+            pattern,
+            longerAlt: longerAltType
+                ? Array.isArray(longerAltType)
+                    ? longerAltType.map((type) => onlyRelevantTypes.indexOf(type))
+                    : [onlyRelevantTypes.indexOf(longerAltType)]
+                : undefined,
+            canLineTerminator: options.positionTracking !== "onlyOffset" ? !!t.LINE_BREAKS : false,
+            isCustom: false,
+            short: typeof pattern === "string" && pattern.length === 1 ? pattern.charCodeAt(0) : false,
+            group: group === Lexer.SKIPPED ? undefined : group === undefined ? false : group,
+            push: t.PUSH_MODE,
+            pop: has(t, "POP_MODE"),
+            tokenTypeIdx: t.tokenTypeIdx,
+            tokenType: t,
+        };
+        patternIdxToConfig.push(config);
+        if (typeof p === "string") {
+            addToMapOfArrays(charCodeToPatternIdxToConfig, charCodeToOptimizedIndex(p.charCodeAt(0)), config);
+        }
+        else {
+            const hints = t.START_CHARS_HINT;
+            let last;
+            for (let i = 0; i < hints.length; i++) {
+                const hint = hints[i];
+                const optimizedIdx = charCodeToOptimizedIndex(typeof hint === "string" ? hint.charCodeAt(0) : hint);
+                if (last !== optimizedIdx) {
+                    last = optimizedIdx;
+                    addToMapOfArrays(charCodeToPatternIdxToConfig, optimizedIdx, config);
+                }
+            }
+        }
+    }
+    return { emptyGroups, patternIdxToConfig, charCodeToPatternIdxToConfig, hasCustom: false, canBeOptimized: true };
+}
+export function validatePatterns(tokenTypes, validModesNames) {`;
+
 export const packageEdits = [
   {
     file: /[\\/]node_modules[\\/]picocolors[\\/]picocolors\.js$/,
@@ -113,6 +199,8 @@ export const packageEdits = [
       ['import { PRINT_ERROR } from "@chevrotain/utils";', `import { PRINT_ERROR } from "@chevrotain/utils";\n${ownHas}`],
       ['(type) => indexOf(onlyRelevantTypes, type))', '(type) => onlyRelevantTypes.indexOf(type))'],
       ['[indexOf(onlyRelevantTypes, longerAltType)]', '[onlyRelevantTypes.indexOf(longerAltType)]'],
+      ['    const tracer = options.tracer;\n', '    const tracer = options.tracer;\n    const nshAnalysis = nshAnalyzeTokenTypes(tokenTypes, options);\n    if (nshAnalysis !== undefined) return nshAnalysis;\n'],
+      ['export function validatePatterns(tokenTypes, validModesNames) {', analyzeTokens],
     ],
   },
   {

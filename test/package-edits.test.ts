@@ -1,14 +1,15 @@
 /**
  * The bundle's edits of Chevrotain (scripts/package-edits.mjs) that rewrite a function: the
  * edited module, made here from the package's own file with the same edits, gives what the
- * package's own gives, on nsh's token types and on random ones.
+ * package's own gives, on nsh's token types (and on random ones where that is cheap).
  */
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { allTokens } from '../src/syntax/tokens.js';
+import { createToken, type TokenType } from 'chevrotain';
+import { allTokens, PlainWord, Word } from '../src/syntax/tokens.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -34,29 +35,36 @@ interface TokensModule {
   tokenShortNameIdx: number;
 }
 
-const tokensFile = path.join(root, 'node_modules/chevrotain/lib/src/scan/tokens.js');
 let dir: string;
 let original: TokensModule;
 let edited: TokensModule;
 
+/** A package's file (under node_modules) as a URL. */
+const url = (file: string) => pathToFileURL(path.join(root, 'node_modules', file)).href;
+
 /**
- * A fresh copy of Chevrotain's tokens.js, with the build's edits if `edit`, importing lodash-es
- * from where it is (the package's own module is the one Chevrotain uses, with its own tokens).
+ * A fresh copy of one of Chevrotain's files (scan/NAME.js), with the build's edits if `edit`,
+ * importing the packages and the files beside it from where they are (the package's own module
+ * is the one Chevrotain uses, with its own state). `more` is added at its end.
  */
-async function tokensModule(edit: boolean): Promise<TokensModule> {
-  let text = readFileSync(tokensFile, 'utf8');
+async function chevrotainModule<T>(name: string, edit: boolean, more = ''): Promise<T> {
+  const file = path.join(root, `node_modules/chevrotain/lib/src/scan/${name}.js`);
+  let text = readFileSync(file, 'utf8');
   if (edit) {
     const { packageEdits, replaceOnce } = (await import(pathToFileURL(path.join(root, 'scripts/package-edits.mjs')).href)) as Edits;
-    const mine = packageEdits.filter(p => p.file.test(tokensFile));
+    const mine = packageEdits.filter(p => p.file.test(file));
     assert.equal(mine.length, 1);
-    for (const [from, to] of mine[0]!.edits) text = replaceOnce(text, from, to, tokensFile, 'test');
-    assert.match(text, /function lodashAugmentTokenTypes/);
+    for (const [from, to] of mine[0]!.edits) text = replaceOnce(text, from, to, file, 'test');
   }
-  const lodash = pathToFileURL(path.join(root, 'node_modules/lodash-es/lodash.js')).href;
-  text = text.replace('from "lodash-es";', `from ${JSON.stringify(lodash)};`);
-  const file = path.join(dir, edit ? 'edited.mjs' : 'original.mjs');
-  writeFileSync(file, text);
-  return (await import(pathToFileURL(file).href)) as TokensModule;
+  const packages: Record<string, string> = {
+    'lodash-es': url('lodash-es/lodash.js'),
+    '@chevrotain/utils': url('@chevrotain/utils/lib/src/api.js'),
+    '@chevrotain/regexp-to-ast': url('@chevrotain/regexp-to-ast/lib/src/api.js'),
+  };
+  text = text.replace(/from "([^"]+)";/g, (_, spec: string) => `from ${JSON.stringify(spec.startsWith('./') ? url(`chevrotain/lib/src/scan/${spec.slice(2)}`) : packages[spec])};`);
+  const copy = path.join(dir, `${name}-${edit ? 'edited' : 'original'}.mjs`);
+  writeFileSync(copy, `${text}\n${more}`);
+  return (await import(pathToFileURL(copy).href)) as T;
 }
 
 /** Everything augmentTokenTypes sets, of `toks` (in order) and of the module's table. */
@@ -113,8 +121,9 @@ function same(make: () => Tok[], steps: ((toks: Tok[], m: TokensModule) => void)
 describe('package edits of Chevrotain', () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'nsh-edits-'));
-    original = await tokensModule(false);
-    edited = await tokensModule(true);
+    original = await chevrotainModule<TokensModule>('tokens', false);
+    edited = await chevrotainModule<TokensModule>('tokens', true);
+    assert.match(String(edited.augmentTokenTypes), /nshAssignCategories/);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -170,5 +179,35 @@ describe('package edits of Chevrotain', () => {
         (toks, m) => m.augmentTokenTypes([...toks, ...toks]),
       ]);
     }
+  });
+
+  it('analyzeTokenTypes: the same configs, first-character table and flags for nsh\'s token types, by the plain loop', async () => {
+    interface LexerModule {
+      analyzeTokenTypes(types: readonly TokenType[], options: object): unknown;
+      nshAnalyzeTokenTypes?(types: readonly TokenType[], options: object): unknown;
+    }
+    const own = await chevrotainModule<LexerModule>('lexer', false);
+    const mine = await chevrotainModule<LexerModule>('lexer', true, 'export { nshAnalyzeTokenTypes };');
+    // as the Lexer calls it (src/syntax/lexer.ts's options), and with the other position trackings
+    for (const positionTracking of ['full', 'onlyStart', 'onlyOffset']) {
+      const options = () => ({ lineTerminatorCharacters: ['\n', '\r'], positionTracking, ensureOptimizations: true, safeMode: undefined, tracer: (_: string, f: () => void) => f() });
+      assert.notEqual(mine.nshAnalyzeTokenTypes!(allTokens, options()), undefined, 'the plain loop takes nsh\'s tokens');
+      assert.deepStrictEqual(mine.analyzeTokenTypes(allTokens, options()), own.analyzeTokenTypes(allTokens, options()), positionTracking);
+    }
+    // a group of its own, a pattern of one escaped character, first characters in one block of the
+    // table, longer_alt as a list: the same too
+    const extra = [
+      createToken({ name: 'G', pattern: 'gg', group: 'mine', line_breaks: false }),
+      createToken({ name: 'E', pattern: /\+/, line_breaks: false, start_chars_hint: ['+', 0x4e00, '\u4e01', 0x4f00] }),
+      createToken({ name: 'L', pattern: 'l', longer_alt: [PlainWord, Word], line_breaks: false }),
+    ];
+    const tokens = [...extra, ...allTokens];
+    const options = () => ({ lineTerminatorCharacters: ['\n'], positionTracking: 'full', ensureOptimizations: false, tracer: (_: string, f: () => void) => f() });
+    assert.notEqual(mine.nshAnalyzeTokenTypes!(tokens, options()), undefined);
+    assert.deepStrictEqual(mine.analyzeTokenTypes(tokens, options()), own.analyzeTokenTypes(tokens, options()));
+    // what it does not take is left to the package's own steps
+    const unhinted = createToken({ name: 'U', pattern: /u+/ });
+    assert.equal(mine.nshAnalyzeTokenTypes!([unhinted, ...allTokens], options()), undefined);
+    assert.deepStrictEqual(mine.analyzeTokenTypes([unhinted, ...allTokens], options()), own.analyzeTokenTypes([unhinted, ...allTokens], options()));
   });
 });
