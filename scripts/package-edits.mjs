@@ -5,7 +5,8 @@
  * Edits of the packages' code in the bundle, each an exact text that must be found once (the build
  * fails otherwise: package.json pins the versions they were written for). They change what a start
  * costs, not what the code does; test/cli.test.ts and test/cli-kernel/startup.test.ts check the
- * bundle where they are.
+ * bundle where they are, and test/package-edits.test.ts compares each rewritten function with the
+ * package's own.
  * - picocolors works out at its load whether process.stdout is a terminal, for the colours it
  *   gives by default; nsh never uses those (core/io.ts asks for colours per stream), and asking
  *   makes process.stdout, which loads node's code for streams, sockets and terminals: a tenth of
