@@ -37,7 +37,11 @@ describe('the statement registry', () => {
       assert.ok(s.examples.length > 0, s.name);
       for (const e of s.examples) assert.ok(e.split('\n').some(l => l.startsWith(`${s.name} `) || l === s.name), `${s.name}: ${e}`);
       assert.equal(usage[s.rule], usageLines(s).join('  or  '));
+      assert.equal(usage[s.rule], usageLines(s).join('  or  '), 'read again');
     }
+    // (each line is made when first read: the keys are there, in order, from the start)
+    assert.deepEqual(Object.keys(usage), [...new Set(statements.map(s => s.rule)), 'nsRef', 'block']);
+    assert.deepEqual(Object.entries(usage).slice(-2), [['nsRef', 'NAME | host | pid N | "PATH"'], ['block', '{ statements }']]);
     assert.deepEqual(usageLines(statements.find(s => s.name === 'veth')!), ['veth NS.IF [ADDR…] <-> NS.IF [ADDR…] [mtu N] [shaping options]']);
   });
 });
