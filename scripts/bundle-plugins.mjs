@@ -11,7 +11,7 @@ export const editPackages = {
     for (const { file, edits } of packageEdits) {
       b.onLoad({ filter: file }, ({ path }) => {
         let text = readFileSync(path, 'utf8');
-        for (const [from, to] of edits) text = replaceOnce(text, from, to, path, 'packageEdits');
+        for (const [from, to] of edits) text = replaceOnce(text, from, to, path, 'packageEdits in scripts/package-edits.mjs');
         return { contents: text, loader: 'js' };
       });
     }
@@ -32,7 +32,7 @@ export function bakeParser(lookaheadTable, bakedGrammar) {
         let text = readFileSync(path, 'utf8');
         for (const [name, value] of [['NSH_LOOKAHEAD', lookaheadTable()], ['NSH_GRAMMAR', bakedGrammar()]]) {
           const from = `typeof ${name} === 'undefined' ? undefined : ${name}`;
-          text = replaceOnce(text, from, `JSON.parse(${JSON.stringify(JSON.stringify(value))})`, path, 'bakeParser');
+          text = replaceOnce(text, from, `JSON.parse(${JSON.stringify(JSON.stringify(value))})`, path, 'bakeParser in scripts/bundle-plugins.mjs');
         }
         return { contents: text, loader: 'ts' };
       });

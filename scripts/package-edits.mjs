@@ -44,7 +44,7 @@ const ownHas = 'const has = (object, key) => object != null && Object.prototype.
 
 /** `text` with `from` replaced by `to`, where `from` is found exactly once; else the build fails, naming `where`. */
 export function replaceOnce(text, from, to, path, where) {
-  if (text.split(from).length !== 2) throw new Error(`build: ${path} no longer has ${JSON.stringify(from)} once; see ${where} in scripts/package-edits.mjs`);
+  if (text.split(from).length !== 2) throw new Error(`build: ${path} no longer has ${JSON.stringify(from)} once; see ${where}`);
   return text.replace(from, () => to);
 }
 
