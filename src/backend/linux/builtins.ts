@@ -4,13 +4,11 @@
  * node:worker_threads ~4 ms). They are loaded with require, synchronously, because they are used
  * inside withNetns, where nothing may wait.
  */
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { builtin } from './node-require.js';
 
 function lazy<T>(name: string): () => T {
   let loaded: T | undefined;
-  return () => (loaded ??= require(name) as T);
+  return () => (loaded ??= builtin<T>(name));
 }
 
 export const childProcess = lazy<typeof import('node:child_process')>('node:child_process');

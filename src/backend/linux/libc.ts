@@ -10,8 +10,8 @@
  * Buffers are passed as `void *`: koffi hands the Buffer's own memory to C for the duration of
  * the (synchronous) call, so recv() fills the Buffer in place.
  */
-import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
+import { packageRequire } from './node-require.js';
 
 // ---- constants (x86-64 / aarch64 Linux values; identical on both) ----
 export const CLONE_NEWNS = 0x00020000;
@@ -151,7 +151,7 @@ function loadKoffi(): any {
       // moved, another platform: resolve it
     }
   }
-  const require = createRequire(import.meta.url);
+  const require = packageRequire();
   try {
     const native = require(`koffi/build/koffi/${process.platform}_${process.arch}/koffi.node`);
     if (native.version === require('koffi/package.json').version && typeof native.load === 'function') return native;
