@@ -19,7 +19,6 @@
 // bundle's interop code at each start)
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 declare const NSH_BUILD_ID: string;
@@ -35,7 +34,33 @@ const modules = new Map<string, Loaded>();
 const nodeRequire = require;
 const cacheDir = join(__dirname, 'code-cache', `${NSH_BUILD_ID}-${process.arch}-${process.versions.v8}`);
 const useCache = process.env.NSH_CODE_CACHE !== '0';
-if (useCache) setFlagsFromString('--verify-snapshot-checksum');
+if (useCache) verifyChecksums();
+
+/**
+ * Sets --verify-snapshot-checksum (above). node:v8 would load node's stream modules with it, ~10 M
+ * instructions of every start (a tenth of node's own); where node still hands out V8's binding
+ * through process.binding (node 20), that is used, with the deprecation warning it prints
+ * silenced for the call. Anywhere else (node 24 has no such binding), node:v8.
+ */
+function verifyChecksums(): void {
+  const flag = '--verify-snapshot-checksum';
+  const binding = (process as unknown as { binding?: (name: string) => { setFlagsFromString?: unknown } }).binding;
+  // (--no-deprecation makes the property true and read-only; otherwise it is absent, or as set)
+  const before = Object.getOwnPropertyDescriptor(process, 'noDeprecation');
+  if (typeof binding === 'function' && (before === undefined || before.value === true || before.configurable)) {
+    try {
+      if (before?.value !== true) Object.defineProperty(process, 'noDeprecation', { value: true, writable: true, configurable: true });
+      const set = binding.call(process, 'v8').setFlagsFromString;
+      if (typeof set === 'function') return void set(flag);
+    } catch {
+      // no such binding
+    } finally {
+      if (before === undefined) delete (process as { noDeprecation?: boolean }).noDeprecation;
+      else if (before.value !== true) Object.defineProperty(process, 'noDeprecation', before);
+    }
+  }
+  (nodeRequire('node:v8') as typeof import('node:v8')).setFlagsFromString(flag);
+}
 
 /** The file under dist/ that holds the cache of `file`. */
 function cacheFile(file: string): string {

@@ -12,7 +12,7 @@ import { loadedFiles } from '../helpers/loaded-files.js';
 import { assertClean, describeKernel, nshBin, root } from './harness.js';
 
 /** The built-in modules bin/nsh loaded for `args`, and its exit status. */
-function loadedBy(args: string[]): { code: number | null; modules: Set<string>; stderr: string } {
+function loadedBy(args: string[], nodeOptions = ''): { code: number | null; modules: Set<string>; stderr: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsh-startup-'));
   try {
     const hook = path.join(dir, 'hook.cjs');
@@ -22,7 +22,7 @@ function loadedBy(args: string[]): { code: number | null; modules: Set<string>; 
       cwd: root,
       encoding: 'utf8',
       input: '',
-      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--require ${hook}` },
+      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--require ${hook} ${nodeOptions}` },
     });
     const modules = new Set(fs.readFileSync(list, 'utf8').split('\n').filter(l => l.startsWith('NativeModule ')).map(l => l.slice(13)));
     return { code: r.status, modules, stderr: r.stderr };
@@ -46,6 +46,16 @@ describeKernel('start-up: modules loaded only when used', () => {
     const r = loadedBy(['check', 'examples/hello.ns']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([...heavy, 'net', 'tty'].filter(m => r.modules.has(m)), []);
+  });
+
+  it("under node 20, nsh check sets the caches' checksum flag without node:v8 (which loads node's streams), and no warning is printed", function () {
+    if (Number(process.versions.node.split('.')[0]) !== 20) this.skip(); // node 24 has no process.binding('v8'): node:v8 there
+    for (const options of ['', '--pending-deprecation', '--throw-deprecation', '--no-deprecation']) {
+      const r = loadedBy(['check', 'examples/hello.ns'], options);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '', options);
+      assert.ok(!r.modules.has('v8'), options);
+    }
   });
 
   it('nsh down of a lab on this machine loads none of them (the code for labs across machines stays unloaded)', () => {
