@@ -13,9 +13,15 @@ export function isProblem(x: unknown): x is Problem {
   return typeof x === 'object' && x !== null && 'problem' in x;
 }
 
-/** Characters that show nothing or look like a space (format characters, spaces but " "). */
-const INVISIBLE = /[\p{Cf}\p{Z}]/u;
-const INVISIBLES = /[\p{Cf}\p{Z}]/gu;
+/**
+ * Characters that show nothing or look like a space (format characters, spaces but " "), made
+ * when first needed: V8 reads a pattern when it makes it, and these classes from Unicode's tables
+ * (a tenth of a millisecond, at each start that loads this file). Of ASCII only " " is one, so a
+ * text in ASCII is not searched.
+ */
+let invisible: { one: RegExp; all: RegExp } | undefined;
+const invisibles = () => (invisible ??= { one: /[\p{Cf}\p{Z}]/u, all: /[\p{Cf}\p{Z}]/gu });
+const BEYOND_ASCII = /[^\x00-\x7f]/;
 
 /** `U+200B`. */
 function codePoint(c: string): string {
@@ -30,12 +36,13 @@ export function show(text: string): string {
   // cut from the middle: the end of a generated name is often what differs
   const chars = text.length > 40 ? Array.from(text) : undefined;
   const cut = chars && chars.length > 40 ? `${chars.slice(0, 24).join('')}…${chars.slice(-15).join('')}` : text;
-  return JSON.stringify(cut).replace(INVISIBLES, c => (c === ' ' ? c : `<${codePoint(c)}>`));
+  const quoted = JSON.stringify(cut);
+  return BEYOND_ASCII.test(quoted) ? quoted.replace(invisibles().all, c => (c === ' ' ? c : `<${codePoint(c)}>`)) : quoted;
 }
 
 /** One character for a message: `"😀"`, or `U+200B` for one that shows nothing. */
 export function showChar(c: string): string {
-  return c !== ' ' && INVISIBLE.test(c) ? codePoint(c) : show(c);
+  return BEYOND_ASCII.test(c) && invisibles().one.test(c) ? codePoint(c) : show(c);
 }
 
 /** The whole character (code point) at `index` of `text`. */
