@@ -1,7 +1,6 @@
 /** The interpreter over the backends that change nothing: the dry run (check) and explain. */
 import type { Env } from '../core/io.js';
 import { DryRunBackend } from '../backend/dry-run/dry-run.js';
-import { ExplainBackend } from '../backend/explain/explain.js';
 import type { LabModel } from '../backend/dry-run/model.js';
 import type { LabSnapshot } from '../core/snapshot.js';
 import type { Statement } from '../syntax/ast.js';
@@ -67,6 +66,8 @@ export async function explainStatements(
   opts: CheckOptions & { readonly title?: string; readonly pastErrors?: boolean; readonly write?: (text: string) => void },
 ): Promise<string> {
   const chunks: string[] = [];
+  // (the explain backend is a chunk of its own: a check does not load it)
+  const { ExplainBackend } = await import('../backend/explain/explain.js');
   const backend = new ExplainBackend({ write: opts.write ?? (t => chunks.push(t)) });
   if (opts.title !== undefined) backend.header(opts.title);
   // run mode: the statements are checked already, and def bodies are explained where they are called
