@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { inspect } from 'node:util';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createToken, type TokenType } from 'chevrotain';
@@ -209,5 +210,41 @@ describe('package edits of Chevrotain', () => {
     const unhinted = createToken({ name: 'U', pattern: /u+/ });
     assert.equal(mine.nshAnalyzeTokenTypes!([unhinted, ...allTokens], options()), undefined);
     assert.deepStrictEqual(mine.analyzeTokenTypes([unhinted, ...allTokens], options()), own.analyzeTokenTypes([unhinted, ...allTokens], options()));
+  });
+});
+
+describe("package edits of lodash's has", () => {
+  it('has(object, path): the same answer as the package\'s own on objects, arrays, array likes and paths of every kind', async () => {
+    type Has = (object: unknown, path: unknown) => boolean;
+    const file = path.join(root, 'node_modules/lodash-es/has.js');
+    const { packageEdits, replaceOnce } = (await import(pathToFileURL(path.join(root, 'scripts/package-edits.mjs')).href)) as Edits;
+    const mine = packageEdits.filter(p => p.file.test(file));
+    assert.equal(mine.length, 1);
+    let text = readFileSync(file, 'utf8');
+    for (const [from, to] of mine[0]!.edits) text = replaceOnce(text, from, to, file, 'test');
+    text = text.replace(/from '\.\/([^']+)';/g, (_, f: string) => `from ${JSON.stringify(url(`lodash-es/${f}`))};`);
+    const tmp = mkdtempSync(path.join(tmpdir(), 'nsh-has-'));
+    try {
+      writeFileSync(path.join(tmp, 'has.mjs'), text);
+      const edited = ((await import(pathToFileURL(path.join(tmp, 'has.mjs')).href)) as { default: Has }).default;
+      const own = ((await import(url('lodash-es/has.js'))) as { default: Has }).default;
+      assert.notEqual(String(edited), String(own));
+      const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+      const args = (function (..._: unknown[]) {
+        return arguments; // eslint-disable-line prefer-rest-params
+      })(1, 2);
+      const objects: unknown[] = [
+        null, undefined, 0, 'abc', true, {}, { a: 1 }, { 'a.b': 1 }, { a: { b: 2 } }, { '': 1 }, { '0': 'x' }, { '[a]': 1 },
+        Object.create({ inherited: 1 }), [1, 2], sparse, args, new Map([['a', 1]]), { modes: [], serializedGrammar: undefined },
+        Object.assign(Object.create(null) as object, { k: 1 }),
+      ];
+      const paths: unknown[] = [
+        'a', 'b', 'a.b', 'a[0]', '[a]', '', '0', '1', '2', '3', '01', '-0', 'length', 'inherited', 'modes', 'serializedGrammar',
+        'k', 'x]', ']', '"a"', 'size', 0, 1, 2, -0, ['a', 'b'], ['a.b'], [], Symbol.iterator, null, undefined,
+      ];
+      for (const o of objects) for (const p of paths) assert.equal(edited(o, p), own(o, p), `has(${inspect(o)}, ${inspect(p)})`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
