@@ -30,9 +30,12 @@ export function bakeParser(lookaheadTable, bakedGrammar) {
     setup(b) {
       b.onLoad({ filter: /[\\/]src[\\/]syntax[\\/]parser\.ts$/ }, ({ path }) => {
         let text = readFileSync(path, 'utf8');
-        for (const [name, value] of [['NSH_LOOKAHEAD', lookaheadTable()], ['NSH_GRAMMAR', bakedGrammar()]]) {
+        // the lookahead table as a JSON text parsed at once; the grammar as an object of texts, each
+        // rule's parsed when the parser first needs it (see grammar-bake.ts)
+        const values = [['NSH_LOOKAHEAD', `JSON.parse(${JSON.stringify(JSON.stringify(lookaheadTable()))})`], ['NSH_GRAMMAR', `(${JSON.stringify(bakedGrammar())})`]];
+        for (const [name, value] of values) {
           const from = `typeof ${name} === 'undefined' ? undefined : ${name}`;
-          text = replaceOnce(text, from, `JSON.parse(${JSON.stringify(JSON.stringify(value))})`, path, 'bakeParser in scripts/bundle-plugins.mjs');
+          text = replaceOnce(text, from, value, path, 'bakeParser in scripts/bundle-plugins.mjs');
         }
         return { contents: text, loader: 'ts' };
       });

@@ -12,14 +12,15 @@ import fc from 'fast-check';
 import { theLexer } from '../src/syntax/lexer.js';
 import { statementKeywordNames, subKeywordNames } from '../src/syntax/keywords.js';
 import { TableLookahead } from '../src/syntax/lookahead.js';
-import { bakeGrammar, unbakeGrammar } from '../src/syntax/grammar-bake.js';
+import { bakeGrammar, grammarOfText, unbakeGrammar } from '../src/syntax/grammar-bake.js';
 import { bakedGrammar, lookaheadTable, NshParser } from '../src/syntax/parser.js';
 import { allTokens } from '../src/syntax/tokens.js';
 import { allScripts } from './helpers/scripts.js';
 
 // as the bundle holds it: through JSON
 const table = JSON.parse(JSON.stringify(lookaheadTable()));
-const grammar = JSON.parse(JSON.stringify(bakedGrammar()));
+const grammarText = JSON.parse(JSON.stringify(bakedGrammar()));
+const grammar = grammarOfText(grammarText);
 
 /** A parser with every lookahead function made when it is built, as Chevrotain makes them. */
 function eager(p: NshParser): NshParser {
@@ -33,7 +34,7 @@ function parsers(recovering: boolean): NshParser[] {
     new NshParser(recovering, new LLkLookaheadStrategy({ maxLookahead: 1 })),
     new NshParser(recovering, new TableLookahead(allTokens, undefined, 1)),
     new NshParser(recovering, new TableLookahead(allTokens, table, 1)),
-    new NshParser(recovering, new TableLookahead(allTokens, table, 1), grammar),
+    new NshParser(recovering, new TableLookahead(allTokens, table, 1), grammarText),
   ];
 }
 const plain = parsers(false);
@@ -69,6 +70,20 @@ describe('the parser lookahead', () => {
     assert.deepEqual(Object.keys(rebuilt), Object.keys(recorded));
     assert.equal(recovering[0]!.getSerializedGastProductions().length, rules.length);
     assert.deepEqual(recovering[4]!.getSerializedGastProductions(), recovering[0]!.getSerializedGastProductions());
+  });
+
+  it('rebuilds a rule of the baked grammar only when it is first needed', () => {
+    const p = new NshParser(false, new TableLookahead(allTokens, table, 1), grammarText);
+    const cache = p.getGAstProductions();
+    const built = () => Object.keys(cache).filter(name => Object.getOwnPropertyDescriptor(cache, name)!.get === undefined);
+    assert.deepEqual(built(), []);
+    p.input = theLexer().tokenize('ns a\n').tokens;
+    p.program();
+    assert.deepEqual(p.errors, []);
+    assert.ok(built().includes('nsStmt'));
+    assert.ok(!built().includes('vethStmt'), built().join(' '));
+    // every rule, once asked for, is the one Chevrotain records
+    assert.deepEqual(p.getSerializedGastProductions(), recovering[0]!.getSerializedGastProductions());
   });
 
   it('parses the examples and the golden inputs as Chevrotain does', () => {

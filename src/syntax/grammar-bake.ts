@@ -4,13 +4,16 @@
  *
  * Chevrotain records the grammar at every start by running each rule once in a recording mode:
  * about a fifth of a start of `nsh check`. The recording depends on the grammar only, so the
- * bundle build writes it out (`bakeGrammar`) and the parser rebuilds the same productions from it
- * (`unbakeGrammar`), then only makes its lookahead functions, as Chevrotain's own analysis ends.
+ * bundle build writes it out (`bakeGrammar`, as text: `grammarText`) and the parser rebuilds the
+ * same productions from it (`lazyGrammar`), then only makes its lookahead functions, as
+ * Chevrotain's own analysis ends. A rule's productions are rebuilt when first asked for (its
+ * lookahead functions are made from them when the parser first enters it): a script uses a few of
+ * the grammar's rules, and reading and rebuilding all of them was a tenth of a start's parse.
  * Without a baked grammar (the tests, the unbundled build) Chevrotain records it as usual; the
  * tests check that both give the same productions.
  */
 import * as chevrotain from 'chevrotain';
-import type { IProduction, NonTerminal, Rule, TokenType } from 'chevrotain';
+import type { IProduction, Rule, TokenType } from 'chevrotain';
 
 /** Chevrotain's production classes, by name. */
 const kindNames = [
@@ -43,6 +46,20 @@ export interface BakedGrammar {
   readonly rules: readonly BakedNode[];
   /** the recovering parser's resynchronisation sets: key → token names */
   readonly follows: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A baked grammar as the bundle holds it: each rule's BakedNode as JSON, by name, in order; the follows as JSON. */
+export interface BakedText {
+  readonly rules: readonly (readonly [name: string, json: string])[];
+  readonly follows: string;
+}
+
+export function grammarText(g: BakedGrammar): BakedText {
+  return { rules: g.rules.map(r => [String(r.fields['name']), JSON.stringify(r)] as const), follows: JSON.stringify(g.follows) };
+}
+
+export function grammarOfText(t: BakedText): BakedGrammar {
+  return { rules: t.rules.map(([, json]) => JSON.parse(json) as BakedNode), follows: JSON.parse(t.follows) as BakedGrammar['follows'] };
 }
 
 /** The links and the definition are baked by name; every other own field is a plain value. */
@@ -79,15 +96,20 @@ export function bakeGrammar(rules: readonly Rule[], follows: Readonly<Record<str
   };
 }
 
-/** The productions again, as Chevrotain's recording makes them, with their links resolved. */
-export function unbakeGrammar(baked: BakedGrammar, tokens: readonly TokenType[]): { rules: Rule[]; follows: Record<string, TokenType[]> } {
+/**
+ * The productions again, as Chevrotain's recording makes them: an object of the rules by name (in
+ * the grammar's order), each rebuilt from its text when first read; a NonTerminal finds the rule
+ * it refers to there when asked. `follows` reads the resynchronisation sets (only a recovering
+ * parser needs them).
+ */
+export function lazyGrammar(baked: BakedText, tokens: readonly TokenType[]): { productions: Record<string, Rule>; follows: () => Record<string, TokenType[]> } {
   const token = new Map(tokens.map(t => [t.name, t]));
   const byName = (name: string) => {
     const t = token.get(name);
     if (t === undefined) throw new Error(`grammar bake: unknown token ${name}`);
     return t;
   };
-  const references: { node: NonTerminal; rule: string }[] = [];
+  const productions: Record<string, Rule> = {};
   const build = (b: BakedNode): IProduction => {
     // the classes' constructors only set these same fields (and defaults the fields overwrite)
     const node = Object.create(kinds[b.kind].prototype) as Record<string, unknown>;
@@ -95,12 +117,27 @@ export function unbakeGrammar(baked: BakedGrammar, tokens: readonly TokenType[])
     else if (b.definition !== undefined) node._definition = b.definition.map(build);
     Object.assign(node, b.fields);
     if (b.token !== undefined) node[b.kind === 'Terminal' ? 'terminalType' : 'separator'] = byName(b.token);
-    if (b.rule !== undefined) references.push({ node: node as unknown as NonTerminal, rule: b.rule });
+    const rule = b.rule;
+    if (rule !== undefined) Object.defineProperty(node, 'referencedRule', { get: () => productions[rule], enumerable: true, configurable: true });
     return node as unknown as IProduction;
   };
-  const rules = baked.rules.map(build) as Rule[];
-  const ruleByName = new Map(rules.map(r => [r.name, r]));
-  for (const { node, rule } of references) node.referencedRule = ruleByName.get(rule)!;
-  const follows = Object.fromEntries(Object.entries(baked.follows).map(([k, ns]) => [k, ns.map(byName)]));
-  return { rules, follows };
+  for (const [name, json] of baked.rules) {
+    Object.defineProperty(productions, name, {
+      get() {
+        const rule = build(JSON.parse(json) as BakedNode) as Rule;
+        Object.defineProperty(productions, name, { value: rule, enumerable: true, configurable: true, writable: true });
+        return rule;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  const follows = () => Object.fromEntries(Object.entries(JSON.parse(baked.follows) as BakedGrammar['follows']).map(([k, ns]) => [k, ns.map(byName)]));
+  return { productions, follows };
+}
+
+/** Every production rebuilt at once (the tests). */
+export function unbakeGrammar(baked: BakedGrammar, tokens: readonly TokenType[]): { rules: Rule[]; follows: Record<string, TokenType[]> } {
+  const { productions, follows } = lazyGrammar(grammarText(baked), tokens);
+  return { rules: baked.rules.map(r => productions[String(r.fields['name'])]!), follows: follows() };
 }

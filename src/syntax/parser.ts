@@ -3,7 +3,7 @@
  * Keywords are Words by category, so a keyword is accepted wherever a plain word is.
  */
 import { CstParser, type ILookaheadStrategy, type Rule, type TokenType } from 'chevrotain';
-import { bakeGrammar, unbakeGrammar, type BakedGrammar } from './grammar-bake.js';
+import { bakeGrammar, grammarText, lazyGrammar, type BakedText } from './grammar-bake.js';
 import { TableLookahead, type LookaheadTable } from './lookahead.js';
 import { messageProvider } from './parse-messages.js';
 import type { Grammar, Rules } from './parser-dsl.js';
@@ -17,7 +17,7 @@ declare const NSH_BUNDLED: boolean | undefined;
 /** The lookahead paths of this grammar, computed by the bundle build (scripts/build.mjs). */
 declare const NSH_LOOKAHEAD: LookaheadTable | undefined;
 /** The grammar's recorded productions, likewise (see grammar-bake.ts). */
-declare const NSH_GRAMMAR: BakedGrammar | undefined;
+declare const NSH_GRAMMAR: BakedText | undefined;
 
 /** The parts of Chevrotain's parser that its own grammar analysis sets. */
 interface Analysis {
@@ -38,7 +38,7 @@ const RULE_KEY_SHIFT = 12;
 
 export class NshParser extends CstParser {
   /** The rules whose lookahead functions are not made yet, by name (see getLaFuncFromCache). */
-  private lookaheadToMake: Map<string, Rule> | undefined;
+  private lookaheadToMake: Map<string, Rule | undefined> | undefined;
 
   /**
    * `recovering`: after an error, resynchronise and go on, to report several errors in one pass.
@@ -48,7 +48,7 @@ export class NshParser extends CstParser {
   constructor(
     recovering: boolean,
     lookahead: ILookaheadStrategy = new TableLookahead(T.allTokens, typeof NSH_LOOKAHEAD === 'undefined' ? undefined : NSH_LOOKAHEAD, 1),
-    grammar: BakedGrammar | undefined = typeof NSH_GRAMMAR === 'undefined' ? undefined : NSH_GRAMMAR,
+    grammar: BakedText | undefined = typeof NSH_GRAMMAR === 'undefined' ? undefined : NSH_GRAMMAR,
   ) {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: recovering,
@@ -73,22 +73,26 @@ export class NshParser extends CstParser {
    * Chevrotain's grammar analysis; with a baked grammar, its last step only (the recording and
    * the resynchronisation sets come from the bake; validation is skipped in the bundle anyway).
    */
-  private analyse(baked: BakedGrammar | undefined): void {
+  private analyse(baked: BakedText | undefined): void {
     if (baked === undefined) return this.performSelfAnalysis();
-    const { rules, follows } = unbakeGrammar(baked, T.allTokens as TokenType[]);
+    const { productions, follows } = lazyGrammar(baked, T.allTokens as TokenType[]);
     const self = this as unknown as Analysis;
     self.selfAnalysisDone = true;
     fastProperties(this);
-    for (const rule of rules) self.gastProductionsCache[rule.name] = rule;
-    if (self.recoveryEnabled) self.resyncFollows = follows;
-    self.lookaheadStrategy.initialize?.({ rules });
-    self.preComputeLookaheadFunctions(rules);
+    // (the productions are rebuilt as they are read: gastProductionsCache is that object)
+    self.gastProductionsCache = productions;
+    if (self.recoveryEnabled) self.resyncFollows = follows();
+    // (Chevrotain's LLk strategy and nsh's have no initialize: nothing reads every rule here)
+    if (self.lookaheadStrategy.initialize) self.lookaheadStrategy.initialize({ rules: Object.values(productions) });
+    this.lookaheadToMake ??= new Map();
+    for (const [name] of baked.rules) this.lookaheadToMake.set(name, undefined);
   }
 
   /**
    * The last step of Chevrotain's grammar analysis makes a lookahead function for every choice,
    * option and repetition of the grammar (~4 ms at each start); here it only notes the rules, and
-   * a rule's functions are made when the parser first asks for one of them.
+   * a rule's functions are made when the parser first asks for one of them (a rule noted without
+   * its productions is read from gastProductionsCache then).
    */
   preComputeLookaheadFunctions(rules: Rule[]): void {
     this.lookaheadToMake ??= new Map();
@@ -101,16 +105,17 @@ export class NshParser extends CstParser {
     const made = self.lookAheadFuncsCache.get(key);
     if (made !== undefined) return made;
     const name = self.shortRuleNameToFull[(key >>> RULE_KEY_SHIFT) << RULE_KEY_SHIFT];
-    const rule = name === undefined ? undefined : this.lookaheadToMake?.get(name);
-    if (rule === undefined) return undefined;
-    this.lookaheadToMake!.delete(name!);
+    if (name === undefined || this.lookaheadToMake?.has(name) !== true) return undefined;
+    const rule = this.lookaheadToMake.get(name) ?? self.gastProductionsCache[name]!;
+    this.lookaheadToMake.delete(name);
     makeLookahead.call(this, [rule]);
     return self.lookAheadFuncsCache.get(key);
   }
 
   /** Makes the lookahead functions of every rule now, as Chevrotain's analysis does. */
   makeAllLookahead(): void {
-    const rules = [...(this.lookaheadToMake?.values() ?? [])];
+    const self = this as unknown as Analysis;
+    const rules = [...(this.lookaheadToMake?.entries() ?? [])].map(([name, rule]) => rule ?? self.gastProductionsCache[name]!);
     this.lookaheadToMake?.clear();
     makeLookahead.call(this, rules);
   }
@@ -148,10 +153,10 @@ export function theParser(recovering: boolean): NshParser {
   return p;
 }
 
-/** The grammar's recorded productions and resynchronisation sets, as the bundle build bakes them in. */
-export function bakedGrammar(): BakedGrammar {
+/** The grammar's recorded productions and resynchronisation sets, as the bundle build bakes them in (grammar-bake.ts). */
+export function bakedGrammar(): BakedText {
   const p = new NshParser(true) as unknown as NshParser & Analysis;
-  return bakeGrammar(Object.values(p.gastProductionsCache), p.resyncFollows);
+  return grammarText(bakeGrammar(Object.values(p.gastProductionsCache), p.resyncFollows));
 }
 
 /** The lookahead paths of the grammar, as the bundle build bakes them in. */
