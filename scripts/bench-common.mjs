@@ -87,8 +87,8 @@ export async function floorBundle(root, dir, name, contents, { baked = false, sh
   const { asciiOnly, bakeParser, editPackages, exportsDirect, nodeModulesDirect } = await import('./bundle-plugins.mjs');
   const plugins = [editPackages];
   if (baked) {
-    const { bakedGrammar, lookaheadTable } = await import(join(root, 'build/src/syntax/parser.js'));
-    plugins.push(bakeParser(lookaheadTable, bakedGrammar));
+    const { bakedGrammar, lookaheadBake } = await import(join(root, 'build/src/syntax/parser.js'));
+    plugins.push(bakeParser(lookaheadBake, bakedGrammar));
   }
   const file = join(dir, `${name}.cjs`);
   const out = await build({

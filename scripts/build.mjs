@@ -26,7 +26,7 @@ const rootDir = fileURLToPath(root);
 const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
 // the parser's lookahead paths and recorded grammar, from the grammar as tsc just compiled it
-const { bakedGrammar, lookaheadTable } = await import(new URL('build/src/syntax/parser.js', root).href);
+const { bakedGrammar, lookaheadBake } = await import(new URL('build/src/syntax/parser.js', root).href);
 
 /**
  * koffi's native module for this platform as node would find it from dist/chunks/ (the first
@@ -53,7 +53,7 @@ function koffiNative() {
 
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const split = await build({
-  plugins: [editPackages, bakeParser(lookaheadTable, bakedGrammar)],
+  plugins: [editPackages, bakeParser(lookaheadBake, bakedGrammar)],
   entryPoints: {
     cli: 'src/cli.ts',
     api: 'src/api.ts',

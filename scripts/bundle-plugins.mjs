@@ -24,7 +24,7 @@ export const editPackages = {
  * command loaded and compiled ~44 KB of the parser's data (`nsh down` parses nothing). JSON.parse
  * of a string is also quicker for V8 to load than as large an object literal.
  */
-export function bakeParser(lookaheadTable, bakedGrammar) {
+export function bakeParser(lookaheadBake, bakedGrammar) {
   return {
     name: 'bake-parser',
     setup(b) {
@@ -32,7 +32,12 @@ export function bakeParser(lookaheadTable, bakedGrammar) {
         let text = readFileSync(path, 'utf8');
         // the lookahead table as a JSON text parsed at once; the grammar as an object of texts, each
         // rule's parsed when the parser first needs it (see grammar-bake.ts)
-        const values = [['NSH_LOOKAHEAD', `JSON.parse(${JSON.stringify(JSON.stringify(lookaheadTable()))})`], ['NSH_GRAMMAR', `(${JSON.stringify(bakedGrammar())})`]];
+        const { table, decisions } = lookaheadBake();
+        const values = [
+          ['NSH_LOOKAHEAD', `JSON.parse(${JSON.stringify(JSON.stringify(table))})`],
+          ['NSH_DECISIONS', `JSON.parse(${JSON.stringify(JSON.stringify(decisions))})`],
+          ['NSH_GRAMMAR', `(${JSON.stringify(bakedGrammar())})`],
+        ];
         for (const [name, value] of values) {
           const from = `typeof ${name} === 'undefined' ? undefined : ${name}`;
           text = replaceOnce(text, from, value, path, 'bakeParser in scripts/bundle-plugins.mjs');

@@ -13,12 +13,12 @@ import { theLexer } from '../src/syntax/lexer.js';
 import { statementKeywordNames, subKeywordNames } from '../src/syntax/keywords.js';
 import { TableLookahead } from '../src/syntax/lookahead.js';
 import { bakeGrammar, grammarOfText, unbakeGrammar } from '../src/syntax/grammar-bake.js';
-import { bakedGrammar, lookaheadTable, NshParser } from '../src/syntax/parser.js';
+import { bakedGrammar, lookaheadBake, NshParser } from '../src/syntax/parser.js';
 import { allTokens } from '../src/syntax/tokens.js';
 import { allScripts } from './helpers/scripts.js';
 
 // as the bundle holds it: through JSON
-const table = JSON.parse(JSON.stringify(lookaheadTable()));
+const { table, decisions } = JSON.parse(JSON.stringify(lookaheadBake())) as ReturnType<typeof lookaheadBake>;
 const grammarText = JSON.parse(JSON.stringify(bakedGrammar()));
 const grammar = grammarOfText(grammarText);
 
@@ -35,6 +35,8 @@ function parsers(recovering: boolean): NshParser[] {
     new NshParser(recovering, new TableLookahead(allTokens, undefined, 1)),
     new NshParser(recovering, new TableLookahead(allTokens, table, 1)),
     new NshParser(recovering, new TableLookahead(allTokens, table, 1), grammarText),
+    // as the bundle builds it: each lookahead function made from the table and the decisions
+    new NshParser(recovering, new TableLookahead(allTokens, table, 1, decisions), grammarText),
   ];
 }
 const plain = parsers(false);
@@ -70,6 +72,20 @@ describe('the parser lookahead', () => {
     assert.deepEqual(Object.keys(rebuilt), Object.keys(recorded));
     assert.equal(recovering[0]!.getSerializedGastProductions().length, rules.length);
     assert.deepEqual(recovering[4]!.getSerializedGastProductions(), recovering[0]!.getSerializedGastProductions());
+  });
+
+  it('has a decision for every production of the table (no production looks further than the parser)', () => {
+    assert.deepEqual(Object.keys(decisions).sort(), Object.keys(table).sort());
+    assert.ok(Object.values(decisions).includes(1), 'a choice with predicates');
+  });
+
+  it('makes the functions asked for from the table and decisions, without the rules\' productions', () => {
+    const p = new NshParser(false, new TableLookahead(allTokens, table, 1, decisions), grammarText);
+    const cache = p.getGAstProductions();
+    p.input = theLexer().tokenize('ns a b\nveth a.v0 <-> b.v0 10.1.1.1/24\nfor x in 1 2 { up a.lo }\n').tokens;
+    p.program();
+    assert.deepEqual(p.errors, []);
+    assert.deepEqual(Object.keys(cache).filter(name => Object.getOwnPropertyDescriptor(cache, name)!.get === undefined), []);
   });
 
   it('rebuilds a rule of the baked grammar only when it is first needed', () => {

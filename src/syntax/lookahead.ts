@@ -25,6 +25,25 @@ import {
 /** Lookahead paths by production ("rule/type/occurrence"), each token by name. */
 export type LookaheadTable = Record<string, string[][][]>;
 
+/**
+ * What else makes a production's lookahead function, by production: 1 for a choice with
+ * predicates (GATEs), 0 otherwise; a production with a maxLookahead of its own is left out. With
+ * the table, a parser makes the function of a production from these alone (direct()), without
+ * its rule's productions.
+ */
+export type LookaheadDecisions = Record<string, 0 | 1>;
+
+/** Chevrotain's DSL method of a lookahead key (keys.ts: OR_IDX 1, OPTION_IDX 2, MANY_IDX 3, …), as a production type. */
+const PROD_TYPES: readonly (LookaheadProductionType | undefined)[] = [
+  undefined,
+  'Alternation',
+  'Option',
+  'Repetition',
+  'RepetitionMandatory',
+  'RepetitionWithSeparator',
+  'RepetitionMandatoryWithSeparator',
+];
+
 /** The parser as its lookahead functions see it (LA_FAST: the token vector is padded with EOF). */
 type Recognizer = { LA_FAST(i: number): { tokenTypeIdx: number } };
 
@@ -33,15 +52,43 @@ const keyOf = (rule: Rule, prodType: LookaheadProductionType, occurrence: number
 export class TableLookahead extends LLkLookaheadStrategy {
   /** Paths computed here (no table, or not in it), by production: what `lookaheadTable` returns. */
   readonly computed: LookaheadTable = {};
+  /** What the productions built here were made with (see LookaheadDecisions). */
+  readonly decided: LookaheadDecisions = {};
   private readonly byName: Map<string, TokenType>;
+  private readonly max: number;
 
   constructor(
     tokens: readonly TokenType[],
     private readonly table: LookaheadTable | undefined,
     maxLookahead: number,
+    private readonly decisions?: LookaheadDecisions,
   ) {
     super({ maxLookahead });
+    this.max = maxLookahead;
     this.byName = new Map([...tokens, EOF].map(t => [t.name, t]));
+  }
+
+  /**
+   * The lookahead function of the production that Chevrotain's lookahead `key` names in rule
+   * `ruleName`, made from the table and the decisions alone; undefined where they do not have it
+   * (the parser then makes its rule's functions from the rule's productions, as Chevrotain does).
+   */
+  direct(ruleName: string, key: number): ((orAlts?: IOrAlt<unknown>[]) => number | boolean | undefined) | undefined {
+    const prodType = PROD_TYPES[(key >>> 8) & 0xf];
+    const occurrence = key & 0xff;
+    if (prodType === undefined) return undefined;
+    const at = `${ruleName}/${prodType}/${occurrence}`;
+    const decision = this.decisions?.[at];
+    if (decision === undefined || this.table?.[at] === undefined) return undefined;
+    // (a rule as the table's lookup reads it: by its name)
+    const rule = { name: ruleName } as Rule;
+    return prodType === 'Alternation'
+      ? this.buildLookaheadForAlternation({ prodOccurrence: occurrence, rule, maxLookahead: this.max, hasPredicates: decision === 1 })
+      : this.buildLookaheadForOptional({ prodOccurrence: occurrence, prodType, rule, maxLookahead: this.max });
+  }
+
+  private decide(rule: Rule, prodType: LookaheadProductionType, occurrence: number, maxLookahead: number, predicates: boolean): void {
+    if (maxLookahead === this.max) this.decided[keyOf(rule, prodType, occurrence)] = predicates ? 1 : 0;
   }
 
   private paths(rule: Rule, prodType: LookaheadProductionType, occurrence: number, maxLookahead: number): LookaheadSequence[] {
@@ -59,6 +106,7 @@ export class TableLookahead extends LLkLookaheadStrategy {
     maxLookahead: number;
     hasPredicates: boolean;
   }): (orAlts?: IOrAlt<unknown>[]) => number | undefined {
+    this.decide(o.rule, 'Alternation', o.prodOccurrence, o.maxLookahead, o.hasPredicates);
     const alts = this.paths(o.rule, 'Alternation', o.prodOccurrence, o.maxLookahead);
     const oneToken = alts.every(alt => alt.every(path => path.length === 1));
     if (o.hasPredicates) {
@@ -95,6 +143,7 @@ export class TableLookahead extends LLkLookaheadStrategy {
     rule: Rule;
     maxLookahead: number;
   }): () => boolean {
+    this.decide(o.rule, o.prodType, o.prodOccurrence, o.maxLookahead, false);
     const alt = this.paths(o.rule, o.prodType, o.prodOccurrence, o.maxLookahead)[0]!;
     if (alt.every(path => path.length === 1)) {
       const types = alt.map(([t]) => t!);

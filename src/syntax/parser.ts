@@ -4,7 +4,7 @@
  */
 import { CstParser, type ILookaheadStrategy, type Rule, type TokenType } from 'chevrotain';
 import { bakeGrammar, grammarText, lazyGrammar, type BakedText } from './grammar-bake.js';
-import { TableLookahead, type LookaheadTable } from './lookahead.js';
+import { TableLookahead, type LookaheadDecisions, type LookaheadTable } from './lookahead.js';
 import { messageProvider } from './parse-messages.js';
 import type { Grammar, Rules } from './parser-dsl.js';
 import { edgeRules } from './parser-edge.js';
@@ -16,6 +16,8 @@ import * as T from './tokens.js';
 declare const NSH_BUNDLED: boolean | undefined;
 /** The lookahead paths of this grammar, computed by the bundle build (scripts/build.mjs). */
 declare const NSH_LOOKAHEAD: LookaheadTable | undefined;
+/** What else makes each production's lookahead function, likewise (see lookahead.ts). */
+declare const NSH_DECISIONS: LookaheadDecisions | undefined;
 /** The grammar's recorded productions, likewise (see grammar-bake.ts). */
 declare const NSH_GRAMMAR: BakedText | undefined;
 
@@ -47,7 +49,12 @@ export class NshParser extends CstParser {
    */
   constructor(
     recovering: boolean,
-    lookahead: ILookaheadStrategy = new TableLookahead(T.allTokens, typeof NSH_LOOKAHEAD === 'undefined' ? undefined : NSH_LOOKAHEAD, 1),
+    lookahead: ILookaheadStrategy = new TableLookahead(
+      T.allTokens,
+      typeof NSH_LOOKAHEAD === 'undefined' ? undefined : NSH_LOOKAHEAD,
+      1,
+      typeof NSH_DECISIONS === 'undefined' ? undefined : NSH_DECISIONS,
+    ),
     grammar: BakedText | undefined = typeof NSH_GRAMMAR === 'undefined' ? undefined : NSH_GRAMMAR,
   ) {
     super(T.allTokens as TokenType[], {
@@ -99,13 +106,23 @@ export class NshParser extends CstParser {
     for (const rule of rules) this.lookaheadToMake.set(rule.name, rule);
   }
 
-  /** Chevrotain's lookup of a choice's lookahead function, by its key (rule, method, occurrence). */
+  /**
+   * Chevrotain's lookup of a choice's lookahead function, by its key (rule, method, occurrence).
+   * With the bundle's table and decisions, the one function asked for is made from them; else
+   * all of its rule's, from the rule's productions.
+   */
   getLaFuncFromCache(key: number): unknown {
     const self = this as unknown as Analysis;
     const made = self.lookAheadFuncsCache.get(key);
     if (made !== undefined) return made;
     const name = self.shortRuleNameToFull[(key >>> RULE_KEY_SHIFT) << RULE_KEY_SHIFT];
     if (name === undefined || this.lookaheadToMake?.has(name) !== true) return undefined;
+    const strategy = self.lookaheadStrategy;
+    const direct = strategy instanceof TableLookahead ? strategy.direct(name, key) : undefined;
+    if (direct !== undefined) {
+      self.lookAheadFuncsCache.set(key, direct);
+      return direct;
+    }
     const rule = this.lookaheadToMake.get(name) ?? self.gastProductionsCache[name]!;
     this.lookaheadToMake.delete(name);
     makeLookahead.call(this, [rule]);
@@ -161,7 +178,12 @@ export function bakedGrammar(): BakedText {
 
 /** The lookahead paths of the grammar, as the bundle build bakes them in. */
 export function lookaheadTable(): LookaheadTable {
+  return lookaheadBake().table;
+}
+
+/** The lookahead paths of the grammar and what else makes each production's function, as the bundle build bakes them in. */
+export function lookaheadBake(): { table: LookaheadTable; decisions: LookaheadDecisions } {
   const lookahead = new TableLookahead(T.allTokens, undefined, 1);
   new NshParser(false, lookahead).makeAllLookahead();
-  return lookahead.computed;
+  return { table: lookahead.computed, decisions: lookahead.decided };
 }
