@@ -3,11 +3,13 @@
  *
  * Chevrotain's LLk strategy derives, for every OR, MANY, OPTION… of the grammar, the tokens that
  * choose each way ("lookahead paths") from the grammar at each start-up: about a third of building
- * the parser. The paths depend on the grammar only, so the bundle build computes them (`lookaheadTable`)
+ * the parser. The paths depend on the grammar only, so the bundle build computes them (`lookaheadBake`)
  * and bakes them in; the parser then only turns them into lookahead functions, as Chevrotain's
  * strategy does (the functions below follow its buildAlternativesLookAheadFunc and
- * buildSingleAlternativeLookaheadFunction; this grammar has no dynamic tokens). Without a table
- * (the tests, the unbundled build) the paths are computed as Chevrotain computes them.
+ * buildSingleAlternativeLookaheadFunction; this grammar has no dynamic tokens). With the
+ * decisions baked beside the table (whether a choice has predicates), the parser makes each
+ * function from the two alone, the one asked for, without its rule's productions (direct()).
+ * Without a table (the tests, the unbundled build) the paths are computed as Chevrotain computes them.
  */
 import {
   EOF,
@@ -50,7 +52,7 @@ type Recognizer = { LA_FAST(i: number): { tokenTypeIdx: number } };
 const keyOf = (rule: Rule, prodType: LookaheadProductionType, occurrence: number) => `${rule.name}/${prodType}/${occurrence}`;
 
 export class TableLookahead extends LLkLookaheadStrategy {
-  /** Paths computed here (no table, or not in it), by production: what `lookaheadTable` returns. */
+  /** Paths computed here (no table, or not in it), by production: what `lookaheadBake` returns. */
   readonly computed: LookaheadTable = {};
   /** What the productions built here were made with (see LookaheadDecisions). */
   readonly decided: LookaheadDecisions = {};

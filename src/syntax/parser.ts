@@ -176,11 +176,6 @@ export function bakedGrammar(): BakedText {
   return grammarText(bakeGrammar(Object.values(p.gastProductionsCache), p.resyncFollows));
 }
 
-/** The lookahead paths of the grammar, as the bundle build bakes them in. */
-export function lookaheadTable(): LookaheadTable {
-  return lookaheadBake().table;
-}
-
 /** The lookahead paths of the grammar and what else makes each production's function, as the bundle build bakes them in. */
 export function lookaheadBake(): { table: LookaheadTable; decisions: LookaheadDecisions } {
   const lookahead = new TableLookahead(T.allTokens, undefined, 1);
