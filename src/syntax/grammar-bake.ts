@@ -14,6 +14,7 @@
  */
 import * as chevrotain from 'chevrotain';
 import type { IProduction, Rule, TokenType } from 'chevrotain';
+import { lazyProperty } from './lazy-property.js';
 
 /** Chevrotain's production classes, by name. */
 const kindNames = [
@@ -121,17 +122,7 @@ export function lazyGrammar(baked: BakedText, tokens: readonly TokenType[]): { p
     if (rule !== undefined) Object.defineProperty(node, 'referencedRule', { get: () => productions[rule], enumerable: true, configurable: true });
     return node as unknown as IProduction;
   };
-  for (const [name, json] of baked.rules) {
-    Object.defineProperty(productions, name, {
-      get() {
-        const rule = build(JSON.parse(json) as BakedNode) as Rule;
-        Object.defineProperty(productions, name, { value: rule, enumerable: true, configurable: true, writable: true });
-        return rule;
-      },
-      enumerable: true,
-      configurable: true,
-    });
-  }
+  for (const [name, json] of baked.rules) lazyProperty(productions, name, () => build(JSON.parse(json) as BakedNode));
   const follows = () => Object.fromEntries(Object.entries(JSON.parse(baked.follows) as BakedGrammar['follows']).map(([k, ns]) => [k, ns.map(byName)]));
   return { productions, follows };
 }

@@ -1,4 +1,5 @@
 /** One line of usage per parser rule, from the statement registry: used in hints and the grammar docs. */
+import { lazyProperty } from './lazy-property.js';
 import { usageLines } from './statement-usage.js';
 import { statements } from './statements.js';
 
@@ -8,15 +9,5 @@ import { statements } from './statements.js';
  * there from the start, in the same order.
  */
 export const usage: Readonly<Record<string, string>> = {};
-for (const s of statements) {
-  Object.defineProperty(usage, s.rule, {
-    enumerable: true,
-    configurable: true,
-    get(): string {
-      const value = usageLines(s).join('  or  ');
-      Object.defineProperty(usage, s.rule, { value, enumerable: true });
-      return value;
-    },
-  });
-}
+for (const s of statements) lazyProperty(usage, s.rule, () => usageLines(s).join('  or  '));
 Object.assign(usage, { nsRef: 'NAME | host | pid N | "PATH"', block: '{ statements }' });
