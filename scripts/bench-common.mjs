@@ -74,6 +74,18 @@ export function labScript(lines) {
 }
 
 /**
+ * The environment a benchmark runs its commands in: `base` without NODE_EXTRA_CA_CERTS and
+ * NODE_OPTIONS unless `asIs` (where a machine sets a file of certificates for every process, node
+ * reads and parses it at each start, which widens every figure), and the names dropped.
+ */
+export function benchEnv(base, asIs) {
+  const env = { ...base };
+  const dropped = asIs ? [] : ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'].filter(k => env[k] !== undefined);
+  for (const k of dropped) delete env[k];
+  return { env, dropped };
+}
+
+/**
  * A floor's program: `contents` (TypeScript importing from the checkout at `root`) bundled by
  * esbuild into DIR/NAME.cjs as bin/nsh's bundle is (CommonJS in ASCII, with the bundle's edits of
  * Chevrotain and picocolors, scripts/bundle-plugins.mjs; what nothing uses shaken off unless
