@@ -38,7 +38,10 @@
  *   A string with no '.' or '[' and not starting with a digit is a path of one key to lodash, and
  *   has is then an own-property check; the edit asks that at once. Any other path goes lodash's
  *   way (a key starting with a digit may be an array index, which hasPath also accepts on array
- *   likes). test/package-edits.test.ts compares both on a table of objects and paths.
+ *   likes). test/package-edits.test.ts compares both on a table of objects and paths. The lexer's
+ *   and the tokens' own has (above) stay: called for each token, even this has is hot enough
+ *   that V8 optimises it at every start (`node --trace-opt bin/nsh check FILE` shows it when
+ *   they go; nothing is optimised with them).
  * - The Lexer's analysis of the token types (analyzeTokenTypes: each pattern made sticky, the
  *   configs, the first-character table) went through eight lodash passes over the ~85 token types
  *   and one call per first character; for token types such as nsh's (patterns that are strings,
