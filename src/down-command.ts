@@ -4,7 +4,7 @@
  */
 import { LinuxTeardown } from './backend/linux/teardown-backend.js';
 import { describeObject, type TeardownReport } from './core/lab.js';
-import { line, type Io } from './core/io.js';
+import { complainer, type Io } from './core/io.js';
 import { listLabs, readObjects, labFile, JOURNAL_DIR } from './runtime/journal.js';
 import { downLab, teardownSentences } from './runtime/down.js';
 import { version } from './version.js';
@@ -16,7 +16,7 @@ export function reportLeftovers(r: TeardownReport | undefined, complain: (s: str
 }
 
 export async function downCommand(opts: { all: boolean; args: readonly string[] }, io: Io): Promise<number> {
-  const complain = (s: string) => line(io.stderr, s);
+  const complain = complainer(io);
   const labs = opts.all ? listLabs() : opts.args;
   if (!opts.all && labs.length === 0) {
     complain('nsh: down needs a lab name, or --all');

@@ -7,7 +7,7 @@ import { LinuxBackend } from './backend/linux/linux-backend.js';
 import { StartError } from './backend/linux/processes.js';
 import { renderShow, type ShowQuery } from './backend/show-render.js';
 import type { TeardownReport } from './core/lab.js';
-import { colorOn, line, type Io } from './core/io.js';
+import { colorOn, complainer, line, type Io } from './core/io.js';
 import { insideRootless } from './rootless.js';
 import { listLabs, readObjects, labFile, JOURNAL_DIR } from './runtime/journal.js';
 import { Lab, LabIsUp, objectCount } from './runtime/lab.js';
@@ -76,7 +76,7 @@ export async function runLab(
   io: Io,
   report: (ds: readonly Diagnostic[]) => void,
 ): Promise<number> {
-  const complain = (s: string) => line(io.stderr, s);
+  const complain = complainer(io);
   const backend = linuxBackend(io);
   let lab: Lab | undefined;
   const signals = new Interrupts(() => backend.interrupt());
@@ -131,7 +131,7 @@ function noSuchLab(lab: string): string {
  * another shell, without joining it (nothing is recorded, nothing changes).
  */
 export async function showCommand(lab: string, query: ShowQuery, io: Io): Promise<number> {
-  const complain = (s: string) => line(io.stderr, s);
+  const complain = complainer(io);
   const namespaces = labNamespaces(lab);
   if (!namespaces) {
     complain(noSuchLab(lab));
@@ -163,7 +163,7 @@ export async function showCommand(lab: string, query: ShowQuery, io: Io): Promis
  * with CMD's status (127 when it is not found, 126 when it cannot be run), as a shell does.
  */
 export async function execCommand(lab: string, ns: string, argv: readonly string[], io: Io): Promise<number> {
-  const complain = (s: string) => line(io.stderr, s);
+  const complain = complainer(io);
   const namespaces = labNamespaces(lab);
   if (!namespaces) {
     complain(noSuchLab(lab));

@@ -18,6 +18,13 @@ export interface Io {
    * stream, net and tty code, a tenth of node's own start, which `nsh check` spends on one line.
    */
   readonly print?: (text: string) => void;
+  /**
+   * The same for standard error (bin/nsh: a write on file descriptor 2): a run that ends with one
+   * line there ("lab … is up", a problem) then makes no stream for it.
+   */
+  readonly printError?: (text: string) => void;
+  /** Whether stderr is a terminal, when known without making the stream (default: stderr.isTTY). */
+  readonly stderrIsTTY?: boolean;
   readonly env: Env;
 }
 
@@ -36,6 +43,20 @@ export function colors(stream: { isTTY?: boolean }, env: Env): Colors {
 /** Writes a line (adding the line break when missing). */
 export function line(stream: NodeJS.WritableStream, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Writes lines on standard error: through printError where the caller gave one, else stderr (adding the line break when missing). */
+export function complainer(io: Io): (text: string) => void {
+  return text => {
+    const t = text.endsWith('\n') ? text : `${text}\n`;
+    if (io.printError) io.printError(t);
+    else io.stderr.write(t);
+  };
+}
+
+/** Whether standard error is a terminal, without making its stream where the caller can tell (stderrIsTTY). */
+export function stderrIsTTY(io: Io): boolean {
+  return io.stderrIsTTY ?? Boolean(io.stderr.isTTY);
 }
 
 /** Why a file could not be read or written, in words (`reading`: ENOENT is the file; else its directory). */

@@ -3,7 +3,7 @@
  * all at once, and this machine's own; a machine that cannot be reached is said by name and stays
  * in the lab's record, so that a later `nsh down LAB` finishes the job.
  */
-import { line, type Io } from '../core/io.js';
+import { complainer, type Io } from '../core/io.js';
 import type { LabObject } from '../core/lab.js';
 import { linuxBackend, reportLeftovers } from '../lab-commands.js';
 import { Journal, JOURNAL_DIR, labFile, readObjects, removeJournal } from '../runtime/journal.js';
@@ -15,7 +15,7 @@ type MachineRecord = Extract<LabObject, { kind: 'machine' }>;
 
 /** Takes down a lab across machines; the exit status (1 when something is left). */
 export async function downAcross(lab: string, io: Io, version: string): Promise<number> {
-  const complain = (s: string) => line(io.stderr, s);
+  const complain = complainer(io);
   const machines = readObjects(labFile(JOURNAL_DIR, lab)).filter((o): o is MachineRecord => o.kind === 'machine');
   prepareControlDir();
   const backend = linuxBackend(io);

@@ -7,7 +7,7 @@
  * removes what this run made on every machine.
  */
 import { randomInt } from 'node:crypto';
-import { colorOn, line, type Io } from '../core/io.js';
+import { colorOn, complainer, line, type Io } from '../core/io.js';
 import { LOCAL } from '../core/machines.js';
 import type { LabObject, TeardownReport } from '../core/lab.js';
 import { renderShow } from '../backend/show-render.js';
@@ -100,7 +100,7 @@ export async function tunnelAddresses(plan: Plan): Promise<(from: string, to: st
 
 /** Runs a checked program across machines; resolves with the exit status. */
 export async function runMachines(program: Program, name: string, opts: MachinesRunOptions, io: Io, report: (ds: readonly Diagnostic[]) => void): Promise<number> {
-  const complain = (s: string) => line(io.stderr, s);
+  const complain = complainer(io);
   const color = colorOn(io.stdout, io.env);
   const taken = vnisInUse();
   const { plan, problem } = await planProgram(program.statements, { env: io.env, labName: name, drawVni: t => drawVni(new Set([...taken, ...t])) });
