@@ -9,10 +9,13 @@
  * and to this V8 (its version names the cache directory); V8 itself refuses a cache made under
  * other flags or for a source of another length. Left to its defaults, V8 does not check the rest
  * of a cache (one damaged inside makes it abort the process): --verify-snapshot-checksum, set here
- * before any cache is made or read, has it write a checksum into each cache and refuse one whose
- * content does not match it. A cache that is missing,
- * stale, damaged or refused changes nothing but the time: the file is compiled as node would
- * compile it.
+ * while caches are made or the bundle's files load, has it write a checksum into each cache and
+ * refuse one whose content does not match it. It is set for those moments only: V8 counts it
+ * among the flags a cache was made under, so while it is set, V8 refuses node's own caches of its
+ * built-in modules too (made without it), and each of them loaded meanwhile compiles from its
+ * source (node:worker_threads took 6 ms instead of 1.6; a worker thread's whole start was slower
+ * too). A cache that is missing, stale, damaged or refused changes nothing but the time: the file
+ * is compiled as node would compile it.
  * NSH_CODE_CACHE=0 in the environment turns caches off.
  */
 // (named imports: a namespace import of a node module is copied, property by property, by the
@@ -34,16 +37,18 @@ const modules = new Map<string, Loaded>();
 const nodeRequire = require;
 const cacheDir = join(__dirname, 'code-cache', `${NSH_BUILD_ID}-${process.arch}-${process.versions.v8}`);
 const useCache = process.env.NSH_CODE_CACHE !== '0';
-if (useCache) verifyChecksums();
+/** V8's flag setter, where caches are used. */
+const setFlags = useCache ? flagSetter() : undefined;
+/** --verify-snapshot-checksum was given to node (then it stays set). */
+const checksumsGiven = /--verify-snapshot-checksum\b/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
 
 /**
- * Sets --verify-snapshot-checksum (above). node:v8 would load node's stream modules with it, ~10 M
- * instructions of every start (a tenth of node's own); where node still hands out V8's binding
- * through process.binding (node 20), that is used, with the deprecation warning it prints
- * silenced for the call. Anywhere else (node 24 has no such binding), node:v8.
+ * V8's setFlagsFromString. node:v8 would load node's stream modules with it, ~10 M instructions
+ * of every start (a tenth of node's own); where node still hands out V8's binding through
+ * process.binding (node 20), that is used, with the deprecation warning it prints silenced for the
+ * call. Anywhere else (node 24 has no such binding), node:v8.
  */
-function verifyChecksums(): void {
-  const flag = '--verify-snapshot-checksum';
+function flagSetter(): (flags: string) => void {
   const binding = (process as unknown as { binding?: (name: string) => { setFlagsFromString?: unknown } }).binding;
   // (--no-deprecation makes the property true and read-only; otherwise it is absent, or as set)
   const before = Object.getOwnPropertyDescriptor(process, 'noDeprecation');
@@ -51,7 +56,7 @@ function verifyChecksums(): void {
     try {
       if (before?.value !== true) Object.defineProperty(process, 'noDeprecation', { value: true, writable: true, configurable: true });
       const set = binding.call(process, 'v8').setFlagsFromString;
-      if (typeof set === 'function') return void set(flag);
+      if (typeof set === 'function') return set as (flags: string) => void;
     } catch {
       // no such binding
     } finally {
@@ -59,7 +64,27 @@ function verifyChecksums(): void {
       else if (before.value !== true) Object.defineProperty(process, 'noDeprecation', before);
     }
   }
-  (nodeRequire('node:v8') as typeof import('node:v8')).setFlagsFromString(flag);
+  return (nodeRequire('node:v8') as typeof import('node:v8')).setFlagsFromString;
+}
+
+/** withChecksums() is under way. */
+let checking = false;
+
+/**
+ * Runs `fn` with --verify-snapshot-checksum set (above): a load of the bundle's files, which may
+ * load more of them (each setting costs V8 about as much as compiling a small function, so it is
+ * set once for them all), or the making of caches.
+ */
+function withChecksums<T>(fn: () => T): T {
+  if (!setFlags || checksumsGiven || checking) return fn();
+  setFlags('--verify-snapshot-checksum');
+  checking = true;
+  try {
+    return fn();
+  } finally {
+    checking = false;
+    setFlags('--no-verify-snapshot-checksum');
+  }
 }
 
 /** The file under dist/ that holds the cache of `file`. */
@@ -83,6 +108,10 @@ function readCache(file: string): Buffer | undefined {
 export function load(file: string): unknown {
   const known = modules.get(file);
   if (known) return known.exports;
+  return withChecksums(() => loadFile(file));
+}
+
+function loadFile(file: string): unknown {
   const source = readFileSync(file, 'utf8');
   // on the first line, so that line numbers stay the file's own
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
@@ -111,6 +140,10 @@ export function load(file: string): unknown {
  */
 export function saveCaches(): string[] {
   mkdirSync(cacheDir, { recursive: true });
+  return withChecksums(() => writeCaches());
+}
+
+function writeCaches(): string[] {
   const written: string[] = [];
   for (const [file, m] of modules) {
     if (!m.script) continue;
