@@ -87,6 +87,28 @@ function withChecksums<T>(fn: () => T): T {
   }
 }
 
+/**
+ * A module from outside the bundle (node's, koffi). One of node's that is not loaded yet loads
+ * with the checksum flag unset, even within a load of the bundle's files: with it, V8 would check
+ * node's own cache of that module (above).
+ */
+function outer(id: string): unknown {
+  const set = setFlags;
+  if (!checking || !set || nodeLoaded(id)) return nodeRequire(id);
+  set('--no-verify-snapshot-checksum');
+  try {
+    return nodeRequire(id);
+  } finally {
+    set('--verify-snapshot-checksum');
+  }
+}
+
+/** Node has loaded its module `id` already (process.moduleLoadList names each as `NativeModule NAME`). */
+function nodeLoaded(id: string): boolean {
+  const list = (process as unknown as { moduleLoadList?: readonly string[] }).moduleLoadList;
+  return list?.includes(`NativeModule ${id.startsWith('node:') ? id.slice(5) : id}`) ?? false;
+}
+
 /** The file under dist/ that holds the cache of `file`. */
 function cacheFile(file: string): string {
   // (a file of the bundle is under __dirname; string operations, not node:path's, whose
@@ -128,7 +150,7 @@ function loadFile(file: string): unknown {
   const dir = dirname(file);
   // (one require for all: a require made for each file, by node:module's createRequire, had each
   // start load that module and resolve a path per file)
-  const require = (id: string): unknown => (id.startsWith('./') ? load(`${dir}${sep}${id.slice(2)}`) : id.startsWith('../') ? load(join(dir, id)) : nodeRequire(id));
+  const require = (id: string): unknown => (id.startsWith('./') ? load(`${dir}${sep}${id.slice(2)}`) : id.startsWith('../') ? load(join(dir, id)) : outer(id));
   const fn = script.runInThisContext() as (e: unknown, r: typeof require, m: Loaded, f: string, d: string) => void;
   fn.call(module.exports, module.exports, require, module, file, dir);
   return module.exports;
