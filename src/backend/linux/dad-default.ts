@@ -19,12 +19,24 @@ const DEFAULT_ACCEPT_DAD = 'sys/net/ipv6/conf/default/accept_dad';
  * keeps its chain short; making one costs about as much as ten lookups in it.
  */
 const PROC_SPAN = 64;
+/**
+ * The first namespaces a thread makes (after releaseProc(), a run's) look up their `default`
+ * through /proc itself: they lengthen its chain by as many, and a lab of one or a few namespaces
+ * then makes no instance at all.
+ */
+const THROUGH_PROC = 4;
 /** this thread's instance (undefined: none yet, null: the kernel makes none, /proc it is) */
 let proc: number | null | undefined;
 let served = 0;
+/** namespaces that looked up their `default` through /proc since the thread's instance went */
+let throughProc = 0;
 
 /** The `default/accept_dad` file of the namespace this thread is in. */
 function defaultAcceptDad(): string {
+  if (proc === undefined && throughProc < THROUGH_PROC) {
+    throughProc++;
+    return `/proc/${DEFAULT_ACCEPT_DAD}`;
+  }
   if (proc !== null && (proc === undefined || served === PROC_SPAN)) {
     if (proc !== undefined) close(proc);
     try {
@@ -71,4 +83,5 @@ export function writeZero(file: string): boolean {
 export function releaseProc(): void {
   if (typeof proc === 'number') close(proc);
   if (proc !== null) proc = undefined;
+  throughProc = 0;
 }
