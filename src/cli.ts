@@ -1,6 +1,6 @@
 /** nsh's command line. Exit status: 0 success, 1 a statement failed, 2 usage or syntax error, 130 Ctrl-C. */
 import * as path from 'node:path';
-import { colors, complainer, stderrIsTTY, type Io } from './core/io.js';
+import { colors, complainer, sayer, stderrIsTTY, type Io } from './core/io.js';
 import { renderDiagnostics, type Diagnostic, type Painter } from './syntax/diagnostics.js';
 import type { Program } from './syntax/ast.js';
 import { checkNsName, isProblem } from './syntax/values.js';
@@ -57,7 +57,7 @@ function painter(stream: { isTTY?: boolean }, env: Io['env']): Painter {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   // (stdout and stderr are made when first written to: `nsh check` of a good script makes neither)
-  const say = (s: string) => (io.print ?? (t => io.stdout.write(t)))(s.endsWith('\n') ? s : s + '\n');
+  const say = sayer(io);
   const complain = complainer(io);
   const report = (ds: readonly Diagnostic[]) => complain(renderDiagnostics(ds, painter({ isTTY: stderrIsTTY(io) }, io.env)));
 

@@ -40,18 +40,27 @@ export function colors(stream: { isTTY?: boolean }, env: Env): Colors {
   return pc.createColors(colorOn(stream, env));
 }
 
+/** `text` with a line break at its end. */
+const ended = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
+
 /** Writes a line (adding the line break when missing). */
 export function line(stream: NodeJS.WritableStream, text: string): void {
-  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  stream.write(ended(text));
 }
 
-/** Writes lines on standard error: through printError where the caller gave one, else stderr (adding the line break when missing). */
+/** Writes lines through `print` where the caller gave one, else on the stream (made when first written to). */
+function lineWriter(print: ((text: string) => void) | undefined, stream: () => Out): (text: string) => void {
+  return text => (print ? print(ended(text)) : stream().write(ended(text)));
+}
+
+/** Writes lines on standard output: through print where the caller gave one, else stdout. */
+export function sayer(io: Io): (text: string) => void {
+  return lineWriter(io.print, () => io.stdout);
+}
+
+/** Writes lines on standard error: through printError where the caller gave one, else stderr. */
 export function complainer(io: Io): (text: string) => void {
-  return text => {
-    const t = text.endsWith('\n') ? text : `${text}\n`;
-    if (io.printError) io.printError(t);
-    else io.stderr.write(t);
-  };
+  return lineWriter(io.printError, () => io.stderr);
 }
 
 /** Whether standard error is a terminal, without making its stream where the caller can tell (stderrIsTTY). */

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { colors, type Colors, type Io } from '../core/io.js';
+import { colors, line, type Colors, type Io } from '../core/io.js';
 import { downLab, teardownSentences } from '../runtime/lab.js';
 import { listLabs } from '../runtime/journal.js';
 import { linuxBackend } from '../lab-commands.js';
@@ -253,7 +253,7 @@ class Tutorial {
 
 /** Runs the tutorial; resolves to the exit status (0 done or quit, 1 a step failed, 2 a script has errors, 130 Ctrl-C). */
 export async function runTutorial(io: TutorialIo, opts: TutorialOptions): Promise<number> {
-  const complain = (s: string) => io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+  const complain = (s: string) => line(io.stderr, s);
   const dir = opts.dir ?? examplesDir();
   if (dir === undefined) {
     complain("nsh: the tutorial's scripts (examples/walkthrough) are not installed next to nsh");
