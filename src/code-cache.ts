@@ -77,13 +77,11 @@ let checking = false;
  */
 function withChecksums<T>(fn: () => T): T {
   if (!setFlags || checksumsGiven || checking) return fn();
-  setFlags('--verify-snapshot-checksum');
   checking = true;
   try {
-    return fn();
+    return flagged(setFlags, true, fn);
   } finally {
     checking = false;
-    setFlags('--no-verify-snapshot-checksum');
   }
 }
 
@@ -93,13 +91,17 @@ function withChecksums<T>(fn: () => T): T {
  * node's own cache of that module (above).
  */
 function outer(id: string): unknown {
-  const set = setFlags;
-  if (!checking || !set || nodeLoaded(id)) return nodeRequire(id);
-  set('--no-verify-snapshot-checksum');
+  if (!checking || !setFlags || nodeLoaded(id)) return nodeRequire(id);
+  return flagged(setFlags, false, () => nodeRequire(id));
+}
+
+/** Runs `fn` with the checksum flag set (`on`) or unset, and turns it back after. */
+function flagged<T>(set: (flags: string) => void, on: boolean, fn: () => T): T {
+  set(on ? '--verify-snapshot-checksum' : '--no-verify-snapshot-checksum');
   try {
-    return nodeRequire(id);
+    return fn();
   } finally {
-    set('--verify-snapshot-checksum');
+    set(on ? '--no-verify-snapshot-checksum' : '--verify-snapshot-checksum');
   }
 }
 
