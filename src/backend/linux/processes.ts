@@ -110,6 +110,11 @@ export function startTime(pid: number): string | undefined {
 
 export class Processes {
   private readonly jobs = new Map<number, Running>();
+  /**
+   * Jobs that `kill` stopped and that have not ended yet: their end still comes (a capture's
+   * count of packets), and killAll() waits for it before a teardown takes their namespaces.
+   */
+  private readonly stopping = new Set<Running>();
   private next = 1;
   /** How to stop what runs in the foreground now (Ctrl-C). */
   private readonly foreground = new Set<() => void>();
@@ -319,19 +324,25 @@ export class Processes {
       if (j.abort) j.abort();
       else signalGroup(j.pid, 'SIGTERM');
       this.jobs.delete(j.id);
+      if (j.status === undefined) {
+        this.stopping.add(j);
+        void j.exit.then(() => this.stopping.delete(j));
+      }
     }
   }
 
   /** Ends every job (teardown, Ctrl-C). */
   async killAll(): Promise<void> {
-    const all = [...this.jobs.values()];
+    const running = [...this.jobs.values()];
+    const all = [...running, ...this.stopping];
     if (all.length === 0) return;
-    for (const j of all) (j.abort ? j.abort() : signalGroup(j.pid, 'SIGTERM'));
+    for (const j of running) (j.abort ? j.abort() : signalGroup(j.pid, 'SIGTERM'));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(all.map(j => j.exit)), new Promise(r => (timer = setTimeout(r, 2000)))]);
     clearTimeout(timer);
     for (const j of all) if (j.status === undefined && !j.abort) signalGroup(j.pid, 'SIGKILL');
     this.jobs.clear();
+    this.stopping.clear();
   }
 }
 
